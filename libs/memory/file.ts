@@ -1,0 +1,226 @@
+/**
+ * memfd / anonymous memory objects: a sparse file of host frames, allocated in folios on first
+ * touch. Folio order 0 = 4 KiB pages (shmem), 9 = 2 MiB (MFD_HUGETLB), 18 = 1 GiB
+ * (MFD_HUGETLB | MFD_HUGE_1GB). Page→frame lookups use 512-entry Float64Array chunks so that
+ * large files cost one Map entry per 2 MiB, not per page.
+ *
+ * Pins: a pinned frame stays allocated even when the file is truncated under it (the kernel's
+ * page reference); it is freed when the last pin goes.
+ */
+import { kerr } from '../errno/index.js';
+import type { PhysicalMemory } from './phys.js';
+
+const CHUNK = 512;
+
+export class MemFile {
+  size = 0n;
+  private readonly chunks = new Map<number, Float64Array>(); // chunk → pfn+1 per page (0 = absent)
+  /** Folios detached from the file by truncation while pinned: base pfn → remaining page pins. */
+  private readonly orphans = new Map<number, number>();
+  private readonly folioPages: number;
+  pagesPresent = 0;
+
+  constructor(
+    readonly mem: PhysicalMemory,
+    readonly name: string,
+    readonly folioOrder = 0,
+    readonly anonymous = false,
+  ) {
+    this.folioPages = 2 ** folioOrder;
+  }
+
+  get folioBytes(): bigint {
+    return BigInt(this.folioPages) << 12n;
+  }
+
+  get sizePages(): number {
+    return Number((this.size + 4095n) >> 12n);
+  }
+
+  /** Frame of page `idx`, or -1 when absent and `allocate` is false. Throws ENOMEM when RAM is exhausted. */
+  frameOf(idx: number, allocate: boolean): number {
+    const c = Math.floor(idx / CHUNK);
+    let chunk = this.chunks.get(c);
+    const off = idx - c * CHUNK;
+    if (chunk) {
+      const v = chunk[off]!;
+      if (v !== 0) return v - 1;
+    }
+    if (!allocate) return -1;
+    // allocate the whole folio containing idx
+    const folioStart = idx - (idx % this.folioPages);
+    const base = this.mem.allocFrames(this.folioOrder);
+    for (let i = 0; i < this.folioPages; i++) {
+      const p = folioStart + i;
+      const pc = Math.floor(p / CHUNK);
+      if (pc !== c || !chunk) {
+        let ch = this.chunks.get(pc);
+        if (!ch) this.chunks.set(pc, (ch = new Float64Array(CHUNK)));
+        if (pc === c) chunk = ch;
+        ch[p - pc * CHUNK] = base + i + 1;
+      } else {
+        chunk[p - c * CHUNK] = base + i + 1;
+      }
+    }
+    this.pagesPresent += this.folioPages;
+    return base + (idx - folioStart);
+  }
+
+  /**
+   * Contiguous run starting at page idx: returns the frame of idx (allocating when asked) and
+   * writes into run.n how many following pages (≤ maxPages) are physically contiguous and present.
+   */
+  frameRun(idx: number, maxPages: number, allocate: boolean, run: { n: number }): number {
+    const pfn = this.frameOf(idx, allocate);
+    if (pfn < 0) {
+      run.n = 0;
+      return -1;
+    }
+    let n = 1;
+    // inside a folio the frames are contiguous by construction
+    const inFolio = this.folioPages - (idx % this.folioPages);
+    n = Math.min(inFolio, maxPages);
+    while (n < maxPages) {
+      const next = this.frameOf(idx + n, allocate);
+      if (next !== pfn + n) break;
+      const step = Math.min(this.folioPages, maxPages - n);
+      n += step;
+    }
+    run.n = Math.min(n, maxPages);
+    return pfn;
+  }
+
+  truncate(newSize: bigint): void {
+    const oldPages = this.sizePages;
+    this.size = newSize;
+    const keep = this.sizePages;
+    if (keep >= oldPages) return;
+    // Drop whole folios beyond the new size (a folio partly inside is kept). A pinned folio is
+    // detached from the file but stays allocated until its last pin goes.
+    const fp = this.folioPages;
+    const firstDrop = Math.ceil(keep / fp) * fp;
+    for (let f = firstDrop; f < oldPages; f += fp) {
+      const base = this.frameOf(f, false);
+      if (base < 0) continue;
+      const folio = f / fp;
+      const pins = this.folioPins(folio);
+      for (let i = 0; i < fp; i++) {
+        const p = f + i;
+        const ch = this.chunks.get(Math.floor(p / CHUNK));
+        if (ch) ch[p % CHUNK] = 0;
+      }
+      this.pagesPresent -= fp;
+      if (pins === 0) this.mem.freeFrames(base, this.folioOrder);
+      else {
+        this.orphans.set(base, pins);
+        this.addFolioPins(folio, -pins);
+      }
+    }
+  }
+
+  private folioPins(folio: number): number {
+    const ch = this.pinChunks.get(Math.floor(folio / CHUNK));
+    return ch ? ch[folio % CHUNK]! : 0;
+  }
+
+  private addFolioPins(folio: number, delta: number): void {
+    const c = Math.floor(folio / CHUNK);
+    let ch = this.pinChunks.get(c);
+    if (!ch) this.pinChunks.set(c, (ch = new Int32Array(CHUNK)));
+    ch[folio - c * CHUNK] += delta;
+    this.pinnedPageRefs += delta;
+  }
+
+  /** Pin pages [idx, idx+n) (they must be present). Pins are counted per folio. */
+  pin(idx: number, n: number): void {
+    const fp = this.folioPages;
+    let i = idx;
+    const end = idx + n;
+    while (i < end) {
+      const folio = Math.floor(i / fp);
+      const stop = Math.min(end, (folio + 1) * fp);
+      this.addFolioPins(folio, stop - i);
+      i = stop;
+    }
+  }
+
+  /**
+   * Unpin [idx, idx+n), a physically contiguous run that began at frame `pfn` when it was pinned.
+   * If the file no longer holds those frames (truncated), the orphaned folio's pins drop instead.
+   */
+  unpin(idx: number, n: number, pfn: number): void {
+    const fp = this.folioPages;
+    let i = idx;
+    const end = idx + n;
+    while (i < end) {
+      const folio = Math.floor(i / fp);
+      const stop = Math.min(end, (folio + 1) * fp);
+      const recorded = pfn + (i - idx);
+      const cur = this.frameOf(i, false);
+      if (cur === recorded) this.addFolioPins(folio, -(stop - i));
+      else {
+        const base = recorded - (recorded % fp);
+        const left = (this.orphans.get(base) ?? 0) - (stop - i);
+        if (left < 0) throw new Error(`unpin of unpinned frame ${recorded} in ${this.name}`);
+        this.pinnedPageRefs -= stop - i;
+        this.orphanRefs(base, left);
+      }
+      i = stop;
+    }
+  }
+
+  private orphanRefs(base: number, left: number): void {
+    if (left === 0) {
+      this.orphans.delete(base);
+      this.mem.freeFrames(base, this.folioOrder);
+    } else this.orphans.set(base, left);
+    // orphaned refs were moved out of the folio counters, keep the total consistent
+    this.pinnedPageRefs += 0;
+  }
+
+  /** Pin references on the folio holding page idx (tests: "pinned exactly once"). */
+  pinCountOfFolio(idx: number): number {
+    return this.folioPins(Math.floor(idx / this.folioPages));
+  }
+
+  /** Total page pin references held on this file's frames (including truncated, still-pinned ones). */
+  pinnedPageRefs = 0;
+  private readonly pinChunks = new Map<number, Int32Array>();
+
+  /** Byte access through the file (Read/WriteMemory, DMA through a mapping). */
+  read(offset: bigint, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const o = offset + BigInt(done);
+      const idx = Number(o >> 12n);
+      const inPage = Number(o & 0xfffn);
+      const n = Math.min(length - done, 4096 - inPage);
+      const pfn = this.frameOf(idx, false);
+      if (pfn >= 0) {
+        const f = this.mem.frameBytes(pfn, false);
+        if (f) out.set(f.subarray(inPage, inPage + n), done);
+      }
+      done += n;
+    }
+    return out;
+  }
+
+  write(offset: bigint, data: Uint8Array): void {
+    let done = 0;
+    while (done < data.length) {
+      const o = offset + BigInt(done);
+      const idx = Number(o >> 12n);
+      const inPage = Number(o & 0xfffn);
+      const n = Math.min(data.length - done, 4096 - inPage);
+      const pfn = this.frameOf(idx, true);
+      this.mem.frameBytes(pfn, true)!.set(data.subarray(done, done + n), inPage);
+      done += n;
+    }
+  }
+
+}
+
+export function checkFileRange(file: MemFile, start: bigint, length: bigint): void {
+  if (start + length > file.size) throw kerr('EINVAL', `range past the end of ${file.name}`);
+}

@@ -1,0 +1,267 @@
+/**
+ * Sparse host physical memory.
+ *
+ * Layout of the physical address space (frame numbers, 4 KiB frames):
+ *   [FIRST_DATA_PFN, tableBasePfn)   RAM handed out for data (memfd folios, anonymous memory)
+ *   [tableBasePfn, ramFrames)        RAM reserved for IOMMU page-table pages (the table pool)
+ *   MMIO windows (device BARs)       registered above RAM
+ *
+ * Page-table pages are real bytes in the table pool (a Uint32Array, little-endian words, two
+ * words per 64-bit descriptor), so a physical address inside the pool reads the table bytes and
+ * a walker turns a table PFN into a pool index with one subtraction (no Map on the hot path).
+ * Data frames are allocated lazily: untouched frames cost nothing and read as zero.
+ */
+import { kerr } from '../errno/index.js';
+
+export const FRAME_SIZE = 4096;
+export const WORDS_PER_FRAME = FRAME_SIZE / 4;
+const FIRST_DATA_PFN = 0x100; // keep the first MiB out of allocation, as the kernel does
+
+export interface MmioHandler {
+  read(offset: bigint, length: number): Uint8Array;
+  write(offset: bigint, data: Uint8Array): void;
+}
+
+interface MmioRegion {
+  base: bigint;
+  size: bigint;
+  handler: MmioHandler;
+  name: string;
+}
+
+/** Interface the page-table formats need: a word-addressed pool of table pages. */
+export interface TableMemory {
+  /** Current pool view; re-read after any allocation (the pool may grow). */
+  readonly words: Uint32Array;
+  /** PFN of the first pool frame: pool word index of frame `pfn` = (pfn - tableBasePfn) * 1024. */
+  readonly tableBasePfn: number;
+  /** Allocate a zeroed, naturally aligned run of `frames` frames (1, 4 or 16); returns its PFN. */
+  allocTable(frames: number): number;
+  freeTable(pfn: number, frames: number): void;
+  /** Frames currently allocated to page tables. */
+  readonly tableFramesInUse: number;
+}
+
+export interface PhysicalMemoryOptions {
+  ramBytes: bigint;
+  /** Bytes of RAM set aside for page tables (default: 1/16 of RAM, at most 64 GiB). */
+  tableBytes?: bigint;
+}
+
+export class PhysicalMemory implements TableMemory {
+  readonly ramFrames: number;
+  readonly tableBasePfn: number;
+  private readonly tableFrames: number;
+  words: Uint32Array;
+  private poolFramesCommitted: number;
+  private poolBump = 0;
+  private readonly tableFree = new Map<number, number[]>(); // run size → free pool frame indices
+  tableFramesInUse = 0;
+
+  // data frames
+  private dataBump = FIRST_DATA_PFN;
+  private readonly dataFree = new Map<number, number[]>(); // order → free base pfns
+  private readonly frames = new Map<number, Uint8Array>(); // touched frames only
+  dataFramesInUse = 0;
+
+  private readonly mmio: MmioRegion[] = [];
+
+  constructor(opts: PhysicalMemoryOptions) {
+    const ramFrames = Number(opts.ramBytes >> 12n);
+    if (ramFrames < 4096) throw new RangeError('host RAM must be at least 16 MiB');
+    let tableBytes = opts.tableBytes ?? opts.ramBytes / 16n;
+    if (tableBytes > 64n << 30n) tableBytes = 64n << 30n;
+    this.ramFrames = ramFrames;
+    this.tableFrames = Number(tableBytes >> 12n);
+    this.tableBasePfn = ramFrames - this.tableFrames;
+    this.poolFramesCommitted = 64;
+    this.words = new Uint32Array(this.poolFramesCommitted * WORDS_PER_FRAME);
+  }
+
+  get ramBytes(): bigint {
+    return BigInt(this.ramFrames) << 12n;
+  }
+
+  // ---------------------------------------------------------------- table pool
+
+  allocTable(frames: number): number {
+    if (frames !== 1 && frames !== 4 && frames !== 16) throw new RangeError(`table run of ${frames} frames`);
+    const free = this.tableFree.get(frames);
+    let idx: number;
+    if (free && free.length > 0) {
+      idx = free.pop()!;
+      this.words.fill(0, idx * WORDS_PER_FRAME, (idx + frames) * WORDS_PER_FRAME);
+    } else {
+      const aligned = Math.ceil(this.poolBump / frames) * frames;
+      // frames skipped for alignment go to the single-frame free list
+      for (let i = this.poolBump; i < aligned; i++) this.pushTableFree(1, i);
+      idx = aligned;
+      if (idx + frames > this.tableFrames) {
+        throw kerr('ENOMEM', 'page-table memory exhausted');
+      }
+      this.poolBump = idx + frames;
+      this.ensurePool(this.poolBump);
+    }
+    this.tableFramesInUse += frames;
+    return this.tableBasePfn + idx;
+  }
+
+  freeTable(pfn: number, frames: number): void {
+    const idx = pfn - this.tableBasePfn;
+    if (idx < 0 || idx + frames > this.poolBump) throw new RangeError(`pfn ${pfn} is not a table frame`);
+    this.pushTableFree(frames, idx);
+    this.tableFramesInUse -= frames;
+  }
+
+  private pushTableFree(frames: number, idx: number): void {
+    let l = this.tableFree.get(frames);
+    if (!l) this.tableFree.set(frames, (l = []));
+    l.push(idx);
+  }
+
+  private ensurePool(frames: number): void {
+    if (frames <= this.poolFramesCommitted) return;
+    let n = this.poolFramesCommitted;
+    while (n < frames) n *= 2;
+    const grown = new Uint32Array(n * WORDS_PER_FRAME);
+    grown.set(this.words);
+    this.words = grown;
+    this.poolFramesCommitted = n;
+  }
+
+  isTableFrame(pfn: number): boolean {
+    return pfn >= this.tableBasePfn && pfn < this.ramFrames;
+  }
+
+  // ---------------------------------------------------------------- data frames
+
+  /** Allocate a naturally aligned run of 2^order frames. Throws ENOMEM when RAM is exhausted. */
+  allocFrames(order: number): number {
+    const free = this.dataFree.get(order);
+    if (free && free.length > 0) {
+      const pfn = free.pop()!;
+      this.dataFramesInUse += 2 ** order;
+      return pfn;
+    }
+    const n = 2 ** order;
+    const base = Math.ceil(this.dataBump / n) * n;
+    if (base + n > this.tableBasePfn) throw kerr('ENOMEM', 'host RAM exhausted');
+    // frames skipped for alignment become free order-0 frames
+    for (let p = this.dataBump; p < base; p++) this.pushDataFree(0, p);
+    this.dataBump = base + n;
+    this.dataFramesInUse += n;
+    return base;
+  }
+
+  freeFrames(pfn: number, order: number): void {
+    const n = 2 ** order;
+    for (let p = pfn; p < pfn + n; p++) this.frames.delete(p);
+    this.pushDataFree(order, pfn);
+    this.dataFramesInUse -= n;
+  }
+
+  private pushDataFree(order: number, pfn: number): void {
+    let l = this.dataFree.get(order);
+    if (!l) this.dataFree.set(order, (l = []));
+    l.push(pfn);
+  }
+
+  /** Bytes of a data frame, created on first write. */
+  frameBytes(pfn: number, create: boolean): Uint8Array | undefined {
+    let f = this.frames.get(pfn);
+    if (!f && create) {
+      f = new Uint8Array(FRAME_SIZE);
+      this.frames.set(pfn, f);
+    }
+    return f;
+  }
+
+  /** Frames whose bytes have been materialised (touched by a write). */
+  get touchedFrames(): number {
+    return this.frames.size;
+  }
+
+  // ---------------------------------------------------------------- MMIO
+
+  registerMmio(name: string, base: bigint, size: bigint, handler: MmioHandler): void {
+    for (const r of this.mmio) {
+      if (base < r.base + r.size && r.base < base + size) throw new RangeError(`MMIO ${name} overlaps ${r.name}`);
+    }
+    if (base < this.ramBytes) throw new RangeError(`MMIO ${name} overlaps RAM`);
+    this.mmio.push({ name, base, size, handler });
+  }
+
+  unregisterMmio(name: string): void {
+    const i = this.mmio.findIndex((r) => r.name === name);
+    if (i >= 0) this.mmio.splice(i, 1);
+  }
+
+  findMmio(pa: bigint): MmioRegion | undefined {
+    for (const r of this.mmio) if (pa >= r.base && pa < r.base + r.size) return r;
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- byte access by physical address
+
+  /** Read `length` bytes at physical address `pa` (RAM, table pool or MMIO). */
+  read(pa: bigint, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const a = pa + BigInt(done);
+      const mm = this.findMmio(a);
+      if (mm) {
+        const n = Math.min(length - done, Number(mm.base + mm.size - a));
+        out.set(mm.handler.read(a - mm.base, n), done);
+        done += n;
+        continue;
+      }
+      const pfn = Number(a >> 12n);
+      const off = Number(a & 0xfffn);
+      const n = Math.min(length - done, FRAME_SIZE - off);
+      this.checkRam(pfn);
+      if (this.isTableFrame(pfn)) {
+        const idx = pfn - this.tableBasePfn;
+        if (idx < this.poolFramesCommitted) {
+          const bytes = new Uint8Array(this.words.buffer, idx * FRAME_SIZE + off, n);
+          out.set(bytes, done);
+        }
+      } else {
+        const f = this.frames.get(pfn);
+        if (f) out.set(f.subarray(off, off + n), done);
+      }
+      done += n;
+    }
+    return out;
+  }
+
+  write(pa: bigint, data: Uint8Array): void {
+    let done = 0;
+    while (done < data.length) {
+      const a = pa + BigInt(done);
+      const mm = this.findMmio(a);
+      if (mm) {
+        const n = Math.min(data.length - done, Number(mm.base + mm.size - a));
+        mm.handler.write(a - mm.base, data.subarray(done, done + n));
+        done += n;
+        continue;
+      }
+      const pfn = Number(a >> 12n);
+      const off = Number(a & 0xfffn);
+      const n = Math.min(data.length - done, FRAME_SIZE - off);
+      this.checkRam(pfn);
+      if (this.isTableFrame(pfn)) {
+        const idx = pfn - this.tableBasePfn;
+        this.ensurePool(idx + 1);
+        new Uint8Array(this.words.buffer, idx * FRAME_SIZE + off, n).set(data.subarray(done, done + n));
+      } else {
+        this.frameBytes(pfn, true)!.set(data.subarray(done, done + n), off);
+      }
+      done += n;
+    }
+  }
+
+  private checkRam(pfn: number): void {
+    if (pfn >= this.ramFrames) throw kerr('EFAULT', `physical address 0x${(BigInt(pfn) << 12n).toString(16)} is not RAM or MMIO`);
+  }
+}

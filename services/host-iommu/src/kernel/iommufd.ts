@@ -1,0 +1,644 @@
+/**
+ * The /dev/iommu context (struct iommufd_ctx): its object table and the IOMMU_* ioctls, with the
+ * kernel's checks in the kernel's order and its errnos. Every call is atomic: a failure leaves
+ * no object, no consumed ID, no pin and no mapping behind.
+ */
+import { kerr, notModelled } from '../../../../libs/errno/index.js';
+import { allocIova, autoIovaAlignment } from '../../../../libs/ranges/index.js';
+import { alignDown, lastOf, U64_MAX, ULONG_MAX } from '../../../../libs/u64/index.js';
+import type { MemFile } from '../../../../libs/memory/file.js';
+import type { PhysicalMemory } from '../../../../libs/memory/phys.js';
+import { encodeHwInfo } from '../platform/hwinfo.js';
+import { OpenFile, MemfdOpenFile, O_ACCMODE, O_RDONLY } from '../process/files.js';
+import { CAP } from '../process/principal.js';
+import type { Process } from '../process/process.js';
+import {
+  HwptDomain,
+  IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+  IOMMU_HWPT_ALLOC_NEST_PARENT,
+  IOMMU_HWPT_ALLOC_PASID,
+  IOMMU_HWPT_FAULT_ID_VALID,
+} from './hwpt.js';
+import { areaPages, IoPagetable, IOMMU_READ, IOMMU_WRITE, type Area } from './ioas.js';
+import { ACCOUNT_MM, ACCOUNT_NONE, ACCOUNT_USER, Pages } from './pages.js';
+import type { DeviceState } from './topology.js';
+
+export const IOMMU_IOAS_MAP_FIXED_IOVA = 1 << 0;
+export const IOMMU_IOAS_MAP_WRITEABLE = 1 << 1;
+export const IOMMU_IOAS_MAP_READABLE = 1 << 2;
+const MAP_FLAGS = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE;
+export const IOMMU_OPTION_RLIMIT_MODE = 0;
+export const IOMMU_OPTION_HUGE_PAGES = 1;
+export const IOMMU_OPTION_OP_SET = 0;
+export const IOMMU_OPTION_OP_GET = 1;
+export const IOMMU_VFIO_IOAS_GET = 0;
+export const IOMMU_VFIO_IOAS_SET = 1;
+export const IOMMU_VFIO_IOAS_CLEAR = 2;
+export const IOMMU_HW_INFO_FLAG_INPUT_TYPE = 1 << 0;
+export const IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1;
+export const IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1;
+export const IOMMU_HWPT_DATA_NONE = 0;
+export const IOMMU_NO_PASID = 0;
+/** hwpt_alloc: flags a paging HWPT may carry */
+const PAGING_FLAGS = IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID;
+
+export type ObjType = 'IOAS' | 'HWPT_PAGING' | 'DEVICE';
+
+export abstract class IObj {
+  /** long-term references; the object table holds one */
+  users = 1;
+  abstract readonly type: ObjType;
+  constructor(
+    readonly ctx: IommufdCtx,
+    public id: number,
+  ) {}
+  /** Called by IOMMU_DESTROY / context teardown after the users check. */
+  abstract destroy(): void;
+}
+
+export class IoasObj extends IObj {
+  readonly type = 'IOAS';
+  readonly iopt = new IoPagetable();
+  readonly hwpts = new Set<HwptObj>();
+  destroy(): void {
+    // areas never block destroy: unmap everything
+    for (const n of [...this.iopt.areas]) this.ctx.removeArea(this, n.value);
+    if (this.ctx.vfioIoas === this) this.ctx.vfioIoas = undefined;
+  }
+}
+
+export class HwptObj extends IObj {
+  readonly type = 'HWPT_PAGING';
+  readonly domain: HwptDomain;
+  constructor(
+    ctx: IommufdCtx,
+    id: number,
+    readonly ioas: IoasObj,
+    domain: HwptDomain,
+  ) {
+    super(ctx, id);
+    this.domain = domain;
+  }
+  get auto(): boolean {
+    return this.domain.opts.autoDomain;
+  }
+  destroy(): void {
+    this.ioas.iopt.removeDomain(this.domain, (a) => this.ctx.unpinArea(a));
+    this.ioas.hwpts.delete(this);
+    this.ioas.users--;
+    this.domain.destroy();
+  }
+}
+
+export class DeviceObj extends IObj {
+  readonly type = 'DEVICE';
+  constructor(
+    ctx: IommufdCtx,
+    id: number,
+    readonly dev: DeviceState,
+  ) {
+    super(ctx, id);
+  }
+  destroy(): void {
+    // Only reachable through unbind (the VFIO driver holds a user, so IOMMU_DESTROY says EBUSY).
+  }
+}
+
+export type KObj = IoasObj | HwptObj | DeviceObj;
+
+export class IommufdCtx extends OpenFile {
+  readonly kind = 'iommufd';
+  readonly objects = new Map<number, KObj>();
+  /** IOPT_PAGES_ACCOUNT_MM when true (IOMMU_OPTION_RLIMIT_MODE=1 or opened via /dev/vfio/vfio) */
+  accountMm = false;
+  vfioIoas: IoasObj | undefined;
+
+  constructor(
+    path: string,
+    flags: number,
+    readonly mem: PhysicalMemory,
+    /** the process that opened it (ictx->... the file's opener) */
+    readonly opener: Process,
+    readonly onTeardown: (ctx: IommufdCtx) => void,
+  ) {
+    super(path, flags);
+  }
+
+  // ------------------------------------------------------------------ object table
+
+  nextId(): number {
+    let id = 1;
+    while (this.objects.has(id)) id++;
+    return id;
+  }
+
+  /** Finalize an object into the table at the lowest free ID. */
+  install<T extends KObj>(make: (id: number) => T): T {
+    const id = this.nextId();
+    const obj = make(id);
+    this.objects.set(id, obj);
+    return obj;
+  }
+
+  lookup(id: number): KObj {
+    const o = this.objects.get(id);
+    if (!o) throw kerr('ENOENT', `no object with id ${id}`);
+    return o;
+  }
+  getIoas(id: number): IoasObj {
+    const o = this.objects.get(id);
+    if (!o || o.type !== 'IOAS') throw kerr('ENOENT', `id ${id} is not an IOAS`);
+    return o;
+  }
+  getHwptPaging(id: number): HwptObj {
+    const o = this.objects.get(id);
+    if (!o || o.type !== 'HWPT_PAGING') throw kerr('ENOENT', `id ${id} is not a HWPT_PAGING`);
+    return o;
+  }
+  getDevice(id: number): DeviceObj {
+    const o = this.objects.get(id);
+    if (!o || o.type !== 'DEVICE') throw kerr('ENOENT', `id ${id} is not a device`);
+    return o;
+  }
+
+  // ------------------------------------------------------------------ IOMMU_DESTROY
+
+  destroy(id: number): void {
+    const o = this.lookup(id);
+    if (o.users !== 1) throw kerr('EBUSY', `object ${id} is in use`);
+    o.users = 0;
+    this.objects.delete(id);
+    o.destroy();
+  }
+
+  // ------------------------------------------------------------------ IOAS
+
+  ioasAlloc(flags: number): number {
+    if (flags !== 0) throw kerr('EOPNOTSUPP', 'IOAS_ALLOC flags must be 0');
+    return this.install((id) => new IoasObj(this, id)).id;
+  }
+
+  ioasIovaRanges(ioasId: number): { ranges: Array<{ start: bigint; last: bigint }>; alignment: bigint } {
+    const ioas = this.getIoas(ioasId);
+    return { ranges: ioas.iopt.iovaRanges(), alignment: ioas.iopt.iovaAlignment };
+  }
+
+  ioasAllowIovas(ioasId: number, ranges: Array<{ start: bigint; last: bigint }>): void {
+    const ioas = this.getIoas(ioasId);
+    for (const r of ranges) if (r.start >= r.last) throw kerr('EINVAL', `allowed range [0x${r.start.toString(16)}, 0x${r.last.toString(16)}] has start >= last`);
+    const sorted = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i]!.start <= sorted[i - 1]!.last) throw kerr('EINVAL', 'allowed ranges overlap');
+    }
+    for (const r of sorted) {
+      if (ioas.iopt.intersectsReserved(r.start, r.last)) {
+        throw kerr('EADDRINUSE', `allowed range [0x${r.start.toString(16)}, 0x${r.last.toString(16)}] intersects a reserved range`);
+      }
+    }
+    ioas.iopt.allowed.clear();
+    for (const r of sorted) ioas.iopt.allowed.insert(r.start, r.last, null);
+  }
+
+  /** Common placement for MAP / MAP_FILE / COPY (iopt_alloc_iova or the fixed checks). */
+  private placeIova(ioas: IoasObj, flags: number, iova: bigint, length: bigint, srcAddr: bigint): bigint {
+    const iopt = ioas.iopt;
+    const align = iopt.iovaAlignment;
+    if (length % align !== 0n) throw kerr('EINVAL', `length is not a multiple of the IOVA alignment 0x${align.toString(16)}`);
+    if (flags & IOMMU_IOAS_MAP_FIXED_IOVA) {
+      if (iova % align !== 0n) throw kerr('EINVAL', `iova is not aligned to 0x${align.toString(16)}`);
+      const last = lastOf(iova, length);
+      if (last === undefined) throw kerr('EOVERFLOW', 'iova + length overflows');
+      if (iopt.intersectsReserved(iova, last)) throw kerr('EINVAL', 'iova range intersects a reserved range');
+      if (iopt.areas.firstIntersecting(iova, last)) throw kerr('EEXIST', 'iova range is already mapped');
+      return iova;
+    }
+    if (length >= ULONG_MAX / 2n) throw kerr('EOVERFLOW', 'length too large for automatic IOVA allocation');
+    const alignment = autoIovaAlignment(srcAddr, length);
+    if (alignment < align) throw kerr('EINVAL', 'source address alignment is below the IOVA alignment');
+    const res = allocIova({
+      length,
+      alignment,
+      pageOffset: srcAddr % 4096n,
+      spans: [...iopt.allowed].map((n) => ({ start: n.start, last: n.last })),
+      occupied: [iopt.areas, iopt.reserved],
+    });
+    if (res === undefined) throw kerr('ENOSPC', 'no IOVA hole large enough');
+    return res;
+  }
+
+  private checkMapCommon(flags: number, iova: bigint, length: bigint): void {
+    if (flags & ~MAP_FLAGS) throw kerr('EOPNOTSUPP', `unknown map flags 0x${(flags & ~MAP_FLAGS).toString(16)}`);
+    if (iova >= ULONG_MAX || length >= ULONG_MAX) throw kerr('EOVERFLOW', 'iova or length >= ULONG_MAX');
+    if (!(flags & (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE))) throw kerr('EINVAL', 'neither READABLE nor WRITEABLE');
+  }
+
+  private accountModeFor(proc: Process): number {
+    if (proc.principal.hasCap(CAP.IPC_LOCK)) return ACCOUNT_NONE;
+    return this.accountMm ? ACCOUNT_MM : ACCOUNT_USER;
+  }
+
+  ioasMap(caller: Process, flags: number, ioasId: number, userVa: bigint, length: bigint, iova: bigint): bigint {
+    this.checkMapCommon(flags, iova, length);
+    const ioas = this.getIoas(ioasId);
+    if (length === 0n || length > U64_MAX - 4096n) throw kerr('EINVAL', 'length is 0');
+    if (userVa + length > U64_MAX) throw kerr('EOVERFLOW', 'user_va + length overflows');
+    const base = alignDown(userVa, 4096n);
+    const npages = Number((userVa - base + length + 4095n) >> 12n);
+    const pages = new Pages(
+      'user',
+      base,
+      npages,
+      (flags & IOMMU_IOAS_MAP_WRITEABLE) !== 0,
+      this.accountModeFor(caller),
+      caller,
+      caller.principal.account,
+      undefined,
+    );
+    return this.mapPages(ioas, flags, iova, length, userVa, pages, 0, Number(userVa - base));
+  }
+
+  ioasMapFile(caller: Process, flags: number, ioasId: number, fileFd: number, start: bigint, length: bigint, iova: bigint): bigint {
+    this.checkMapCommon(flags, iova, length);
+    const ioas = this.getIoas(ioasId);
+    if (length === 0n) throw kerr('EINVAL', 'length is 0');
+    if (lastOf(start, length) === undefined) throw kerr('EOVERFLOW', 'start + length overflows');
+    const f = caller.fds.get(fileFd);
+    if (!f) throw kerr('EBADF', `fd ${fileFd} is not open`);
+    if (f.kind === 'dmabuf') throw notModelled('IOAS_MAP_FILE of a dma-buf', 'dma-buf P2P mapping arrives with the P2P issue');
+    if (!(f instanceof MemfdOpenFile)) throw kerr('EINVAL', `fd ${fileFd} is not a memfd`);
+    const file: MemFile = f.file;
+    if (start + length > file.size) throw kerr('EINVAL', 'range past the end of the file');
+    if (flags & IOMMU_IOAS_MAP_WRITEABLE && (f.flags & O_ACCMODE) === O_RDONLY) throw kerr('EPERM', 'file not opened for writing');
+    const base = alignDown(start, 4096n);
+    const npages = Number((start - base + length + 4095n) >> 12n);
+    const pages = new Pages('file', base, npages, (flags & IOMMU_IOAS_MAP_WRITEABLE) !== 0, this.accountModeFor(caller), caller, caller.principal.account, file);
+    return this.mapPages(ioas, flags, iova, length, start, pages, 0, Number(start - base));
+  }
+
+  /** Insert one area over `pages` (a fresh pages object or a shared one for COPY). */
+  private mapPages(ioas: IoasObj, flags: number, iova: bigint, length: bigint, srcAddr: bigint, pages: Pages, pageIndex: number, pageOffset: number): bigint {
+    const at = this.placeIova(ioas, flags, iova, length, srcAddr);
+    const align = ioas.iopt.iovaAlignment;
+    if (BigInt(pageOffset) % align !== 0n) throw kerr('EINVAL', 'source page offset is not aligned to the IOVA alignment');
+    const area: Area = {
+      iova: at,
+      last: at + length - 1n,
+      pages,
+      pageIndex,
+      pageOffset,
+      prot: (flags & IOMMU_IOAS_MAP_READABLE ? IOMMU_READ : 0) | (flags & IOMMU_IOAS_MAP_WRITEABLE ? IOMMU_WRITE : 0),
+      pinned: false,
+    };
+    this.fillArea(ioas, area);
+    ioas.iopt.areas.insert(area.iova, area.last, area);
+    pages.refs++;
+    return at;
+  }
+
+  /** Pin and map a new area into every domain of its IOAS; undo on failure. */
+  private fillArea(ioas: IoasObj, area: Area): void {
+    const domains = ioas.iopt.domains;
+    if (domains.length === 0) return;
+    this.pinArea(area);
+    area.pinned = true;
+    const done: HwptDomain[] = [];
+    try {
+      for (const d of domains) {
+        d.mapArea(area, ioas.iopt.maxPageShift);
+        done.push(d as HwptDomain);
+      }
+    } catch (e) {
+      for (const d of done) d.unmapArea(area);
+      this.unpinArea(area);
+      area.pinned = false;
+      throw e;
+    }
+  }
+
+  pinArea(area: Area): void {
+    const { first, last } = areaPages(area);
+    area.pages.addUser(first, last);
+  }
+  unpinArea(area: Area): void {
+    const { first, last } = areaPages(area);
+    area.pages.removeUser(first, last);
+  }
+
+  removeArea(ioas: IoasObj, area: Area): void {
+    for (const d of ioas.iopt.domains) d.unmapArea(area);
+    if (area.pinned) {
+      this.unpinArea(area);
+      area.pinned = false;
+    }
+    const node = ioas.iopt.areas.find(area.iova);
+    if (node) ioas.iopt.areas.remove(node);
+    area.pages.refs--;
+  }
+
+  ioasCopy(flags: number, dstIoasId: number, srcIoasId: number, length: bigint, dstIova: bigint, srcIova: bigint): bigint {
+    if (flags & ~MAP_FLAGS) throw kerr('EOPNOTSUPP', 'unknown copy flags');
+    if (length >= ULONG_MAX || srcIova >= ULONG_MAX || dstIova >= ULONG_MAX) throw kerr('EOVERFLOW', 'argument >= ULONG_MAX');
+    if (!(flags & (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE))) throw kerr('EINVAL', 'neither READABLE nor WRITEABLE');
+    const src = this.getIoas(srcIoasId);
+    if (length === 0n) throw kerr('EINVAL', 'length is 0');
+    const srcLast = lastOf(srcIova, length);
+    if (srcLast === undefined) throw kerr('EOVERFLOW', 'src_iova + length overflows');
+    const pieces: Array<{ area: Area; start: bigint; last: bigint }> = [];
+    let cur = srcIova;
+    while (cur <= srcLast) {
+      const n = src.iopt.areas.find(cur);
+      if (!n) throw kerr('ENOENT', `source range is not fully mapped at 0x${cur.toString(16)}`);
+      const last = n.value.last < srcLast ? n.value.last : srcLast;
+      pieces.push({ area: n.value, start: cur, last });
+      if (last === U64_MAX) break;
+      cur = last + 1n;
+    }
+    if ((flags & IOMMU_IOAS_MAP_WRITEABLE) && pieces.some((p) => !p.area.pages.writable)) {
+      throw kerr('EPERM', 'source pages are read-only');
+    }
+    const dst = this.getIoas(dstIoasId);
+    const first = pieces[0]!;
+    const firstSrc = first.area.pages.base + BigInt(first.area.pageIndex) * 4096n + BigInt(first.area.pageOffset) + (first.start - first.area.iova);
+    const at = this.placeIova(dst, flags, dstIova, length, firstSrc);
+    // one destination area per source piece, all sharing the source pages
+    const made: Area[] = [];
+    try {
+      for (const p of pieces) {
+        const rel = BigInt(p.area.pageOffset) + (p.start - p.area.iova);
+        const pageIndex = p.area.pageIndex + Number(rel >> 12n);
+        const pageOffset = Number(rel & 0xfffn);
+        if (BigInt(pageOffset) % dst.iopt.iovaAlignment !== 0n) throw kerr('EINVAL', 'source page offset is not aligned to the destination IOVA alignment');
+        const iova = at + (p.start - srcIova);
+        const area: Area = {
+          iova,
+          last: iova + (p.last - p.start),
+          pages: p.area.pages,
+          pageIndex,
+          pageOffset,
+          prot: (flags & IOMMU_IOAS_MAP_READABLE ? IOMMU_READ : 0) | (flags & IOMMU_IOAS_MAP_WRITEABLE ? IOMMU_WRITE : 0),
+          pinned: false,
+        };
+        this.fillArea(dst, area);
+        dst.iopt.areas.insert(area.iova, area.last, area);
+        area.pages.refs++;
+        made.push(area);
+      }
+    } catch (e) {
+      for (const a of made) this.removeArea(dst, a);
+      throw e;
+    }
+    return at;
+  }
+
+  ioasUnmap(ioasId: number, iova: bigint, length: bigint): bigint {
+    const ioas = this.getIoas(ioasId);
+    if (iova === 0n && length === U64_MAX) {
+      let total = 0n;
+      for (const n of [...ioas.iopt.areas]) {
+        total += n.value.last - n.value.iova + 1n;
+        this.removeArea(ioas, n.value);
+      }
+      return total;
+    }
+    if (iova >= ULONG_MAX || length >= ULONG_MAX) throw kerr('EOVERFLOW', 'iova or length >= ULONG_MAX');
+    if (length === 0n) throw kerr('EINVAL', 'length is 0');
+    const last = lastOf(iova, length);
+    if (last === undefined) throw kerr('EOVERFLOW', 'iova + length overflows');
+    // Areas are processed in ascending order; one not fully inside stops the unmap with ENOENT
+    // after the ones before it were removed (the kernel's behaviour).
+    let total = 0n;
+    for (const n of [...ioas.iopt.areas.intersecting(iova, last)]) {
+      const a = n.value;
+      if (a.iova < iova || a.last > last) {
+        if (total === 0n) throw kerr('ENOENT', `area [0x${a.iova.toString(16)}, 0x${a.last.toString(16)}] is not fully inside the range`);
+        throw kerr('ENOENT', `area [0x${a.iova.toString(16)}, 0x${a.last.toString(16)}] is not fully inside the range`, { unmapped: total.toString() });
+      }
+      total += a.last - a.iova + 1n;
+      this.removeArea(ioas, a);
+    }
+    if (total === 0n) throw kerr('ENOENT', 'nothing mapped in the range');
+    return total;
+  }
+
+  /** IOMMU_IOAS_CHANGE_PROCESS: move the accounting of every (file-backed) pin to `caller`. */
+  ioasChangeProcess(caller: Process): void {
+    const all = new Set<Pages>();
+    for (const o of this.objects.values()) {
+      if (o.type !== 'IOAS') continue;
+      for (const n of o.iopt.areas) {
+        if (n.value.pages.kind !== 'file') throw kerr('EINVAL', 'an IOAS holds a mapping that is not file-backed');
+        all.add(n.value.pages);
+      }
+    }
+    const mode = this.accountModeFor(caller);
+    let needUser = 0;
+    let needMm = 0;
+    for (const p of all) {
+      if (mode === ACCOUNT_USER && p.sourceUser !== caller.principal.account) needUser += p.npinned;
+      if (mode === ACCOUNT_MM && p.sourceProcess !== caller) needMm += p.npinned;
+    }
+    const acct = caller.principal.account;
+    if (mode === ACCOUNT_USER && acct && acct.lockedPages + needUser > caller.principal.memlockPages) throw kerr('ENOMEM', 'RLIMIT_MEMLOCK exceeded for the new owner');
+    if (mode === ACCOUNT_MM && caller.lockedPages + needMm > caller.principal.memlockPages) throw kerr('ENOMEM', 'RLIMIT_MEMLOCK exceeded for the new owner');
+    for (const p of all) p.chargeTo(caller, acct, mode).commit();
+  }
+
+  // ------------------------------------------------------------------ IOMMU_OPTION
+
+  option(caller: Process, optionId: number, op: number, objectId: number, val64: bigint): bigint {
+    if (op !== IOMMU_OPTION_OP_SET && op !== IOMMU_OPTION_OP_GET) throw kerr('EOPNOTSUPP', `unknown option op ${op}`);
+    if (optionId === IOMMU_OPTION_RLIMIT_MODE) {
+      if (objectId !== 0) throw kerr('EOPNOTSUPP', 'RLIMIT_MODE is global: object_id must be 0');
+      if (op === IOMMU_OPTION_OP_GET) return this.accountMm ? 1n : 0n;
+      if (!caller.principal.hasCap(CAP.SYS_RESOURCE)) throw kerr('EPERM', 'RLIMIT_MODE needs CAP_SYS_RESOURCE');
+      if (this.objects.size > 0) throw kerr('EBUSY', 'RLIMIT_MODE can only change while the context has no objects');
+      if (val64 > 1n) throw kerr('EINVAL', 'RLIMIT_MODE must be 0 or 1');
+      this.accountMm = val64 === 1n;
+      return val64;
+    }
+    if (optionId === IOMMU_OPTION_HUGE_PAGES) {
+      const ioas = this.getIoas(objectId);
+      const iopt = ioas.iopt;
+      if (op === IOMMU_OPTION_OP_GET) return iopt.disableLargePages ? 0n : 1n;
+      if (val64 === 1n) {
+        iopt.disableLargePages = false;
+        return 1n;
+      }
+      if (val64 === 0n) {
+        if (iopt.disableLargePages) return 0n;
+        if (iopt.domains.length > 0 && iopt.areas.size > 0) throw kerr('EINVAL', 'cannot disable huge pages while the IOAS has both domains and mappings');
+        const newAlign = iopt.iovaAlignment > 4096n ? iopt.iovaAlignment : 4096n;
+        iopt.checkAlignment(newAlign);
+        iopt.disableLargePages = true;
+        return 0n;
+      }
+      throw kerr('EINVAL', 'HUGE_PAGES must be 0 or 1');
+    }
+    throw kerr('EOPNOTSUPP', `unknown option ${optionId}`);
+  }
+
+  // ------------------------------------------------------------------ IOMMU_VFIO_IOAS
+
+  vfioIoasOp(ioasId: number, op: number): number {
+    if (op === IOMMU_VFIO_IOAS_GET) {
+      if (!this.vfioIoas) throw kerr('ENODEV', 'no VFIO compatibility IOAS');
+      return this.vfioIoas.id;
+    }
+    if (op === IOMMU_VFIO_IOAS_SET) {
+      this.vfioIoas = this.getIoas(ioasId);
+      return ioasId;
+    }
+    if (op === IOMMU_VFIO_IOAS_CLEAR) {
+      this.vfioIoas = undefined;
+      return 0;
+    }
+    throw kerr('EOPNOTSUPP', `unknown VFIO_IOAS op ${op}`);
+  }
+
+  // ------------------------------------------------------------------ IOMMU_GET_HW_INFO
+
+  getHwInfo(flags: number, devId: number, inDataType: number, dataLen: number) {
+    if (flags & ~IOMMU_HW_INFO_FLAG_INPUT_TYPE) throw kerr('EOPNOTSUPP', 'unknown hw_info flags');
+    const dev = this.getDevice(devId);
+    const info = encodeHwInfo(dev.dev.unit.spec, dev.dev.spec);
+    if (flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE && inDataType !== 0 && inDataType !== info.type) {
+      throw kerr('EOPNOTSUPP', `the IOMMU does not report hw_info type ${inDataType}`);
+    }
+    const out = new Uint8Array(dataLen);
+    out.set(info.data.subarray(0, Math.min(dataLen, info.data.length)));
+    return { type: info.type, data: out, kernelLen: info.data.length, capabilities: info.capabilities, maxPasidLog2: info.maxPasidLog2, full: info.data };
+  }
+
+  // ------------------------------------------------------------------ IOMMU_HWPT_ALLOC (paging)
+
+  hwptAlloc(flags: number, devId: number, ptId: number, dataType: number, data: Uint8Array, faultId: number): number {
+    if (dataType === IOMMU_HWPT_DATA_NONE && data.length !== 0) throw kerr('EINVAL', 'data given with data_type NONE');
+    if (dataType !== IOMMU_HWPT_DATA_NONE && data.length === 0) throw kerr('EINVAL', 'data_type given without data');
+    const dev = this.getDevice(devId);
+    const pt = this.objects.get(ptId);
+    if (!pt) throw kerr('EINVAL', `pt_id ${ptId} does not exist`);
+    if (pt.type === 'IOAS') {
+      if (flags & ~PAGING_FLAGS) throw kerr('EOPNOTSUPP', `unknown hwpt flags 0x${(flags & ~PAGING_FLAGS).toString(16)}`);
+      if (flags & IOMMU_HWPT_FAULT_ID_VALID && flags & IOMMU_HWPT_ALLOC_NEST_PARENT) throw kerr('EOPNOTSUPP', 'a nest parent cannot take faults');
+      const unit = dev.dev.unit.spec;
+      if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING && !unit.dirtyTracking) throw kerr('EOPNOTSUPP', `${unit.name} cannot track dirty pages`);
+      if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT && !unit.nesting) throw kerr('EOPNOTSUPP', `${unit.name} does not support nesting`);
+      if (flags & IOMMU_HWPT_ALLOC_PASID && unit.pasidBits === 0) throw kerr('EOPNOTSUPP', `${unit.name} has no PASID support`);
+      if (dataType !== IOMMU_HWPT_DATA_NONE) throw kerr('EOPNOTSUPP', 'paging HWPTs take no driver data');
+      if (flags & IOMMU_HWPT_FAULT_ID_VALID) {
+        void faultId;
+        throw notModelled('IOPF-capable HWPTs (IOMMU_HWPT_FAULT_ID_VALID)', 'fault queues arrive with the nesting/IOPF issue');
+      }
+      return this.allocPaging(pt, dev.dev, flags, false).id;
+    }
+    if (pt.type === 'HWPT_PAGING') throw notModelled('nested HWPTs', 'HWPT_NESTED (stage-1 over a nest parent) arrives with the nesting issue');
+    throw kerr('EINVAL', `pt_id ${ptId} is neither an IOAS nor a HWPT_PAGING`);
+  }
+
+  /** Make a paging HWPT over `ioas` for `dev`'s unit and add it to the IOAS (atomic). */
+  allocPaging(ioas: IoasObj, dev: DeviceState, flags: number, auto: boolean): HwptObj {
+    const id = this.nextId();
+    const domain = new HwptDomain(id, dev.unit, this.mem, {
+      nestParent: (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) !== 0,
+      dirtyTracking: (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) !== 0,
+      pasidCompat: (flags & IOMMU_HWPT_ALLOC_PASID) !== 0,
+      autoDomain: auto,
+    });
+    try {
+      ioas.iopt.addDomain(domain, (a) => this.pinArea(a), (a) => this.unpinArea(a));
+    } catch (e) {
+      domain.destroy();
+      throw e;
+    }
+    const h = this.install((i) => new HwptObj(this, i, ioas, domain));
+    ioas.hwpts.add(h);
+    ioas.users++;
+    return h;
+  }
+
+  // ------------------------------------------------------------------ dirty tracking
+
+  hwptSetDirtyTracking(flags: number, hwptId: number): void {
+    if (flags & ~IOMMU_HWPT_DIRTY_TRACKING_ENABLE) throw kerr('EOPNOTSUPP', 'unknown dirty-tracking flags');
+    const h = this.getHwptPaging(hwptId);
+    if (!h.domain.opts.dirtyTracking) throw kerr('EOPNOTSUPP', 'HWPT was not allocated with DIRTY_TRACKING');
+    const enable = (flags & IOMMU_HWPT_DIRTY_TRACKING_ENABLE) !== 0;
+    if (enable && !h.domain.dirtyEnabled) {
+      // enabling clears stale dirty state
+      const pages = Number(h.domain.apertureLast >> 12n) + 1;
+      h.domain.pt.readAndClearDirty(0, pages, false, () => {});
+    }
+    h.domain.dirtyEnabled = enable;
+  }
+
+  hwptGetDirtyBitmap(hwptId: number, flags: number, iova: bigint, length: bigint, pageSize: bigint): Uint8Array {
+    if (flags & ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) throw kerr('EOPNOTSUPP', 'unknown dirty bitmap flags');
+    const h = this.getHwptPaging(hwptId);
+    const last = lastOf(iova, length);
+    if (last === undefined || last >= ULONG_MAX) throw kerr('EOVERFLOW', 'iova + length overflows');
+    const align = h.ioas.iopt.iovaAlignment;
+    if (iova % align !== 0n || (last + 1n) % align !== 0n) throw kerr('EINVAL', 'range not aligned to the IOVA alignment');
+    if (pageSize === 0n) throw kerr('EINVAL', 'page_size is 0');
+    if (iova % pageSize !== 0n || (last + 1n) % pageSize !== 0n) throw kerr('EINVAL', 'range not aligned to page_size');
+    if (!h.domain.opts.dirtyTracking) throw kerr('EOPNOTSUPP', 'HWPT was not allocated with DIRTY_TRACKING');
+    const nbits = (length + pageSize - 1n) / pageSize;
+    if (nbits > 1n << 32n) throw kerr('EINVAL', 'bitmap too large');
+    const words = Number((nbits + 63n) / 64n);
+    const bitmap = new Uint8Array(words * 8);
+    const noClear = (flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) !== 0;
+    // only areas inside the range are walked
+    for (const n of h.ioas.iopt.areas.intersecting(iova, last)) {
+      const s = n.start > iova ? n.start : iova;
+      const e = n.last < last ? n.last : last;
+      const sPfn = Number(s >> 12n);
+      const nPages = Number((e >> 12n) - (s >> 12n)) + 1;
+      h.domain.pt.readAndClearDirty(sPfn, nPages, noClear, (leafPfn, leafPages) => {
+        let lo = BigInt(leafPfn) << 12n;
+        let hi = lo + (BigInt(leafPages) << 12n) - 1n;
+        if (lo < iova) lo = iova;
+        if (hi > last) hi = last;
+        if (lo > hi) return;
+        for (let b = (lo - iova) / pageSize; b <= (hi - iova) / pageSize; b++) {
+          const bit = Number(b);
+          bitmap[bit >> 3]! |= 1 << (bit & 7);
+        }
+      });
+    }
+    return bitmap;
+  }
+
+  // ------------------------------------------------------------------ teardown
+
+  /** The last reference to the file went: destroy every object (leaf first), release every pin. */
+  protected release(): void {
+    // Repeatedly destroy objects nobody else holds; devices are released by their VFIO files.
+    for (let progress = true; progress && this.objects.size > 0; ) {
+      progress = false;
+      for (const [id, o] of [...this.objects]) {
+        if (o.users === 1 && o.type !== 'DEVICE') {
+          this.objects.delete(id);
+          o.users = 0;
+          o.destroy();
+          progress = true;
+        }
+      }
+    }
+    this.onTeardown(this);
+  }
+
+  /** For Inspect / GetStatus: pages pinned by this context's IOASes. */
+  pinnedPages(): number {
+    const seen = new Set<Pages>();
+    let n = 0;
+    for (const o of this.objects.values()) {
+      if (o.type !== 'IOAS') continue;
+      for (const a of o.iopt.areas) {
+        if (!seen.has(a.value.pages)) {
+          seen.add(a.value.pages);
+          n += a.value.pages.npinned;
+        }
+      }
+    }
+    return n;
+  }
+}

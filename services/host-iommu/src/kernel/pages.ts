@@ -1,0 +1,244 @@
+/**
+ * iopt_pages: the refcounted PFN source of one or more IOAS areas (shared across IOASes by
+ * IOAS_COPY). Pages are pinned lazily — only while an area over them sits in an IOAS that has a
+ * domain — and each page is pinned and accounted once per pages object, however many areas,
+ * IOASes and domains use it. Pinned frames are kept as contiguous runs.
+ */
+import { kerr } from '../../../../libs/errno/index.js';
+import type { MemFile } from '../../../../libs/memory/file.js';
+import type { Process } from '../process/process.js';
+import type { UserAccount } from '../process/principal.js';
+
+export const ACCOUNT_NONE = 0;
+export const ACCOUNT_USER = 1;
+export const ACCOUNT_MM = 2;
+
+export interface PinnedRun {
+  first: number; // page index in the pages object
+  n: number;
+  pfn: number;
+  file: MemFile;
+  fileIdx: number;
+}
+
+interface PinUser {
+  first: number;
+  last: number;
+}
+
+export class Pages {
+  refs = 0;
+  readonly runs: PinnedRun[] = []; // sorted by first, disjoint
+  private readonly users: PinUser[] = [];
+  npinned = 0;
+
+  constructor(
+    readonly kind: 'user' | 'file',
+    /** user: page-aligned VA of page 0; file: page-aligned file offset of page 0 */
+    readonly base: bigint,
+    readonly npages: number,
+    readonly writable: boolean,
+    public accountMode: number,
+    public sourceProcess: Process,
+    public sourceUser: UserAccount | undefined,
+    readonly file: MemFile | undefined,
+  ) {}
+
+  /** Pin (if not yet) pages [first, last] on behalf of one more user. Atomic on failure. */
+  addUser(first: number, last: number): void {
+    const gaps = this.uncovered(first, last);
+    const newPages = gaps.reduce((s, g) => s + (g.last - g.first + 1), 0);
+    if (newPages > 0) this.charge(newPages);
+    const added: PinnedRun[] = [];
+    try {
+      for (const g of gaps) this.pinRange(g.first, g.last, added);
+    } catch (e) {
+      for (const r of added) this.dropRun(r);
+      this.uncharge(newPages);
+      throw e;
+    }
+    for (const r of added) this.insertRun(r);
+    this.npinned += newPages;
+    this.users.push({ first, last });
+  }
+
+  /** Drop one user of [first, last]; unpins pages no other user covers. */
+  removeUser(first: number, last: number): void {
+    const i = this.users.findIndex((u) => u.first === first && u.last === last);
+    if (i < 0) throw new Error('pages: removing an unknown pin user');
+    this.users.splice(i, 1);
+    const gaps = this.uncovered(first, last);
+    let freed = 0;
+    for (const g of gaps) freed += this.unpinRange(g.first, g.last);
+    this.npinned -= freed;
+    this.uncharge(freed);
+  }
+
+  get pinUsers(): number {
+    return this.users.length;
+  }
+
+  /** Visit pinned runs intersecting [first, last] as (pageIndex, pfn, n). */
+  forEachRun(first: number, last: number, cb: (page: number, pfn: number, n: number) => void): void {
+    let i = this.findRun(first);
+    for (; i < this.runs.length; i++) {
+      const r = this.runs[i]!;
+      if (r.first > last) break;
+      const s = Math.max(first, r.first);
+      const e = Math.min(last, r.first + r.n - 1);
+      if (s <= e) cb(s, r.pfn + (s - r.first), e - s + 1);
+    }
+  }
+
+  pfnOf(page: number): number {
+    const i = this.findRun(page);
+    const r = this.runs[i];
+    if (r && page >= r.first && page < r.first + r.n) return r.pfn + (page - r.first);
+    return -1;
+  }
+
+  private findRun(page: number): number {
+    let lo = 0;
+    let hi = this.runs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const r = this.runs[mid]!;
+      if (r.first + r.n - 1 < page) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Sub-ranges of [first, last] not covered by any current user. */
+  private uncovered(first: number, last: number): PinUser[] {
+    const cov = this.users
+      .filter((u) => u.last >= first && u.first <= last)
+      .sort((a, b) => a.first - b.first);
+    const out: PinUser[] = [];
+    let cur = first;
+    for (const u of cov) {
+      if (u.first > cur) out.push({ first: cur, last: Math.min(u.first - 1, last) });
+      cur = Math.max(cur, u.last + 1);
+      if (cur > last) break;
+    }
+    if (cur <= last) out.push({ first: cur, last });
+    return out;
+  }
+
+  private pinRange(first: number, last: number, added: PinnedRun[]): void {
+    const run = { n: 0 };
+    let i = first;
+    while (i <= last) {
+      const remaining = last - i + 1;
+      let file: MemFile;
+      let idx: number;
+      let maxN = remaining;
+      if (this.kind === 'file') {
+        file = this.file!;
+        idx = Number(this.base >> 12n) + i;
+      } else {
+        const proc = this.sourceProcess;
+        if (!proc.alive) throw kerr('EFAULT', 'the source process has exited (mm gone)');
+        const va = this.base + (BigInt(i) << 12n);
+        const { page, vma } = proc.mm.pageFor(va, this.writable);
+        if (!page) throw kerr('EFAULT', `address 0x${va.toString(16)} is a PFNMAP (MMIO) mapping that cannot be pinned`);
+        file = page.file;
+        idx = page.pageIndex;
+        if (vma.overlay) maxN = 1;
+        else {
+          maxN = Math.min(maxN, Number((vma.end - va) >> 12n));
+          const filePagesLeft = file.sizePages - idx;
+          maxN = Math.min(maxN, filePagesLeft);
+        }
+      }
+      const pfn = file.frameRun(idx, maxN, true, run);
+      const n = run.n;
+      file.pin(idx, n);
+      added.push({ first: i, n, pfn, file, fileIdx: idx });
+      i += n;
+    }
+  }
+
+  private dropRun(r: PinnedRun): void {
+    r.file.unpin(r.fileIdx, r.n, r.pfn);
+  }
+
+  private insertRun(r: PinnedRun): void {
+    const i = this.findRun(r.first);
+    this.runs.splice(i, 0, r);
+  }
+
+  private unpinRange(first: number, last: number): number {
+    let freed = 0;
+    let i = this.findRun(first);
+    while (i < this.runs.length) {
+      const r = this.runs[i]!;
+      if (r.first > last) break;
+      const s = Math.max(first, r.first);
+      const e = Math.min(last, r.first + r.n - 1);
+      if (s > e) {
+        i++;
+        continue;
+      }
+      r.file.unpin(r.fileIdx + (s - r.first), e - s + 1, r.pfn + (s - r.first));
+      freed += e - s + 1;
+      const pieces: PinnedRun[] = [];
+      if (r.first < s) pieces.push({ ...r, n: s - r.first });
+      if (e < r.first + r.n - 1) {
+        const off = e + 1 - r.first;
+        pieces.push({ first: e + 1, n: r.n - off, pfn: r.pfn + off, file: r.file, fileIdx: r.fileIdx + off });
+      }
+      this.runs.splice(i, 1, ...pieces);
+      i += pieces.length;
+    }
+    return freed;
+  }
+
+  private charge(n: number): void {
+    const p = this.sourceProcess;
+    if (this.accountMode === ACCOUNT_USER && this.sourceUser) {
+      if (this.sourceUser.lockedPages + n > p.principal.memlockPages) {
+        throw kerr('ENOMEM', `RLIMIT_MEMLOCK exceeded for uid ${this.sourceUser.uid}`);
+      }
+      this.sourceUser.lockedPages += n;
+    } else if (this.accountMode === ACCOUNT_MM) {
+      if (p.lockedPages + n > p.principal.memlockPages) {
+        throw kerr('ENOMEM', `RLIMIT_MEMLOCK exceeded for pid ${p.pid}`);
+      }
+      p.lockedPages += n;
+    }
+    p.pinnedPages += n;
+  }
+
+  private uncharge(n: number): void {
+    if (n === 0) return;
+    const p = this.sourceProcess;
+    if (this.accountMode === ACCOUNT_USER && this.sourceUser) this.sourceUser.lockedPages -= n;
+    else if (this.accountMode === ACCOUNT_MM) p.lockedPages -= n;
+    p.pinnedPages -= n;
+  }
+
+  /** IOAS_CHANGE_PROCESS: move the charge of every pinned page to another process. */
+  chargeTo(proc: Process, user: UserAccount | undefined, mode: number): { undo: () => void; commit: () => void } {
+    const n = this.npinned;
+    const old = { p: this.sourceProcess, u: this.sourceUser, m: this.accountMode };
+    // charge the new owner first (may fail with ENOMEM → nothing changed)
+    if (mode === ACCOUNT_USER && user && user !== old.u) {
+      if (user.lockedPages + n > proc.principal.memlockPages) throw kerr('ENOMEM', 'RLIMIT_MEMLOCK exceeded for the new owner');
+    } else if (mode === ACCOUNT_MM && proc !== old.p) {
+      if (proc.lockedPages + n > proc.principal.memlockPages) throw kerr('ENOMEM', 'RLIMIT_MEMLOCK exceeded for the new owner');
+    }
+    return {
+      undo: () => {},
+      commit: () => {
+        this.uncharge(n);
+        this.sourceProcess = proc;
+        this.sourceUser = user;
+        this.accountMode = mode;
+        this.npinned = 0;
+        if (n > 0) this.charge(n);
+        this.npinned = n;
+      },
+    };
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * VFIO device cdev files (/dev/vfio/devices/vfioN): BIND_IOMMUFD with whole-group DMA
+ * ownership, ATTACH/DETACH_IOMMUFD_PT (auto domains, replace, PASID rules), device info and
+ * regions. Device access is refused (EINVAL) until the fd is bound, as in the kernel.
+ */
+import { kerr } from '../../../../libs/errno/index.js';
+import { OpenFile } from '../process/files.js';
+import type { ReservedRegion } from '../platform/profile.js';
+import { DeviceObj, HwptObj, IoasObj, IommufdCtx } from './iommufd.js';
+import type { DeviceState } from './topology.js';
+
+export const VFIO_DEVICE_ATTACH_PASID = 1 << 0;
+export const VFIO_DEVICE_FLAGS_RESET = 1 << 0;
+export const VFIO_DEVICE_FLAGS_PCI = 1 << 1;
+export const VFIO_DEVICE_FLAGS_CDEV = 1 << 9;
+export const VFIO_PCI_NUM_REGIONS = 9; // BAR0-5, ROM, CONFIG, VGA
+export const VFIO_PCI_CONFIG_REGION_INDEX = 7;
+export const VFIO_PCI_NUM_IRQS = 5; // INTX, MSI, MSIX, ERR, REQ
+export const VFIO_REGION_INFO_FLAG_READ = 1 << 0;
+export const VFIO_REGION_INFO_FLAG_WRITE = 1 << 1;
+export const VFIO_REGION_INFO_FLAG_MMAP = 1 << 2;
+export const VFIO_PCI_OFFSET_SHIFT = 40n;
+
+/** Reserved-region kinds that enter an IOAS (DIRECT_RELAXABLE is ignored by iommufd). */
+function enforcedRegions(dev: DeviceState): ReservedRegion[] {
+  return dev.spec.reservedRegions.filter((r) => r.type !== 'direct_relaxable');
+}
+
+export class VfioDeviceFile extends OpenFile {
+  readonly kind = 'vfio-device';
+  bound: DeviceObj | undefined;
+
+  constructor(
+    path: string,
+    flags: number,
+    readonly dev: DeviceState,
+  ) {
+    super(path, flags);
+    dev.vfioOpen++;
+  }
+
+  private requireBound(): DeviceObj {
+    if (!this.bound) throw kerr('EINVAL', 'device fd is not bound to an iommufd (VFIO_DEVICE_BIND_IOMMUFD first)');
+    return this.bound;
+  }
+
+  // ---------------------------------------------------------------- bind
+
+  bind(ctx: IommufdCtx, flags: number): number {
+    if (flags !== 0) throw kerr('EINVAL', 'BIND_IOMMUFD flags must be 0');
+    if (this.bound) throw kerr('EINVAL', 'device fd is already bound');
+    const dev = this.dev;
+    if (!dev.plugged) throw kerr('ENODEV', `${dev.bdf} is gone`);
+    if (dev.bound) throw kerr('EINVAL', `${dev.bdf} is already opened through another device fd`);
+    const group = dev.group;
+    if (group.owner && group.owner !== ctx) throw kerr('EBUSY', `group ${group.id} is owned by another iommufd`);
+    const hostOwned = group.devices.find((d) => d.driver === 'host' && d.plugged);
+    if (hostOwned) throw kerr('EBUSY', `group ${group.id} is not viable: ${hostOwned.bdf} is bound to a host driver`);
+    const obj = ctx.install((id) => new DeviceObj(ctx, id, dev));
+    obj.users++; // held by the VFIO driver until unbind
+    group.owner = ctx;
+    group.bound.add(obj);
+    dev.bound = obj;
+    this.bound = obj;
+    ctx.get(); // the bound device holds the iommufd file
+    return obj.id;
+  }
+
+  private unbind(): void {
+    const obj = this.bound;
+    if (!obj) return;
+    const ctx = obj.ctx;
+    for (const pasid of [...this.dev.pasids.keys()]) detachPasid(obj, pasid);
+    detachRid(obj);
+    ctx.objects.delete(obj.id);
+    obj.users = 0;
+    const group = this.dev.group;
+    group.bound.delete(obj);
+    if (group.bound.size === 0) group.owner = undefined;
+    this.dev.bound = undefined;
+    this.bound = undefined;
+    ctx.put();
+  }
+
+  // ---------------------------------------------------------------- attach / detach
+
+  attach(flags: number, ptId: number, pasid: number): number {
+    if (flags & ~VFIO_DEVICE_ATTACH_PASID) throw kerr('EINVAL', 'unknown attach flags');
+    const obj = this.requireBound();
+    if (flags & VFIO_DEVICE_ATTACH_PASID) return attachPasid(obj, ptId, pasid);
+    if (pasid !== 0) throw kerr('EINVAL', 'pasid given without VFIO_DEVICE_ATTACH_PASID');
+    return attachRid(obj, ptId);
+  }
+
+  detach(flags: number, pasid: number): void {
+    if (flags & ~VFIO_DEVICE_ATTACH_PASID) throw kerr('EINVAL', 'unknown detach flags');
+    const obj = this.requireBound();
+    if (flags & VFIO_DEVICE_ATTACH_PASID) {
+      if (!this.dev.pasidCapable) throw kerr('EINVAL', `${this.dev.bdf} has no PASID capability`);
+      detachPasid(obj, pasid);
+      return;
+    }
+    detachRid(obj);
+  }
+
+  // ---------------------------------------------------------------- info
+
+  getInfo(): { flags: number; num_regions: number; num_irqs: number } {
+    this.requireBound();
+    return { flags: VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET | VFIO_DEVICE_FLAGS_CDEV, num_regions: VFIO_PCI_NUM_REGIONS, num_irqs: VFIO_PCI_NUM_IRQS };
+  }
+
+  getRegionInfo(index: number): { size: bigint; offset: bigint; flags: number } {
+    this.requireBound();
+    if (index < 0 || index >= VFIO_PCI_NUM_REGIONS) throw kerr('EINVAL', `region index ${index} out of range`);
+    const offset = BigInt(index) << VFIO_PCI_OFFSET_SHIFT;
+    if (index <= 5) {
+      const bar = this.dev.spec.bars.find((b) => b.index === index);
+      if (!bar) return { size: 0n, offset, flags: 0 };
+      return { size: bar.size, offset, flags: VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE | VFIO_REGION_INFO_FLAG_MMAP };
+    }
+    if (index === VFIO_PCI_CONFIG_REGION_INDEX) return { size: 4096n, offset, flags: VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE };
+    return { size: 0n, offset, flags: 0 };
+  }
+
+  reset(): void {
+    this.requireBound();
+    if (!this.dev.plugged) throw kerr('ENODEV', `${this.dev.bdf} is gone`);
+    this.dev.barPages.clear();
+  }
+
+  /** Where an mmap of this fd at `offset` lands: BAR index and offset inside it. */
+  regionFor(offset: bigint, length: bigint): { index: number; barOffset: bigint } {
+    this.requireBound();
+    const index = Number(offset >> VFIO_PCI_OFFSET_SHIFT);
+    const barOffset = offset & ((1n << VFIO_PCI_OFFSET_SHIFT) - 1n);
+    if (index > 5) throw kerr('EINVAL', `region ${index} cannot be mmapped`);
+    const bar = this.dev.spec.bars.find((b) => b.index === index);
+    if (!bar) throw kerr('EINVAL', `${this.dev.bdf} has no BAR${index}`);
+    if (barOffset + length > bar.size) throw kerr('EINVAL', 'mmap beyond the end of the BAR');
+    return { index, barOffset };
+  }
+
+  protected release(): void {
+    this.unbind();
+    this.dev.vfioOpen--;
+  }
+}
+
+// ------------------------------------------------------------------ attach machinery
+
+function addRegions(ioas: IoasObj, devs: DeviceState[], objs: DeviceObj[]): void {
+  const added: Array<ReturnType<IoasObj['iopt']['reserve']>> = [];
+  try {
+    devs.forEach((d, i) => {
+      for (const r of enforcedRegions(d)) added.push(ioas.iopt.reserve(r.start, r.last, { kind: 'device', devId: objs[i]!.id, bdf: d.bdf }));
+    });
+  } catch (e) {
+    for (const n of added) ioas.iopt.reserved.remove(n);
+    throw e;
+  }
+}
+
+function removeRegions(ioas: IoasObj, obj: DeviceObj): void {
+  ioas.iopt.unreserveOwner((o) => o.kind === 'device' && o.devId === obj.id);
+}
+
+/** Checks a domain must pass for a device (the driver's attach_dev). */
+function checkCompatible(h: HwptObj, dev: DeviceState): void {
+  if (h.domain.unit !== dev.unit) throw kerr('EINVAL', `HWPT ${h.id} belongs to ${h.domain.unit.name}, ${dev.bdf} is behind ${dev.unit.name}`);
+  if (h.domain.opts.dirtyTracking && !dev.unit.spec.dirtyTracking) throw kerr('EINVAL', `${dev.bdf} cannot use a dirty-tracking domain`);
+}
+
+function destroyIfUnusedAuto(h: HwptObj): void {
+  if (h.auto && h.users === 1) {
+    h.ctx.objects.delete(h.id);
+    h.users = 0;
+    h.destroy();
+  }
+}
+
+function resolveRidTarget(obj: DeviceObj, ptId: number): { hwpt: HwptObj; created: boolean } {
+  const ctx = obj.ctx;
+  const dev = obj.dev;
+  const pt = ctx.objects.get(ptId);
+  if (!pt) throw kerr('ENOENT', `pt_id ${ptId} does not exist`);
+  if (pt.type === 'HWPT_PAGING') {
+    checkCompatible(pt, dev);
+    return { hwpt: pt, created: false };
+  }
+  if (pt.type !== 'IOAS') throw kerr('EINVAL', `pt_id ${ptId} is neither an IOAS nor a HWPT`);
+  // auto domain: reuse a compatible auto HWPT of this IOAS, else make one
+  const rid = dev.group.rid;
+  for (const h of pt.hwpts) {
+    if (!h.auto || h.domain.unit !== dev.unit) continue;
+    if (rid && rid.hwpt !== h && !rid.devices.has(obj)) continue; // the group shares one domain
+    return { hwpt: h, created: false };
+  }
+  return { hwpt: ctx.allocPaging(pt, dev, 0, true), created: true };
+}
+
+export function attachRid(obj: DeviceObj, ptId: number): number {
+  const dev = obj.dev;
+  const group = dev.group;
+  const rid = group.rid;
+  const replacing = rid !== undefined && rid.devices.has(obj);
+  const { hwpt, created } = resolveRidTarget(obj, ptId);
+  try {
+    if (!hwpt.domain.opts.pasidCompat && dev.pasids.size > 0) throw kerr('EINVAL', 'PASIDs are attached: the RID domain must be PASID-compatible');
+    if (replacing) {
+      if (rid!.hwpt === hwpt) return hwpt.id;
+      const movers = [...rid!.devices];
+      if (rid!.hwpt.ioas !== hwpt.ioas) addRegions(hwpt.ioas, movers.map((o) => o.dev), movers);
+      const old = rid!.hwpt;
+      if (old.ioas !== hwpt.ioas) for (const o of movers) removeRegions(old.ioas, o);
+      group.rid = { hwpt, devices: rid!.devices };
+      hwpt.users += movers.length;
+      old.users -= movers.length;
+      destroyIfUnusedAuto(old);
+      return hwpt.id;
+    }
+    if (rid && rid.hwpt !== hwpt) throw kerr('EINVAL', `group ${group.id} is attached to HWPT ${rid.hwpt.id}; all its devices must share it`);
+    addRegions(hwpt.ioas, [dev], [obj]);
+  } catch (e) {
+    if (created) destroyIfUnusedAuto(hwpt);
+    throw e;
+  }
+  if (rid) rid.devices.add(obj);
+  else group.rid = { hwpt, devices: new Set([obj]) };
+  hwpt.users++;
+  obj.users++;
+  return hwpt.id;
+}
+
+export function detachRid(obj: DeviceObj): void {
+  const group = obj.dev.group;
+  const rid = group.rid;
+  if (!rid || !rid.devices.has(obj)) return;
+  rid.devices.delete(obj);
+  removeRegions(rid.hwpt.ioas, obj);
+  rid.hwpt.users--;
+  obj.users--;
+  if (rid.devices.size === 0) group.rid = undefined;
+  destroyIfUnusedAuto(rid.hwpt);
+}
+
+export function attachPasid(obj: DeviceObj, ptId: number, pasid: number): number {
+  const dev = obj.dev;
+  if (!dev.pasidCapable) throw kerr('EINVAL', `${dev.bdf} has no PASID capability`);
+  const bits = Math.min(dev.spec.pasidBits, dev.unit.spec.pasidBits);
+  if (pasid <= 0 || pasid >= 2 ** bits) throw kerr('EINVAL', `pasid ${pasid} out of range`);
+  const pt = obj.ctx.objects.get(ptId);
+  if (!pt) throw kerr('ENOENT', `pt_id ${ptId} does not exist`);
+  if (pt.type !== 'HWPT_PAGING') throw kerr('EINVAL', 'a PASID can only be attached to a HWPT (not an IOAS)');
+  if (!pt.domain.opts.pasidCompat) throw kerr('EINVAL', `HWPT ${pt.id} was not allocated with IOMMU_HWPT_ALLOC_PASID`);
+  const rid = dev.group.rid;
+  if (rid && !rid.hwpt.domain.opts.pasidCompat) throw kerr('EINVAL', 'the RID domain is not PASID-compatible');
+  checkCompatible(pt, dev);
+  const old = dev.pasids.get(pasid);
+  if (old === pt) return pt.id;
+  dev.pasids.set(pasid, pt);
+  pt.users++;
+  if (old) old.users--;
+  else obj.users++;
+  return pt.id;
+}
+
+export function detachPasid(obj: DeviceObj, pasid: number): void {
+  const old = obj.dev.pasids.get(pasid);
+  if (!old) return;
+  obj.dev.pasids.delete(pasid);
+  old.users--;
+  obj.users--;
+}

@@ -1,0 +1,365 @@
+/**
+ * One host: its profile (IOMMU units, PCI devices and groups, device nodes, principals), its
+ * physical memory, its processes and the kernel objects they create. This is the domain root
+ * the gRPC adapters call; it never imports grpc.
+ */
+import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
+import { newTranslateOut } from '../../../../libs/iotlb/index.js';
+import { MemFile } from '../../../../libs/memory/file.js';
+import { PhysicalMemory } from '../../../../libs/memory/phys.js';
+import { IommufdCtx } from '../kernel/iommufd.js';
+import { DeviceState, GroupState, UnitState } from '../kernel/topology.js';
+import { VfioDeviceFile } from '../kernel/vfio.js';
+import { MemfdOpenFile, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY, type OpenFile } from '../process/files.js';
+import { MAP_ANONYMOUS, MAP_SHARED, type MmioBacking } from '../process/mm.js';
+import { Principal, UserAccount } from '../process/principal.js';
+import { Process } from '../process/process.js';
+import { EventLog } from './events.js';
+import type { HostProfile } from './profile.js';
+
+export const MFD_CLOEXEC = 0x1;
+export const MFD_ALLOW_SEALING = 0x2;
+export const MFD_HUGETLB = 0x4;
+const MFD_HUGE_SHIFT = 26;
+const MFD_HUGE_2MB = 21 << MFD_HUGE_SHIFT;
+const MFD_HUGE_1GB = 30 << MFD_HUGE_SHIFT;
+const MFD_HUGE_MASK = 0x3f << MFD_HUGE_SHIFT;
+
+/** Where BARs live in the physical address space (a 64-bit MMIO window above RAM). */
+const MMIO_WINDOW_BASE = 1n << 46n;
+
+export interface NodeAttr {
+  uid: number;
+  gid: number;
+  mode: number;
+}
+
+export interface DmaFault {
+  reason: 'BLOCKED' | 'UNMAPPED' | 'PERMISSION' | 'RESERVED' | 'ADDRESS_SIZE' | 'DEVICE_GONE' | 'PASID_NOT_ATTACHED';
+  addr: bigint;
+  pasid?: number;
+  level: number;
+  recoverable: boolean;
+  message: string;
+}
+
+export type DmaResult = { data: Uint8Array; fault?: undefined } | { fault: DmaFault; data?: undefined };
+
+export class Host {
+  readonly mem: PhysicalMemory;
+  readonly units = new Map<string, UnitState>();
+  readonly devices = new Map<string, DeviceState>();
+  readonly cdevs = new Map<string, DeviceState>();
+  readonly groups = new Map<number, GroupState>();
+  readonly nodes = new Map<string, NodeAttr>();
+  readonly principals = new Map<string, Principal>();
+  private readonly accounts = new Map<number, UserAccount>();
+  readonly processes = new Map<number, Process>();
+  readonly events = new EventLog();
+  readonly ctxs = new Set<IommufdCtx>();
+  private nextPid = 1000;
+  private readonly tout = newTranslateOut();
+  readonly dmaStats = { dmas: 0, faults: 0, bytes: 0 };
+
+  constructor(
+    readonly profile: HostProfile,
+    readonly now: () => number = Date.now,
+  ) {
+    this.mem = new PhysicalMemory({ ramBytes: profile.ramBytes });
+    for (const u of profile.iommus) this.units.set(u.name, new UnitState(u));
+    let mmio = MMIO_WINDOW_BASE;
+    for (const d of profile.devices) {
+      let g = this.groups.get(d.group);
+      if (!g) this.groups.set(d.group, (g = new GroupState(d.group)));
+      const unit = this.units.get(d.iommu)!;
+      const dev = new DeviceState(d, unit, g);
+      g.devices.push(dev);
+      this.devices.set(d.bdf, dev);
+      if (d.cdev) this.cdevs.set(d.cdev, dev);
+      for (const b of [...d.bars].sort((x, y) => (x.size > y.size ? -1 : 1))) {
+        mmio = ((mmio + b.size - 1n) / b.size) * b.size;
+        dev.barBase.set(b.index, mmio);
+        const index = b.index;
+        this.mem.registerMmio(`${d.bdf}/BAR${b.index}`, mmio, b.size, {
+          read: (off, len) => dev.barRead(index, off, len),
+          write: (off, data) => dev.barWrite(index, off, data),
+        });
+        mmio += b.size;
+      }
+    }
+    for (const n of profile.nodes) this.nodes.set(n.path, { uid: n.uid, gid: n.gid, mode: n.mode });
+    for (const p of profile.principals) {
+      let acct: UserAccount | undefined;
+      if (p.uid !== undefined) {
+        acct = this.accounts.get(p.uid);
+        if (!acct) this.accounts.set(p.uid, (acct = new UserAccount(p.uid)));
+      }
+      this.principals.set(p.name, new Principal(p, acct));
+    }
+  }
+
+  principal(name: string): Principal {
+    const p = this.principals.get(name);
+    if (!p) throw new DomainError('UNAUTHENTICATED', 'UNAUTHENTICATED', `unknown principal ${name}`);
+    return p;
+  }
+
+  // ------------------------------------------------------------------ processes
+
+  spawn(by: Principal, name: string, leaseMs: number): Process {
+    if (by.uid === undefined) throw kerr('EPERM', `principal ${by.name} cannot own processes`);
+    if (leaseMs < 0) throw kerr('EINVAL', 'lease_ms must be >= 0');
+    const p = new Process(this.nextPid++, name || 'process', by, this.mem, leaseMs, this.now());
+    this.processes.set(p.pid, p);
+    return p;
+  }
+
+  /** The process a call acts for: ESRCH if unknown, EPERM if not the caller's (root may act for any). */
+  processFor(by: Principal, pid: number): Process {
+    const p = this.processes.get(pid);
+    if (!p || !p.alive) throw kerr('ESRCH', `no process ${pid}`);
+    if (!by.isRoot && p.principal !== by) throw kerr('EPERM', `process ${pid} does not belong to ${by.name}`);
+    p.renew(this.now());
+    return p;
+  }
+
+  exit(p: Process, kind: 'PROCESS_EXITED' | 'LEASE_EXPIRED' = 'PROCESS_EXITED'): void {
+    if (!p.alive) return;
+    p.exit();
+    this.processes.delete(p.pid);
+    this.events.emit({ kind, pid: p.pid, message: kind === 'LEASE_EXPIRED' ? `process ${p.pid} (${p.name}) lease expired: killed` : `process ${p.pid} (${p.name}) exited` });
+  }
+
+  /** Expire leases; returns the pids killed. */
+  sweepLeases(): number[] {
+    const now = this.now();
+    const dead: number[] = [];
+    for (const p of [...this.processes.values()]) {
+      if (p.leaseExpiresAt < now) {
+        dead.push(p.pid);
+        this.exit(p, 'LEASE_EXPIRED');
+      }
+    }
+    return dead;
+  }
+
+  // ------------------------------------------------------------------ files
+
+  private checkAccess(p: Process, path: string, flags: number): void {
+    const node = this.nodes.get(path);
+    if (!node) throw kerr('ENOENT', `${path}: no such file`);
+    const pr = p.principal;
+    const acc = flags & O_ACCMODE;
+    if (acc !== O_RDONLY && acc !== O_WRONLY && acc !== O_RDWR) throw kerr('EINVAL', 'bad open flags');
+    if (!pr.isRoot) {
+      const bits = pr.uid === node.uid ? (node.mode >> 6) & 7 : pr.inGroup(node.gid) ? (node.mode >> 3) & 7 : node.mode & 7;
+      const needR = acc === O_RDONLY || acc === O_RDWR;
+      const needW = acc === O_WRONLY || acc === O_RDWR;
+      if ((needR && !(bits & 4)) || (needW && !(bits & 2))) throw kerr('EACCES', `${path}: permission denied for ${pr.name}`);
+      if (p.allowedDevices.size > 0 && !p.allowedDevices.has(path)) throw kerr('EPERM', `${path}: not in the device cgroup of pid ${p.pid}`);
+    }
+  }
+
+  open(p: Process, path: string, flags: number): number {
+    p.reserveCheck();
+    if (path === '/dev/iommu') {
+      this.checkAccess(p, path, flags);
+      if (!this.profile.kernel.iommufd) throw kerr('ENOENT', '/dev/iommu: kernel built without iommufd');
+      const ctx = new IommufdCtx(path, flags, this.mem, p, (c) => this.ctxs.delete(c));
+      this.ctxs.add(ctx);
+      return p.installFd(ctx);
+    }
+    const m = /^\/dev\/vfio\/devices\/(vfio\d+)$/.exec(path);
+    if (m) {
+      const dev = this.cdevs.get(m[1]!);
+      if (!dev || dev.driver !== 'vfio-pci' || !dev.plugged) throw kerr('ENOENT', `${path}: no such device`);
+      this.checkAccess(p, path, flags);
+      return p.installFd(new VfioDeviceFile(path, flags, dev));
+    }
+    if (path === '/dev/vfio/vfio' || /^\/dev\/vfio\/\d+$/.test(path)) {
+      if (!this.nodes.has(path)) throw kerr('ENOENT', `${path}: no such file`);
+      this.checkAccess(p, path, flags);
+      throw notModelled('the VFIO group/container path', '/dev/vfio/vfio and /dev/vfio/<group> arrive with the legacy-container issue; use the cdev path /dev/vfio/devices/vfioN');
+    }
+    if (!this.nodes.has(path)) throw kerr('ENOENT', `${path}: no such file`);
+    throw kerr('ENXIO', `${path}: no driver behind this node`);
+  }
+
+  sendFd(from: Process, fd: number, to: Process): number {
+    const f = from.file(fd);
+    return to.installFd(f);
+  }
+
+  private nodeFor(by: Principal, path: string): NodeAttr {
+    if (!by.isRoot) throw kerr('EPERM', `only root may change ${path}`);
+    const n = this.nodes.get(path);
+    if (!n) throw kerr('ENOENT', `${path}: no such file`);
+    return n;
+  }
+  chown(by: Principal, path: string, uid: number, gid: number): void {
+    const n = this.nodeFor(by, path);
+    n.uid = uid;
+    n.gid = gid;
+  }
+  chmod(by: Principal, path: string, mode: number): void {
+    if (mode < 0 || mode > 0o7777) throw kerr('EINVAL', 'bad mode');
+    const n = this.nodeFor(by, path);
+    n.mode = mode;
+  }
+  allowDevice(by: Principal, p: Process, path: string): void {
+    if (!by.isRoot) throw kerr('EPERM', 'only root may change a device cgroup');
+    if (!this.nodes.has(path)) throw kerr('ENOENT', `${path}: no such file`);
+    p.allowedDevices.add(path);
+  }
+
+  memfdCreate(p: Process, name: string, flags: number): number {
+    const known = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_HUGE_MASK;
+    if (flags & ~known) throw kerr('EINVAL', 'unknown memfd flags');
+    if (name.length > 249) throw kerr('EINVAL', 'memfd name too long');
+    let order = 0;
+    if (flags & MFD_HUGETLB) {
+      const sz = flags & MFD_HUGE_MASK;
+      order = sz === MFD_HUGE_1GB ? 18 : sz === MFD_HUGE_2MB || sz === 0 ? 9 : -1;
+      if (order < 0) throw kerr('EINVAL', 'unsupported huge page size');
+    } else if (flags & MFD_HUGE_MASK) throw kerr('EINVAL', 'huge page size without MFD_HUGETLB');
+    p.reserveCheck();
+    const file = new MemFile(this.mem, name, order, false);
+    return p.installFd(new MemfdOpenFile(file, order > 0));
+  }
+
+  ftruncate(p: Process, fd: number, length: bigint): void {
+    const f = p.file(fd);
+    if (!(f instanceof MemfdOpenFile)) throw kerr('EINVAL', `fd ${fd} cannot be truncated`);
+    if (length > 1n << 52n) throw kerr('EINVAL', 'file too large');
+    if (f.file.folioOrder > 0 && length % f.file.folioBytes !== 0n) throw kerr('EINVAL', 'hugetlbfs size must be a multiple of the huge page size');
+    f.file.truncate(length);
+  }
+
+  mmap(p: Process, a: { addr: bigint; length: bigint; prot: number; flags: number; fd: number; offset: bigint }): bigint {
+    if (a.flags & MAP_ANONYMOUS) return p.mm.mmap({ addr: a.addr, length: a.length, prot: a.prot, flags: a.flags, offset: 0n });
+    const f = p.file(a.fd);
+    if (f instanceof MemfdOpenFile) {
+      if (a.prot & 2 && a.flags & MAP_SHARED && !f.writable) throw kerr('EACCES', 'file not opened for writing');
+      return p.mm.mmap({ addr: a.addr, length: a.length, prot: a.prot, flags: a.flags, file: f.file, holder: f, offset: a.offset, alignment: f.file.folioBytes });
+    }
+    if (f instanceof VfioDeviceFile) {
+      if (!(a.flags & MAP_SHARED)) throw kerr('EINVAL', 'device regions must be mapped MAP_SHARED');
+      const { index, barOffset } = f.regionFor(a.offset, a.length);
+      const dev = f.dev;
+      const bar = dev.bar(index);
+      const mmio: MmioBacking = {
+        physBase: bar.base + barOffset,
+        read: (off, len) => dev.barRead(index, off - (a.offset - barOffset) , len),
+        write: (off, data) => dev.barWrite(index, off - (a.offset - barOffset), data),
+        describe: `${dev.bdf} BAR${index}`,
+        holder: f,
+      };
+      return p.mm.mmap({ addr: a.addr, length: a.length, prot: a.prot, flags: a.flags, offset: a.offset, mmio });
+    }
+    throw kerr('ENODEV', `fd ${a.fd} (${f.kind}) cannot be mmapped`);
+  }
+
+  getStatus(p: Process): { vmPinnedBytes: bigint; vmLockedBytes: bigint; fds: Array<{ fd: number; kind: string; path: string }> } {
+    return {
+      vmPinnedBytes: BigInt(p.pinnedPages) << 12n,
+      vmLockedBytes: BigInt(p.lockedPages) << 12n,
+      fds: [...p.fds].sort((x, y) => x[0] - y[0]).map(([fd, f]) => ({ fd, kind: f.kind, path: f.path })),
+    };
+  }
+
+  /** Typed fd lookups for the ioctl surfaces. */
+  iommufd(p: Process, fd: number): IommufdCtx {
+    const f = p.file(fd);
+    if (!(f instanceof IommufdCtx)) throw kerr('ENOTTY', `fd ${fd} is not an iommufd`);
+    return f;
+  }
+  vfioDevice(p: Process, fd: number): VfioDeviceFile {
+    const f = p.file(fd);
+    if (!(f instanceof VfioDeviceFile)) throw kerr('ENOTTY', `fd ${fd} is not a VFIO device`);
+    return f;
+  }
+  anyFile(p: Process, fd: number): OpenFile {
+    return p.file(fd);
+  }
+
+  // ------------------------------------------------------------------ devices
+
+  device(bdf: string): DeviceState {
+    const d = this.devices.get(bdf);
+    if (!d) throw kerr('ENODEV', `no PCI device ${bdf}`);
+    return d;
+  }
+
+  setDriver(bdf: string, driver: string): void {
+    const d = this.device(bdf);
+    if (driver !== 'vfio-pci' && driver !== 'host' && driver !== 'none') throw kerr('EINVAL', `unknown driver '${driver}'`);
+    if (driver === d.driver) return;
+    if (d.driver === 'vfio-pci' && d.vfioOpen > 0) throw kerr('EBUSY', `${bdf} is open through VFIO: close its fds first`);
+    if (driver === 'host' && d.group.owner) throw kerr('EBUSY', `group ${d.group.id} is owned by an iommufd: a host driver cannot take ${bdf}`);
+    d.driver = driver;
+  }
+
+  // ------------------------------------------------------------------ the hardware: device DMA
+
+  /**
+   * A device DMA: RID (or PASID) → attachment → IOTLB → page walk → permission → memory.
+   * Translation of the whole range happens before any byte moves, so a faulting DMA touches
+   * nothing. Faults go to the host event log, like DMAR fault records.
+   */
+  deviceDma(bdf: string, pasid: number | undefined, iova: bigint, length: number, write: boolean, data?: Uint8Array): DmaResult {
+    const dev = this.device(bdf);
+    if (length <= 0) throw kerr('EINVAL', 'length must be > 0');
+    if (write && (!data || data.length !== length)) throw kerr('EINVAL', 'write data must be exactly `length` bytes');
+    this.dmaStats.dmas++;
+    const fault = (reason: DmaFault['reason'], addr: bigint, level: number, message: string): DmaResult => {
+      this.dmaStats.faults++;
+      this.events.emit({ kind: 'DMA_FAULT', bdf, ...(pasid !== undefined ? { pasid } : {}), iova: addr, reason, write, message: `DMAR: [DMA ${write ? 'Write' : 'Read'}] ${bdf} ${pasid !== undefined ? `PASID ${pasid} ` : ''}addr 0x${addr.toString(16)}: ${message}` });
+      return { fault: { reason, addr, ...(pasid !== undefined ? { pasid } : {}), level, recoverable: false, message } };
+    };
+    if (!dev.plugged) return fault('DEVICE_GONE', iova, 0, 'device removed');
+    const usePasid = pasid !== undefined && pasid !== 0;
+    const hwpt = usePasid ? dev.pasids.get(pasid) : dev.group.rid?.hwpt;
+    if (!hwpt) return fault(usePasid ? 'PASID_NOT_ATTACHED' : 'BLOCKED', iova, 0, usePasid ? 'no domain attached to this PASID' : 'DMA blocked: no domain attached');
+    const last = iova + BigInt(length) - 1n;
+    if (!usePasid) {
+      for (const r of dev.spec.reservedRegions) {
+        if (r.type === 'direct_relaxable') continue;
+        if (iova <= r.last && r.start <= last) return fault('RESERVED', iova > r.start ? iova : r.start, 0, `access to reserved region ${r.type} [0x${r.start.toString(16)}, 0x${r.last.toString(16)}]`);
+      }
+    }
+    const domain = hwpt.domain;
+    if (last > domain.apertureLast) return fault('ADDRESS_SIZE', last, 0, `address beyond the ${domain.unit.spec.inputBits}-bit input range`);
+    const tlb = domain.unit.tlb;
+    const out = this.tout;
+    const segs: Array<[bigint, number]> = [];
+    const firstPfn = Number(iova >> 12n);
+    const lastPfn = Number(last >> 12n);
+    for (let pfn = firstPfn; pfn <= lastPfn; pfn++) {
+      if (!tlb.translate(domain.tag, domain.pt, pfn, out)) {
+        return fault('UNMAPPED', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, 'non-present entry');
+      }
+      if (!(out.perm & (write ? 2 : 1))) return fault('PERMISSION', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, write ? 'write to a read-only page' : 'read of a write-only page');
+      const pageStart = pfn === firstPfn ? iova : BigInt(pfn) << 12n;
+      const pageEnd = pfn === lastPfn ? last + 1n : BigInt(pfn + 1) << 12n;
+      segs.push([(BigInt(out.paPfn) << 12n) + (pageStart & 0xfffn), Number(pageEnd - pageStart)]);
+    }
+    this.dmaStats.bytes += length;
+    dev.dmaCount++;
+    if (write) {
+      let off = 0;
+      for (const [pa, n] of segs) {
+        this.mem.write(pa, data!.subarray(off, off + n));
+        off += n;
+      }
+      if (domain.dirtyEnabled) for (let pfn = firstPfn; pfn <= lastPfn; pfn++) domain.pt.markDirty(pfn);
+      return { data: new Uint8Array(0) };
+    }
+    const buf = new Uint8Array(length);
+    let off = 0;
+    for (const [pa, n] of segs) {
+      buf.set(this.mem.read(pa, n), off);
+      off += n;
+    }
+    return { data: buf };
+  }
+}
