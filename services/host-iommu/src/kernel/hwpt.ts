@@ -44,7 +44,8 @@ export class HwptDomain implements IoptDomain {
       granule: 4096,
       inputBits: spec.inputBits,
       snoop: spec.type === 'vtd',
-      hd: spec.type === 'smmuv3' && opts.dirtyTracking,
+      hd: opts.dirtyTracking,
+      maxLeafShift: Math.max(...spec.pageSizes.filter((s) => s <= 1n << 30n).map((s) => s.toString(2).length - 1)),
     });
     this.did = unit.allocDid();
     this.apertureLast = (1n << BigInt(spec.inputBits)) - 1n;

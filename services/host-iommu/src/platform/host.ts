@@ -4,10 +4,11 @@
  * the gRPC adapters call; it never imports grpc.
  */
 import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
-import { newTranslateOut } from '../../../../libs/iotlb/index.js';
+import { newTranslateOut, type IotlbEntry } from '../../../../libs/iotlb/index.js';
 import { MemFile } from '../../../../libs/memory/file.js';
 import { PhysicalMemory } from '../../../../libs/memory/phys.js';
-import { IommufdCtx } from '../kernel/iommufd.js';
+import { IommufdCtx, type HwptObj, type IoasObj } from '../kernel/iommufd.js';
+import type { Area } from '../kernel/ioas.js';
 import { DeviceState, GroupState, UnitState } from '../kernel/topology.js';
 import { VfioDeviceFile } from '../kernel/vfio.js';
 import { MemfdOpenFile, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY, type OpenFile } from '../process/files.js';
@@ -35,13 +36,16 @@ export interface NodeAttr {
 }
 
 export interface DmaFault {
-  reason: 'BLOCKED' | 'UNMAPPED' | 'PERMISSION' | 'RESERVED' | 'ADDRESS_SIZE' | 'DEVICE_GONE' | 'PASID_NOT_ATTACHED';
+  reason: 'BLOCKED' | 'TRANSLATION' | 'PERMISSION' | 'RESERVED' | 'ADDRESS_SIZE' | 'DEVICE_GONE' | 'PASID';
   addr: bigint;
   pasid?: number;
   level: number;
   recoverable: boolean;
   message: string;
 }
+
+/** DmaFaultReason numbers of the wire contract (iommutwin.common.v1.DmaFaultReason). */
+export const FAULT_CODE = { BLOCKED: 1, TRANSLATION: 2, PERMISSION: 3, ADDRESS_SIZE: 4, PASID: 5, RESERVED: 9, DEVICE_GONE: 10 } as const;
 
 export type DmaResult = { data: Uint8Array; fault?: undefined } | { fault: DmaFault; data?: undefined };
 
@@ -319,7 +323,7 @@ export class Host {
     if (!dev.plugged) return fault('DEVICE_GONE', iova, 0, 'device removed');
     const usePasid = pasid !== undefined && pasid !== 0;
     const hwpt = usePasid ? dev.pasids.get(pasid) : dev.group.rid?.hwpt;
-    if (!hwpt) return fault(usePasid ? 'PASID_NOT_ATTACHED' : 'BLOCKED', iova, 0, usePasid ? 'no domain attached to this PASID' : 'DMA blocked: no domain attached');
+    if (!hwpt) return fault(usePasid ? 'PASID' : 'BLOCKED', iova, 0, usePasid ? 'no domain attached to this PASID' : 'DMA blocked: no domain attached');
     const last = iova + BigInt(length) - 1n;
     if (!usePasid) {
       for (const r of dev.spec.reservedRegions) {
@@ -336,7 +340,7 @@ export class Host {
     const lastPfn = Number(last >> 12n);
     for (let pfn = firstPfn; pfn <= lastPfn; pfn++) {
       if (!tlb.translate(domain.tag, domain.pt, pfn, out)) {
-        return fault('UNMAPPED', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, 'non-present entry');
+        return fault('TRANSLATION', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, 'non-present entry');
       }
       if (!(out.perm & (write ? 2 : 1))) return fault('PERMISSION', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, write ? 'write to a read-only page' : 'read of a write-only page');
       const pageStart = pfn === firstPfn ? iova : BigInt(pfn) << 12n;
@@ -362,4 +366,185 @@ export class Host {
     }
     return { data: buf };
   }
+
+  /**
+   * Batched translations (no data moves): packed 16-byte records {u64 iova, u32 flags, u32 0} →
+   * packed 16-byte results {u64 addr, u32 status (0 or a DmaFaultReason number), u32 info}.
+   */
+  translateBatch(bdf: string, pasid: number | undefined, entries: Uint8Array): { results: Uint8Array; translated: number; faults: number } {
+    const dev = this.device(bdf);
+    if (entries.length % 16 !== 0) throw kerr('EINVAL', 'entries must be a multiple of 16 bytes');
+    const n = entries.length / 16;
+    const inW = new Uint32Array(entries.buffer.slice(entries.byteOffset, entries.byteOffset + entries.length));
+    for (let i = 0; i < n; i++) {
+      if (inW[i * 4 + 2]! & ~7 || inW[i * 4 + 3]! !== 0) throw kerr('EINVAL', `record ${i}: unknown flags or non-zero reserved word`);
+    }
+    const out = new Uint32Array(n * 4);
+    const usePasid = pasid !== undefined && pasid !== 0;
+    const hwpt = dev.plugged ? (usePasid ? dev.pasids.get(pasid) : dev.group.rid?.hwpt) : undefined;
+    let translated = 0;
+    let faults = 0;
+    const t = this.tout;
+    const apLastPfn = hwpt ? Number(hwpt.domain.apertureLast >> 12n) : 0;
+    for (let i = 0; i < n; i++) {
+      const lo = inW[i * 4]!;
+      const hi = inW[i * 4 + 1]!;
+      const write = (inW[i * 4 + 2]! & 1) !== 0;
+      const pfn = hi * 0x100000 + (lo >>> 12);
+      let status = 0;
+      if (!hwpt) status = usePasid ? FAULT_CODE.PASID : FAULT_CODE.BLOCKED;
+      else if (pfn > apLastPfn) status = FAULT_CODE.ADDRESS_SIZE;
+      else if (!hwpt.domain.unit.tlb.translate(hwpt.domain.tag, hwpt.domain.pt, pfn, t)) status = FAULT_CODE.TRANSLATION;
+      else if (!(t.perm & (write ? 2 : 1))) status = FAULT_CODE.PERMISSION;
+      if (status === 0) {
+        const pa = t.paPfn * 4096 + (lo & 0xfff);
+        out[i * 4] = pa >>> 0;
+        out[i * 4 + 1] = Math.floor(pa / 0x100000000);
+        out[i * 4 + 3] = t.pageShift;
+        translated++;
+      } else {
+        out[i * 4] = lo;
+        out[i * 4 + 1] = hi;
+        out[i * 4 + 2] = status;
+        faults++;
+      }
+    }
+    if (faults > 0) {
+      this.dmaStats.faults += faults;
+      this.events.emit({ kind: 'DMA_FAULT', bdf, ...(pasid !== undefined ? { pasid } : {}), reason: 'BATCH', message: `DMAR: ${faults} translation faults in a batch of ${n} from ${bdf}` });
+    }
+    return { results: new Uint8Array(out.buffer), translated, faults };
+  }
+
+  // ------------------------------------------------------------------ Inspect
+
+  private tableStats(h: HwptObj): PageTableInfo {
+    const st = h.domain.pt.stats();
+    return {
+      hwptId: h.id,
+      unit: h.domain.unit.name,
+      format: h.domain.formatName,
+      levels: h.domain.pt.levels.length,
+      tableBytes: BigInt(st.tableFrames) << 12n,
+      tablePages: st.tableFrames,
+      leaves: Object.entries(st.leaves).map(([label, count]) => ({ pageSize: labelBytes(label), count })),
+      did: h.domain.did,
+      dirtyTracking: h.domain.dirtyEnabled,
+    };
+  }
+
+  private unitStats(u: UnitState, entries: boolean, max: number): IotlbInfo {
+    const s = u.tlb.stats();
+    return {
+      cache: `${u.name}/iotlb`,
+      hits: s.hits,
+      misses: s.misses,
+      walks: s.walks,
+      memoryReferences: s.walkMemRefs,
+      validEntries: s.validEntries,
+      capacity: s.capacity,
+      invalidations: s.invalidations.all + s.invalidations.tag + s.invalidations.range,
+      entries: entries ? u.tlb.snapshot().slice(0, max || undefined) : [],
+    };
+  }
+
+  inspect(sel: InspectSelector, includeEntries = false, maxEntries = 0): InspectInfo {
+    const hwpts: HwptObj[] = [];
+    const units = new Set<UnitState>();
+    const areas: Array<{ ioasId: number; area: Area }> = [];
+    let pinnedPages = 0;
+    let kind: string;
+    const ioasAreas = (io: IoasObj) => {
+      for (const n of io.iopt.areas) areas.push({ ioasId: io.id, area: n.value });
+    };
+    if (sel.kind === 'object') {
+      const ctx = this.iommufd(sel.process, sel.fd);
+      const o = ctx.lookup(sel.id);
+      kind = o.type;
+      if (o.type === 'IOAS') {
+        ioasAreas(o);
+        for (const h of o.hwpts) hwpts.push(h);
+        for (const pg of new Set([...o.iopt.areas].map((n) => n.value.pages))) pinnedPages += pg.npinned;
+      } else if (o.type === 'HWPT_PAGING') {
+        hwpts.push(o);
+        ioasAreas(o.ioas);
+      } else {
+        const rid = o.dev.group.rid;
+        if (rid) hwpts.push(rid.hwpt);
+        for (const h of o.dev.pasids.values()) hwpts.push(h);
+      }
+      for (const h of hwpts) units.add(h.domain.unit);
+    } else if (sel.kind === 'device') {
+      const d = this.device(sel.bdf);
+      kind = 'DEVICE';
+      if (d.group.rid) hwpts.push(d.group.rid.hwpt);
+      for (const h of d.pasids.values()) if (!hwpts.includes(h)) hwpts.push(h);
+      units.add(d.unit);
+    } else if (sel.kind === 'unit') {
+      const u = this.units.get(sel.unit);
+      if (!u) throw kerr('ENODEV', `no IOMMU unit ${sel.unit}`);
+      kind = 'UNIT';
+      units.add(u);
+      for (const ctx of this.ctxs) for (const o of ctx.objects.values()) if (o.type === 'HWPT_PAGING' && o.domain.unit === u) hwpts.push(o);
+    } else {
+      kind = 'HOST';
+      for (const u of this.units.values()) units.add(u);
+      for (const ctx of this.ctxs) {
+        for (const o of ctx.objects.values()) if (o.type === 'HWPT_PAGING') hwpts.push(o);
+        pinnedPages += ctx.pinnedPages();
+      }
+    }
+    return {
+      kind,
+      pageTables: hwpts.map((h) => this.tableStats(h)),
+      iotlbs: [...units].map((u) => this.unitStats(u, includeEntries, maxEntries)),
+      areas,
+      pinnedPages,
+    };
+  }
+}
+
+export type InspectSelector =
+  | { kind: 'object'; process: Process; fd: number; id: number }
+  | { kind: 'device'; bdf: string }
+  | { kind: 'unit'; unit: string }
+  | { kind: 'host' };
+
+export interface PageTableInfo {
+  hwptId: number;
+  unit: string;
+  format: string;
+  levels: number;
+  tableBytes: bigint;
+  tablePages: number;
+  leaves: Array<{ pageSize: bigint; count: number }>;
+  did: number;
+  dirtyTracking: boolean;
+}
+
+export interface IotlbInfo {
+  cache: string;
+  hits: number;
+  misses: number;
+  walks: number;
+  memoryReferences: number;
+  validEntries: number;
+  capacity: number;
+  invalidations: number;
+  entries: IotlbEntry[];
+}
+
+export interface InspectInfo {
+  kind: string;
+  pageTables: PageTableInfo[];
+  iotlbs: IotlbInfo[];
+  areas: Array<{ ioasId: number; area: Area }>;
+  pinnedPages: number;
+}
+
+function labelBytes(label: string): bigint {
+  const m = /^(\d+)([KMG])$/.exec(label);
+  if (!m) return 0n;
+  const mult = m[2] === 'K' ? 1n << 10n : m[2] === 'M' ? 1n << 20n : 1n << 30n;
+  return BigInt(m[1]!) * mult;
 }

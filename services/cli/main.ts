@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/** The iommu-twin command. */
+import { Command } from 'commander';
+import { startHostServer } from '../host-iommu/src/main.js';
+
+const program = new Command();
+program.name('iommu-twin').description('A digital twin of the Linux host IOMMU stack (iommufd + VFIO) and of a VMM\'s vIOMMUs');
+
+program
+  .command('host')
+  .description('serve one host-iommu (the host kernel model)')
+  .option('--listen <addr>', 'address to listen on (port 0 picks a free port)', '127.0.0.1:50051')
+  .option('--profile <name|file>', 'built-in profile name or a profile YAML file', 'intel-vtd')
+  .option('--tokens <file>', 'YAML/JSON map of bearer token → principal (default: generate one per principal)')
+  .option('--state-dir <dir>', 'where generated tokens are written')
+  .action(async (o: { listen: string; profile: string; tokens?: string; stateDir?: string }) => {
+    const s = await startHostServer({ listen: o.listen, profile: o.profile, ...(o.tokens ? { tokens: o.tokens } : {}), ...(o.stateDir ? { stateDir: o.stateDir } : {}) });
+    process.stdout.write(`listening on ${s.addr}\n`);
+    if (s.tokensFile) process.stdout.write(`tokens written to ${s.tokensFile}\n`);
+    const stop = (sig: string) => {
+      process.stdout.write(`${sig}: shutting down\n`);
+      s.close(5000).then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`iommu-twin: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,529 @@
+/**
+ * gRPC adapters of host-iommu: decode → call the domain (platform/host.ts, kernel/*) → encode.
+ * Nothing here decides semantics; every domain error becomes a status in libs/rpc.
+ */
+import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
+import { unary, serverStream, bidiStream, type CallContext } from '../../../../libs/rpc/handlers.js';
+import { hostService, type ServiceRegistration } from '../../../../libs/rpc/proto.js';
+import { parseU64, u64 } from '../../../../libs/u64/index.js';
+import type { IotlbEntry } from '../../../../libs/iotlb/index.js';
+import { encodeHwInfo, decodeVtd, decodeSmmuv3 } from '../platform/hwinfo.js';
+import type { HostEvent } from '../platform/events.js';
+import { FAULT_CODE, type DmaFault, type Host, type InspectInfo } from '../platform/host.js';
+import type { Process } from '../process/process.js';
+import { resvTypeNumber } from '../platform/profile.js';
+
+const FD_KIND: Record<string, string> = {
+  iommufd: 'FD_KIND_IOMMUFD',
+  'vfio-device': 'FD_KIND_VFIO_DEVICE',
+  'vfio-group': 'FD_KIND_VFIO_GROUP',
+  'vfio-container': 'FD_KIND_VFIO_CONTAINER',
+  memfd: 'FD_KIND_MEMFD',
+  dmabuf: 'FD_KIND_DMABUF',
+  fault: 'FD_KIND_FAULT_QUEUE',
+  veventq: 'FD_KIND_VEVENTQ',
+};
+
+const RESV_NAMES = ['RESERVED_REGION_TYPE_DIRECT', 'RESERVED_REGION_TYPE_DIRECT_RELAXABLE', 'RESERVED_REGION_TYPE_RESERVED', 'RESERVED_REGION_TYPE_MSI', 'RESERVED_REGION_TYPE_SW_MSI'];
+
+const FAULT_REASON_NAME: Record<DmaFault['reason'], string> = {
+  BLOCKED: 'DMA_FAULT_REASON_BLOCKED',
+  TRANSLATION: 'DMA_FAULT_REASON_TRANSLATION',
+  PERMISSION: 'DMA_FAULT_REASON_PERMISSION',
+  ADDRESS_SIZE: 'DMA_FAULT_REASON_ADDRESS_SIZE',
+  PASID: 'DMA_FAULT_REASON_PASID',
+  RESERVED: 'DMA_FAULT_REASON_RESERVED',
+  DEVICE_GONE: 'DMA_FAULT_REASON_DEVICE_GONE',
+};
+void FAULT_CODE;
+
+function bytes(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function faultMessage(f: DmaFault, unit: string, write: boolean) {
+  return {
+    reason: FAULT_REASON_NAME[f.reason],
+    addr: u64(f.addr),
+    ...(f.pasid !== undefined ? { pasid: f.pasid } : {}),
+    level: f.level,
+    recoverable: f.recoverable,
+    stage: 0,
+    write,
+    unit,
+    detail: f.message,
+  };
+}
+
+export function hostServices(host: Host): ServiceRegistration[] {
+  const principal = (ctx: CallContext) => host.principal(ctx.principal);
+  /** The process a per-process call acts for (metadata x-iommutwin-pid). */
+  const proc = (ctx: CallContext): Process => host.processFor(principal(ctx), ctx.requirePid());
+  const platformRole = (ctx: CallContext) => {
+    const p = principal(ctx);
+    if (!p.hasRole('platform')) throw kerr('EPERM', `${p.name} lacks the platform role`);
+  };
+
+  const process = hostService('Process', {
+    Spawn: unary((req, ctx) => {
+      const p = host.spawn(principal(ctx), req.name, req.lease_ms);
+      return { pid: p.pid, lease_expires_unix_ms: u64(BigInt(Number.isFinite(p.leaseExpiresAt) ? p.leaseExpiresAt : 0)) };
+    }),
+    Exit: unary((req, ctx) => {
+      host.exit(host.processFor(principal(ctx), req.pid));
+      return {};
+    }),
+    Heartbeat: unary((req, ctx) => {
+      const p = host.processFor(principal(ctx), req.pid);
+      return { lease_expires_unix_ms: u64(BigInt(Number.isFinite(p.leaseExpiresAt) ? p.leaseExpiresAt : 0)) };
+    }),
+    Open: unary((req, ctx) => ({ fd: host.open(proc(ctx), req.path, req.flags) })),
+    Close: unary((req, ctx) => {
+      proc(ctx).close(req.fd);
+      return {};
+    }),
+    SendFd: unary((req, ctx) => {
+      const from = proc(ctx);
+      const to = host.processFor(principal(ctx), req.target_pid);
+      return { target_fd: host.sendFd(from, req.fd, to) };
+    }),
+    Chown: unary((req, ctx) => {
+      host.chown(principal(ctx), req.path, req.uid, req.gid);
+      return {};
+    }),
+    Chmod: unary((req, ctx) => {
+      host.chmod(principal(ctx), req.path, req.mode);
+      return {};
+    }),
+    AllowDevice: unary((req, ctx) => {
+      const by = principal(ctx);
+      host.allowDevice(by, host.processFor(by, req.pid), req.path);
+      return {};
+    }),
+    MemfdCreate: unary((req, ctx) => ({ fd: host.memfdCreate(proc(ctx), req.name, req.flags) })),
+    Ftruncate: unary((req, ctx) => {
+      host.ftruncate(proc(ctx), req.fd, parseU64(req.length, 'length'));
+      return {};
+    }),
+    Mmap: unary((req, ctx) => ({
+      addr: u64(
+        host.mmap(proc(ctx), {
+          addr: parseU64(req.addr, 'addr'),
+          length: parseU64(req.length, 'length'),
+          prot: req.prot,
+          flags: req.flags,
+          fd: req.fd,
+          offset: parseU64(req.offset, 'offset'),
+        }),
+      ),
+    })),
+    Munmap: unary((req, ctx) => {
+      proc(ctx).mm.munmap(parseU64(req.addr, 'addr'), parseU64(req.length, 'length'));
+      return {};
+    }),
+    WriteMemory: unary((req, ctx) => {
+      proc(ctx).mm.write(parseU64(req.addr, 'addr'), req.data);
+      return {};
+    }),
+    ReadMemory: unary((req, ctx) => {
+      const len = parseU64(req.length, 'length');
+      if (len > 64n << 20n) throw kerr('EINVAL', 'ReadMemory length above 64 MiB');
+      return { data: bytes(proc(ctx).mm.read(parseU64(req.addr, 'addr'), Number(len))) };
+    }),
+    GetStatus: unary((req, ctx) => {
+      const p = host.processFor(principal(ctx), req.pid);
+      const st = host.getStatus(p);
+      return {
+        vm_pinned_bytes: u64(st.vmPinnedBytes),
+        vm_locked_bytes: u64(st.vmLockedBytes),
+        fds: st.fds.map((f) => ({ fd: f.fd, kind: FD_KIND[f.kind] ?? 'FD_KIND_UNSPECIFIED', path: f.path })),
+        name: p.name,
+        principal: p.principal.name,
+        uid: p.principal.uid ?? 0,
+        lease_expires_unix_ms: u64(BigInt(Number.isFinite(p.leaseExpiresAt) ? p.leaseExpiresAt : 0)),
+      };
+    }),
+  });
+
+  const ictx = (ctx: CallContext, fd: number) => {
+    const p = proc(ctx);
+    return { p, c: host.iommufd(p, fd) };
+  };
+
+  const iommufd = hostService('Iommufd', {
+    Destroy: unary((req, ctx) => {
+      ictx(ctx, req.fd).c.destroy(req.id);
+      return {};
+    }),
+    IoasAlloc: unary((req, ctx) => ({ out_ioas_id: ictx(ctx, req.fd).c.ioasAlloc(req.flags) })),
+    IoasIovaRanges: unary((req, ctx) => {
+      const r = ictx(ctx, req.fd).c.ioasIovaRanges(req.ioas_id);
+      return { allowed_iovas: r.ranges.map((x) => ({ start: u64(x.start), last: u64(x.last) })), out_iova_alignment: u64(r.alignment) };
+    }),
+    IoasAllowIovas: unary((req, ctx) => {
+      const ranges = req.allowed_iovas.map((r: { start: string; last: string }) => ({ start: parseU64(r.start, 'start'), last: parseU64(r.last, 'last') }));
+      ictx(ctx, req.fd).c.ioasAllowIovas(req.ioas_id, ranges);
+      return {};
+    }),
+    IoasMap: unary((req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { iova: u64(c.ioasMap(p, req.flags, req.ioas_id, parseU64(req.user_va, 'user_va'), parseU64(req.length, 'length'), parseU64(req.iova, 'iova'))) };
+    }),
+    IoasMapFile: unary((req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { iova: u64(c.ioasMapFile(p, req.flags, req.ioas_id, req.file_fd, parseU64(req.start, 'start'), parseU64(req.length, 'length'), parseU64(req.iova, 'iova'))) };
+    }),
+    IoasCopy: unary((req, ctx) => ({
+      dst_iova: u64(
+        ictx(ctx, req.fd).c.ioasCopy(req.flags, req.dst_ioas_id, req.src_ioas_id, parseU64(req.length, 'length'), parseU64(req.dst_iova, 'dst_iova'), parseU64(req.src_iova, 'src_iova')),
+      ),
+    })),
+    IoasUnmap: unary((req, ctx) => ({ length: u64(ictx(ctx, req.fd).c.ioasUnmap(req.ioas_id, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'))) })),
+    IoasChangeProcess: unary((req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      c.ioasChangeProcess(p);
+      return {};
+    }),
+    Option: unary((req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { val64: u64(c.option(p, req.option_id, req.op, req.object_id, parseU64(req.val64, 'val64'))) };
+    }),
+    VfioIoas: unary((req, ctx) => ({ ioas_id: ictx(ctx, req.fd).c.vfioIoasOp(req.ioas_id, req.op) })),
+    GetHwInfo: unary((req, ctx) => {
+      const r = ictx(ctx, req.fd).c.getHwInfo(req.flags, req.dev_id, req.in_data_type, req.data_len);
+      const decoded = r.type === 1 ? { vtd: vtdView(r.full) } : r.type === 2 ? { smmuv3: smmuView(r.full) } : {};
+      return {
+        out_data_type: r.type,
+        data: bytes(r.data),
+        data_len: r.kernelLen,
+        out_capabilities: u64(r.capabilities),
+        out_max_pasid_log2: r.maxPasidLog2,
+        ...decoded,
+      };
+    }),
+    HwptAlloc: unary((req, ctx) => ({ out_hwpt_id: ictx(ctx, req.fd).c.hwptAlloc(req.flags, req.dev_id, req.pt_id, req.data_type, req.data, req.fault_id) })),
+    HwptSetDirtyTracking: unary((req, ctx) => {
+      ictx(ctx, req.fd).c.hwptSetDirtyTracking(req.flags, req.hwpt_id);
+      return {};
+    }),
+    HwptGetDirtyBitmap: unary((req, ctx) => ({
+      bitmap: bytes(ictx(ctx, req.fd).c.hwptGetDirtyBitmap(req.hwpt_id, req.flags, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'), parseU64(req.page_size, 'page_size'))),
+    })),
+    HwptInvalidate: unary(() => {
+      throw notModelled('IOMMU_HWPT_INVALIDATE', 'cache invalidation of nested HWPTs/vIOMMUs arrives with the nesting issue (paging HWPTs are invalidated by the kernel on unmap)');
+    }),
+    InvalidationChannel: bidiStream(async () => {
+      throw notModelled('InvalidationChannel', 'the streaming invalidation channel arrives with the nesting issue');
+    }),
+    FaultQueueAlloc: unary(() => {
+      throw notModelled('IOMMU_FAULT_QUEUE_ALLOC', 'IOPF fault queues arrive with the nesting/IOPF issue');
+    }),
+    ReadFaults: serverStream(async () => {
+      throw notModelled('fault queue reads', 'IOPF fault queues arrive with the nesting/IOPF issue');
+    }),
+    RespondFaults: unary(() => {
+      throw notModelled('fault queue responses', 'IOPF fault queues arrive with the nesting/IOPF issue');
+    }),
+    ViommuAlloc: unary(() => {
+      throw notModelled('IOMMU_VIOMMU_ALLOC', 'vIOMMU objects arrive with the nesting issue');
+    }),
+    VdeviceAlloc: unary(() => {
+      throw notModelled('IOMMU_VDEVICE_ALLOC', 'vDEVICE objects arrive with the nesting issue');
+    }),
+    VeventqAlloc: unary(() => {
+      throw notModelled('IOMMU_VEVENTQ_ALLOC', 'vEVENTQs arrive with the nesting issue');
+    }),
+    ReadVevents: serverStream(async () => {
+      throw notModelled('vEVENTQ reads', 'vEVENTQs arrive with the nesting issue');
+    }),
+  });
+
+  const vdev = (ctx: CallContext, fd: number) => host.vfioDevice(proc(ctx), fd);
+  const legacy = () => {
+    throw notModelled('the VFIO group/container path', 'VFIO groups and the legacy type1 container arrive with the legacy-container issue; use the device cdev path');
+  };
+
+  const vfio = hostService('Vfio', {
+    DeviceBindIommufd: unary((req, ctx) => {
+      const p = proc(ctx);
+      const dev = host.vfioDevice(p, req.device_fd);
+      const c = p.fds.get(req.iommufd);
+      if (!c) throw kerr('EBADF', `fd ${req.iommufd} is not open`);
+      return { out_devid: dev.bind(host.iommufd(p, req.iommufd), req.flags) };
+    }),
+    DeviceAttachPt: unary((req, ctx) => ({ pt_id: vdev(ctx, req.device_fd).attach(req.flags, req.pt_id, req.pasid) })),
+    DeviceDetachPt: unary((req, ctx) => {
+      vdev(ctx, req.device_fd).detach(req.flags, req.pasid);
+      return {};
+    }),
+    DeviceGetInfo: unary((req, ctx) => vdev(ctx, req.device_fd).getInfo()),
+    DeviceGetRegionInfo: unary((req, ctx) => {
+      const r = vdev(ctx, req.device_fd).getRegionInfo(req.index);
+      return { flags: r.flags, index: req.index, size: u64(r.size), offset: u64(r.offset) };
+    }),
+    DeviceGetDmabuf: unary((req, ctx) => {
+      vdev(ctx, req.device_fd);
+      if (!host.profile.kernel.dmabufP2p) throw kerr('ENOTTY', 'this kernel has no VFIO_DEVICE_FEATURE_DMA_BUF');
+      throw notModelled('VFIO dma-buf export', 'P2P dma-buf export arrives with the P2P issue');
+    }),
+    DeviceReset: unary((req, ctx) => {
+      vdev(ctx, req.device_fd).reset();
+      return {};
+    }),
+    GroupGetStatus: unary(legacy),
+    GroupSetContainer: unary(legacy),
+    GroupUnsetContainer: unary(legacy),
+    GroupGetDeviceFd: unary(legacy),
+    ContainerGetApiVersion: unary(legacy),
+    ContainerCheckExtension: unary(legacy),
+    ContainerSetIommu: unary(legacy),
+    ContainerGetInfo: unary(legacy),
+    ContainerMapDma: unary(legacy),
+    ContainerUnmapDma: unary(legacy),
+  });
+
+  const platform = hostService('Platform', {
+    Describe: unary((_req, ctx) => {
+      platformRole(ctx);
+      return describe(host);
+    }),
+    DeviceDma: unary((req, ctx) => {
+      platformRole(ctx);
+      const len = parseU64(req.length, 'length');
+      if (len === 0n || len > 16n << 20n) throw kerr('EINVAL', 'length must be in (0, 16 MiB]');
+      const r = host.deviceDma(req.bdf, req.pasid ?? undefined, parseU64(req.iova, 'iova'), Number(len), req.write, req.write ? req.data : undefined);
+      if (r.fault) return { fault: faultMessage(r.fault, host.device(req.bdf).unit.name, req.write), page_requests: 0 };
+      if (req.write) return { written: u64(len), page_requests: 0 };
+      return { data: bytes(r.data), page_requests: 0 };
+    }),
+    DeviceDmaBatch: unary((req, ctx) => {
+      platformRole(ctx);
+      const r = host.translateBatch(req.bdf, req.pasid ?? undefined, req.entries);
+      return { results: bytes(r.results), translated: r.translated, faults: r.faults };
+    }),
+    DeviceAtsTranslate: unary((_req, ctx) => {
+      platformRole(ctx);
+      throw notModelled('ATS translation requests', 'the device ATC arrives with the ATS/PRI issue');
+    }),
+    SetDriver: unary((req, ctx) => {
+      platformRole(ctx);
+      host.setDriver(req.bdf, req.driver);
+      return {};
+    }),
+    Unplug: unary((_req, ctx) => {
+      platformRole(ctx);
+      throw notModelled('surprise removal', 'hotplug arrives with the vmm hotplug work');
+    }),
+    Plug: unary((_req, ctx) => {
+      platformRole(ctx);
+      throw notModelled('device plug', 'hotplug arrives with the vmm hotplug work');
+    }),
+    SetBarDecode: unary((_req, ctx) => {
+      platformRole(ctx);
+      throw notModelled('BAR decode control', 'dma-buf revocation arrives with the P2P issue');
+    }),
+    WatchEvents: serverStream(async (req, out, ctx) => {
+      platformRole(ctx);
+      const after = parseU64(req.after_sequence, 'after_sequence');
+      const queue: HostEvent[] = [];
+      let wake: (() => void) | undefined;
+      const unsubscribe = host.events.subscribe((e) => {
+        queue.push(e);
+        wake?.();
+      });
+      try {
+        const { events, expired } = host.events.since(after);
+        let last = after;
+        if (expired) {
+          const oldest = events.length > 0 ? events[0]!.sequence : host.events.headSequence + 1n;
+          await out.send({ sequence: u64(oldest - 1n), kind: 'HOST_EVENT_KIND_EVENTS_LOST', lost_count: u64(oldest - 1n - after), message: `events ${after + 1n}..${oldest - 1n} are no longer retained` });
+        }
+        for (const e of events) {
+          await out.send(eventMessage(host, e));
+          last = e.sequence;
+        }
+        while (!ctx.cancelled()) {
+          while (queue.length > 0) {
+            const e = queue.shift()!;
+            if (e.sequence <= last) continue;
+            await out.send(eventMessage(host, e));
+            last = e.sequence;
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+          });
+          wake = undefined;
+        }
+      } finally {
+        unsubscribe();
+      }
+    }),
+    Inspect: unary((req, ctx) => {
+      const by = principal(ctx);
+      let info: InspectInfo;
+      const t = req.target;
+      if (t === 'iommufd_object') {
+        const o = req.iommufd_object!;
+        info = host.inspect({ kind: 'object', process: host.processFor(by, o.pid), fd: o.fd, id: o.id }, req.include_iotlb_entries, req.max_iotlb_entries);
+      } else {
+        if (!by.hasRole('platform')) throw kerr('EPERM', `${by.name} lacks the platform role`);
+        if (t === 'bdf') info = host.inspect({ kind: 'device', bdf: req.bdf! }, req.include_iotlb_entries, req.max_iotlb_entries);
+        else if (t === 'unit') info = host.inspect({ kind: 'unit', unit: req.unit! }, req.include_iotlb_entries, req.max_iotlb_entries);
+        else info = host.inspect({ kind: 'host' }, req.include_iotlb_entries, req.max_iotlb_entries);
+      }
+      return inspectMessage(info);
+    }),
+    Ping: unary((req) => ({ payload: req.payload })),
+    PingStream: serverStream(async (req, out) => {
+      if (req.count > 10_000_000) throw new DomainError('INVALID_ARGUMENT', 'EINVAL', 'count above 10 M');
+      const payload = Buffer.alloc(Math.min(req.payload_size, 1 << 20));
+      for (let i = 1; i <= req.count; i++) await out.send({ sequence: u64(BigInt(i)), payload });
+    }),
+  });
+
+  return [process, iommufd, vfio, platform];
+}
+
+function vtdView(data: Uint8Array) {
+  const v = decodeVtd(data);
+  return { flags: v.flags, cap_reg: u64(v.capReg), ecap_reg: u64(v.ecapReg) };
+}
+function smmuView(data: Uint8Array) {
+  const v = decodeSmmuv3(data);
+  return { flags: v.flags, idr: [...v.idr], iidr: v.iidr, aidr: v.aidr };
+}
+
+function eventMessage(host: Host, e: HostEvent) {
+  const dev = e.bdf ? host.devices.get(e.bdf) : undefined;
+  return {
+    sequence: u64(e.sequence),
+    kind: `HOST_EVENT_KIND_${e.kind}`,
+    time_unix_ms: u64(BigInt(e.timeUnixMs)),
+    bdf: e.bdf ?? '',
+    pid: e.pid ?? 0,
+    unit: dev?.unit.name ?? '',
+    message: e.message,
+    ...(e.kind === 'DMA_FAULT' && e.iova !== undefined
+      ? {
+          fault: {
+            reason: FAULT_REASON_NAME[e.reason as DmaFault['reason']] ?? 'DMA_FAULT_REASON_UNSPECIFIED',
+            addr: u64(e.iova),
+            ...(e.pasid !== undefined ? { pasid: e.pasid } : {}),
+            level: 0,
+            recoverable: false,
+            stage: 0,
+            write: e.write ?? false,
+            unit: dev?.unit.name ?? '',
+            detail: e.message,
+          },
+        }
+      : {}),
+  };
+}
+
+function describe(host: Host) {
+  const prof = host.profile;
+  return {
+    name: prof.name,
+    arch: prof.arch,
+    profile: prof.name,
+    ram_bytes: u64(prof.ramBytes),
+    kernel_features: {
+      iommufd: prof.kernel.iommufd,
+      vfio_compat_container: prof.kernel.vfioCompatContainer,
+      native_type1: prof.kernel.nativeType1,
+      dmabuf_p2p: prof.kernel.dmabufP2p,
+      iommufd_fault: prof.kernel.iommufdFault,
+      viommu: prof.kernel.viommu,
+    },
+    units: [...host.units.values()].map((u) => {
+      const s = u.spec;
+      const anyDev = prof.devices.find((d) => d.iommu === s.name);
+      const hw = anyDev ? encodeHwInfo(s, { ...anyDev, pasidBits: s.pasidBits }) : undefined;
+      return {
+        name: s.name,
+        type: s.type === 'vtd' ? 'IOMMU_TYPE_INTEL_VTD' : 'IOMMU_TYPE_ARM_SMMUV3',
+        ...(hw ? { hw_info: { type: hw.type, data: bytes(hw.data), ...(hw.type === 1 ? { vtd: vtdView(hw.data) } : { smmuv3: smmuView(hw.data) }) } } : {}),
+        capabilities: u64(hw?.capabilities ?? 0n),
+        page_sizes: u64(s.pageSizes.reduce((a, b) => a | b, 0n)),
+        input_address_width: s.inputBits,
+        output_address_width: s.outputBits,
+        pasid_bits: s.pasidBits,
+        nesting: s.nesting,
+        hwpt_data_types: s.nesting ? [s.type === 'vtd' ? 1 : 2] : [],
+        viommu_types: s.nesting && s.type === 'smmuv3' ? [1] : [],
+        dirty_tracking: s.dirtyTracking,
+        page_requests: s.prs,
+        ats: s.ats,
+        properties: { scalable_mode: String(s.scalableMode), granules: s.granules.join(','), iotlb_entries: String(s.iotlbEntries) },
+      };
+    }),
+    devices: [...host.devices.values()].map((d) => ({
+      bdf: d.bdf,
+      cdev: d.spec.cdev ?? '',
+      group: d.group.id,
+      unit: d.unit.name,
+      description: d.spec.description,
+      bars: d.spec.bars.map((b) => ({ index: b.index, size: u64(b.size), addr: u64(d.barBase.get(b.index) ?? 0n), prefetchable: b.prefetchable, mem64: b.is64 })),
+      ats: d.spec.ats,
+      pri: d.spec.pri,
+      pasid_bits: d.spec.pasidBits,
+      driver: d.driver,
+      reserved_regions: d.spec.reservedRegions.map((r) => ({ start: u64(r.start), last: u64(r.last), type: RESV_NAMES[resvTypeNumber(r.type)]! })),
+      present: d.plugged,
+      bar_decode: true,
+      rid: ridOf(d.bdf),
+    })),
+    groups: [...host.groups.values()].map((g) => ({ id: g.id, unit: g.devices[0]?.unit.name ?? '', devices: g.devices.map((d) => d.bdf), viable: g.viable })),
+  };
+}
+
+function ridOf(bdf: string): number {
+  const m = /^[0-9a-f]{4}:([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i.exec(bdf);
+  if (!m) return 0;
+  return (parseInt(m[1]!, 16) << 8) | (parseInt(m[2]!, 16) << 3) | parseInt(m[3]!, 16);
+}
+
+function inspectMessage(info: InspectInfo) {
+  return {
+    kind: info.kind,
+    page_tables: info.pageTables.map((t) => ({
+      hwpt_id: t.hwptId,
+      unit: t.unit,
+      format: t.format,
+      levels: t.levels,
+      table_bytes: u64(t.tableBytes),
+      table_pages: u64(BigInt(t.tablePages)),
+      leaves: t.leaves.map((l) => ({ page_size: u64(l.pageSize), count: u64(BigInt(l.count)) })),
+    })),
+    iotlbs: info.iotlbs.map((s) => ({
+      cache: s.cache,
+      hits: u64(BigInt(s.hits)),
+      misses: u64(BigInt(s.misses)),
+      walks: u64(BigInt(s.walks)),
+      memory_references: u64(BigInt(s.memoryReferences)),
+      valid_entries: u64(BigInt(s.validEntries)),
+      capacity: u64(BigInt(s.capacity)),
+      invalidations: u64(BigInt(s.invalidations)),
+      entries: s.entries.map((e: IotlbEntry) => ({
+        domain_tag: e.tag,
+        iova: u64(BigInt(e.iovaPfn) << 12n),
+        addr: u64(BigInt(e.paPfn) << 12n),
+        size: u64(1n << BigInt(e.pageShift)),
+        perm: e.perm,
+      })),
+    })),
+    areas: info.areas.map(({ ioasId, area }) => ({
+      ioas_id: ioasId,
+      iova: u64(area.iova),
+      last: u64(area.last),
+      flags: (area.prot & 1 ? 4 : 0) | (area.prot & 2 ? 2 : 0),
+      source: area.pages.kind === 'file' ? 'AREA_SOURCE_MEMFD' : 'AREA_SOURCE_USER_VA',
+      user_va: u64(area.pages.kind === 'user' ? area.pages.base + (BigInt(area.pageIndex) << 12n) + BigInt(area.pageOffset) : 0n),
+      file_offset: u64(area.pages.kind === 'file' ? area.pages.base + (BigInt(area.pageIndex) << 12n) + BigInt(area.pageOffset) : 0n),
+      pinned_pages: u64(area.pinned ? BigInt(Number((area.last - area.iova + 1n + BigInt(area.pageOffset) + 4095n) >> 12n)) : 0n),
+    })),
+    pinned: { pages: u64(BigInt(info.pinnedPages)), bytes: u64(BigInt(info.pinnedPages) << 12n) },
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * Contract-test harness: a host-iommu served in-process on 127.0.0.1:0 with fixed tokens, and a
+ * small syscall-style wrapper (Sys) so ported kernel selftests read like the originals.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { expect } from 'vitest';
+import { call, callMeta, createClients, type HostClients } from '../../libs/rpc/client.js';
+import { decodeErrorInfo } from '../../libs/rpc/errors.js';
+import { startHostServer, type HostServer } from '../../services/host-iommu/src/main.js';
+import { pino } from 'pino';
+
+export const TOKENS = { 'tok-root': 'root', 'tok-qemu': 'qemu', 'tok-platform': 'platform' } as const;
+
+export const O_RDWR = 2;
+export const PROT_RW = 3;
+export const MAP_SHARED = 1;
+export const MAP_PRIVATE = 2;
+export const MAP_FIXED = 0x10;
+export const MAP_ANONYMOUS = 0x20;
+export const MAP_FIXED_IOVA = 1;
+export const MAP_WRITEABLE = 2;
+export const MAP_READABLE = 4;
+export const MAP_RW = MAP_WRITEABLE | MAP_READABLE;
+export const PAGE = 4096n;
+
+export interface TestHost {
+  srv: HostServer;
+  root: HostClients;
+  qemu: HostClients;
+  platform: HostClients;
+  close(): Promise<void>;
+}
+
+export async function startTestHost(profile = 'intel-vtd'): Promise<TestHost> {
+  const srv = await startHostServer({ listen: '127.0.0.1:0', profile, tokens: { ...TOKENS }, logger: pino({ level: 'silent' }) });
+  const mk = (token: string) => createClients(srv.addr, { token, defaultDeadlineMs: 20_000 });
+  const root = mk('tok-root');
+  const qemu = mk('tok-qemu');
+  const platform = mk('tok-platform');
+  return {
+    srv,
+    root,
+    qemu,
+    platform,
+    async close() {
+      root.close();
+      qemu.close();
+      platform.close();
+      await srv.close(500);
+    },
+  };
+}
+
+/** Assert a rejected call carries ErrorInfo.reason === errno (and the status code mapping). */
+export async function expectErrno(p: Promise<unknown>, errno: string): Promise<grpc.ServiceError> {
+  let err: unknown;
+  try {
+    await p;
+  } catch (e) {
+    err = e;
+  }
+  expect(err, `expected ${errno}, call succeeded`).toBeDefined();
+  const info = decodeErrorInfo(err as grpc.ServiceError);
+  expect(info?.reason, `${(err as Error).message}`).toBe(errno);
+  expect(info?.domain).toBe('iommutwin.dev');
+  return err as grpc.ServiceError;
+}
+
+export function errorInfo(e: unknown) {
+  return decodeErrorInfo(e as grpc.ServiceError);
+}
+
+type Any = Record<string, unknown>;
+
+/** One simulated process: syscalls and ioctls as methods (u64 as bigint). */
+export class Sys {
+  constructor(
+    readonly c: HostClients,
+    readonly pid: number,
+  ) {}
+
+  static async spawn(c: HostClients, name = 'test', leaseMs = 0): Promise<Sys> {
+    const r = await call(c.Process.Spawn, { name, lease_ms: leaseMs });
+    return new Sys(c, r.pid);
+  }
+
+  private m(): grpc.Metadata {
+    return callMeta(this.pid);
+  }
+  // generic escape hatch for tests that need raw requests
+  async raw<R>(svc: keyof Pick<HostClients, 'Process' | 'Iommufd' | 'Vfio' | 'Platform'>, method: string, req: Any): Promise<R> {
+    const client = this.c[svc] as unknown as Record<string, (...a: unknown[]) => unknown>;
+    return call(client[method] as never, req as never, this.m()) as Promise<R>;
+  }
+
+  // ---------------------------------------------------------------- process
+  async open(path: string, flags = O_RDWR): Promise<number> {
+    return (await call(this.c.Process.Open, { path, flags }, this.m())).fd;
+  }
+  async close(fd: number): Promise<void> {
+    await call(this.c.Process.Close, { fd }, this.m());
+  }
+  async exit(): Promise<void> {
+    await call(this.c.Process.Exit, { pid: this.pid });
+  }
+  async sendFd(fd: number, to: Sys | number): Promise<number> {
+    return (await call(this.c.Process.SendFd, { fd, target_pid: typeof to === 'number' ? to : to.pid }, this.m())).target_fd;
+  }
+  async memfd(name: string, size: bigint, flags = 0): Promise<number> {
+    const fd = (await call(this.c.Process.MemfdCreate, { name, flags }, this.m())).fd;
+    if (size > 0n) await call(this.c.Process.Ftruncate, { fd, length: size.toString() }, this.m());
+    return fd;
+  }
+  async ftruncate(fd: number, size: bigint): Promise<void> {
+    await call(this.c.Process.Ftruncate, { fd, length: size.toString() }, this.m());
+  }
+  async mmap(length: bigint, opts: { fd?: number; prot?: number; flags?: number; addr?: bigint; offset?: bigint } = {}): Promise<bigint> {
+    const fd = opts.fd ?? -1;
+    const flags = opts.flags ?? (fd < 0 ? MAP_SHARED | MAP_ANONYMOUS : MAP_SHARED);
+    const r = await call(this.c.Process.Mmap, { addr: (opts.addr ?? 0n).toString(), length: length.toString(), prot: opts.prot ?? PROT_RW, flags, fd, offset: (opts.offset ?? 0n).toString() }, this.m());
+    return BigInt(r.addr as string);
+  }
+  async munmap(addr: bigint, length: bigint): Promise<void> {
+    await call(this.c.Process.Munmap, { addr: addr.toString(), length: length.toString() }, this.m());
+  }
+  async write(addr: bigint, data: Uint8Array): Promise<void> {
+    await call(this.c.Process.WriteMemory, { addr: addr.toString(), data: Buffer.from(data) }, this.m());
+  }
+  async read(addr: bigint, length: number): Promise<Buffer> {
+    return (await call(this.c.Process.ReadMemory, { addr: addr.toString(), length: String(length) }, this.m())).data as Buffer;
+  }
+  async status(): Promise<{ pinned: bigint; locked: bigint; fds: Array<{ fd: number; kind: string }> }> {
+    const r = await call(this.c.Process.GetStatus, { pid: this.pid });
+    return { pinned: BigInt(r.vm_pinned_bytes as string), locked: BigInt(r.vm_locked_bytes as string), fds: r.fds.map((f) => ({ fd: f.fd, kind: f.kind as string })) };
+  }
+
+  // ---------------------------------------------------------------- iommufd
+  async destroy(fd: number, id: number): Promise<void> {
+    await call(this.c.Iommufd.Destroy, { fd, id }, this.m());
+  }
+  async ioasAlloc(fd: number, flags = 0): Promise<number> {
+    return (await call(this.c.Iommufd.IoasAlloc, { fd, flags }, this.m())).out_ioas_id;
+  }
+  async map(fd: number, ioas: number, userVa: bigint, length: bigint, iova?: bigint, flags = MAP_RW): Promise<bigint> {
+    const f = iova === undefined ? flags : flags | MAP_FIXED_IOVA;
+    const r = await call(this.c.Iommufd.IoasMap, { fd, flags: f, ioas_id: ioas, user_va: userVa.toString(), length: length.toString(), iova: (iova ?? 0n).toString() }, this.m());
+    return BigInt(r.iova as string);
+  }
+  async mapFile(fd: number, ioas: number, fileFd: number, start: bigint, length: bigint, iova?: bigint, flags = MAP_RW): Promise<bigint> {
+    const f = iova === undefined ? flags : flags | MAP_FIXED_IOVA;
+    const r = await call(this.c.Iommufd.IoasMapFile, { fd, flags: f, ioas_id: ioas, file_fd: fileFd, start: start.toString(), length: length.toString(), iova: (iova ?? 0n).toString() }, this.m());
+    return BigInt(r.iova as string);
+  }
+  async unmap(fd: number, ioas: number, iova: bigint, length: bigint): Promise<bigint> {
+    const r = await call(this.c.Iommufd.IoasUnmap, { fd, ioas_id: ioas, iova: iova.toString(), length: length.toString() }, this.m());
+    return BigInt(r.length as string);
+  }
+  async copy(fd: number, dst: number, src: number, length: bigint, dstIova: bigint | undefined, srcIova: bigint, flags = MAP_RW): Promise<bigint> {
+    const f = dstIova === undefined ? flags : flags | MAP_FIXED_IOVA;
+    const r = await call(this.c.Iommufd.IoasCopy, { fd, flags: f, dst_ioas_id: dst, src_ioas_id: src, length: length.toString(), dst_iova: (dstIova ?? 0n).toString(), src_iova: srcIova.toString() }, this.m());
+    return BigInt(r.dst_iova as string);
+  }
+  async iovaRanges(fd: number, ioas: number): Promise<{ ranges: Array<{ start: bigint; last: bigint }>; alignment: bigint }> {
+    const r = await call(this.c.Iommufd.IoasIovaRanges, { fd, ioas_id: ioas }, this.m());
+    return { ranges: r.allowed_iovas.map((x) => ({ start: BigInt(x.start as string), last: BigInt(x.last as string) })), alignment: BigInt(r.out_iova_alignment as string) };
+  }
+  async allowIovas(fd: number, ioas: number, ranges: Array<{ start: bigint; last: bigint }>): Promise<void> {
+    await call(this.c.Iommufd.IoasAllowIovas, { fd, ioas_id: ioas, allowed_iovas: ranges.map((r) => ({ start: r.start.toString(), last: r.last.toString() })) }, this.m());
+  }
+  async option(fd: number, optionId: number, op: number, objectId: number, val: bigint): Promise<bigint> {
+    const r = await call(this.c.Iommufd.Option, { fd, option_id: optionId, op, object_id: objectId, val64: val.toString() }, this.m());
+    return BigInt(r.val64 as string);
+  }
+  async changeProcess(fd: number): Promise<void> {
+    await call(this.c.Iommufd.IoasChangeProcess, { fd }, this.m());
+  }
+  async vfioIoas(fd: number, ioas: number, op: number): Promise<number> {
+    return (await call(this.c.Iommufd.VfioIoas, { fd, ioas_id: ioas, op }, this.m())).ioas_id;
+  }
+  async hwptAlloc(fd: number, devId: number, ptId: number, flags = 0, dataType = 0, data: Uint8Array = new Uint8Array(0)): Promise<number> {
+    return (await call(this.c.Iommufd.HwptAlloc, { fd, flags, dev_id: devId, pt_id: ptId, data_type: dataType, data: Buffer.from(data), fault_id: 0 }, this.m())).out_hwpt_id;
+  }
+  async hwInfo(fd: number, devId: number, dataLen: number, flags = 0, inType = 0) {
+    return call(this.c.Iommufd.GetHwInfo, { fd, flags, dev_id: devId, in_data_type: inType, data_len: dataLen }, this.m());
+  }
+  async setDirty(fd: number, hwpt: number, enable: boolean, flags?: number): Promise<void> {
+    await call(this.c.Iommufd.HwptSetDirtyTracking, { fd, flags: flags ?? (enable ? 1 : 0), hwpt_id: hwpt }, this.m());
+  }
+  async dirtyBitmap(fd: number, hwpt: number, iova: bigint, length: bigint, pageSize: bigint, flags = 0): Promise<Buffer> {
+    const r = await call(this.c.Iommufd.HwptGetDirtyBitmap, { fd, hwpt_id: hwpt, flags, iova: iova.toString(), length: length.toString(), page_size: pageSize.toString() }, this.m());
+    return r.bitmap as Buffer;
+  }
+
+  // ---------------------------------------------------------------- vfio (cdev)
+  async bind(deviceFd: number, iommufd: number, flags = 0): Promise<number> {
+    return (await call(this.c.Vfio.DeviceBindIommufd, { device_fd: deviceFd, iommufd, flags }, this.m())).out_devid;
+  }
+  async attach(deviceFd: number, ptId: number, pasid?: number): Promise<number> {
+    return (await call(this.c.Vfio.DeviceAttachPt, { device_fd: deviceFd, flags: pasid === undefined ? 0 : 1, pt_id: ptId, pasid: pasid ?? 0 }, this.m())).pt_id;
+  }
+  async detach(deviceFd: number, pasid?: number): Promise<void> {
+    await call(this.c.Vfio.DeviceDetachPt, { device_fd: deviceFd, flags: pasid === undefined ? 0 : 1, pasid: pasid ?? 0 }, this.m());
+  }
+}
+
+/** Platform helpers (need the platform role or root). */
+export class Hw {
+  constructor(readonly c: HostClients) {}
+  async dma(bdf: string, iova: bigint, length: number, opts: { write?: Uint8Array; pasid?: number } = {}) {
+    return call(this.c.Platform.DeviceDma, {
+      bdf,
+      ...(opts.pasid !== undefined ? { pasid: opts.pasid } : {}),
+      iova: iova.toString(),
+      length: String(length),
+      write: opts.write !== undefined,
+      data: Buffer.from(opts.write ?? new Uint8Array(0)),
+      allow_page_request: false,
+    });
+  }
+  async inspect(req: Any) {
+    return call(this.c.Platform.Inspect, req as never);
+  }
+  async describe() {
+    return call(this.c.Platform.Describe, {});
+  }
+}
+
+/**
+ * A root process with /dev/iommu open and `cdev` bound and attached to a fresh IOAS — the
+ * iommufd selftest "mock domain" setup on real intel-vtd geometry.
+ */
+export async function deviceSetup(c: HostClients, cdev = 'vfio0'): Promise<{ sys: Sys; fd: number; devFd: number; devId: number; ioas: number; hwpt: number }> {
+  const sys = await Sys.spawn(c, 'selftest');
+  const fd = await sys.open('/dev/iommu');
+  const devFd = await sys.open(`/dev/vfio/devices/${cdev}`);
+  const devId = await sys.bind(devFd, fd);
+  const ioas = await sys.ioasAlloc(fd);
+  const hwpt = await sys.attach(devFd, ioas);
+  return { sys, fd, devFd, devId, ioas, hwpt };
+}
