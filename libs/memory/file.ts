@@ -14,7 +14,7 @@ const CHUNK = 512;
 
 export class MemFile {
   size = 0n;
-  private readonly chunks = new Map<number, Float64Array>(); // chunk → pfn+1 per page (0 = absent)
+  private readonly chunks = new Map<number, Float64Array>(); // chunk of 512 folios → base pfn+1 per folio (0 = absent)
   /** Folios detached from the file by truncation while pinned: base pfn → remaining page pins. */
   private readonly orphans = new Map<number, number>();
   private readonly folioPages: number;
@@ -39,31 +39,21 @@ export class MemFile {
 
   /** Frame of page `idx`, or -1 when absent and `allocate` is false. Throws ENOMEM when RAM is exhausted. */
   frameOf(idx: number, allocate: boolean): number {
-    const c = Math.floor(idx / CHUNK);
+    const fp = this.folioPages;
+    const folio = fp === 1 ? idx : Math.floor(idx / fp);
+    const c = Math.floor(folio / CHUNK);
     let chunk = this.chunks.get(c);
-    const off = idx - c * CHUNK;
+    const slot = folio - c * CHUNK;
     if (chunk) {
-      const v = chunk[off]!;
-      if (v !== 0) return v - 1;
+      const v = chunk[slot]!;
+      if (v !== 0) return v - 1 + (idx - folio * fp);
     }
     if (!allocate) return -1;
-    // allocate the whole folio containing idx
-    const folioStart = idx - (idx % this.folioPages);
     const base = this.mem.allocFrames(this.folioOrder);
-    for (let i = 0; i < this.folioPages; i++) {
-      const p = folioStart + i;
-      const pc = Math.floor(p / CHUNK);
-      if (pc !== c || !chunk) {
-        let ch = this.chunks.get(pc);
-        if (!ch) this.chunks.set(pc, (ch = new Float64Array(CHUNK)));
-        if (pc === c) chunk = ch;
-        ch[p - pc * CHUNK] = base + i + 1;
-      } else {
-        chunk[p - c * CHUNK] = base + i + 1;
-      }
-    }
-    this.pagesPresent += this.folioPages;
-    return base + (idx - folioStart);
+    if (!chunk) this.chunks.set(c, (chunk = new Float64Array(CHUNK)));
+    chunk[slot] = base + 1;
+    this.pagesPresent += fp;
+    return base + (idx - folio * fp);
   }
 
   /**
@@ -76,17 +66,33 @@ export class MemFile {
       run.n = 0;
       return -1;
     }
-    let n = 1;
-    // inside a folio the frames are contiguous by construction
-    const inFolio = this.folioPages - (idx % this.folioPages);
-    n = Math.min(inFolio, maxPages);
+    const fp = this.folioPages;
+    let n = Math.min(fp - (idx % fp), maxPages);
+    // following folios: one chunk lookup per 512 folios, stop at the first discontiguity
+    let c = -1;
+    let chunk: Float64Array | undefined;
     while (n < maxPages) {
-      const next = this.frameOf(idx + n, allocate);
-      if (next !== pfn + n) break;
-      const step = Math.min(this.folioPages, maxPages - n);
-      n += step;
+      const folio = (idx + n) / fp;
+      const fc = Math.floor(folio / CHUNK);
+      if (fc !== c) {
+        c = fc;
+        chunk = this.chunks.get(fc);
+        if (!chunk && allocate) this.chunks.set(fc, (chunk = new Float64Array(CHUNK)));
+      }
+      const slot = folio - fc * CHUNK;
+      let base: number;
+      const v = chunk ? chunk[slot]! : 0;
+      if (v !== 0) base = v - 1;
+      else {
+        if (!allocate) break;
+        base = this.mem.allocFrames(this.folioOrder);
+        chunk![slot] = base + 1;
+        this.pagesPresent += fp;
+      }
+      if (base !== pfn + n) break;
+      n += Math.min(fp, maxPages - n);
     }
-    run.n = Math.min(n, maxPages);
+    run.n = n;
     return pfn;
   }
 
@@ -104,11 +110,8 @@ export class MemFile {
       if (base < 0) continue;
       const folio = f / fp;
       const pins = this.folioPins(folio);
-      for (let i = 0; i < fp; i++) {
-        const p = f + i;
-        const ch = this.chunks.get(Math.floor(p / CHUNK));
-        if (ch) ch[p % CHUNK] = 0;
-      }
+      const ch = this.chunks.get(Math.floor(folio / CHUNK));
+      if (ch) ch[folio % CHUNK] = 0;
       this.pagesPresent -= fp;
       if (pins === 0) this.mem.freeFrames(base, this.folioOrder);
       else {

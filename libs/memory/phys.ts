@@ -61,6 +61,7 @@ export class PhysicalMemory implements TableMemory {
   // data frames
   private dataBump = FIRST_DATA_PFN;
   private readonly dataFree = new Map<number, number[]>(); // order → free base pfns
+  private readonly dataFree0: number[] = [];
   private readonly frames = new Map<number, Uint8Array>(); // touched frames only
   dataFramesInUse = 0;
 
@@ -137,7 +138,11 @@ export class PhysicalMemory implements TableMemory {
 
   /** Allocate a naturally aligned run of 2^order frames. Throws ENOMEM when RAM is exhausted. */
   allocFrames(order: number): number {
-    const free = this.dataFree.get(order);
+    if (order === 0 && this.dataFree0.length === 0 && this.dataBump < this.tableBasePfn) {
+      this.dataFramesInUse++;
+      return this.dataBump++;
+    }
+    const free = order === 0 ? this.dataFree0 : this.dataFree.get(order);
     if (free && free.length > 0) {
       const pfn = free.pop()!;
       this.dataFramesInUse += 2 ** order;
@@ -146,8 +151,13 @@ export class PhysicalMemory implements TableMemory {
     const n = 2 ** order;
     const base = Math.ceil(this.dataBump / n) * n;
     if (base + n > this.tableBasePfn) throw kerr('ENOMEM', 'host RAM exhausted');
-    // frames skipped for alignment become free order-0 frames
-    for (let p = this.dataBump; p < base; p++) this.pushDataFree(0, p);
+    // frames skipped for alignment become free runs (naturally aligned power-of-two blocks)
+    for (let p = this.dataBump; p < base; ) {
+      let k = 0;
+      while (k < 30 && p % 2 ** (k + 1) === 0 && p + 2 ** (k + 1) <= base) k++;
+      this.pushDataFree(k, p);
+      p += 2 ** k;
+    }
     this.dataBump = base + n;
     this.dataFramesInUse += n;
     return base;
@@ -161,6 +171,10 @@ export class PhysicalMemory implements TableMemory {
   }
 
   private pushDataFree(order: number, pfn: number): void {
+    if (order === 0) {
+      this.dataFree0.push(pfn);
+      return;
+    }
     let l = this.dataFree.get(order);
     if (!l) this.dataFree.set(order, (l = []));
     l.push(pfn);

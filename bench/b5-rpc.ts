@@ -1,0 +1,134 @@
+/**
+ * B5 — RPC costs against a host-iommu running in its own process (2 cores: server and client
+ * each get one). (a) IoasMap + IoasUnmap calls vs a no-op unary RPC (Platform.Ping) on the
+ * same server and client, serially (c=1) and with 16 calls in flight; (b) batched translations
+ * (Platform.DeviceDmaBatch, 4096 packed records per call) in translations/s.
+ * Every loop is bounded in count and in time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { call, callMeta, createClients, type HostClients } from '../libs/rpc/client.js';
+import type { BenchResult } from './types.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function startServer(tokensFile: string): Promise<{ child: ChildProcess; addr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'services/cli/main.ts'), 'host', '--listen', '127.0.0.1:0', '--tokens', tokensFile], {
+    cwd: repo,
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const addr = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('host-iommu did not start within 30 s')), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /listening on (\S+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`host-iommu exited with ${code}`)));
+  });
+  return { child, addr };
+}
+
+/** Run `op` repeatedly with `inflight` concurrent chains until `maxCalls` or `maxMs`. */
+async function measure(op: (i: number) => Promise<unknown>, inflight: number, maxCalls: number, maxMs: number): Promise<{ rate: number; p50: number; p99: number; calls: number }> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const chain = async () => {
+    while (next < maxCalls && performance.now() - t0 < maxMs) {
+      const i = next++;
+      const s = performance.now();
+      await op(i);
+      lat.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: inflight }, chain));
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { rate: lat.length / secs, p50: lat[Math.floor(lat.length * 0.5)] ?? 0, p99: lat[Math.floor(lat.length * 0.99)] ?? 0, calls: lat.length };
+}
+
+export async function run(opts: { quick: boolean }): Promise<BenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'iommu-twin-b5-'));
+  const tokensFile = join(dir, 'tokens.json');
+  writeFileSync(tokensFile, JSON.stringify({ 'b5-root': 'root' }), { mode: 0o600 });
+  const { child, addr } = await startServer(tokensFile);
+  const c: HostClients = createClients(addr, { token: 'b5-root', defaultDeadlineMs: 30_000 });
+  const metrics: Record<string, number> = {};
+  const limit: Record<string, number> = {};
+  const ratio: Record<string, number> = {};
+  const notes: string[] = [];
+  try {
+    await c.waitForReady(10_000);
+    const { pid } = await call(c.Process.Spawn, { name: 'b5', lease_ms: 0 });
+    const md = callMeta(pid);
+    const fd = (await call(c.Process.Open, { path: '/dev/iommu', flags: 2 }, md)).fd;
+    const dfd = (await call(c.Process.Open, { path: '/dev/vfio/devices/vfio0', flags: 2 }, md)).fd;
+    await call(c.Vfio.DeviceBindIommufd, { device_fd: dfd, iommufd: fd, flags: 0 }, md);
+    const ioas = (await call(c.Iommufd.IoasAlloc, { fd, flags: 0 }, md)).out_ioas_id;
+    await call(c.Vfio.DeviceAttachPt, { device_fd: dfd, flags: 0, pt_id: ioas, pasid: 0 }, md);
+    const mfd = (await call(c.Process.MemfdCreate, { name: 'ram', flags: 0 }, md)).fd;
+    await call(c.Process.Ftruncate, { fd: mfd, length: String(1 << 30) }, md);
+    const va = BigInt((await call(c.Process.Mmap, { addr: '0', length: String(1 << 30), prot: 3, flags: 1, fd: mfd, offset: '0' }, md)).addr as string);
+
+    const maxMs = opts.quick ? 1500 : 8000;
+    const maxCalls = opts.quick ? 3000 : 40000;
+    const ping = () => call(c.Platform.Ping, { payload: Buffer.alloc(0) });
+    // one 4 KiB page per pair, each pair at its own IOVA slot so in-flight pairs never collide
+    const pair = async (i: number) => {
+      const slot = BigInt(i % 4096);
+      const iova = (1n << 32n) + slot * 4096n;
+      await call(c.Iommufd.IoasMap, { fd, flags: 7, ioas_id: ioas, user_va: (va + slot * 4096n).toString(), length: '4096', iova: iova.toString() }, md);
+      await call(c.Iommufd.IoasUnmap, { fd, ioas_id: ioas, iova: iova.toString(), length: '4096' }, md);
+    };
+    await measure(ping, 1, 500, 1000); // warm-up
+    await measure(pair, 1, 250, 1000);
+    for (const inflight of [1, 16]) {
+      const p = await measure(ping, inflight, maxCalls, maxMs);
+      const m = await measure(pair, inflight, maxCalls / 2, maxMs);
+      const mapCallsPerSec = m.rate * 2;
+      metrics[`c${inflight}_map_unmap_calls_per_s`] = mapCallsPerSec;
+      metrics[`c${inflight}_map_unmap_pair_p50_ms`] = m.p50;
+      metrics[`c${inflight}_map_unmap_pair_p99_ms`] = m.p99;
+      limit[`c${inflight}_noop_calls_per_s`] = p.rate;
+      limit[`c${inflight}_noop_p50_ms`] = p.p50;
+      limit[`c${inflight}_noop_p99_ms`] = p.p99;
+      ratio[`c${inflight}_map_unmap_vs_noop`] = mapCallsPerSec / p.rate;
+    }
+    // (b) batched translations: map 16 MiB, translate 4096 random pages per call
+    await call(c.Iommufd.IoasMap, { fd, flags: 7, ioas_id: ioas, user_va: va.toString(), length: String(16 << 20), iova: String(1 << 30) }, md);
+    const N = 4096;
+    const entries = Buffer.alloc(N * 16);
+    let seed = 12345;
+    for (let i = 0; i < N; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const iova = (1 << 30) + (seed % 4096) * 4096;
+      entries.writeUInt32LE(iova >>> 0, i * 16);
+      entries.writeUInt32LE(0, i * 16 + 4);
+    }
+    const batch = () => call(c.Platform.DeviceDmaBatch, { bdf: '0000:01:00.0', entries });
+    const first = await batch();
+    if (first.faults !== 0 || first.translated !== N) throw new Error(`batch translated ${first.translated}, faults ${first.faults}`);
+    const b = await measure(batch, 2, opts.quick ? 200 : 2000, maxMs);
+    metrics.batch_translations_per_s = b.rate * N;
+    metrics.batch_calls_per_s = b.rate;
+    limit.target_translations_per_s = 3e6;
+    ratio.batch_vs_target = (b.rate * N) / 3e6;
+    notes.push('server in a child process (node --import tsx services/cli/main.ts host), client in the bench process, loopback h2c');
+    notes.push('a pair = IoasMap(FIXED_IOVA, 4 KiB, pins + PTE write) + IoasUnmap (PTE clear + IOTLB invalidation); calls/s counts both calls');
+  } finally {
+    c.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { name: 'b5-rpc', metrics, limit, ratio, notes };
+}
