@@ -1,0 +1,47 @@
+// Original file: proto/iommutwin/host/v1/vfio.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * Request of ContainerUnmapDma.
+ */
+export interface ContainerUnmapDmaRequest {
+  /**
+   * Container fd.
+   */
+  'container_fd'?: (number);
+  /**
+   * VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP = 1, ALL = 2, VADDR = 4.
+   */
+  'flags'?: (number);
+  /**
+   * IOVA.
+   */
+  'iova'?: (number | string | Long);
+  /**
+   * Size in bytes.
+   */
+  'size'?: (number | string | Long);
+}
+
+/**
+ * Request of ContainerUnmapDma.
+ */
+export interface ContainerUnmapDmaRequest__Output {
+  /**
+   * Container fd.
+   */
+  'container_fd': (number);
+  /**
+   * VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP = 1, ALL = 2, VADDR = 4.
+   */
+  'flags': (number);
+  /**
+   * IOVA.
+   */
+  'iova': (string);
+  /**
+   * Size in bytes.
+   */
+  'size': (string);
+}

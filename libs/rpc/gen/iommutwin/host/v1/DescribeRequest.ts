@@ -1,0 +1,14 @@
+// Original file: proto/iommutwin/host/v1/platform.proto
+
+
+/**
+ * Request of Describe.
+ */
+export interface DescribeRequest {
+}
+
+/**
+ * Request of Describe.
+ */
+export interface DescribeRequest__Output {
+}

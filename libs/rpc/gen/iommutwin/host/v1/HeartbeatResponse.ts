@@ -1,0 +1,23 @@
+// Original file: proto/iommutwin/host/v1/process.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * Response of Heartbeat.
+ */
+export interface HeartbeatResponse {
+  /**
+   * When the renewed lease expires (Unix time, milliseconds).
+   */
+  'lease_expires_unix_ms'?: (number | string | Long);
+}
+
+/**
+ * Response of Heartbeat.
+ */
+export interface HeartbeatResponse__Output {
+  /**
+   * When the renewed lease expires (Unix time, milliseconds).
+   */
+  'lease_expires_unix_ms': (string);
+}

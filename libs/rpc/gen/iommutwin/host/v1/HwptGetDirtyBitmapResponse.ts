@@ -1,0 +1,22 @@
+// Original file: proto/iommutwin/host/v1/iommufd.proto
+
+
+/**
+ * Response of HwptGetDirtyBitmap.
+ */
+export interface HwptGetDirtyBitmapResponse {
+  /**
+   * Little-endian u64 words; bit i = page (iova + i * page_size) dirty.
+   */
+  'bitmap'?: (Buffer | Uint8Array | string);
+}
+
+/**
+ * Response of HwptGetDirtyBitmap.
+ */
+export interface HwptGetDirtyBitmapResponse__Output {
+  /**
+   * Little-endian u64 words; bit i = page (iova + i * page_size) dirty.
+   */
+  'bitmap': (Buffer);
+}

@@ -1,0 +1,38 @@
+// Original file: proto/iommutwin/host/v1/iommufd.proto
+
+
+/**
+ * Request of HwptSetDirtyTracking.
+ */
+export interface HwptSetDirtyTrackingRequest {
+  /**
+   * iommufd fd.
+   */
+  'fd'?: (number);
+  /**
+   * IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1.
+   */
+  'flags'?: (number);
+  /**
+   * A paging HWPT.
+   */
+  'hwpt_id'?: (number);
+}
+
+/**
+ * Request of HwptSetDirtyTracking.
+ */
+export interface HwptSetDirtyTrackingRequest__Output {
+  /**
+   * iommufd fd.
+   */
+  'fd': (number);
+  /**
+   * IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1.
+   */
+  'flags': (number);
+  /**
+   * A paging HWPT.
+   */
+  'hwpt_id': (number);
+}

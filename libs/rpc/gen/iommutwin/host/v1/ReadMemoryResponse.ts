@@ -1,0 +1,22 @@
+// Original file: proto/iommutwin/host/v1/process.proto
+
+
+/**
+ * Response of ReadMemory.
+ */
+export interface ReadMemoryResponse {
+  /**
+   * The bytes read.
+   */
+  'data'?: (Buffer | Uint8Array | string);
+}
+
+/**
+ * Response of ReadMemory.
+ */
+export interface ReadMemoryResponse__Output {
+  /**
+   * The bytes read.
+   */
+  'data': (Buffer);
+}

@@ -1,0 +1,410 @@
+// Original file: proto/iommutwin/host/v1/vfio.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ContainerCheckExtensionRequest as _iommutwin_host_v1_ContainerCheckExtensionRequest, ContainerCheckExtensionRequest__Output as _iommutwin_host_v1_ContainerCheckExtensionRequest__Output } from '../../../iommutwin/host/v1/ContainerCheckExtensionRequest.js';
+import type { ContainerCheckExtensionResponse as _iommutwin_host_v1_ContainerCheckExtensionResponse, ContainerCheckExtensionResponse__Output as _iommutwin_host_v1_ContainerCheckExtensionResponse__Output } from '../../../iommutwin/host/v1/ContainerCheckExtensionResponse.js';
+import type { ContainerGetApiVersionRequest as _iommutwin_host_v1_ContainerGetApiVersionRequest, ContainerGetApiVersionRequest__Output as _iommutwin_host_v1_ContainerGetApiVersionRequest__Output } from '../../../iommutwin/host/v1/ContainerGetApiVersionRequest.js';
+import type { ContainerGetApiVersionResponse as _iommutwin_host_v1_ContainerGetApiVersionResponse, ContainerGetApiVersionResponse__Output as _iommutwin_host_v1_ContainerGetApiVersionResponse__Output } from '../../../iommutwin/host/v1/ContainerGetApiVersionResponse.js';
+import type { ContainerGetInfoRequest as _iommutwin_host_v1_ContainerGetInfoRequest, ContainerGetInfoRequest__Output as _iommutwin_host_v1_ContainerGetInfoRequest__Output } from '../../../iommutwin/host/v1/ContainerGetInfoRequest.js';
+import type { ContainerGetInfoResponse as _iommutwin_host_v1_ContainerGetInfoResponse, ContainerGetInfoResponse__Output as _iommutwin_host_v1_ContainerGetInfoResponse__Output } from '../../../iommutwin/host/v1/ContainerGetInfoResponse.js';
+import type { ContainerMapDmaRequest as _iommutwin_host_v1_ContainerMapDmaRequest, ContainerMapDmaRequest__Output as _iommutwin_host_v1_ContainerMapDmaRequest__Output } from '../../../iommutwin/host/v1/ContainerMapDmaRequest.js';
+import type { ContainerMapDmaResponse as _iommutwin_host_v1_ContainerMapDmaResponse, ContainerMapDmaResponse__Output as _iommutwin_host_v1_ContainerMapDmaResponse__Output } from '../../../iommutwin/host/v1/ContainerMapDmaResponse.js';
+import type { ContainerSetIommuRequest as _iommutwin_host_v1_ContainerSetIommuRequest, ContainerSetIommuRequest__Output as _iommutwin_host_v1_ContainerSetIommuRequest__Output } from '../../../iommutwin/host/v1/ContainerSetIommuRequest.js';
+import type { ContainerSetIommuResponse as _iommutwin_host_v1_ContainerSetIommuResponse, ContainerSetIommuResponse__Output as _iommutwin_host_v1_ContainerSetIommuResponse__Output } from '../../../iommutwin/host/v1/ContainerSetIommuResponse.js';
+import type { ContainerUnmapDmaRequest as _iommutwin_host_v1_ContainerUnmapDmaRequest, ContainerUnmapDmaRequest__Output as _iommutwin_host_v1_ContainerUnmapDmaRequest__Output } from '../../../iommutwin/host/v1/ContainerUnmapDmaRequest.js';
+import type { ContainerUnmapDmaResponse as _iommutwin_host_v1_ContainerUnmapDmaResponse, ContainerUnmapDmaResponse__Output as _iommutwin_host_v1_ContainerUnmapDmaResponse__Output } from '../../../iommutwin/host/v1/ContainerUnmapDmaResponse.js';
+import type { DeviceAttachPtRequest as _iommutwin_host_v1_DeviceAttachPtRequest, DeviceAttachPtRequest__Output as _iommutwin_host_v1_DeviceAttachPtRequest__Output } from '../../../iommutwin/host/v1/DeviceAttachPtRequest.js';
+import type { DeviceAttachPtResponse as _iommutwin_host_v1_DeviceAttachPtResponse, DeviceAttachPtResponse__Output as _iommutwin_host_v1_DeviceAttachPtResponse__Output } from '../../../iommutwin/host/v1/DeviceAttachPtResponse.js';
+import type { DeviceBindIommufdRequest as _iommutwin_host_v1_DeviceBindIommufdRequest, DeviceBindIommufdRequest__Output as _iommutwin_host_v1_DeviceBindIommufdRequest__Output } from '../../../iommutwin/host/v1/DeviceBindIommufdRequest.js';
+import type { DeviceBindIommufdResponse as _iommutwin_host_v1_DeviceBindIommufdResponse, DeviceBindIommufdResponse__Output as _iommutwin_host_v1_DeviceBindIommufdResponse__Output } from '../../../iommutwin/host/v1/DeviceBindIommufdResponse.js';
+import type { DeviceDetachPtRequest as _iommutwin_host_v1_DeviceDetachPtRequest, DeviceDetachPtRequest__Output as _iommutwin_host_v1_DeviceDetachPtRequest__Output } from '../../../iommutwin/host/v1/DeviceDetachPtRequest.js';
+import type { DeviceDetachPtResponse as _iommutwin_host_v1_DeviceDetachPtResponse, DeviceDetachPtResponse__Output as _iommutwin_host_v1_DeviceDetachPtResponse__Output } from '../../../iommutwin/host/v1/DeviceDetachPtResponse.js';
+import type { DeviceGetDmabufRequest as _iommutwin_host_v1_DeviceGetDmabufRequest, DeviceGetDmabufRequest__Output as _iommutwin_host_v1_DeviceGetDmabufRequest__Output } from '../../../iommutwin/host/v1/DeviceGetDmabufRequest.js';
+import type { DeviceGetDmabufResponse as _iommutwin_host_v1_DeviceGetDmabufResponse, DeviceGetDmabufResponse__Output as _iommutwin_host_v1_DeviceGetDmabufResponse__Output } from '../../../iommutwin/host/v1/DeviceGetDmabufResponse.js';
+import type { DeviceGetInfoRequest as _iommutwin_host_v1_DeviceGetInfoRequest, DeviceGetInfoRequest__Output as _iommutwin_host_v1_DeviceGetInfoRequest__Output } from '../../../iommutwin/host/v1/DeviceGetInfoRequest.js';
+import type { DeviceGetInfoResponse as _iommutwin_host_v1_DeviceGetInfoResponse, DeviceGetInfoResponse__Output as _iommutwin_host_v1_DeviceGetInfoResponse__Output } from '../../../iommutwin/host/v1/DeviceGetInfoResponse.js';
+import type { DeviceGetRegionInfoRequest as _iommutwin_host_v1_DeviceGetRegionInfoRequest, DeviceGetRegionInfoRequest__Output as _iommutwin_host_v1_DeviceGetRegionInfoRequest__Output } from '../../../iommutwin/host/v1/DeviceGetRegionInfoRequest.js';
+import type { DeviceGetRegionInfoResponse as _iommutwin_host_v1_DeviceGetRegionInfoResponse, DeviceGetRegionInfoResponse__Output as _iommutwin_host_v1_DeviceGetRegionInfoResponse__Output } from '../../../iommutwin/host/v1/DeviceGetRegionInfoResponse.js';
+import type { DeviceResetRequest as _iommutwin_host_v1_DeviceResetRequest, DeviceResetRequest__Output as _iommutwin_host_v1_DeviceResetRequest__Output } from '../../../iommutwin/host/v1/DeviceResetRequest.js';
+import type { DeviceResetResponse as _iommutwin_host_v1_DeviceResetResponse, DeviceResetResponse__Output as _iommutwin_host_v1_DeviceResetResponse__Output } from '../../../iommutwin/host/v1/DeviceResetResponse.js';
+import type { GroupGetDeviceFdRequest as _iommutwin_host_v1_GroupGetDeviceFdRequest, GroupGetDeviceFdRequest__Output as _iommutwin_host_v1_GroupGetDeviceFdRequest__Output } from '../../../iommutwin/host/v1/GroupGetDeviceFdRequest.js';
+import type { GroupGetDeviceFdResponse as _iommutwin_host_v1_GroupGetDeviceFdResponse, GroupGetDeviceFdResponse__Output as _iommutwin_host_v1_GroupGetDeviceFdResponse__Output } from '../../../iommutwin/host/v1/GroupGetDeviceFdResponse.js';
+import type { GroupGetStatusRequest as _iommutwin_host_v1_GroupGetStatusRequest, GroupGetStatusRequest__Output as _iommutwin_host_v1_GroupGetStatusRequest__Output } from '../../../iommutwin/host/v1/GroupGetStatusRequest.js';
+import type { GroupGetStatusResponse as _iommutwin_host_v1_GroupGetStatusResponse, GroupGetStatusResponse__Output as _iommutwin_host_v1_GroupGetStatusResponse__Output } from '../../../iommutwin/host/v1/GroupGetStatusResponse.js';
+import type { GroupSetContainerRequest as _iommutwin_host_v1_GroupSetContainerRequest, GroupSetContainerRequest__Output as _iommutwin_host_v1_GroupSetContainerRequest__Output } from '../../../iommutwin/host/v1/GroupSetContainerRequest.js';
+import type { GroupSetContainerResponse as _iommutwin_host_v1_GroupSetContainerResponse, GroupSetContainerResponse__Output as _iommutwin_host_v1_GroupSetContainerResponse__Output } from '../../../iommutwin/host/v1/GroupSetContainerResponse.js';
+import type { GroupUnsetContainerRequest as _iommutwin_host_v1_GroupUnsetContainerRequest, GroupUnsetContainerRequest__Output as _iommutwin_host_v1_GroupUnsetContainerRequest__Output } from '../../../iommutwin/host/v1/GroupUnsetContainerRequest.js';
+import type { GroupUnsetContainerResponse as _iommutwin_host_v1_GroupUnsetContainerResponse, GroupUnsetContainerResponse__Output as _iommutwin_host_v1_GroupUnsetContainerResponse__Output } from '../../../iommutwin/host/v1/GroupUnsetContainerResponse.js';
+
+/**
+ * VFIO: device cdevs (the iommufd path), groups and the type1 container (the legacy path).
+ */
+export interface VfioClient extends grpc.Client {
+  /**
+   * VFIO_CHECK_EXTENSION.
+   */
+  ContainerCheckExtension(argument: _iommutwin_host_v1_ContainerCheckExtensionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerCheckExtensionResponse__Output>): grpc.ClientUnaryCall;
+  ContainerCheckExtension(argument: _iommutwin_host_v1_ContainerCheckExtensionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerCheckExtensionResponse__Output>): grpc.ClientUnaryCall;
+  ContainerCheckExtension(argument: _iommutwin_host_v1_ContainerCheckExtensionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerCheckExtensionResponse__Output>): grpc.ClientUnaryCall;
+  ContainerCheckExtension(argument: _iommutwin_host_v1_ContainerCheckExtensionRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerCheckExtensionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_CHECK_EXTENSION.
+   */
+  containerCheckExtension(argument: _iommutwin_host_v1_ContainerCheckExtensionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerCheckExtensionResponse__Output>): grpc.ClientUnaryCall;
+  containerCheckExtension(argument: _iommutwin_host_v1_ContainerCheckExtensionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerCheckExtensionResponse__Output>): grpc.ClientUnaryCall;
+  containerCheckExtension(argument: _iommutwin_host_v1_ContainerCheckExtensionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerCheckExtensionResponse__Output>): grpc.ClientUnaryCall;
+  containerCheckExtension(argument: _iommutwin_host_v1_ContainerCheckExtensionRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerCheckExtensionResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_GET_API_VERSION.
+   */
+  ContainerGetApiVersion(argument: _iommutwin_host_v1_ContainerGetApiVersionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetApiVersionResponse__Output>): grpc.ClientUnaryCall;
+  ContainerGetApiVersion(argument: _iommutwin_host_v1_ContainerGetApiVersionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetApiVersionResponse__Output>): grpc.ClientUnaryCall;
+  ContainerGetApiVersion(argument: _iommutwin_host_v1_ContainerGetApiVersionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetApiVersionResponse__Output>): grpc.ClientUnaryCall;
+  ContainerGetApiVersion(argument: _iommutwin_host_v1_ContainerGetApiVersionRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetApiVersionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_GET_API_VERSION.
+   */
+  containerGetApiVersion(argument: _iommutwin_host_v1_ContainerGetApiVersionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetApiVersionResponse__Output>): grpc.ClientUnaryCall;
+  containerGetApiVersion(argument: _iommutwin_host_v1_ContainerGetApiVersionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetApiVersionResponse__Output>): grpc.ClientUnaryCall;
+  containerGetApiVersion(argument: _iommutwin_host_v1_ContainerGetApiVersionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetApiVersionResponse__Output>): grpc.ClientUnaryCall;
+  containerGetApiVersion(argument: _iommutwin_host_v1_ContainerGetApiVersionRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetApiVersionResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_IOMMU_GET_INFO.
+   */
+  ContainerGetInfo(argument: _iommutwin_host_v1_ContainerGetInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  ContainerGetInfo(argument: _iommutwin_host_v1_ContainerGetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  ContainerGetInfo(argument: _iommutwin_host_v1_ContainerGetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  ContainerGetInfo(argument: _iommutwin_host_v1_ContainerGetInfoRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_IOMMU_GET_INFO.
+   */
+  containerGetInfo(argument: _iommutwin_host_v1_ContainerGetInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  containerGetInfo(argument: _iommutwin_host_v1_ContainerGetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  containerGetInfo(argument: _iommutwin_host_v1_ContainerGetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  containerGetInfo(argument: _iommutwin_host_v1_ContainerGetInfoRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_IOMMU_MAP_DMA.
+   */
+  ContainerMapDma(argument: _iommutwin_host_v1_ContainerMapDmaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerMapDmaResponse__Output>): grpc.ClientUnaryCall;
+  ContainerMapDma(argument: _iommutwin_host_v1_ContainerMapDmaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerMapDmaResponse__Output>): grpc.ClientUnaryCall;
+  ContainerMapDma(argument: _iommutwin_host_v1_ContainerMapDmaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerMapDmaResponse__Output>): grpc.ClientUnaryCall;
+  ContainerMapDma(argument: _iommutwin_host_v1_ContainerMapDmaRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerMapDmaResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_IOMMU_MAP_DMA.
+   */
+  containerMapDma(argument: _iommutwin_host_v1_ContainerMapDmaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerMapDmaResponse__Output>): grpc.ClientUnaryCall;
+  containerMapDma(argument: _iommutwin_host_v1_ContainerMapDmaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerMapDmaResponse__Output>): grpc.ClientUnaryCall;
+  containerMapDma(argument: _iommutwin_host_v1_ContainerMapDmaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerMapDmaResponse__Output>): grpc.ClientUnaryCall;
+  containerMapDma(argument: _iommutwin_host_v1_ContainerMapDmaRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerMapDmaResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_SET_IOMMU.
+   */
+  ContainerSetIommu(argument: _iommutwin_host_v1_ContainerSetIommuRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerSetIommuResponse__Output>): grpc.ClientUnaryCall;
+  ContainerSetIommu(argument: _iommutwin_host_v1_ContainerSetIommuRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerSetIommuResponse__Output>): grpc.ClientUnaryCall;
+  ContainerSetIommu(argument: _iommutwin_host_v1_ContainerSetIommuRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerSetIommuResponse__Output>): grpc.ClientUnaryCall;
+  ContainerSetIommu(argument: _iommutwin_host_v1_ContainerSetIommuRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerSetIommuResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_SET_IOMMU.
+   */
+  containerSetIommu(argument: _iommutwin_host_v1_ContainerSetIommuRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerSetIommuResponse__Output>): grpc.ClientUnaryCall;
+  containerSetIommu(argument: _iommutwin_host_v1_ContainerSetIommuRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerSetIommuResponse__Output>): grpc.ClientUnaryCall;
+  containerSetIommu(argument: _iommutwin_host_v1_ContainerSetIommuRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerSetIommuResponse__Output>): grpc.ClientUnaryCall;
+  containerSetIommu(argument: _iommutwin_host_v1_ContainerSetIommuRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerSetIommuResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_IOMMU_UNMAP_DMA.
+   */
+  ContainerUnmapDma(argument: _iommutwin_host_v1_ContainerUnmapDmaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerUnmapDmaResponse__Output>): grpc.ClientUnaryCall;
+  ContainerUnmapDma(argument: _iommutwin_host_v1_ContainerUnmapDmaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerUnmapDmaResponse__Output>): grpc.ClientUnaryCall;
+  ContainerUnmapDma(argument: _iommutwin_host_v1_ContainerUnmapDmaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerUnmapDmaResponse__Output>): grpc.ClientUnaryCall;
+  ContainerUnmapDma(argument: _iommutwin_host_v1_ContainerUnmapDmaRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerUnmapDmaResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_IOMMU_UNMAP_DMA.
+   */
+  containerUnmapDma(argument: _iommutwin_host_v1_ContainerUnmapDmaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerUnmapDmaResponse__Output>): grpc.ClientUnaryCall;
+  containerUnmapDma(argument: _iommutwin_host_v1_ContainerUnmapDmaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerUnmapDmaResponse__Output>): grpc.ClientUnaryCall;
+  containerUnmapDma(argument: _iommutwin_host_v1_ContainerUnmapDmaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerUnmapDmaResponse__Output>): grpc.ClientUnaryCall;
+  containerUnmapDma(argument: _iommutwin_host_v1_ContainerUnmapDmaRequest, callback: grpc.requestCallback<_iommutwin_host_v1_ContainerUnmapDmaResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_DEVICE_ATTACH_IOMMUFD_PT (attaching again replaces).
+   */
+  DeviceAttachPt(argument: _iommutwin_host_v1_DeviceAttachPtRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceAttachPtResponse__Output>): grpc.ClientUnaryCall;
+  DeviceAttachPt(argument: _iommutwin_host_v1_DeviceAttachPtRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceAttachPtResponse__Output>): grpc.ClientUnaryCall;
+  DeviceAttachPt(argument: _iommutwin_host_v1_DeviceAttachPtRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceAttachPtResponse__Output>): grpc.ClientUnaryCall;
+  DeviceAttachPt(argument: _iommutwin_host_v1_DeviceAttachPtRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceAttachPtResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_DEVICE_ATTACH_IOMMUFD_PT (attaching again replaces).
+   */
+  deviceAttachPt(argument: _iommutwin_host_v1_DeviceAttachPtRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceAttachPtResponse__Output>): grpc.ClientUnaryCall;
+  deviceAttachPt(argument: _iommutwin_host_v1_DeviceAttachPtRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceAttachPtResponse__Output>): grpc.ClientUnaryCall;
+  deviceAttachPt(argument: _iommutwin_host_v1_DeviceAttachPtRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceAttachPtResponse__Output>): grpc.ClientUnaryCall;
+  deviceAttachPt(argument: _iommutwin_host_v1_DeviceAttachPtRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceAttachPtResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_DEVICE_BIND_IOMMUFD.
+   */
+  DeviceBindIommufd(argument: _iommutwin_host_v1_DeviceBindIommufdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceBindIommufdResponse__Output>): grpc.ClientUnaryCall;
+  DeviceBindIommufd(argument: _iommutwin_host_v1_DeviceBindIommufdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceBindIommufdResponse__Output>): grpc.ClientUnaryCall;
+  DeviceBindIommufd(argument: _iommutwin_host_v1_DeviceBindIommufdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceBindIommufdResponse__Output>): grpc.ClientUnaryCall;
+  DeviceBindIommufd(argument: _iommutwin_host_v1_DeviceBindIommufdRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceBindIommufdResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_DEVICE_BIND_IOMMUFD.
+   */
+  deviceBindIommufd(argument: _iommutwin_host_v1_DeviceBindIommufdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceBindIommufdResponse__Output>): grpc.ClientUnaryCall;
+  deviceBindIommufd(argument: _iommutwin_host_v1_DeviceBindIommufdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceBindIommufdResponse__Output>): grpc.ClientUnaryCall;
+  deviceBindIommufd(argument: _iommutwin_host_v1_DeviceBindIommufdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceBindIommufdResponse__Output>): grpc.ClientUnaryCall;
+  deviceBindIommufd(argument: _iommutwin_host_v1_DeviceBindIommufdRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceBindIommufdResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_DEVICE_DETACH_IOMMUFD_PT.
+   */
+  DeviceDetachPt(argument: _iommutwin_host_v1_DeviceDetachPtRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceDetachPtResponse__Output>): grpc.ClientUnaryCall;
+  DeviceDetachPt(argument: _iommutwin_host_v1_DeviceDetachPtRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceDetachPtResponse__Output>): grpc.ClientUnaryCall;
+  DeviceDetachPt(argument: _iommutwin_host_v1_DeviceDetachPtRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceDetachPtResponse__Output>): grpc.ClientUnaryCall;
+  DeviceDetachPt(argument: _iommutwin_host_v1_DeviceDetachPtRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceDetachPtResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_DEVICE_DETACH_IOMMUFD_PT.
+   */
+  deviceDetachPt(argument: _iommutwin_host_v1_DeviceDetachPtRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceDetachPtResponse__Output>): grpc.ClientUnaryCall;
+  deviceDetachPt(argument: _iommutwin_host_v1_DeviceDetachPtRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceDetachPtResponse__Output>): grpc.ClientUnaryCall;
+  deviceDetachPt(argument: _iommutwin_host_v1_DeviceDetachPtRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceDetachPtResponse__Output>): grpc.ClientUnaryCall;
+  deviceDetachPt(argument: _iommutwin_host_v1_DeviceDetachPtRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceDetachPtResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_DEVICE_FEATURE with VFIO_DEVICE_FEATURE_DMA_BUF.
+   */
+  DeviceGetDmabuf(argument: _iommutwin_host_v1_DeviceGetDmabufRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetDmabufResponse__Output>): grpc.ClientUnaryCall;
+  DeviceGetDmabuf(argument: _iommutwin_host_v1_DeviceGetDmabufRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetDmabufResponse__Output>): grpc.ClientUnaryCall;
+  DeviceGetDmabuf(argument: _iommutwin_host_v1_DeviceGetDmabufRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetDmabufResponse__Output>): grpc.ClientUnaryCall;
+  DeviceGetDmabuf(argument: _iommutwin_host_v1_DeviceGetDmabufRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetDmabufResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_DEVICE_FEATURE with VFIO_DEVICE_FEATURE_DMA_BUF.
+   */
+  deviceGetDmabuf(argument: _iommutwin_host_v1_DeviceGetDmabufRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetDmabufResponse__Output>): grpc.ClientUnaryCall;
+  deviceGetDmabuf(argument: _iommutwin_host_v1_DeviceGetDmabufRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetDmabufResponse__Output>): grpc.ClientUnaryCall;
+  deviceGetDmabuf(argument: _iommutwin_host_v1_DeviceGetDmabufRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetDmabufResponse__Output>): grpc.ClientUnaryCall;
+  deviceGetDmabuf(argument: _iommutwin_host_v1_DeviceGetDmabufRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetDmabufResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_DEVICE_GET_INFO.
+   */
+  DeviceGetInfo(argument: _iommutwin_host_v1_DeviceGetInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  DeviceGetInfo(argument: _iommutwin_host_v1_DeviceGetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  DeviceGetInfo(argument: _iommutwin_host_v1_DeviceGetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  DeviceGetInfo(argument: _iommutwin_host_v1_DeviceGetInfoRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_DEVICE_GET_INFO.
+   */
+  deviceGetInfo(argument: _iommutwin_host_v1_DeviceGetInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  deviceGetInfo(argument: _iommutwin_host_v1_DeviceGetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  deviceGetInfo(argument: _iommutwin_host_v1_DeviceGetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  deviceGetInfo(argument: _iommutwin_host_v1_DeviceGetInfoRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetInfoResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_DEVICE_GET_REGION_INFO.
+   */
+  DeviceGetRegionInfo(argument: _iommutwin_host_v1_DeviceGetRegionInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>): grpc.ClientUnaryCall;
+  DeviceGetRegionInfo(argument: _iommutwin_host_v1_DeviceGetRegionInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>): grpc.ClientUnaryCall;
+  DeviceGetRegionInfo(argument: _iommutwin_host_v1_DeviceGetRegionInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>): grpc.ClientUnaryCall;
+  DeviceGetRegionInfo(argument: _iommutwin_host_v1_DeviceGetRegionInfoRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_DEVICE_GET_REGION_INFO.
+   */
+  deviceGetRegionInfo(argument: _iommutwin_host_v1_DeviceGetRegionInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>): grpc.ClientUnaryCall;
+  deviceGetRegionInfo(argument: _iommutwin_host_v1_DeviceGetRegionInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>): grpc.ClientUnaryCall;
+  deviceGetRegionInfo(argument: _iommutwin_host_v1_DeviceGetRegionInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>): grpc.ClientUnaryCall;
+  deviceGetRegionInfo(argument: _iommutwin_host_v1_DeviceGetRegionInfoRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_DEVICE_RESET.
+   */
+  DeviceReset(argument: _iommutwin_host_v1_DeviceResetRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceResetResponse__Output>): grpc.ClientUnaryCall;
+  DeviceReset(argument: _iommutwin_host_v1_DeviceResetRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceResetResponse__Output>): grpc.ClientUnaryCall;
+  DeviceReset(argument: _iommutwin_host_v1_DeviceResetRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceResetResponse__Output>): grpc.ClientUnaryCall;
+  DeviceReset(argument: _iommutwin_host_v1_DeviceResetRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceResetResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_DEVICE_RESET.
+   */
+  deviceReset(argument: _iommutwin_host_v1_DeviceResetRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceResetResponse__Output>): grpc.ClientUnaryCall;
+  deviceReset(argument: _iommutwin_host_v1_DeviceResetRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceResetResponse__Output>): grpc.ClientUnaryCall;
+  deviceReset(argument: _iommutwin_host_v1_DeviceResetRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceResetResponse__Output>): grpc.ClientUnaryCall;
+  deviceReset(argument: _iommutwin_host_v1_DeviceResetRequest, callback: grpc.requestCallback<_iommutwin_host_v1_DeviceResetResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_GROUP_GET_DEVICE_FD.
+   */
+  GroupGetDeviceFd(argument: _iommutwin_host_v1_GroupGetDeviceFdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetDeviceFdResponse__Output>): grpc.ClientUnaryCall;
+  GroupGetDeviceFd(argument: _iommutwin_host_v1_GroupGetDeviceFdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetDeviceFdResponse__Output>): grpc.ClientUnaryCall;
+  GroupGetDeviceFd(argument: _iommutwin_host_v1_GroupGetDeviceFdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetDeviceFdResponse__Output>): grpc.ClientUnaryCall;
+  GroupGetDeviceFd(argument: _iommutwin_host_v1_GroupGetDeviceFdRequest, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetDeviceFdResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_GROUP_GET_DEVICE_FD.
+   */
+  groupGetDeviceFd(argument: _iommutwin_host_v1_GroupGetDeviceFdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetDeviceFdResponse__Output>): grpc.ClientUnaryCall;
+  groupGetDeviceFd(argument: _iommutwin_host_v1_GroupGetDeviceFdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetDeviceFdResponse__Output>): grpc.ClientUnaryCall;
+  groupGetDeviceFd(argument: _iommutwin_host_v1_GroupGetDeviceFdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetDeviceFdResponse__Output>): grpc.ClientUnaryCall;
+  groupGetDeviceFd(argument: _iommutwin_host_v1_GroupGetDeviceFdRequest, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetDeviceFdResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_GROUP_GET_STATUS.
+   */
+  GroupGetStatus(argument: _iommutwin_host_v1_GroupGetStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetStatusResponse__Output>): grpc.ClientUnaryCall;
+  GroupGetStatus(argument: _iommutwin_host_v1_GroupGetStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetStatusResponse__Output>): grpc.ClientUnaryCall;
+  GroupGetStatus(argument: _iommutwin_host_v1_GroupGetStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetStatusResponse__Output>): grpc.ClientUnaryCall;
+  GroupGetStatus(argument: _iommutwin_host_v1_GroupGetStatusRequest, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetStatusResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_GROUP_GET_STATUS.
+   */
+  groupGetStatus(argument: _iommutwin_host_v1_GroupGetStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetStatusResponse__Output>): grpc.ClientUnaryCall;
+  groupGetStatus(argument: _iommutwin_host_v1_GroupGetStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetStatusResponse__Output>): grpc.ClientUnaryCall;
+  groupGetStatus(argument: _iommutwin_host_v1_GroupGetStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetStatusResponse__Output>): grpc.ClientUnaryCall;
+  groupGetStatus(argument: _iommutwin_host_v1_GroupGetStatusRequest, callback: grpc.requestCallback<_iommutwin_host_v1_GroupGetStatusResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_GROUP_SET_CONTAINER.
+   */
+  GroupSetContainer(argument: _iommutwin_host_v1_GroupSetContainerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupSetContainerResponse__Output>): grpc.ClientUnaryCall;
+  GroupSetContainer(argument: _iommutwin_host_v1_GroupSetContainerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_GroupSetContainerResponse__Output>): grpc.ClientUnaryCall;
+  GroupSetContainer(argument: _iommutwin_host_v1_GroupSetContainerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupSetContainerResponse__Output>): grpc.ClientUnaryCall;
+  GroupSetContainer(argument: _iommutwin_host_v1_GroupSetContainerRequest, callback: grpc.requestCallback<_iommutwin_host_v1_GroupSetContainerResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_GROUP_SET_CONTAINER.
+   */
+  groupSetContainer(argument: _iommutwin_host_v1_GroupSetContainerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupSetContainerResponse__Output>): grpc.ClientUnaryCall;
+  groupSetContainer(argument: _iommutwin_host_v1_GroupSetContainerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_GroupSetContainerResponse__Output>): grpc.ClientUnaryCall;
+  groupSetContainer(argument: _iommutwin_host_v1_GroupSetContainerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupSetContainerResponse__Output>): grpc.ClientUnaryCall;
+  groupSetContainer(argument: _iommutwin_host_v1_GroupSetContainerRequest, callback: grpc.requestCallback<_iommutwin_host_v1_GroupSetContainerResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * VFIO_GROUP_UNSET_CONTAINER.
+   */
+  GroupUnsetContainer(argument: _iommutwin_host_v1_GroupUnsetContainerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupUnsetContainerResponse__Output>): grpc.ClientUnaryCall;
+  GroupUnsetContainer(argument: _iommutwin_host_v1_GroupUnsetContainerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_GroupUnsetContainerResponse__Output>): grpc.ClientUnaryCall;
+  GroupUnsetContainer(argument: _iommutwin_host_v1_GroupUnsetContainerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupUnsetContainerResponse__Output>): grpc.ClientUnaryCall;
+  GroupUnsetContainer(argument: _iommutwin_host_v1_GroupUnsetContainerRequest, callback: grpc.requestCallback<_iommutwin_host_v1_GroupUnsetContainerResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * VFIO_GROUP_UNSET_CONTAINER.
+   */
+  groupUnsetContainer(argument: _iommutwin_host_v1_GroupUnsetContainerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupUnsetContainerResponse__Output>): grpc.ClientUnaryCall;
+  groupUnsetContainer(argument: _iommutwin_host_v1_GroupUnsetContainerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_host_v1_GroupUnsetContainerResponse__Output>): grpc.ClientUnaryCall;
+  groupUnsetContainer(argument: _iommutwin_host_v1_GroupUnsetContainerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_GroupUnsetContainerResponse__Output>): grpc.ClientUnaryCall;
+  groupUnsetContainer(argument: _iommutwin_host_v1_GroupUnsetContainerRequest, callback: grpc.requestCallback<_iommutwin_host_v1_GroupUnsetContainerResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * VFIO: device cdevs (the iommufd path), groups and the type1 container (the legacy path).
+ */
+export interface VfioHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * VFIO_CHECK_EXTENSION.
+   */
+  ContainerCheckExtension: grpc.handleUnaryCall<_iommutwin_host_v1_ContainerCheckExtensionRequest__Output, _iommutwin_host_v1_ContainerCheckExtensionResponse>;
+  
+  /**
+   * VFIO_GET_API_VERSION.
+   */
+  ContainerGetApiVersion: grpc.handleUnaryCall<_iommutwin_host_v1_ContainerGetApiVersionRequest__Output, _iommutwin_host_v1_ContainerGetApiVersionResponse>;
+  
+  /**
+   * VFIO_IOMMU_GET_INFO.
+   */
+  ContainerGetInfo: grpc.handleUnaryCall<_iommutwin_host_v1_ContainerGetInfoRequest__Output, _iommutwin_host_v1_ContainerGetInfoResponse>;
+  
+  /**
+   * VFIO_IOMMU_MAP_DMA.
+   */
+  ContainerMapDma: grpc.handleUnaryCall<_iommutwin_host_v1_ContainerMapDmaRequest__Output, _iommutwin_host_v1_ContainerMapDmaResponse>;
+  
+  /**
+   * VFIO_SET_IOMMU.
+   */
+  ContainerSetIommu: grpc.handleUnaryCall<_iommutwin_host_v1_ContainerSetIommuRequest__Output, _iommutwin_host_v1_ContainerSetIommuResponse>;
+  
+  /**
+   * VFIO_IOMMU_UNMAP_DMA.
+   */
+  ContainerUnmapDma: grpc.handleUnaryCall<_iommutwin_host_v1_ContainerUnmapDmaRequest__Output, _iommutwin_host_v1_ContainerUnmapDmaResponse>;
+  
+  /**
+   * VFIO_DEVICE_ATTACH_IOMMUFD_PT (attaching again replaces).
+   */
+  DeviceAttachPt: grpc.handleUnaryCall<_iommutwin_host_v1_DeviceAttachPtRequest__Output, _iommutwin_host_v1_DeviceAttachPtResponse>;
+  
+  /**
+   * VFIO_DEVICE_BIND_IOMMUFD.
+   */
+  DeviceBindIommufd: grpc.handleUnaryCall<_iommutwin_host_v1_DeviceBindIommufdRequest__Output, _iommutwin_host_v1_DeviceBindIommufdResponse>;
+  
+  /**
+   * VFIO_DEVICE_DETACH_IOMMUFD_PT.
+   */
+  DeviceDetachPt: grpc.handleUnaryCall<_iommutwin_host_v1_DeviceDetachPtRequest__Output, _iommutwin_host_v1_DeviceDetachPtResponse>;
+  
+  /**
+   * VFIO_DEVICE_FEATURE with VFIO_DEVICE_FEATURE_DMA_BUF.
+   */
+  DeviceGetDmabuf: grpc.handleUnaryCall<_iommutwin_host_v1_DeviceGetDmabufRequest__Output, _iommutwin_host_v1_DeviceGetDmabufResponse>;
+  
+  /**
+   * VFIO_DEVICE_GET_INFO.
+   */
+  DeviceGetInfo: grpc.handleUnaryCall<_iommutwin_host_v1_DeviceGetInfoRequest__Output, _iommutwin_host_v1_DeviceGetInfoResponse>;
+  
+  /**
+   * VFIO_DEVICE_GET_REGION_INFO.
+   */
+  DeviceGetRegionInfo: grpc.handleUnaryCall<_iommutwin_host_v1_DeviceGetRegionInfoRequest__Output, _iommutwin_host_v1_DeviceGetRegionInfoResponse>;
+  
+  /**
+   * VFIO_DEVICE_RESET.
+   */
+  DeviceReset: grpc.handleUnaryCall<_iommutwin_host_v1_DeviceResetRequest__Output, _iommutwin_host_v1_DeviceResetResponse>;
+  
+  /**
+   * VFIO_GROUP_GET_DEVICE_FD.
+   */
+  GroupGetDeviceFd: grpc.handleUnaryCall<_iommutwin_host_v1_GroupGetDeviceFdRequest__Output, _iommutwin_host_v1_GroupGetDeviceFdResponse>;
+  
+  /**
+   * VFIO_GROUP_GET_STATUS.
+   */
+  GroupGetStatus: grpc.handleUnaryCall<_iommutwin_host_v1_GroupGetStatusRequest__Output, _iommutwin_host_v1_GroupGetStatusResponse>;
+  
+  /**
+   * VFIO_GROUP_SET_CONTAINER.
+   */
+  GroupSetContainer: grpc.handleUnaryCall<_iommutwin_host_v1_GroupSetContainerRequest__Output, _iommutwin_host_v1_GroupSetContainerResponse>;
+  
+  /**
+   * VFIO_GROUP_UNSET_CONTAINER.
+   */
+  GroupUnsetContainer: grpc.handleUnaryCall<_iommutwin_host_v1_GroupUnsetContainerRequest__Output, _iommutwin_host_v1_GroupUnsetContainerResponse>;
+  
+}
+
+export interface VfioDefinition extends grpc.ServiceDefinition {
+  ContainerCheckExtension: MethodDefinition<_iommutwin_host_v1_ContainerCheckExtensionRequest, _iommutwin_host_v1_ContainerCheckExtensionResponse, _iommutwin_host_v1_ContainerCheckExtensionRequest__Output, _iommutwin_host_v1_ContainerCheckExtensionResponse__Output>
+  ContainerGetApiVersion: MethodDefinition<_iommutwin_host_v1_ContainerGetApiVersionRequest, _iommutwin_host_v1_ContainerGetApiVersionResponse, _iommutwin_host_v1_ContainerGetApiVersionRequest__Output, _iommutwin_host_v1_ContainerGetApiVersionResponse__Output>
+  ContainerGetInfo: MethodDefinition<_iommutwin_host_v1_ContainerGetInfoRequest, _iommutwin_host_v1_ContainerGetInfoResponse, _iommutwin_host_v1_ContainerGetInfoRequest__Output, _iommutwin_host_v1_ContainerGetInfoResponse__Output>
+  ContainerMapDma: MethodDefinition<_iommutwin_host_v1_ContainerMapDmaRequest, _iommutwin_host_v1_ContainerMapDmaResponse, _iommutwin_host_v1_ContainerMapDmaRequest__Output, _iommutwin_host_v1_ContainerMapDmaResponse__Output>
+  ContainerSetIommu: MethodDefinition<_iommutwin_host_v1_ContainerSetIommuRequest, _iommutwin_host_v1_ContainerSetIommuResponse, _iommutwin_host_v1_ContainerSetIommuRequest__Output, _iommutwin_host_v1_ContainerSetIommuResponse__Output>
+  ContainerUnmapDma: MethodDefinition<_iommutwin_host_v1_ContainerUnmapDmaRequest, _iommutwin_host_v1_ContainerUnmapDmaResponse, _iommutwin_host_v1_ContainerUnmapDmaRequest__Output, _iommutwin_host_v1_ContainerUnmapDmaResponse__Output>
+  DeviceAttachPt: MethodDefinition<_iommutwin_host_v1_DeviceAttachPtRequest, _iommutwin_host_v1_DeviceAttachPtResponse, _iommutwin_host_v1_DeviceAttachPtRequest__Output, _iommutwin_host_v1_DeviceAttachPtResponse__Output>
+  DeviceBindIommufd: MethodDefinition<_iommutwin_host_v1_DeviceBindIommufdRequest, _iommutwin_host_v1_DeviceBindIommufdResponse, _iommutwin_host_v1_DeviceBindIommufdRequest__Output, _iommutwin_host_v1_DeviceBindIommufdResponse__Output>
+  DeviceDetachPt: MethodDefinition<_iommutwin_host_v1_DeviceDetachPtRequest, _iommutwin_host_v1_DeviceDetachPtResponse, _iommutwin_host_v1_DeviceDetachPtRequest__Output, _iommutwin_host_v1_DeviceDetachPtResponse__Output>
+  DeviceGetDmabuf: MethodDefinition<_iommutwin_host_v1_DeviceGetDmabufRequest, _iommutwin_host_v1_DeviceGetDmabufResponse, _iommutwin_host_v1_DeviceGetDmabufRequest__Output, _iommutwin_host_v1_DeviceGetDmabufResponse__Output>
+  DeviceGetInfo: MethodDefinition<_iommutwin_host_v1_DeviceGetInfoRequest, _iommutwin_host_v1_DeviceGetInfoResponse, _iommutwin_host_v1_DeviceGetInfoRequest__Output, _iommutwin_host_v1_DeviceGetInfoResponse__Output>
+  DeviceGetRegionInfo: MethodDefinition<_iommutwin_host_v1_DeviceGetRegionInfoRequest, _iommutwin_host_v1_DeviceGetRegionInfoResponse, _iommutwin_host_v1_DeviceGetRegionInfoRequest__Output, _iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>
+  DeviceReset: MethodDefinition<_iommutwin_host_v1_DeviceResetRequest, _iommutwin_host_v1_DeviceResetResponse, _iommutwin_host_v1_DeviceResetRequest__Output, _iommutwin_host_v1_DeviceResetResponse__Output>
+  GroupGetDeviceFd: MethodDefinition<_iommutwin_host_v1_GroupGetDeviceFdRequest, _iommutwin_host_v1_GroupGetDeviceFdResponse, _iommutwin_host_v1_GroupGetDeviceFdRequest__Output, _iommutwin_host_v1_GroupGetDeviceFdResponse__Output>
+  GroupGetStatus: MethodDefinition<_iommutwin_host_v1_GroupGetStatusRequest, _iommutwin_host_v1_GroupGetStatusResponse, _iommutwin_host_v1_GroupGetStatusRequest__Output, _iommutwin_host_v1_GroupGetStatusResponse__Output>
+  GroupSetContainer: MethodDefinition<_iommutwin_host_v1_GroupSetContainerRequest, _iommutwin_host_v1_GroupSetContainerResponse, _iommutwin_host_v1_GroupSetContainerRequest__Output, _iommutwin_host_v1_GroupSetContainerResponse__Output>
+  GroupUnsetContainer: MethodDefinition<_iommutwin_host_v1_GroupUnsetContainerRequest, _iommutwin_host_v1_GroupUnsetContainerResponse, _iommutwin_host_v1_GroupUnsetContainerRequest__Output, _iommutwin_host_v1_GroupUnsetContainerResponse__Output>
+}

@@ -1,0 +1,273 @@
+/**
+ * Handler adapters: thin transport handlers that never throw into grpc-js (a thrown handler
+ * can crash the process, grpc-node#290). Everything a handler throws or rejects with becomes a
+ * status through toServiceError.
+ *
+ *   Spawn: unary(async (req, ctx) => ({ pid: await kernel.spawn(ctx.principal, req.name) })),
+ *   WatchEvents: serverStream(async (req, out, ctx) => { ... await out.send(ev) ... }),
+ *   InvalidationChannel: bidiStream(async (requests, out, ctx) => { for await (const r of requests) ... }),
+ *
+ * The adapters only work on servers built by createServer (its interceptor authenticates the
+ * caller and attaches the call state the context is built from).
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { DomainError } from '../errno/index.js';
+import { RpcError, rpcError, toServiceError } from './errors.js';
+import { PID_KEY } from './metadata.js';
+import { callLogger, callSignal, takeCallState, type CallState } from './server.js';
+
+/** What a handler knows about its call besides the request. */
+export interface CallContext<Call = unknown> {
+  /** The authenticated principal (never empty). */
+  readonly principal: string;
+  /** Request metadata (the server's internal keys removed). */
+  readonly metadata: grpc.Metadata;
+  /** Per-call child logger ({callId, method, principal}). */
+  readonly logger: Logger;
+  /** Server-assigned call id (also in the access log). */
+  readonly callId: string;
+  /** `/package.Service/Method`. */
+  readonly method: string;
+  /** Aborted when the call ends: completion, client cancel, deadline or server shutdown. */
+  readonly signal: AbortSignal;
+  /** True once the call can no longer deliver anything to the client. */
+  cancelled(): boolean;
+  /** The acting pid from metadata `x-iommutwin-pid`; undefined if absent. Malformed → INVALID_ARGUMENT. */
+  pid(): number | undefined;
+  /** Like pid(), but absent → INVALID_ARGUMENT (reason PID_REQUIRED). */
+  requirePid(): number;
+  /** The raw grpc-js call. */
+  readonly call: Call;
+}
+
+const MAX_PID = 0x7fffffff;
+
+/** Parses `x-iommutwin-pid`; undefined when absent. */
+export function metadataPid(metadata: grpc.Metadata): number | undefined {
+  const v = metadata.get(PID_KEY);
+  if (v.length === 0) return undefined;
+  const s = v.length === 1 && typeof v[0] === 'string' ? v[0].trim() : undefined;
+  if (s === undefined || !/^[0-9]{1,10}$/.test(s) || Number(s) < 1 || Number(s) > MAX_PID) {
+    throw new DomainError('INVALID_ARGUMENT', 'BAD_PID', `${PID_KEY} must be one decimal pid`, {
+      value: v.map(String).join(',').slice(0, 32),
+    });
+  }
+  return Number(s);
+}
+
+class Context<Call extends { metadata: grpc.Metadata; cancelled: boolean }> implements CallContext<Call> {
+  constructor(
+    readonly state: CallState,
+    readonly call: Call,
+  ) {}
+  get principal(): string {
+    return this.state.principal!;
+  }
+  get metadata(): grpc.Metadata {
+    return this.call.metadata;
+  }
+  get logger(): Logger {
+    return callLogger(this.state);
+  }
+  get callId(): string {
+    return this.state.id;
+  }
+  get method(): string {
+    return this.state.method;
+  }
+  get signal(): AbortSignal {
+    return callSignal(this.state);
+  }
+  cancelled(): boolean {
+    return this.state.done || this.call.cancelled;
+  }
+  pid(): number | undefined {
+    return metadataPid(this.call.metadata);
+  }
+  requirePid(): number {
+    const pid = this.pid();
+    if (pid === undefined) {
+      throw new DomainError('INVALID_ARGUMENT', 'PID_REQUIRED', `this call needs metadata ${PID_KEY}`);
+    }
+    return pid;
+  }
+}
+
+/** Builds the context or throws the RpcError to answer with. */
+function contextOf<Call extends { metadata: grpc.Metadata; cancelled: boolean }>(call: Call): Context<Call> {
+  const state = takeCallState(call.metadata);
+  if (!state) {
+    throw rpcError('INTERNAL', 'NO_CALL_CONTEXT', 'handler is not served through libs/rpc createServer');
+  }
+  if (state.principal === undefined) {
+    throw rpcError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'missing or unknown bearer token');
+  }
+  return new Context(state, call);
+}
+
+function fail(ctx: Context<{ metadata: grpc.Metadata; cancelled: boolean }> | undefined, e: unknown): RpcError {
+  const err = toServiceError(e, ctx?.logger);
+  if (ctx) ctx.state.reason = err.info.reason;
+  return err;
+}
+
+function isPromiseLike<T>(v: unknown): v is PromiseLike<T> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<T>).then === 'function';
+}
+
+/** A unary handler: returns (or resolves to) the response; throws/rejects → status. */
+export function unary<Req, Res>(
+  fn: (req: Req, ctx: CallContext<grpc.ServerUnaryCall<Req, Res>>) => Res | PromiseLike<Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    let ctx: Context<grpc.ServerUnaryCall<Req, Res>> | undefined;
+    let answered = false;
+    const reply = (err: RpcError | null, res?: Res): void => {
+      if (answered) return;
+      answered = true;
+      if (err) callback(err);
+      else callback(null, res);
+    };
+    try {
+      ctx = contextOf(call);
+      const out = fn(call.request, ctx);
+      if (isPromiseLike<Res>(out)) {
+        out.then(
+          (res) => reply(null, res),
+          (e: unknown) => reply(fail(ctx, e)),
+        );
+      } else {
+        reply(null, out);
+      }
+    } catch (e) {
+      reply(fail(ctx, e));
+    }
+  };
+}
+
+/** The sending side of a stream, with backpressure. */
+export interface StreamWriter<Res> {
+  /**
+   * Queues a message. Returns false when the client is not keeping up (wait with drain()) or
+   * when the call has ended (the message is dropped; check ctx.cancelled()).
+   */
+  write(msg: Res): boolean;
+  /** Resolves when the send buffer has room again, or at once when the call has ended. */
+  drain(): Promise<void>;
+  /** write() and, when needed, drain(). */
+  send(msg: Res): Promise<void>;
+}
+
+type WritableCall<Res> = {
+  write(msg: Res): boolean;
+  once(ev: 'drain', fn: () => void): unknown;
+  off(ev: 'drain', fn: () => void): unknown;
+  writableNeedDrain: boolean;
+};
+
+function writerOf<Res>(call: WritableCall<Res>, ctx: CallContext): StreamWriter<Res> {
+  const drain = (): Promise<void> => {
+    if (ctx.cancelled() || !call.writableNeedDrain) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const signal = ctx.signal;
+      const done = (): void => {
+        call.off('drain', done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      call.once('drain', done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  };
+  return {
+    write(msg: Res): boolean {
+      if (ctx.cancelled()) return false;
+      return call.write(msg);
+    },
+    drain,
+    send(msg: Res): Promise<void> {
+      if (ctx.cancelled()) return Promise.resolve();
+      return call.write(msg) ? Promise.resolve() : drain();
+    },
+  };
+}
+
+function endStream(
+  call: { end(): unknown; emit(ev: 'error', err: unknown): boolean },
+  ctx: CallContext | undefined,
+  err: RpcError | null,
+): void {
+  if (ctx?.cancelled()) return;
+  try {
+    if (err) call.emit('error', err);
+    else call.end();
+  } catch (e) {
+    ctx?.logger.warn({ err: e }, 'could not end stream');
+  }
+}
+
+/**
+ * A server-streaming handler. Write with `out` (respecting backpressure); the stream ends OK
+ * when fn resolves, or with the mapped status when it throws/rejects. Long-lived streams
+ * watch `ctx.signal` to stop (client cancel, deadline, shutdown).
+ */
+export function serverStream<Req, Res>(
+  fn: (req: Req, out: StreamWriter<Res>, ctx: CallContext<grpc.ServerWritableStream<Req, Res>>) => void | PromiseLike<void>,
+): grpc.handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    let ctx: Context<grpc.ServerWritableStream<Req, Res>> | undefined;
+    try {
+      ctx = contextOf(call);
+      const c = ctx;
+      const out = fn(call.request, writerOf(call, c), c);
+      if (isPromiseLike<void>(out)) {
+        out.then(
+          () => endStream(call, c, null),
+          (e: unknown) => endStream(call, c, c.cancelled() ? null : fail(c, e)),
+        );
+      } else {
+        endStream(call, c, null);
+      }
+    } catch (e) {
+      endStream(call, ctx, fail(ctx, e));
+    }
+  };
+}
+
+/**
+ * A bidi-streaming handler: `requests` yields the client's messages in order (ends at the
+ * client's half-close); answers go through `out`. The stream ends when fn resolves (OK) or
+ * throws/rejects (mapped status). A client cancel ends `requests` with an error that is ignored.
+ * `requests` can be iterated once; leaving the loop early does not end the call.
+ */
+export function bidiStream<Req, Res>(
+  fn: (
+    requests: AsyncIterable<Req>,
+    out: StreamWriter<Res>,
+    ctx: CallContext<grpc.ServerDuplexStream<Req, Res>>,
+  ) => void | PromiseLike<void>,
+): grpc.handleBidiStreamingCall<Req, Res> {
+  return (call) => {
+    let ctx: Context<grpc.ServerDuplexStream<Req, Res>> | undefined;
+    try {
+      ctx = contextOf(call);
+      const c = ctx;
+      // Not `for await (... of call)`: the default stream iterator destroys the duplex when the
+      // loop ends, after which the OK status could no longer be sent.
+      const iterator = call.iterator({ destroyOnReturn: false }) as AsyncIterator<Req>;
+      const requests: AsyncIterable<Req> = { [Symbol.asyncIterator]: () => iterator };
+      const out = fn(requests, writerOf(call, c), c);
+      if (isPromiseLike<void>(out)) {
+        out.then(
+          () => endStream(call, c, null),
+          (e: unknown) => endStream(call, c, c.cancelled() ? null : fail(c, e)),
+        );
+      } else {
+        endStream(call, c, null);
+      }
+    } catch (e) {
+      endStream(call, ctx, fail(ctx, e));
+    }
+  };
+}
