@@ -51,6 +51,16 @@ export class HwptDomain implements IoptDomain {
     this.apertureLast = (1n << BigInt(spec.inputBits)) - 1n;
   }
 
+  /**
+   * Whether device writes set dirty bits now: VT-d second-stage A/D only while SSADE is on
+   * (SET_DIRTY_TRACKING enable); SMMUv3 HTTU (HD) is always on for a dirty-tracking domain
+   * (arm_smmu_set_dirty_tracking is a no-op).
+   */
+  get hwDirtyLogging(): boolean {
+    if (!this.opts.dirtyTracking) return false;
+    return this.dirtyEnabled || this.unit.spec.type === 'smmuv3';
+  }
+
   get tag(): number {
     return this.did;
   }

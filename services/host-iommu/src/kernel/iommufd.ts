@@ -446,10 +446,12 @@ export class IommufdCtx extends OpenFile {
   // ------------------------------------------------------------------ IOMMU_OPTION
 
   option(caller: Process, optionId: number, op: number, objectId: number, val64: bigint): bigint {
-    if (op !== IOMMU_OPTION_OP_SET && op !== IOMMU_OPTION_OP_GET) throw kerr('EOPNOTSUPP', `unknown option op ${op}`);
+    // The op is checked per option, after object_id (RLIMIT_MODE) or the IOAS lookup (HUGE_PAGES).
+    const badOp = () => kerr('EOPNOTSUPP', `unknown option op ${op}`);
     if (optionId === IOMMU_OPTION_RLIMIT_MODE) {
       if (objectId !== 0) throw kerr('EOPNOTSUPP', 'RLIMIT_MODE is global: object_id must be 0');
       if (op === IOMMU_OPTION_OP_GET) return this.accountMm ? 1n : 0n;
+      if (op !== IOMMU_OPTION_OP_SET) throw badOp();
       if (!caller.principal.hasCap(CAP.SYS_RESOURCE)) throw kerr('EPERM', 'RLIMIT_MODE needs CAP_SYS_RESOURCE');
       if (this.objects.size > 0) throw kerr('EBUSY', 'RLIMIT_MODE can only change while the context has no objects');
       if (val64 > 1n) throw kerr('EINVAL', 'RLIMIT_MODE must be 0 or 1');
@@ -460,6 +462,7 @@ export class IommufdCtx extends OpenFile {
       const ioas = this.getIoas(objectId);
       const iopt = ioas.iopt;
       if (op === IOMMU_OPTION_OP_GET) return iopt.disableLargePages ? 0n : 1n;
+      if (op !== IOMMU_OPTION_OP_SET) throw badOp();
       if (val64 === 1n) {
         iopt.disableLargePages = false;
         return 1n;
@@ -563,8 +566,9 @@ export class IommufdCtx extends OpenFile {
     const h = this.getHwptPaging(hwptId);
     if (!h.domain.opts.dirtyTracking) throw kerr('EOPNOTSUPP', 'HWPT was not allocated with DIRTY_TRACKING');
     const enable = (flags & IOMMU_HWPT_DIRTY_TRACKING_ENABLE) !== 0;
-    if (enable && !h.domain.dirtyEnabled) {
-      // enabling clears stale dirty state
+    if (enable) {
+      // iopt_set_dirty_tracking: every enable (even of an enabled domain) first clears the dirty
+      // state of the mappings, so the caller starts from a clean snapshot
       const pages = Number(h.domain.apertureLast >> 12n) + 1;
       h.domain.pt.readAndClearDirty(0, pages, false, () => {});
     }
@@ -581,6 +585,9 @@ export class IommufdCtx extends OpenFile {
     if (pageSize === 0n) throw kerr('EINVAL', 'page_size is 0');
     if (iova % pageSize !== 0n || (last + 1n) % pageSize !== 0n) throw kerr('EINVAL', 'range not aligned to page_size');
     if (!h.domain.opts.dirtyTracking) throw kerr('EOPNOTSUPP', 'HWPT was not allocated with DIRTY_TRACKING');
+    // intel_iommu_read_and_clear_dirty refuses a bitmap read while tracking is off (SMMUv3 HTTU
+    // logs dirty bits all the time and has no such check)
+    if (h.domain.unit.spec.type === 'vtd' && !h.domain.dirtyEnabled) throw kerr('EINVAL', 'dirty tracking is not enabled on this HWPT');
     const nbits = (length + pageSize - 1n) / pageSize;
     if (nbits > 1n << 32n) throw kerr('EINVAL', 'bitmap too large');
     const words = Number((nbits + 63n) / 64n);

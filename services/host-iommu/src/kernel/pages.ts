@@ -140,7 +140,8 @@ export class Pages {
         const proc = this.sourceProcess;
         if (!proc.alive) throw kerr('EFAULT', 'the source process has exited (mm gone)');
         const va = this.base + (BigInt(i) << 12n);
-        const { page, vma } = proc.mm.pageFor(va, this.writable);
+        // long-term pin: a read-only pin of a private (COW) mapping unshares the page first
+        const { page, vma } = proc.mm.pageFor(va, this.writable, true, true);
         if (!page) throw kerr('EFAULT', `address 0x${va.toString(16)} is a PFNMAP (MMIO) mapping that cannot be pinned`);
         file = page.file;
         idx = page.pageIndex;

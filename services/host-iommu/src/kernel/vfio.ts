@@ -96,7 +96,8 @@ export class VfioDeviceFile extends OpenFile {
     if (flags & ~VFIO_DEVICE_ATTACH_PASID) throw kerr('EINVAL', 'unknown detach flags');
     const obj = this.requireBound();
     if (flags & VFIO_DEVICE_ATTACH_PASID) {
-      if (!this.dev.pasidCapable) throw kerr('EINVAL', `${this.dev.bdf} has no PASID capability`);
+      // vfio_iommufd_physical_pasid_detach_ioas: a PASID that is not attached (always the case on
+      // a device without PASID support) is silently ignored
       detachPasid(obj, pasid);
       return;
     }

@@ -10,6 +10,8 @@ export interface HostEvent {
   timeUnixMs: number;
   bdf?: string;
   pid?: number;
+  /** Process name (PROCESS_EXITED, LEASE_EXPIRED). */
+  name?: string;
   pasid?: number;
   iova?: bigint;
   reason?: string;

@@ -129,9 +129,12 @@ export class Host {
 
   exit(p: Process, kind: 'PROCESS_EXITED' | 'LEASE_EXPIRED' = 'PROCESS_EXITED'): void {
     if (!p.alive) return;
+    // An expired lease is reported first; the process then exits like a killed one, and its
+    // PROCESS_EXITED follows once every fd is closed.
+    if (kind === 'LEASE_EXPIRED') this.events.emit({ kind, pid: p.pid, name: p.name, message: `process ${p.pid} (${p.name}) lease expired: killed` });
     p.exit();
     this.processes.delete(p.pid);
-    this.events.emit({ kind, pid: p.pid, message: kind === 'LEASE_EXPIRED' ? `process ${p.pid} (${p.name}) lease expired: killed` : `process ${p.pid} (${p.name}) exited` });
+    this.events.emit({ kind: 'PROCESS_EXITED', pid: p.pid, name: p.name, message: `process ${p.pid} (${p.name}) exited` });
   }
 
   /** Expire leases; returns the pids killed. */
@@ -160,8 +163,10 @@ export class Host {
       const needR = acc === O_RDONLY || acc === O_RDWR;
       const needW = acc === O_WRONLY || acc === O_RDWR;
       if ((needR && !(bits & 4)) || (needW && !(bits & 2))) throw kerr('EACCES', `${path}: permission denied for ${pr.name}`);
-      if (p.allowedDevices.size > 0 && !p.allowedDevices.has(path)) throw kerr('EPERM', `${path}: not in the device cgroup of pid ${p.pid}`);
     }
+    // The device cgroup is checked after the mode bits (inode_permission → devcgroup) and binds
+    // root as well: no capability bypasses it. A process is unrestricted until its first AllowDevice.
+    if (p.allowedDevices.size > 0 && !p.allowedDevices.has(path)) throw kerr('EPERM', `${path}: not in the device cgroup of pid ${p.pid}`);
   }
 
   open(p: Process, path: string, flags: number): number {
@@ -332,13 +337,15 @@ export class Host {
       }
     }
     const domain = hwpt.domain;
-    if (last > domain.apertureLast) return fault('ADDRESS_SIZE', last, 0, `address beyond the ${domain.unit.spec.inputBits}-bit input range`);
     const tlb = domain.unit.tlb;
     const out = this.tout;
     const segs: Array<[bigint, number]> = [];
     const firstPfn = Number(iova >> 12n);
     const lastPfn = Number(last >> 12n);
+    const apLastPfn = Number(domain.apertureLast >> 12n);
     for (let pfn = firstPfn; pfn <= lastPfn; pfn++) {
+      // pages are translated in order: the fault names the first byte that cannot be translated
+      if (pfn > apLastPfn) return fault('ADDRESS_SIZE', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, `address beyond the ${domain.unit.spec.inputBits}-bit input range`);
       if (!tlb.translate(domain.tag, domain.pt, pfn, out)) {
         return fault('TRANSLATION', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, 'non-present entry');
       }
@@ -355,7 +362,7 @@ export class Host {
         this.mem.write(pa, data!.subarray(off, off + n));
         off += n;
       }
-      if (domain.dirtyEnabled) for (let pfn = firstPfn; pfn <= lastPfn; pfn++) domain.pt.markDirty(pfn);
+      if (domain.hwDirtyLogging) for (let pfn = firstPfn; pfn <= lastPfn; pfn++) domain.pt.markDirty(pfn);
       return { data: new Uint8Array(0) };
     }
     const buf = new Uint8Array(length);
@@ -386,13 +393,33 @@ export class Host {
     let faults = 0;
     const t = this.tout;
     const apLastPfn = hwpt ? Number(hwpt.domain.apertureLast >> 12n) : 0;
+    // Reserved regions a request without PASID may not reach (as in deviceDma), as
+    // [first pfn, first offset, last pfn, last offset] so the loop stays in numbers.
+    const resv: number[] = [];
+    if (!usePasid) {
+      for (const r of dev.spec.reservedRegions) {
+        if (r.type === 'direct_relaxable') continue;
+        resv.push(Number(r.start >> 12n), Number(r.start & 0xfffn), Number(r.last >> 12n), Number(r.last & 0xfffn));
+      }
+    }
     for (let i = 0; i < n; i++) {
       const lo = inW[i * 4]!;
       const hi = inW[i * 4 + 1]!;
       const write = (inW[i * 4 + 2]! & 1) !== 0;
       const pfn = hi * 0x100000 + (lo >>> 12);
+      const off = lo & 0xfff;
+      let inResv = false;
+      for (let k = 0; k < resv.length; k += 4) {
+        const sp = resv[k]!;
+        const lp = resv[k + 2]!;
+        if ((pfn > sp || (pfn === sp && off >= resv[k + 1]!)) && (pfn < lp || (pfn === lp && off <= resv[k + 3]!))) {
+          inResv = true;
+          break;
+        }
+      }
       let status = 0;
       if (!hwpt) status = usePasid ? FAULT_CODE.PASID : FAULT_CODE.BLOCKED;
+      else if (inResv) status = FAULT_CODE.RESERVED;
       else if (pfn > apLastPfn) status = FAULT_CODE.ADDRESS_SIZE;
       else if (!hwpt.domain.unit.tlb.translate(hwpt.domain.tag, hwpt.domain.pt, pfn, t)) status = FAULT_CODE.TRANSLATION;
       else if (!(t.perm & (write ? 2 : 1))) status = FAULT_CODE.PERMISSION;

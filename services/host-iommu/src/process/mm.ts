@@ -1,7 +1,8 @@
 /**
  * A process address space: VMAs backed by memfd files, anonymous memory, or device MMIO
- * (VM_PFNMAP). Private file mappings copy-on-write into an anonymous overlay, so a page pinned
- * read-only keeps its frame when the process later writes the page (the ro_unshare rule).
+ * (VM_PFNMAP). Private file mappings copy-on-write into an anonymous overlay; a read-only
+ * long-term pin unshares (copies) the page first, so the pinned frame stays the process's frame
+ * when it later writes the page (the ro_unshare rule).
  */
 import { kerr } from '../../../../libs/errno/index.js';
 import { MemFile } from '../../../../libs/memory/file.js';
@@ -209,10 +210,13 @@ export class AddressSpace {
   }
 
   /**
-   * Resolve a virtual page for access. `write` breaks COW on private mappings. Throws EFAULT when
-   * the address is not mapped or the access is not permitted. Returns undefined for MMIO pages.
+   * Resolve a virtual page for access. `write` breaks COW on private mappings; so does `unshare`
+   * (a read-only long-term pin, FOLL_PIN|FOLL_LONGTERM without FOLL_WRITE: gup_must_unshare()
+   * breaks COW of a private file page early, so the pinned frame is the one the process keeps
+   * using when it later writes the page). Throws EFAULT when the address is not mapped or the
+   * access is not permitted. Returns undefined for MMIO pages.
    */
-  pageFor(va: bigint, write: boolean, needProt = true): { page?: PageRef; vma: Vma } {
+  pageFor(va: bigint, write: boolean, needProt = true, unshare = false): { page?: PageRef; vma: Vma } {
     const v = this.find(va);
     if (!v) throw kerr('EFAULT', `address 0x${va.toString(16)} is not mapped`);
     if (needProt) {
@@ -226,8 +230,8 @@ export class AddressSpace {
       const oi = Number((va - v.overlayBase!) >> 12n);
       const present = v.overlay.frameOf(oi, false) >= 0;
       if (present) return { vma: v, page: { file: v.overlay, pageIndex: oi } };
-      if (write) {
-        // copy-on-write: copy the file page into the private overlay
+      if (write || unshare) {
+        // copy-on-write (or unshare): copy the file page into the private overlay
         const src = file.read(((v.fileOffset + rel) >> 12n) << 12n, 4096);
         v.overlay.write(BigInt(oi) << 12n, src);
         return { vma: v, page: { file: v.overlay, pageIndex: oi } };

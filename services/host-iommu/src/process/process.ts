@@ -15,7 +15,7 @@ export class Process {
   pinnedPages = 0;
   /** VmLck, in pages (mm->locked_vm: iommufd MM-mode / VFIO-compatible accounting). */
   lockedPages = 0;
-  /** cgroup device allow-list (paths); root processes are unrestricted. */
+  /** cgroup device allow-list (paths); empty = unrestricted (no AllowDevice yet), binds root too. */
   readonly allowedDevices = new Set<string>();
   leaseExpiresAt: number;
 
