@@ -420,7 +420,12 @@ export class IommufdCtx extends OpenFile {
     return total;
   }
 
-  /** IOMMU_IOAS_CHANGE_PROCESS: move the accounting of every (file-backed) pin to `caller`. */
+  /**
+   * IOMMU_IOAS_CHANGE_PROCESS: every pages object of the context (all must be file-backed) gets
+   * `caller` as its owner. Those whose charge must move (Pages.needsChargeUpdate) are first charged
+   * to the caller in their own account mode (charge_current: ENOMEM → nothing changed; per-user
+   * accounting briefly charges the same user twice), then uncharged from the old owner.
+   */
   ioasChangeProcess(caller: Process): void {
     const all = new Set<Pages>();
     for (const o of this.objects.values()) {
@@ -430,17 +435,20 @@ export class IommufdCtx extends OpenFile {
         all.add(n.value.pages);
       }
     }
-    const mode = this.accountModeFor(caller);
+    const acct = caller.principal.account;
+    const moving = new Set<Pages>();
     let needUser = 0;
     let needMm = 0;
     for (const p of all) {
-      if (mode === ACCOUNT_USER && p.sourceUser !== caller.principal.account) needUser += p.npinned;
-      if (mode === ACCOUNT_MM && p.sourceProcess !== caller) needMm += p.npinned;
+      if (!p.needsChargeUpdate(caller, acct)) continue;
+      moving.add(p);
+      if (p.accountMode === ACCOUNT_USER) needUser += p.npinned;
+      else if (p.accountMode === ACCOUNT_MM) needMm += p.npinned;
     }
-    const acct = caller.principal.account;
-    if (mode === ACCOUNT_USER && acct && acct.lockedPages + needUser > caller.principal.memlockPages) throw kerr('ENOMEM', 'RLIMIT_MEMLOCK exceeded for the new owner');
-    if (mode === ACCOUNT_MM && caller.lockedPages + needMm > caller.principal.memlockPages) throw kerr('ENOMEM', 'RLIMIT_MEMLOCK exceeded for the new owner');
-    for (const p of all) p.chargeTo(caller, acct, mode).commit();
+    const limit = caller.principal.memlockPages;
+    if (needUser > 0 && acct && acct.lockedPages + needUser > limit) throw kerr('ENOMEM', `RLIMIT_MEMLOCK exceeded for uid ${acct.uid}`);
+    if (needMm > 0 && caller.lockedPages + needMm > limit) throw kerr('ENOMEM', `RLIMIT_MEMLOCK exceeded for pid ${caller.pid}`);
+    for (const p of all) p.changeOwner(caller, acct, moving.has(p));
   }
 
   // ------------------------------------------------------------------ IOMMU_OPTION

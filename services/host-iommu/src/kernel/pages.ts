@@ -219,27 +219,28 @@ export class Pages {
     p.pinnedPages -= n;
   }
 
-  /** IOAS_CHANGE_PROCESS: move the charge of every pinned page to another process. */
-  chargeTo(proc: Process, user: UserAccount | undefined, mode: number): { undo: () => void; commit: () => void } {
+  /**
+   * ioas.c need_charge_update(): whether IOAS_CHANGE_PROCESS by `proc` moves this object's charge.
+   * NONE pages never (only their owner changes, see changeOwner); MM pages when the mm differs;
+   * USER pages when the user or the mm differs (every mode also charges the mm's VmPin).
+   */
+  needsChargeUpdate(proc: Process, user: UserAccount | undefined): boolean {
+    if (this.accountMode === ACCOUNT_NONE) return false;
+    if (this.accountMode === ACCOUNT_MM) return this.sourceProcess !== proc;
+    return this.sourceUser !== user || this.sourceProcess !== proc;
+  }
+
+  /**
+   * IOAS_CHANGE_PROCESS (change_mm): the pages now belong to `proc`. With `moveCharge` the old
+   * owner is uncharged and `proc` charged (the caller already checked `proc`'s limit for the whole
+   * change). The account mode is fixed at creation and never changes. Without `moveCharge` the
+   * charge stays where it is and later unpins are taken from the new owner, as in the kernel.
+   */
+  changeOwner(proc: Process, user: UserAccount | undefined, moveCharge: boolean): void {
     const n = this.npinned;
-    const old = { p: this.sourceProcess, u: this.sourceUser, m: this.accountMode };
-    // charge the new owner first (may fail with ENOMEM → nothing changed)
-    if (mode === ACCOUNT_USER && user && user !== old.u) {
-      if (user.lockedPages + n > proc.principal.memlockPages) throw kerr('ENOMEM', 'RLIMIT_MEMLOCK exceeded for the new owner');
-    } else if (mode === ACCOUNT_MM && proc !== old.p) {
-      if (proc.lockedPages + n > proc.principal.memlockPages) throw kerr('ENOMEM', 'RLIMIT_MEMLOCK exceeded for the new owner');
-    }
-    return {
-      undo: () => {},
-      commit: () => {
-        this.uncharge(n);
-        this.sourceProcess = proc;
-        this.sourceUser = user;
-        this.accountMode = mode;
-        this.npinned = 0;
-        if (n > 0) this.charge(n);
-        this.npinned = n;
-      },
-    };
+    if (moveCharge) this.uncharge(n);
+    this.sourceProcess = proc;
+    this.sourceUser = user;
+    if (moveCharge && n > 0) this.charge(n);
   }
 }

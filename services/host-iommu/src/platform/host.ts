@@ -269,9 +269,11 @@ export class Host {
   }
 
   getStatus(p: Process): { vmPinnedBytes: bigint; vmLockedBytes: bigint; fds: Array<{ fd: number; kind: string; path: string }> } {
+    // Unsigned, as /proc prints them: after IOAS_CHANGE_PROCESS of IOPT_PAGES_ACCOUNT_NONE pages the
+    // kernel takes later unpins from the new owner, whose pinned_vm was never charged (it wraps).
     return {
-      vmPinnedBytes: BigInt(p.pinnedPages) << 12n,
-      vmLockedBytes: BigInt(p.lockedPages) << 12n,
+      vmPinnedBytes: BigInt.asUintN(64, BigInt(p.pinnedPages) << 12n),
+      vmLockedBytes: BigInt.asUintN(64, BigInt(p.lockedPages) << 12n),
       fds: [...p.fds].sort((x, y) => x[0] - y[0]).map(([fd, f]) => ({ fd, kind: f.kind, path: f.path })),
     };
   }
