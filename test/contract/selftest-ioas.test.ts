@@ -75,7 +75,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ERRNO, ERRNO_STATUS, type ErrnoName } from '../../libs/errno/index.js';
 import { statusCode } from '../../libs/rpc/errors.js';
-import { errorInfo, expectErrno, Hw, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_IOVA, MAP_READABLE, MAP_SHARED, MAP_WRITEABLE, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { deviceSetup, errorInfo, expectErrno, Hw, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_IOVA, MAP_READABLE, MAP_SHARED, MAP_WRITEABLE, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
 
 const P = PAGE;
 const U64_MAX = (1n << 64n) - 1n;
@@ -881,6 +881,21 @@ describe('selftest fixture iommufd_ioas, dma-buf tests', () => {
       await s.exit();
     } finally {
       await arm.close();
+    }
+  });
+});
+
+describe('iommufd_ioas.alloc_hwpt_nested (invalidate part, paging target)', () => {
+  it('HWPT_INVALIDATE on a paging HWPT → EINVAL with entry_num 0; unknown id → ENOENT', async () => {
+    const t2 = await startTestHost();
+    try {
+      const { sys, fd, hwpt } = await deviceSetup(t2.root);
+      const err = await expectErrno(sys.raw('Iommufd', 'HwptInvalidate', { fd, hwpt_id: hwpt, data_type: 0, entry_len: 16, entries: Buffer.alloc(16) }), 'EINVAL');
+      expect(errorInfo(err)?.metadata.entryNum).toBe('0');
+      await expectErrno(sys.raw('Iommufd', 'HwptInvalidate', { fd, hwpt_id: 999, data_type: 0, entry_len: 16, entries: Buffer.alloc(0) }), 'ENOENT');
+      await sys.exit();
+    } finally {
+      await t2.close();
     }
   });
 });

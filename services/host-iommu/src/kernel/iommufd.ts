@@ -567,6 +567,25 @@ export class IommufdCtx extends OpenFile {
     return h;
   }
 
+  // ------------------------------------------------------------------ IOMMU_HWPT_INVALIDATE
+
+  /**
+   * The core's checks before any driver code: entries without a length → EINVAL, unknown id →
+   * ENOENT, a paging HWPT (or anything but a nested HWPT / vIOMMU) → EINVAL with entry_num 0.
+   * Nested HWPTs and vIOMMUs do not exist in this model yet, so every valid target is refused
+   * earlier by its allocation.
+   */
+  hwptInvalidate(hwptId: number, entryLen: number, entries: Uint8Array): number {
+    const n = entryLen > 0 ? Math.floor(entries.length / entryLen) : 0;
+    if (entries.length > 0 && (entryLen === 0 || entries.length % entryLen !== 0)) {
+      throw kerr('EINVAL', 'entries is not a whole number of entry_len records', { entryNum: '0' });
+    }
+    void n;
+    const o = this.objects.get(hwptId);
+    if (!o) throw kerr('ENOENT', `no object with id ${hwptId}`, { entryNum: '0' });
+    throw kerr('EINVAL', `object ${hwptId} (${o.type}) is neither a nested HWPT nor a vIOMMU`, { entryNum: '0' });
+  }
+
   // ------------------------------------------------------------------ dirty tracking
 
   hwptSetDirtyTracking(flags: number, hwptId: number): void {

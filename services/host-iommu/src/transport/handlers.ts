@@ -209,9 +209,7 @@ export function hostServices(host: Host): ServiceRegistration[] {
     HwptGetDirtyBitmap: unary((req, ctx) => ({
       bitmap: bytes(ictx(ctx, req.fd).c.hwptGetDirtyBitmap(req.hwpt_id, req.flags, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'), parseU64(req.page_size, 'page_size'))),
     })),
-    HwptInvalidate: unary(() => {
-      throw notModelled('IOMMU_HWPT_INVALIDATE', 'cache invalidation of nested HWPTs/vIOMMUs arrives with the nesting issue (paging HWPTs are invalidated by the kernel on unmap)');
-    }),
+    HwptInvalidate: unary((req, ctx) => ({ entry_num: ictx(ctx, req.fd).c.hwptInvalidate(req.hwpt_id, req.entry_len, req.entries) })),
     InvalidationChannel: bidiStream(async () => {
       throw notModelled('InvalidationChannel', 'the streaming invalidation channel arrives with the nesting issue');
     }),
