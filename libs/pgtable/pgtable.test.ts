@@ -200,7 +200,14 @@ describe('VT-d second-stage format', () => {
     expect(walkOf(pt, 2 ** 36 - 1)).toMatchObject({ ok: true, paPfn: 0x7000 + 599 });
     expect(pt.readEntry(2 ** 36 - 1, 4)! & 0xfffn).toBe(3n);
     expect(errnoOf(() => pt.map(2 ** 36 - 1, 0x7000, 2, RW))).toBe('EFAULT');
+    expect(mem.tableFramesInUse).toBe(5); // PML4, PDPT, PD, 2 leaf tables
     expect(pt.unmap(iova, 600)).toBe(600);
+    // the last leaf table's span [2^36 - 512, 2^36) is covered and goes; the one before holds
+    // [2^36 - 1024, 2^36 - 512), only partly covered, so it stays (empty), as do the PD and PDPT
+    expect(mem.tableFramesInUse).toBe(4);
+    expect(walkOf(pt, iova)).toMatchObject({ ok: false, level: 1, memRefs: 4 });
+    expect(walkOf(pt, 2 ** 36 - 1)).toMatchObject({ ok: false, level: 2, memRefs: 3 });
+    expect(pt.unmap(0, 2 ** 36)).toBe(0);
     expect(mem.tableFramesInUse).toBe(1);
   });
 
@@ -218,17 +225,24 @@ describe('VT-d second-stage format', () => {
 // ====================================================================== map / unmap bookkeeping
 
 describe('map and unmap', () => {
-  it('frees every table page that becomes empty (back to the root only)', () => {
+  it('a 1-page unmap clears the leaf but keeps the PML4, PDPT, PD and PT it emptied (Linux rule)', () => {
     const mem = newMem();
     const pt = createPageTable(mem, 'vtd-ss', {});
-    pt.map(0x7f12_3456_7, 0x12345, 1, RW);
+    const iova = 0x7f12_3456_7;
+    pt.map(iova, 0x12345, 1, RW);
     expect(mem.tableFramesInUse).toBe(4);
     expect(pt.stats().tableFrames).toBe(4);
-    expect(pt.unmap(0x7f12_3456_7, 1)).toBe(1);
-    expect(mem.tableFramesInUse).toBe(1);
-    expect(pt.stats()).toEqual({ tableFrames: 1, leaves: { '4K': 0, '2M': 0, '1G': 0 } });
-    expect(pt.readEntry(0x7f12_3456_7, 4)).toBe(0n);
-    expect(walkOf(pt, 0x7f12_3456_7).ok).toBe(false);
+    const path = [4, 3, 2].map((l) => pt.readEntry(iova, l));
+    expect(pt.unmap(iova, 1)).toBe(1);
+    // no table's whole span is covered by [iova, iova + 1): all four stay, the leaf slot is cleared
+    expect(mem.tableFramesInUse).toBe(4);
+    expect(pt.stats()).toEqual({ tableFrames: 4, leaves: { '4K': 0, '2M': 0, '1G': 0 } });
+    expect(pt.readEntry(iova, 1)).toBe(0n);
+    expect([4, 3, 2].map((l) => pt.readEntry(iova, l))).toEqual(path);
+    for (const e of path) expect(e! & 0xfffn).toBe(3n);
+    expect(walkOf(pt, iova)).toMatchObject({ ok: false, level: 1, memRefs: 4 });
+    expect(pt.unmap(iova, 1)).toBe(0);
+    expect(mem.tableFramesInUse).toBe(4);
   });
 
   it('keeps tables that still hold entries', () => {
@@ -239,7 +253,9 @@ describe('map and unmap', () => {
     expect(mem.tableFramesInUse).toBe(4);
     expect(walkOf(pt, 0x1001).paPfn).toBe(0x9001);
     expect(pt.unmap(0x1001, 1)).toBe(1);
-    expect(mem.tableFramesInUse).toBe(1);
+    expect(mem.tableFramesInUse).toBe(4); // emptied by a partial unmap: kept
+    expect(pt.unmap(0x1000, 512)).toBe(0); // covers the leaf table's span [0x1000, 0x1200)
+    expect(mem.tableFramesInUse).toBe(3);
   });
 
   it('maps and unmaps a range crossing leaf-table, PD and PML4 boundaries', () => {
@@ -260,7 +276,15 @@ describe('map and unmap', () => {
     expect(walkOf(pt, start + 599).ok).toBe(true);
     expect(walkOf(pt, start + 600).ok).toBe(false);
     expect(walkOf(pt, start + 800).ok).toBe(true);
+    expect(mem.tableFramesInUse).toBe(9); // [2^27 - 100, 2^27 + 100) covers no table's span
     expect(pt.unmap(start - 5000, 10000)).toBe(1200);
+    // [2^27 - 5700, 2^27 + 4300) covers the 4 leaf tables' spans but not a PD's (2^18 frames)
+    expect(mem.tableFramesInUse).toBe(1 + 2 + 2);
+    expect(walkOf(pt, start)).toMatchObject({ ok: false, level: 2, memRefs: 3 });
+    expect(walkOf(pt, start + 1399)).toMatchObject({ ok: false, level: 2, memRefs: 3 });
+    expect(pt.unmap(2 ** 27 - 2 ** 18, 2 ** 19)).toBe(0); // both PDs' spans
+    expect(mem.tableFramesInUse).toBe(1 + 2);
+    expect(pt.unmap(0, 2 ** 28)).toBe(0); // both PDPTs' spans (PML4 entries 0 and 1)
     expect(mem.tableFramesInUse).toBe(1);
   });
 
@@ -331,7 +355,9 @@ describe('map and unmap', () => {
     expect(mem.tableFramesInUse).toBe(1 + 1 + 1 + 300);
     for (let k = 0; k < 300; k++) expect(walkOf(pt, k * 512 + 7).paPfn).toBe(0x10000 + k);
     expect(pt.unmap(0, 300 * 512)).toBe(300);
-    expect(mem.tableFramesInUse).toBe(1);
+    expect(mem.tableFramesInUse).toBe(3); // the 300 leaf tables are covered; the PD's 1 GiB span is not
+    expect(pt.unmap(0, GiB)).toBe(0);
+    expect(mem.tableFramesInUse).toBe(2);
   });
 
   it('page tables sharing one pool stay independent; destroy frees everything', () => {
@@ -341,15 +367,19 @@ describe('map and unmap', () => {
     a.map(0x100, 0x1000, 1, RW);
     b.map(0x100, 0x2000, 1, RW);
     expect(mem.tableFramesInUse).toBe(8);
-    a.unmap(0x100, 1);
+    expect(a.unmap(0x100, 1)).toBe(1);
+    expect(walkOf(a, 0x100).ok).toBe(false);
     expect(walkOf(b, 0x100).paPfn).toBe(0x2000);
-    b.map(0x40000, 0x80000, GiB, RW); // a 1G block
-    b.map(0x900000, 0x3000, 3, RW);
+    expect(a.stats().tableFrames).toBe(4); // a's emptied tables stay
+    b.map(0x40000, 0x80000, GiB, RW); // a 1G block in b's level-1 table
+    b.map(0x900000, 0x3000, 3, RW); // a new level-2 and level-3 table
+    expect(b.stats().tableFrames).toBe(6);
+    expect(mem.tableFramesInUse).toBe(10);
     b.destroy();
     expect(b.stats().tableFrames).toBe(0);
     expect(walkOf(b, 0x100).ok).toBe(false);
     expect(errnoOf(() => b.map(0, 0, 1, RW))).toBe('EINVAL');
-    expect(mem.tableFramesInUse).toBe(1);
+    expect(mem.tableFramesInUse).toBe(4);
     a.destroy();
     expect(mem.tableFramesInUse).toBe(0);
   });
@@ -365,7 +395,256 @@ describe('map and unmap', () => {
     expect(pt.stats()).toEqual({ tableFrames: 1 + 1 + 16 + 16 * 512, leaves: { '4K': n, '2M': 0, '1G': 0 } });
     expect(walkOf(pt, GiB + n - 1).paPfn).toBe(4 * GiB + n - 1);
     expect(pt.unmap(GiB, n)).toBe(n);
+    expect(mem.tableFramesInUse).toBe(2); // the 16 PDs' spans are covered, the PDPT's 512 GiB is not
+  });
+});
+
+// ====================================================================== table lifetime (Linux rule)
+
+describe('unmap frees a table only when the range covers its whole span (Linux)', () => {
+  it('unmapping the whole 2 MiB span of a leaf table frees that table but keeps the PD and PDPT', () => {
+    const mem = newMem();
+    const pt = createPageTable(mem, 'vtd-ss', {});
+    const iova = 0x7f12_3456_7;
+    const base = iova - (iova % 512); // the leaf table's span is [base, base + 512)
+    pt.map(iova, 0x12345, 1, RW);
+    pt.map(base + 3, 0x12346, 1, RW);
+    expect(mem.tableFramesInUse).toBe(4);
+    const pml4e = pt.readEntry(iova, 4);
+    const pdpte = pt.readEntry(iova, 3);
+    expect(pt.unmap(base, 512)).toBe(2);
+    expect(mem.tableFramesInUse).toBe(3);
+    expect(pt.stats().tableFrames).toBe(3);
+    expect(pt.readEntry(iova, 2)).toBe(0n); // the PD slot that held the leaf table
+    expect(pt.readEntry(iova, 1)).toBeUndefined();
+    expect(pt.readEntry(iova, 3)).toBe(pdpte);
+    expect(pt.readEntry(iova, 4)).toBe(pml4e);
+    expect(walkOf(pt, iova)).toMatchObject({ ok: false, level: 2, memRefs: 3 });
+
+    // 512 frames that are not the table's span empty it but do not free it
+    pt.map(base + 1, 0x12347, 1, RW);
+    pt.map(base + 511, 0x12348, 1, RW);
+    expect(mem.tableFramesInUse).toBe(4);
+    expect(pt.unmap(base + 1, 512)).toBe(2);
+    expect(mem.tableFramesInUse).toBe(4);
+    expect(pt.readEntry(base + 1, 1)).toBe(0n);
+    expect(pt.readEntry(base + 511, 1)).toBe(0n);
+    // a later unmap that covers the span frees the kept table, even with nothing mapped in it
+    expect(pt.unmap(base - 512, 1024)).toBe(0);
+    expect(mem.tableFramesInUse).toBe(3);
+    expect(pt.readEntry(iova, 2)).toBe(0n);
+  });
+
+  it('unmapping the whole input range frees every table but the root, kept empty ones included', () => {
+    const mem = newMem();
+    const pt = createPageTable(mem, 'vtd-ss', {});
+    pt.map(0x1, 0x1000, 1, RW); // PDPT 0, PD 0, leaf table 0
+    pt.map(0x200, 0x40000, 512, RW); // 2M leaf in PD 0
+    pt.map(GiB, 2 * GiB, GiB, RW); // 1G leaf in PDPT 0
+    pt.map(2 ** 36 - 600, 0x7000, 600, RW, 12); // PML4 511: PDPT, PD, 2 leaf tables
+    pt.map(2 ** 27 + 5, 0x2000, 1, RW); // PML4 1: PDPT, PD, leaf table
+    expect(mem.tableFramesInUse).toBe(1 + 3 + 4 + 3);
+    expect(pt.unmap(0x1, 1)).toBe(1);
+    expect(mem.tableFramesInUse).toBe(11);
+    expect(pt.stats().leaves).toEqual({ '4K': 601, '2M': 1, '1G': 1 });
+    expect(pt.unmap(0, 2 ** 36)).toBe(601 + 512 + GiB);
+    expect(pt.stats()).toEqual({ tableFrames: 1, leaves: { '4K': 0, '2M': 0, '1G': 0 } });
     expect(mem.tableFramesInUse).toBe(1);
+    for (const i of [0, 1, 511]) expect(physEntry(mem, pt.rootPfn, i)).toBe(0n);
+    expect(walkOf(pt, 2 ** 36 - 1)).toMatchObject({ ok: false, level: 4, memRefs: 1 });
+
+    // 3 and 5 levels: the input range is 2^27 and 2^45 frames
+    const pt39 = createPageTable(mem, 'vtd-ss', { inputBits: 39 });
+    pt39.map(0x1, 0x1000, 1, RW);
+    pt39.map(2 ** 27 - 1, 0x1001, 1, RW);
+    expect(pt39.unmap(0x1, 1)).toBe(1);
+    expect(pt39.stats().tableFrames).toBe(5);
+    expect(pt39.unmap(0, 2 ** 27)).toBe(1);
+    expect(pt39.stats().tableFrames).toBe(1);
+    const pt57 = createPageTable(mem, 'vtd-ss', { inputBits: 57 });
+    pt57.map(2 ** 45 - 1, 0x1000, 1, RW);
+    expect(pt57.unmap(2 ** 45 - 1, 1)).toBe(1);
+    expect(pt57.stats().tableFrames).toBe(5);
+    expect(pt57.unmap(0, 2 ** 45)).toBe(0);
+    expect(pt57.stats().tableFrames).toBe(1);
+    expect(mem.tableFramesInUse).toBe(3);
+  });
+
+  it('a later map into an emptied-but-kept table reuses it (no new frame)', () => {
+    const mem = newMem();
+    const pt = createPageTable(mem, 'vtd-ss', {});
+    const iova = 0x12345; // index 325 of its leaf table
+    const base = iova - (iova % 512);
+    pt.map(iova, 0x9000, 1, RW);
+    const pde = pt.readEntry(iova, 2);
+    expect(pt.unmap(iova, 1)).toBe(1);
+    expect(mem.tableFramesInUse).toBe(4);
+    pt.map(iova + 5, 0x9005, 1, RW);
+    expect(mem.tableFramesInUse).toBe(4);
+    expect(pt.readEntry(iova + 5, 2)).toBe(pde); // same leaf table
+    expect(walkOf(pt, iova + 5)).toMatchObject({ ok: true, paPfn: 0x9005, level: 1, memRefs: 4 });
+    pt.map(iova, 0xa000, 1, RW); // the very slot that was cleared
+    expect(mem.tableFramesInUse).toBe(4);
+    expect(pt.readEntry(iova, 1)).toBe(0xa000003n);
+    expect(pt.unmap(base, 512)).toBe(2);
+    expect(mem.tableFramesInUse).toBe(3);
+    // the kept PD is reused: only a leaf table is allocated
+    const pdpte = pt.readEntry(iova, 3);
+    pt.map(base + 3 * 512, 0xb000, 1, RW);
+    expect(mem.tableFramesInUse).toBe(4);
+    expect(pt.readEntry(base + 3 * 512, 3)).toBe(pdpte);
+  });
+
+  it('a huge leaf replaces a kept table that holds no leaf, as Linux does; EEXIST while one does', () => {
+    const mem = newMem();
+    const pt = createPageTable(mem, 'vtd-ss', {});
+    pt.map(0x200, 0x9000, 1, RW);
+    pt.unmap(0x200, 1);
+    expect(mem.tableFramesInUse).toBe(4);
+    pt.map(0x200, 0x40000, 512, RW); // the empty leaf table goes, the 2M leaf takes its slot
+    expect(mem.tableFramesInUse).toBe(3);
+    expect(pt.readEntry(0x200, 2)).toBe(0x40000083n);
+    expect(pt.stats().leaves).toEqual({ '4K': 0, '2M': 1, '1G': 0 });
+    expect(walkOf(pt, 0x3ff)).toMatchObject({ ok: true, paPfn: 0x401ff, pageShift: 21, level: 2 });
+
+    // 1G over a kept PD with two leaf tables, one empty and one holding a page
+    const pt2 = createPageTable(mem, 'vtd-ss', {});
+    pt2.map(GiB + 5, 0x9000, 1, RW);
+    pt2.map(GiB + 600, 0x9001, 1, RW);
+    expect(pt2.unmap(GiB + 5, 1)).toBe(1);
+    expect(pt2.stats().tableFrames).toBe(5);
+    expect(errnoOf(() => pt2.map(GiB, 2 * GiB, GiB, RW))).toBe('EEXIST');
+    // the rollback drops the empty leaf table on the failing walk path; the other one stays
+    expect(pt2.stats().tableFrames).toBe(4);
+    expect(walkOf(pt2, GiB + 600)).toMatchObject({ ok: true, paPfn: 0x9001 });
+    expect(pt2.stats().leaves).toEqual({ '4K': 1, '2M': 0, '1G': 0 });
+    pt2.map(GiB + 7, 0x9002, 1, RW); // an empty leaf table for [GiB, GiB + 512) again
+    expect(pt2.unmap(GiB, 1024)).toBe(2); // covers both leaf tables: they go, the PD stays
+    pt2.map(GiB + 1024, 0x9003, 1, RW);
+    expect(pt2.unmap(GiB + 1024, 1)).toBe(1);
+    expect(pt2.stats().tableFrames).toBe(4); // root, PDPT, PD, empty leaf table
+    pt2.map(GiB, 2 * GiB, GiB, RW);
+    expect(pt2.stats()).toEqual({ tableFrames: 2, leaves: { '4K': 0, '2M': 0, '1G': 1 } });
+    expect(pt2.readEntry(GiB, 3)).toBe(0x80000083n);
+
+    // LPAE: a block replaces an empty level-3 table
+    const s1 = createPageTable(mem, 'lpae-s1', {});
+    s1.map(0x200, 0x9000, 1, RWC);
+    s1.unmap(0x200, 1);
+    expect(s1.stats().tableFrames).toBe(4);
+    s1.map(0x200, 0x40000, 512, RWC);
+    expect(s1.stats().tableFrames).toBe(3);
+    expect(s1.readEntry(0x200, 2)).toBe(0x40000f45n);
+  });
+
+  it('a failed map frees the tables it allocated, at the start of its range too', () => {
+    const mem = newMem();
+    const pt = createPageTable(mem, 'vtd-ss', {});
+    pt.map(1024 + 3, 0x9000, 1, RW); // in leaf table 2
+    expect(mem.tableFramesInUse).toBe(4);
+    // allocates leaf table 0 (filled from 0x100, span not covered) and 1, then hits frame 1027
+    expect(errnoOf(() => pt.map(0x100, 0x20000, 2000, RW, 12))).toBe('EEXIST');
+    expect(mem.tableFramesInUse).toBe(4);
+    expect(walkOf(pt, 0x100)).toMatchObject({ ok: false, level: 2, memRefs: 3 });
+    expect(walkOf(pt, 512)).toMatchObject({ ok: false, level: 2, memRefs: 3 });
+    expect(walkOf(pt, 1027)).toMatchObject({ ok: true, paPfn: 0x9000 });
+    expect(pt.stats().leaves['4K']).toBe(1);
+
+    // ENOMEM on the second leaf table: the first one, its PD and PDPT go as well
+    const small = new PhysicalMemory({ ramBytes: 16n << 20n, tableBytes: 4n * 4096n });
+    const pt2 = createPageTable(small, 'vtd-ss', {});
+    expect(errnoOf(() => pt2.map(0x100, 0x1000, 1000, RW, 12))).toBe('ENOMEM');
+    expect(small.tableFramesInUse).toBe(1);
+    expect(pt2.readEntry(0x100, 4)).toBe(0n);
+    pt2.map(0x100, 0x1000, 256, RW, 12);
+    expect(small.tableFramesInUse).toBe(4);
+  });
+
+  for (const format of ['lpae-s1', 'lpae-s2'] as const) {
+    it(`${format} 4K granule: the same rule (level-3 table spans 2 MiB, level 2 1 GiB, level 1 512 GiB)`, () => {
+      const mem = newMem();
+      const pt = createPageTable(mem, format, {});
+      expect(pt.levels).toEqual([0, 1, 2, 3]);
+      const iova = 0x12345;
+      const base = iova - (iova % 512);
+      pt.map(iova, 0x9000, 1, RWC);
+      expect(mem.tableFramesInUse).toBe(4);
+      const l2e = pt.readEntry(iova, 2);
+      expect(pt.unmap(iova, 1)).toBe(1);
+      expect(mem.tableFramesInUse).toBe(4);
+      expect(pt.readEntry(iova, 3)).toBe(0n);
+      expect(walkOf(pt, iova)).toMatchObject({ ok: false, level: 3, memRefs: 4 });
+      pt.map(iova + 1, 0x9001, 1, RWC); // reuses the kept level-3 table
+      expect(mem.tableFramesInUse).toBe(4);
+      expect(pt.readEntry(iova + 1, 2)).toBe(l2e);
+      expect(pt.unmap(base, 512)).toBe(1);
+      expect(mem.tableFramesInUse).toBe(3);
+      expect(pt.readEntry(iova, 2)).toBe(0n);
+      expect(walkOf(pt, iova)).toMatchObject({ ok: false, level: 2, memRefs: 3 });
+      expect(pt.unmap(0, GiB)).toBe(0); // the level-2 table
+      expect(mem.tableFramesInUse).toBe(2);
+      expect(pt.unmap(0, 2 ** 36)).toBe(0);
+      expect(mem.tableFramesInUse).toBe(1);
+      expect(pt.readEntry(iova, 0)).toBe(0n);
+    });
+
+    it(`${format} 64K granule: the same rule with 16-frame tables (level 3 spans 512 MiB, level 2 4 TiB)`, () => {
+      const mem = newMem();
+      const pt = createPageTable(mem, format, { granule: 65536 });
+      expect(pt.levels).toEqual([1, 2, 3]);
+      const iova = 0x12340;
+      pt.map(iova, 0x5000, 16, RWC);
+      expect(mem.tableFramesInUse).toBe(1 + 16 + 16);
+      expect(pt.unmap(iova + 3, 1)).toBe(16); // the whole 64K page
+      expect(mem.tableFramesInUse).toBe(33);
+      expect(pt.readEntry(iova, 3)).toBe(0n);
+      expect(walkOf(pt, iova)).toMatchObject({ ok: false, level: 3, memRefs: 3 });
+      pt.map(iova + 16, 0x6000, 16, RWC); // reuses the kept level-3 table
+      expect(mem.tableFramesInUse).toBe(33);
+      expect(pt.unmap(iova + 16, 16)).toBe(16);
+      expect(pt.unmap(0, 0x20000)).toBe(0);
+      expect(mem.tableFramesInUse).toBe(1 + 16);
+      expect(walkOf(pt, iova)).toMatchObject({ ok: false, level: 2, memRefs: 2 });
+      // a 512M block replaces an empty level-3 table
+      pt.map(0x20010, 0x7000, 16, RWC);
+      pt.unmap(0x20010, 16);
+      expect(mem.tableFramesInUse).toBe(33);
+      pt.map(0x20000, 0x40000, 0x20000, RWC);
+      expect(mem.tableFramesInUse).toBe(17);
+      expect(pt.stats().leaves).toEqual({ '64K': 0, '512M': 1 });
+      expect(pt.unmap(0, 2 ** 30)).toBe(0x20000);
+      expect(mem.tableFramesInUse).toBe(1);
+    });
+  }
+
+  it('destroy frees every frame, kept empty tables included', () => {
+    const mem = newMem();
+    const a = createPageTable(mem, 'vtd-ss', {});
+    a.map(0x1, 0x1000, 1, RW);
+    a.map(2 ** 27 + 0x1000, 0x2000, 2, RW);
+    a.map(0x200, 0x40000, 512, RW);
+    a.unmap(0x1, 1);
+    a.unmap(2 ** 27 + 0x1000, 1);
+    expect(a.stats().tableFrames).toBe(7);
+    const b = createPageTable(mem, 'lpae-s1', { granule: 65536 });
+    b.map(0x10, 0x3000, 16, RWC);
+    b.unmap(0x10, 16);
+    expect(b.stats().tableFrames).toBe(33);
+    const c = createPageTable(mem, 'lpae-s2', { inputBits: 40 }); // 2-frame concatenated root
+    c.map(2 ** 28 - 1, 0x5000, 1, RWC);
+    c.unmap(2 ** 28 - 1, 1);
+    expect(c.stats().tableFrames).toBe(4);
+    expect(mem.tableFramesInUse).toBe(7 + 33 + 4);
+    a.destroy();
+    expect(a.stats()).toEqual({ tableFrames: 0, leaves: { '4K': 0, '2M': 0, '1G': 0 } });
+    expect(mem.tableFramesInUse).toBe(33 + 4);
+    b.destroy();
+    expect(mem.tableFramesInUse).toBe(4);
+    c.destroy();
+    expect(mem.tableFramesInUse).toBe(0);
+    a.destroy(); // idempotent
+    expect(mem.tableFramesInUse).toBe(0);
+    expect(errnoOf(() => a.unmap(0, 1))).toBe('EINVAL');
   });
 });
 
@@ -507,8 +786,12 @@ describe('Arm LPAE stage 1', () => {
     expect(pt.stats()).toEqual({ tableFrames: 33, leaves: { '64K': 1, '512M': 1 } });
     expect(errnoOf(() => pt.map(0x28, 0x12348, 16, RW))).toBe('EINVAL');
     expect(pt.unmap(0x10, 16)).toBe(16);
-    expect(mem.tableFramesInUse).toBe(1 + 16);
+    expect(mem.tableFramesInUse).toBe(33); // the level-3 table spans 512 MiB: kept
     expect(pt.unmap(0x20000, 1)).toBe(0x20000);
+    expect(mem.tableFramesInUse).toBe(33);
+    expect(pt.unmap(0, 0x20000)).toBe(0);
+    expect(mem.tableFramesInUse).toBe(1 + 16);
+    expect(pt.unmap(0, 2 ** 30)).toBe(0); // the level-2 table spans 4 TiB
     expect(mem.tableFramesInUse).toBe(1);
   });
 

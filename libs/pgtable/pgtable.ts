@@ -15,7 +15,7 @@
  * Everything on the hot paths works on 4 KiB frame numbers held in `number`s (exact below 2^53); a
  * descriptor is two little-endian 32-bit words (lo, hi) of the pool. The number of valid entries of
  * each table is kept in a side array shared by all page tables of one pool (indexed by pool frame),
- * so unmap can free tables the moment they become empty without scanning them.
+ * so emptiness is known without scanning a table.
  */
 import { kerr } from '../errno/index.js';
 import type { TableMemory } from '../memory/phys.js';
@@ -104,7 +104,9 @@ export interface PageTable {
   map(iovaPfn: number, paPfn: number, nPages: number, prot: number, maxPageShift?: number): void;
   /**
    * Remove every leaf intersecting [iovaPfn, iovaPfn + nPages): leaves go whole (a 2 MiB leaf touched by
-   * one frame is removed entirely). Returns the 4 KiB frames removed. Frees tables that become empty.
+   * one frame is removed entirely). Returns the 4 KiB frames removed. Like Linux, a table is freed only
+   * when the range covers its whole span; one emptied by a partial unmap stays allocated (reused by later
+   * maps, freed by a covering unmap or destroy()). The root is never freed.
    */
   unmap(iovaPfn: number, nPages: number): number;
   /** Translate one 4 KiB frame; no allocation. false if not mapped (out.level = level of the miss). */
@@ -218,6 +220,8 @@ class IommuPageTable implements PageTable {
   private readonly base: number;
   private readonly kind: number;
   private readonly n: number;
+  /** VT-d 4-level: walk() takes the unrolled path */
+  private readonly vtd4: boolean;
   /** 4 KiB frames covered by one entry of level i (a power of two). */
   private readonly scale: Float64Array;
   private readonly nEntries: Int32Array;
@@ -331,6 +335,7 @@ class IommuPageTable implements PageTable {
 
     const n = hw.length;
     this.n = n;
+    this.vtd4 = this.kind === KIND_VTD && n === 4;
     this.levels = Object.freeze(hw.slice());
     this.scale = new Float64Array(shifts.map((s) => 2 ** s));
     this.nEntries = Int32Array.from(entries);
@@ -491,7 +496,10 @@ class IommuPageTable implements PageTable {
       }
     } catch (err) {
       if (done > 0) this.unmapLevel(0, this.rootIdx, iovaPfn, iovaPfn + done);
+      // unmapLevel frees only the tables the range covers whole; the ones it leaves empty sit on
+      // the walk paths of the range's two ends
       this.pruneEmptyPath(iovaPfn + done);
+      if (done > 0) this.pruneEmptyPath(iovaPfn);
       throw err;
     }
   }
@@ -544,7 +552,7 @@ class IommuPageTable implements PageTable {
     let p = t * 1024 + e * 2;
     let j = 0;
     for (; j < k; j++) {
-      if ((w[p] & pm) !== 0) break;
+      if ((w[p] & pm) !== 0 && !this.dropLeafFreeTable(t, p, L)) break;
       w[p] = lo + aLo;
       w[p + 1] = hi | aHi;
       p += 2;
@@ -557,6 +565,41 @@ class IommuPageTable implements PageTable {
     this.meta.counts[t] += j;
     this.leafCount[L] += j;
     return j;
+  }
+
+  /**
+   * Slot p of table t (level index L) is present where a leaf should go. If it points to a table with
+   * no leaf below it (kept by a partial unmap), free that subtree and clear the slot so the leaf can
+   * replace it, as Linux does (VT-d switch_to_super_page, io-pgtable-arm arm_lpae_init_pte).
+   */
+  private dropLeafFreeTable(t: number, p: number, L: number): boolean {
+    if (L === this.n - 1) return false;
+    const w = this.mem.words;
+    const lo = w[p];
+    if (this.isLeaf(L, lo)) return false;
+    const c = (lo >>> 12) + (w[p + 1] & this.hiAddrMask) * TWO20 - this.base;
+    if (!this.leafFree(L + 1, c)) return false;
+    this.freeSubtrees(L + 1, c);
+    this.freeLevelTable(c, L + 1);
+    w[p] = 0;
+    w[p + 1] = 0;
+    this.meta.counts[t]--;
+    return true;
+  }
+
+  /** No leaf anywhere below table c (level index i). */
+  private leafFree(i: number, c: number): boolean {
+    if (this.meta.counts[c] === 0) return true;
+    if (i === this.n - 1) return false;
+    const w = this.mem.words;
+    const ne = this.nEntries[i];
+    for (let e = 0, p = c * 1024; e < ne; e++, p += 2) {
+      const lo = w[p];
+      if ((lo & this.presentMask) === 0) continue;
+      if (this.isLeaf(i, lo)) return false;
+      if (!this.leafFree(i + 1, (lo >>> 12) + (w[p + 1] & this.hiAddrMask) * TWO20 - this.base)) return false;
+    }
+    return true;
   }
 
   /** Free the empty non-root tables on the walk path of iova (left by a failed map). */
@@ -602,7 +645,7 @@ class IommuPageTable implements PageTable {
     return this.unmapLevel(0, this.rootIdx, iovaPfn, end);
   }
 
-  /** Clear every leaf intersecting [start, end) under table t (level i); frees emptied child tables. */
+  /** Clear every leaf intersecting [start, end) under table t (level i); frees child tables the range covers whole. */
   private unmapLevel(i: number, t: number, start: number, end: number): number {
     const s = this.scale[i];
     const first = Math.floor(start / s);
@@ -637,7 +680,9 @@ class IommuPageTable implements PageTable {
         const c = (lo >>> 12) + (w[p + 1] & this.hiAddrMask) * TWO20 - this.base;
         const cs = a * s;
         removed += this.unmapLevel(i + 1, c, start > cs ? start : cs, end < cs + s ? end : cs + s);
-        if (counts[c] === 0) {
+        // Like Linux (dma_pte_clear_level / iommupt), a table is freed only when the unmap
+        // covers its whole span; one emptied by a partial unmap stays until reused or destroyed.
+        if (counts[c] === 0 && start <= cs && end >= cs + s) {
           this.freeLevelTable(c, i + 1);
           w[p] = 0;
           w[p + 1] = 0;
@@ -667,6 +712,7 @@ class IommuPageTable implements PageTable {
     const base = this.base;
     const last = this.n - 1;
     let t = this.rootIdx;
+    if (this.vtd4) return this.walkVtd4(iovaPfn, out, w, t, base);
     if (this.kind === KIND_VTD) {
       let perm = VTD_R | VTD_W;
       for (let i = 0; ; i++) {
@@ -715,6 +761,45 @@ class IommuPageTable implements PageTable {
       }
       return true;
     }
+  }
+
+  /**
+   * The common case unrolled: VT-d second stage, 4 levels, 4 KiB frames. Same results as the
+   * generic loop, about twice as fast (constant divisors, no per-level table lookups).
+   */
+  private walkVtd4(pfn: number, out: WalkOut, w: Uint32Array, t: number, base: number): boolean {
+    // level 4 (SL-PML4E)
+    let p = t * 1024 + (((pfn / 134217728) >>> 0) & 511) * 2;
+    let lo = w[p]!;
+    if ((lo & (VTD_R | VTD_W)) === 0) return this.miss(out, 0);
+    let perm = lo;
+    // level 3 (SL-PDPE)
+    p = ((lo >>> 12) + (w[p + 1]! & 0xfffff) * TWO20 - base) * 1024 + (((pfn / 262144) >>> 0) & 511) * 2;
+    lo = w[p]!;
+    if ((lo & (VTD_R | VTD_W)) === 0) return this.miss(out, 1);
+    perm &= lo;
+    if ((lo & VTD_PS) !== 0) return this.leafVtd(out, lo, w[p + 1]!, pfn, 262144, 1, perm);
+    // level 2 (SL-PDE)
+    p = ((lo >>> 12) + (w[p + 1]! & 0xfffff) * TWO20 - base) * 1024 + (((pfn / 512) >>> 0) & 511) * 2;
+    lo = w[p]!;
+    if ((lo & (VTD_R | VTD_W)) === 0) return this.miss(out, 2);
+    perm &= lo;
+    if ((lo & VTD_PS) !== 0) return this.leafVtd(out, lo, w[p + 1]!, pfn, 512, 2, perm);
+    // level 1 (SL-PTE)
+    p = ((lo >>> 12) + (w[p + 1]! & 0xfffff) * TWO20 - base) * 1024 + ((pfn >>> 0) & 511) * 2;
+    lo = w[p]!;
+    if ((lo & (VTD_R | VTD_W)) === 0) return this.miss(out, 3);
+    return this.leafVtd(out, lo, w[p + 1]!, pfn, 1, 3, perm & lo);
+  }
+
+  private leafVtd(out: WalkOut, lo: number, hi: number, pfn: number, s: number, i: number, perm: number): true {
+    out.paPfn = (lo >>> 12) + (hi & 0xfffff) * TWO20 + ((pfn >>> 0) & (s - 1));
+    out.pageShift = this.leafShift[i]!;
+    out.level = this.hwLevel[i]!;
+    out.memRefs = i + 1;
+    out.perm = perm & (VTD_R | VTD_W);
+    out.dirty = (lo & VTD_D) !== 0;
+    return true;
   }
 
   private miss(out: WalkOut, i: number): false {
