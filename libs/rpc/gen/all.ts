@@ -169,6 +169,77 @@ import type { WatchEventsRequest as _iommutwin_host_v1_WatchEventsRequest, Watch
 import type { WatchEventsResponse as _iommutwin_host_v1_WatchEventsResponse, WatchEventsResponse__Output as _iommutwin_host_v1_WatchEventsResponse__Output } from './iommutwin/host/v1/WatchEventsResponse.js';
 import type { WriteMemoryRequest as _iommutwin_host_v1_WriteMemoryRequest, WriteMemoryRequest__Output as _iommutwin_host_v1_WriteMemoryRequest__Output } from './iommutwin/host/v1/WriteMemoryRequest.js';
 import type { WriteMemoryResponse as _iommutwin_host_v1_WriteMemoryResponse, WriteMemoryResponse__Output as _iommutwin_host_v1_WriteMemoryResponse__Output } from './iommutwin/host/v1/WriteMemoryResponse.js';
+import type { AttachReq as _iommutwin_vmm_v1_AttachReq, AttachReq__Output as _iommutwin_vmm_v1_AttachReq__Output } from './iommutwin/vmm/v1/AttachReq.js';
+import type { CheckMigrationRequest as _iommutwin_vmm_v1_CheckMigrationRequest, CheckMigrationRequest__Output as _iommutwin_vmm_v1_CheckMigrationRequest__Output } from './iommutwin/vmm/v1/CheckMigrationRequest.js';
+import type { CheckMigrationResponse as _iommutwin_vmm_v1_CheckMigrationResponse, CheckMigrationResponse__Output as _iommutwin_vmm_v1_CheckMigrationResponse__Output } from './iommutwin/vmm/v1/CheckMigrationResponse.js';
+import type { ComputeBaselineRequest as _iommutwin_vmm_v1_ComputeBaselineRequest, ComputeBaselineRequest__Output as _iommutwin_vmm_v1_ComputeBaselineRequest__Output } from './iommutwin/vmm/v1/ComputeBaselineRequest.js';
+import type { ComputeBaselineResponse as _iommutwin_vmm_v1_ComputeBaselineResponse, ComputeBaselineResponse__Output as _iommutwin_vmm_v1_ComputeBaselineResponse__Output } from './iommutwin/vmm/v1/ComputeBaselineResponse.js';
+import type { CreateVmRequest as _iommutwin_vmm_v1_CreateVmRequest, CreateVmRequest__Output as _iommutwin_vmm_v1_CreateVmRequest__Output } from './iommutwin/vmm/v1/CreateVmRequest.js';
+import type { CreateVmResponse as _iommutwin_vmm_v1_CreateVmResponse, CreateVmResponse__Output as _iommutwin_vmm_v1_CreateVmResponse__Output } from './iommutwin/vmm/v1/CreateVmResponse.js';
+import type { DeleteVmRequest as _iommutwin_vmm_v1_DeleteVmRequest, DeleteVmRequest__Output as _iommutwin_vmm_v1_DeleteVmRequest__Output } from './iommutwin/vmm/v1/DeleteVmRequest.js';
+import type { DeleteVmResponse as _iommutwin_vmm_v1_DeleteVmResponse, DeleteVmResponse__Output as _iommutwin_vmm_v1_DeleteVmResponse__Output } from './iommutwin/vmm/v1/DeleteVmResponse.js';
+import type { DetachReq as _iommutwin_vmm_v1_DetachReq, DetachReq__Output as _iommutwin_vmm_v1_DetachReq__Output } from './iommutwin/vmm/v1/DetachReq.js';
+import type { DeviceInfo as _iommutwin_vmm_v1_DeviceInfo, DeviceInfo__Output as _iommutwin_vmm_v1_DeviceInfo__Output } from './iommutwin/vmm/v1/DeviceInfo.js';
+import type { DeviceSpec as _iommutwin_vmm_v1_DeviceSpec, DeviceSpec__Output as _iommutwin_vmm_v1_DeviceSpec__Output } from './iommutwin/vmm/v1/DeviceSpec.js';
+import type { DmaRequest as _iommutwin_vmm_v1_DmaRequest, DmaRequest__Output as _iommutwin_vmm_v1_DmaRequest__Output } from './iommutwin/vmm/v1/DmaRequest.js';
+import type { DmaResponse as _iommutwin_vmm_v1_DmaResponse, DmaResponse__Output as _iommutwin_vmm_v1_DmaResponse__Output } from './iommutwin/vmm/v1/DmaResponse.js';
+import type { EventsRequest as _iommutwin_vmm_v1_EventsRequest, EventsRequest__Output as _iommutwin_vmm_v1_EventsRequest__Output } from './iommutwin/vmm/v1/EventsRequest.js';
+import type { EventsResponse as _iommutwin_vmm_v1_EventsResponse, EventsResponse__Output as _iommutwin_vmm_v1_EventsResponse__Output } from './iommutwin/vmm/v1/EventsResponse.js';
+import type { GetHostCapabilitiesRequest as _iommutwin_vmm_v1_GetHostCapabilitiesRequest, GetHostCapabilitiesRequest__Output as _iommutwin_vmm_v1_GetHostCapabilitiesRequest__Output } from './iommutwin/vmm/v1/GetHostCapabilitiesRequest.js';
+import type { GetHostCapabilitiesResponse as _iommutwin_vmm_v1_GetHostCapabilitiesResponse, GetHostCapabilitiesResponse__Output as _iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output } from './iommutwin/vmm/v1/GetHostCapabilitiesResponse.js';
+import type { GetVmRequest as _iommutwin_vmm_v1_GetVmRequest, GetVmRequest__Output as _iommutwin_vmm_v1_GetVmRequest__Output } from './iommutwin/vmm/v1/GetVmRequest.js';
+import type { GetVmResponse as _iommutwin_vmm_v1_GetVmResponse, GetVmResponse__Output as _iommutwin_vmm_v1_GetVmResponse__Output } from './iommutwin/vmm/v1/GetVmResponse.js';
+import type { GuestClient as _iommutwin_vmm_v1_GuestClient, GuestDefinition as _iommutwin_vmm_v1_GuestDefinition } from './iommutwin/vmm/v1/Guest.js';
+import type { HostObjects as _iommutwin_vmm_v1_HostObjects, HostObjects__Output as _iommutwin_vmm_v1_HostObjects__Output } from './iommutwin/vmm/v1/HostObjects.js';
+import type { HotplugDeviceRequest as _iommutwin_vmm_v1_HotplugDeviceRequest, HotplugDeviceRequest__Output as _iommutwin_vmm_v1_HotplugDeviceRequest__Output } from './iommutwin/vmm/v1/HotplugDeviceRequest.js';
+import type { HotplugDeviceResponse as _iommutwin_vmm_v1_HotplugDeviceResponse, HotplugDeviceResponse__Output as _iommutwin_vmm_v1_HotplugDeviceResponse__Output } from './iommutwin/vmm/v1/HotplugDeviceResponse.js';
+import type { IntelIommuSpec as _iommutwin_vmm_v1_IntelIommuSpec, IntelIommuSpec__Output as _iommutwin_vmm_v1_IntelIommuSpec__Output } from './iommutwin/vmm/v1/IntelIommuSpec.js';
+import type { IommufdObjectSpec as _iommutwin_vmm_v1_IommufdObjectSpec, IommufdObjectSpec__Output as _iommutwin_vmm_v1_IommufdObjectSpec__Output } from './iommutwin/vmm/v1/IommufdObjectSpec.js';
+import type { ListVmsRequest as _iommutwin_vmm_v1_ListVmsRequest, ListVmsRequest__Output as _iommutwin_vmm_v1_ListVmsRequest__Output } from './iommutwin/vmm/v1/ListVmsRequest.js';
+import type { ListVmsResponse as _iommutwin_vmm_v1_ListVmsResponse, ListVmsResponse__Output as _iommutwin_vmm_v1_ListVmsResponse__Output } from './iommutwin/vmm/v1/ListVmsResponse.js';
+import type { MapReq as _iommutwin_vmm_v1_MapReq, MapReq__Output as _iommutwin_vmm_v1_MapReq__Output } from './iommutwin/vmm/v1/MapReq.js';
+import type { MigrateRequest as _iommutwin_vmm_v1_MigrateRequest, MigrateRequest__Output as _iommutwin_vmm_v1_MigrateRequest__Output } from './iommutwin/vmm/v1/MigrateRequest.js';
+import type { MigrateResponse as _iommutwin_vmm_v1_MigrateResponse, MigrateResponse__Output as _iommutwin_vmm_v1_MigrateResponse__Output } from './iommutwin/vmm/v1/MigrateResponse.js';
+import type { MigrationBlocker as _iommutwin_vmm_v1_MigrationBlocker, MigrationBlocker__Output as _iommutwin_vmm_v1_MigrationBlocker__Output } from './iommutwin/vmm/v1/MigrationBlocker.js';
+import type { PingRequest as _iommutwin_vmm_v1_PingRequest, PingRequest__Output as _iommutwin_vmm_v1_PingRequest__Output } from './iommutwin/vmm/v1/PingRequest.js';
+import type { PingResponse as _iommutwin_vmm_v1_PingResponse, PingResponse__Output as _iommutwin_vmm_v1_PingResponse__Output } from './iommutwin/vmm/v1/PingResponse.js';
+import type { ProbeProperty as _iommutwin_vmm_v1_ProbeProperty, ProbeProperty__Output as _iommutwin_vmm_v1_ProbeProperty__Output } from './iommutwin/vmm/v1/ProbeProperty.js';
+import type { ProbeReq as _iommutwin_vmm_v1_ProbeReq, ProbeReq__Output as _iommutwin_vmm_v1_ProbeReq__Output } from './iommutwin/vmm/v1/ProbeReq.js';
+import type { RawReq as _iommutwin_vmm_v1_RawReq, RawReq__Output as _iommutwin_vmm_v1_RawReq__Output } from './iommutwin/vmm/v1/RawReq.js';
+import type { ReadMemoryRequest as _iommutwin_vmm_v1_ReadMemoryRequest, ReadMemoryRequest__Output as _iommutwin_vmm_v1_ReadMemoryRequest__Output } from './iommutwin/vmm/v1/ReadMemoryRequest.js';
+import type { ReadMemoryResponse as _iommutwin_vmm_v1_ReadMemoryResponse, ReadMemoryResponse__Output as _iommutwin_vmm_v1_ReadMemoryResponse__Output } from './iommutwin/vmm/v1/ReadMemoryResponse.js';
+import type { ReceiveMigrationRequest as _iommutwin_vmm_v1_ReceiveMigrationRequest, ReceiveMigrationRequest__Output as _iommutwin_vmm_v1_ReceiveMigrationRequest__Output } from './iommutwin/vmm/v1/ReceiveMigrationRequest.js';
+import type { ReceiveMigrationResponse as _iommutwin_vmm_v1_ReceiveMigrationResponse, ReceiveMigrationResponse__Output as _iommutwin_vmm_v1_ReceiveMigrationResponse__Output } from './iommutwin/vmm/v1/ReceiveMigrationResponse.js';
+import type { Smmuv3Spec as _iommutwin_vmm_v1_Smmuv3Spec, Smmuv3Spec__Output as _iommutwin_vmm_v1_Smmuv3Spec__Output } from './iommutwin/vmm/v1/Smmuv3Spec.js';
+import type { StartVmRequest as _iommutwin_vmm_v1_StartVmRequest, StartVmRequest__Output as _iommutwin_vmm_v1_StartVmRequest__Output } from './iommutwin/vmm/v1/StartVmRequest.js';
+import type { StartVmResponse as _iommutwin_vmm_v1_StartVmResponse, StartVmResponse__Output as _iommutwin_vmm_v1_StartVmResponse__Output } from './iommutwin/vmm/v1/StartVmResponse.js';
+import type { StopVmRequest as _iommutwin_vmm_v1_StopVmRequest, StopVmRequest__Output as _iommutwin_vmm_v1_StopVmRequest__Output } from './iommutwin/vmm/v1/StopVmRequest.js';
+import type { StopVmResponse as _iommutwin_vmm_v1_StopVmResponse, StopVmResponse__Output as _iommutwin_vmm_v1_StopVmResponse__Output } from './iommutwin/vmm/v1/StopVmResponse.js';
+import type { UnitCapability as _iommutwin_vmm_v1_UnitCapability, UnitCapability__Output as _iommutwin_vmm_v1_UnitCapability__Output } from './iommutwin/vmm/v1/UnitCapability.js';
+import type { UnmapReq as _iommutwin_vmm_v1_UnmapReq, UnmapReq__Output as _iommutwin_vmm_v1_UnmapReq__Output } from './iommutwin/vmm/v1/UnmapReq.js';
+import type { UnplugDeviceRequest as _iommutwin_vmm_v1_UnplugDeviceRequest, UnplugDeviceRequest__Output as _iommutwin_vmm_v1_UnplugDeviceRequest__Output } from './iommutwin/vmm/v1/UnplugDeviceRequest.js';
+import type { UnplugDeviceResponse as _iommutwin_vmm_v1_UnplugDeviceResponse, UnplugDeviceResponse__Output as _iommutwin_vmm_v1_UnplugDeviceResponse__Output } from './iommutwin/vmm/v1/UnplugDeviceResponse.js';
+import type { VfioDeviceSpec as _iommutwin_vmm_v1_VfioDeviceSpec, VfioDeviceSpec__Output as _iommutwin_vmm_v1_VfioDeviceSpec__Output } from './iommutwin/vmm/v1/VfioDeviceSpec.js';
+import type { ViommuSpec as _iommutwin_vmm_v1_ViommuSpec, ViommuSpec__Output as _iommutwin_vmm_v1_ViommuSpec__Output } from './iommutwin/vmm/v1/ViommuSpec.js';
+import type { VirtioDeviceSpec as _iommutwin_vmm_v1_VirtioDeviceSpec, VirtioDeviceSpec__Output as _iommutwin_vmm_v1_VirtioDeviceSpec__Output } from './iommutwin/vmm/v1/VirtioDeviceSpec.js';
+import type { VirtioFault as _iommutwin_vmm_v1_VirtioFault, VirtioFault__Output as _iommutwin_vmm_v1_VirtioFault__Output } from './iommutwin/vmm/v1/VirtioFault.js';
+import type { VirtioIommuConfigRequest as _iommutwin_vmm_v1_VirtioIommuConfigRequest, VirtioIommuConfigRequest__Output as _iommutwin_vmm_v1_VirtioIommuConfigRequest__Output } from './iommutwin/vmm/v1/VirtioIommuConfigRequest.js';
+import type { VirtioIommuConfigResponse as _iommutwin_vmm_v1_VirtioIommuConfigResponse, VirtioIommuConfigResponse__Output as _iommutwin_vmm_v1_VirtioIommuConfigResponse__Output } from './iommutwin/vmm/v1/VirtioIommuConfigResponse.js';
+import type { VirtioIommuRequestRequest as _iommutwin_vmm_v1_VirtioIommuRequestRequest, VirtioIommuRequestRequest__Output as _iommutwin_vmm_v1_VirtioIommuRequestRequest__Output } from './iommutwin/vmm/v1/VirtioIommuRequestRequest.js';
+import type { VirtioIommuRequestResponse as _iommutwin_vmm_v1_VirtioIommuRequestResponse, VirtioIommuRequestResponse__Output as _iommutwin_vmm_v1_VirtioIommuRequestResponse__Output } from './iommutwin/vmm/v1/VirtioIommuRequestResponse.js';
+import type { VirtioIommuSetFeaturesRequest as _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, VirtioIommuSetFeaturesRequest__Output as _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest__Output } from './iommutwin/vmm/v1/VirtioIommuSetFeaturesRequest.js';
+import type { VirtioIommuSetFeaturesResponse as _iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse, VirtioIommuSetFeaturesResponse__Output as _iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output } from './iommutwin/vmm/v1/VirtioIommuSetFeaturesResponse.js';
+import type { VirtioIommuSpec as _iommutwin_vmm_v1_VirtioIommuSpec, VirtioIommuSpec__Output as _iommutwin_vmm_v1_VirtioIommuSpec__Output } from './iommutwin/vmm/v1/VirtioIommuSpec.js';
+import type { VirtioIommuWriteBypassRequest as _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, VirtioIommuWriteBypassRequest__Output as _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest__Output } from './iommutwin/vmm/v1/VirtioIommuWriteBypassRequest.js';
+import type { VirtioIommuWriteBypassResponse as _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse, VirtioIommuWriteBypassResponse__Output as _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output } from './iommutwin/vmm/v1/VirtioIommuWriteBypassResponse.js';
+import type { VirtioReservedRegion as _iommutwin_vmm_v1_VirtioReservedRegion, VirtioReservedRegion__Output as _iommutwin_vmm_v1_VirtioReservedRegion__Output } from './iommutwin/vmm/v1/VirtioReservedRegion.js';
+import type { VirtioSetFeaturesRequest as _iommutwin_vmm_v1_VirtioSetFeaturesRequest, VirtioSetFeaturesRequest__Output as _iommutwin_vmm_v1_VirtioSetFeaturesRequest__Output } from './iommutwin/vmm/v1/VirtioSetFeaturesRequest.js';
+import type { VirtioSetFeaturesResponse as _iommutwin_vmm_v1_VirtioSetFeaturesResponse, VirtioSetFeaturesResponse__Output as _iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output } from './iommutwin/vmm/v1/VirtioSetFeaturesResponse.js';
+import type { VmInfo as _iommutwin_vmm_v1_VmInfo, VmInfo__Output as _iommutwin_vmm_v1_VmInfo__Output } from './iommutwin/vmm/v1/VmInfo.js';
+import type { VmSpec as _iommutwin_vmm_v1_VmSpec, VmSpec__Output as _iommutwin_vmm_v1_VmSpec__Output } from './iommutwin/vmm/v1/VmSpec.js';
+import type { VmmClient as _iommutwin_vmm_v1_VmmClient, VmmDefinition as _iommutwin_vmm_v1_VmmDefinition } from './iommutwin/vmm/v1/Vmm.js';
+import type { WriteMemoryRequest as _iommutwin_vmm_v1_WriteMemoryRequest, WriteMemoryRequest__Output as _iommutwin_vmm_v1_WriteMemoryRequest__Output } from './iommutwin/vmm/v1/WriteMemoryRequest.js';
+import type { WriteMemoryResponse as _iommutwin_vmm_v1_WriteMemoryResponse, WriteMemoryResponse__Output as _iommutwin_vmm_v1_WriteMemoryResponse__Output } from './iommutwin/vmm/v1/WriteMemoryResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -374,6 +445,91 @@ export interface ProtoGrpcType {
         WatchEventsResponse: MessageTypeDefinition<_iommutwin_host_v1_WatchEventsResponse, _iommutwin_host_v1_WatchEventsResponse__Output>
         WriteMemoryRequest: MessageTypeDefinition<_iommutwin_host_v1_WriteMemoryRequest, _iommutwin_host_v1_WriteMemoryRequest__Output>
         WriteMemoryResponse: MessageTypeDefinition<_iommutwin_host_v1_WriteMemoryResponse, _iommutwin_host_v1_WriteMemoryResponse__Output>
+      }
+    }
+    vmm: {
+      v1: {
+        AttachReq: MessageTypeDefinition<_iommutwin_vmm_v1_AttachReq, _iommutwin_vmm_v1_AttachReq__Output>
+        CheckMigrationRequest: MessageTypeDefinition<_iommutwin_vmm_v1_CheckMigrationRequest, _iommutwin_vmm_v1_CheckMigrationRequest__Output>
+        CheckMigrationResponse: MessageTypeDefinition<_iommutwin_vmm_v1_CheckMigrationResponse, _iommutwin_vmm_v1_CheckMigrationResponse__Output>
+        ComputeBaselineRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ComputeBaselineRequest, _iommutwin_vmm_v1_ComputeBaselineRequest__Output>
+        ComputeBaselineResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ComputeBaselineResponse, _iommutwin_vmm_v1_ComputeBaselineResponse__Output>
+        CreateVmRequest: MessageTypeDefinition<_iommutwin_vmm_v1_CreateVmRequest, _iommutwin_vmm_v1_CreateVmRequest__Output>
+        CreateVmResponse: MessageTypeDefinition<_iommutwin_vmm_v1_CreateVmResponse, _iommutwin_vmm_v1_CreateVmResponse__Output>
+        DeleteVmRequest: MessageTypeDefinition<_iommutwin_vmm_v1_DeleteVmRequest, _iommutwin_vmm_v1_DeleteVmRequest__Output>
+        DeleteVmResponse: MessageTypeDefinition<_iommutwin_vmm_v1_DeleteVmResponse, _iommutwin_vmm_v1_DeleteVmResponse__Output>
+        DetachReq: MessageTypeDefinition<_iommutwin_vmm_v1_DetachReq, _iommutwin_vmm_v1_DetachReq__Output>
+        DeviceInfo: MessageTypeDefinition<_iommutwin_vmm_v1_DeviceInfo, _iommutwin_vmm_v1_DeviceInfo__Output>
+        DeviceSpec: MessageTypeDefinition<_iommutwin_vmm_v1_DeviceSpec, _iommutwin_vmm_v1_DeviceSpec__Output>
+        DmaRequest: MessageTypeDefinition<_iommutwin_vmm_v1_DmaRequest, _iommutwin_vmm_v1_DmaRequest__Output>
+        DmaResponse: MessageTypeDefinition<_iommutwin_vmm_v1_DmaResponse, _iommutwin_vmm_v1_DmaResponse__Output>
+        EventsRequest: MessageTypeDefinition<_iommutwin_vmm_v1_EventsRequest, _iommutwin_vmm_v1_EventsRequest__Output>
+        EventsResponse: MessageTypeDefinition<_iommutwin_vmm_v1_EventsResponse, _iommutwin_vmm_v1_EventsResponse__Output>
+        GetHostCapabilitiesRequest: MessageTypeDefinition<_iommutwin_vmm_v1_GetHostCapabilitiesRequest, _iommutwin_vmm_v1_GetHostCapabilitiesRequest__Output>
+        GetHostCapabilitiesResponse: MessageTypeDefinition<_iommutwin_vmm_v1_GetHostCapabilitiesResponse, _iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>
+        GetVmRequest: MessageTypeDefinition<_iommutwin_vmm_v1_GetVmRequest, _iommutwin_vmm_v1_GetVmRequest__Output>
+        GetVmResponse: MessageTypeDefinition<_iommutwin_vmm_v1_GetVmResponse, _iommutwin_vmm_v1_GetVmResponse__Output>
+        /**
+         * What the guest OS and its drivers do.
+         */
+        Guest: SubtypeConstructor<typeof grpc.Client, _iommutwin_vmm_v1_GuestClient> & { service: _iommutwin_vmm_v1_GuestDefinition }
+        HostObjects: MessageTypeDefinition<_iommutwin_vmm_v1_HostObjects, _iommutwin_vmm_v1_HostObjects__Output>
+        HotplugDeviceRequest: MessageTypeDefinition<_iommutwin_vmm_v1_HotplugDeviceRequest, _iommutwin_vmm_v1_HotplugDeviceRequest__Output>
+        HotplugDeviceResponse: MessageTypeDefinition<_iommutwin_vmm_v1_HotplugDeviceResponse, _iommutwin_vmm_v1_HotplugDeviceResponse__Output>
+        IntelIommuSpec: MessageTypeDefinition<_iommutwin_vmm_v1_IntelIommuSpec, _iommutwin_vmm_v1_IntelIommuSpec__Output>
+        IommufdObjectSpec: MessageTypeDefinition<_iommutwin_vmm_v1_IommufdObjectSpec, _iommutwin_vmm_v1_IommufdObjectSpec__Output>
+        ListVmsRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ListVmsRequest, _iommutwin_vmm_v1_ListVmsRequest__Output>
+        ListVmsResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ListVmsResponse, _iommutwin_vmm_v1_ListVmsResponse__Output>
+        MapReq: MessageTypeDefinition<_iommutwin_vmm_v1_MapReq, _iommutwin_vmm_v1_MapReq__Output>
+        MigrateRequest: MessageTypeDefinition<_iommutwin_vmm_v1_MigrateRequest, _iommutwin_vmm_v1_MigrateRequest__Output>
+        MigrateResponse: MessageTypeDefinition<_iommutwin_vmm_v1_MigrateResponse, _iommutwin_vmm_v1_MigrateResponse__Output>
+        MigrationBlocker: MessageTypeDefinition<_iommutwin_vmm_v1_MigrationBlocker, _iommutwin_vmm_v1_MigrationBlocker__Output>
+        PingRequest: MessageTypeDefinition<_iommutwin_vmm_v1_PingRequest, _iommutwin_vmm_v1_PingRequest__Output>
+        PingResponse: MessageTypeDefinition<_iommutwin_vmm_v1_PingResponse, _iommutwin_vmm_v1_PingResponse__Output>
+        ProbeProperty: MessageTypeDefinition<_iommutwin_vmm_v1_ProbeProperty, _iommutwin_vmm_v1_ProbeProperty__Output>
+        ProbeReq: MessageTypeDefinition<_iommutwin_vmm_v1_ProbeReq, _iommutwin_vmm_v1_ProbeReq__Output>
+        RawReq: MessageTypeDefinition<_iommutwin_vmm_v1_RawReq, _iommutwin_vmm_v1_RawReq__Output>
+        ReadMemoryRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ReadMemoryRequest, _iommutwin_vmm_v1_ReadMemoryRequest__Output>
+        ReadMemoryResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ReadMemoryResponse, _iommutwin_vmm_v1_ReadMemoryResponse__Output>
+        ReceiveMigrationRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ReceiveMigrationRequest, _iommutwin_vmm_v1_ReceiveMigrationRequest__Output>
+        ReceiveMigrationResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ReceiveMigrationResponse, _iommutwin_vmm_v1_ReceiveMigrationResponse__Output>
+        Smmuv3Spec: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3Spec, _iommutwin_vmm_v1_Smmuv3Spec__Output>
+        StartVmRequest: MessageTypeDefinition<_iommutwin_vmm_v1_StartVmRequest, _iommutwin_vmm_v1_StartVmRequest__Output>
+        StartVmResponse: MessageTypeDefinition<_iommutwin_vmm_v1_StartVmResponse, _iommutwin_vmm_v1_StartVmResponse__Output>
+        StopVmRequest: MessageTypeDefinition<_iommutwin_vmm_v1_StopVmRequest, _iommutwin_vmm_v1_StopVmRequest__Output>
+        StopVmResponse: MessageTypeDefinition<_iommutwin_vmm_v1_StopVmResponse, _iommutwin_vmm_v1_StopVmResponse__Output>
+        UnitCapability: MessageTypeDefinition<_iommutwin_vmm_v1_UnitCapability, _iommutwin_vmm_v1_UnitCapability__Output>
+        UnmapReq: MessageTypeDefinition<_iommutwin_vmm_v1_UnmapReq, _iommutwin_vmm_v1_UnmapReq__Output>
+        UnplugDeviceRequest: MessageTypeDefinition<_iommutwin_vmm_v1_UnplugDeviceRequest, _iommutwin_vmm_v1_UnplugDeviceRequest__Output>
+        UnplugDeviceResponse: MessageTypeDefinition<_iommutwin_vmm_v1_UnplugDeviceResponse, _iommutwin_vmm_v1_UnplugDeviceResponse__Output>
+        VfioBackend: EnumTypeDefinition
+        VfioDeviceSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VfioDeviceSpec, _iommutwin_vmm_v1_VfioDeviceSpec__Output>
+        ViommuModel: EnumTypeDefinition
+        ViommuSpec: MessageTypeDefinition<_iommutwin_vmm_v1_ViommuSpec, _iommutwin_vmm_v1_ViommuSpec__Output>
+        VirtioDeviceSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioDeviceSpec, _iommutwin_vmm_v1_VirtioDeviceSpec__Output>
+        VirtioDeviceType: EnumTypeDefinition
+        VirtioFault: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioFault, _iommutwin_vmm_v1_VirtioFault__Output>
+        VirtioIommuConfigRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuConfigRequest, _iommutwin_vmm_v1_VirtioIommuConfigRequest__Output>
+        VirtioIommuConfigResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuConfigResponse, _iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>
+        VirtioIommuRequestRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuRequestRequest, _iommutwin_vmm_v1_VirtioIommuRequestRequest__Output>
+        VirtioIommuRequestResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuRequestResponse, _iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>
+        VirtioIommuSetFeaturesRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest__Output>
+        VirtioIommuSetFeaturesResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse, _iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>
+        VirtioIommuSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuSpec, _iommutwin_vmm_v1_VirtioIommuSpec__Output>
+        VirtioIommuWriteBypassRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest__Output>
+        VirtioIommuWriteBypassResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse, _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>
+        VirtioReservedRegion: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioReservedRegion, _iommutwin_vmm_v1_VirtioReservedRegion__Output>
+        VirtioSetFeaturesRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioSetFeaturesRequest, _iommutwin_vmm_v1_VirtioSetFeaturesRequest__Output>
+        VirtioSetFeaturesResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioSetFeaturesResponse, _iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>
+        VmInfo: MessageTypeDefinition<_iommutwin_vmm_v1_VmInfo, _iommutwin_vmm_v1_VmInfo__Output>
+        VmSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VmSpec, _iommutwin_vmm_v1_VmSpec__Output>
+        VmState: EnumTypeDefinition
+        /**
+         * The management plane of one VMM instance (QEMU-like), a client of its host-iommu.
+         */
+        Vmm: SubtypeConstructor<typeof grpc.Client, _iommutwin_vmm_v1_VmmClient> & { service: _iommutwin_vmm_v1_VmmDefinition }
+        WriteMemoryRequest: MessageTypeDefinition<_iommutwin_vmm_v1_WriteMemoryRequest, _iommutwin_vmm_v1_WriteMemoryRequest__Output>
+        WriteMemoryResponse: MessageTypeDefinition<_iommutwin_vmm_v1_WriteMemoryResponse, _iommutwin_vmm_v1_WriteMemoryResponse__Output>
       }
     }
   }

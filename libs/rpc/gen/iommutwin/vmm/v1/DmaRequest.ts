@@ -1,0 +1,21 @@
+// Original file: proto/iommutwin/vmm/v1/guest.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface DmaRequest {
+  'vm'?: (string);
+  'device_id'?: (string);
+  'iova'?: (number | string | Long);
+  'length'?: (number | string | Long);
+  'write'?: (boolean);
+  'data'?: (Buffer | Uint8Array | string);
+}
+
+export interface DmaRequest__Output {
+  'vm': (string);
+  'device_id': (string);
+  'iova': (string);
+  'length': (string);
+  'write': (boolean);
+  'data': (Buffer);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/iommutwin/vmm/v1/vmm.proto
+
+
+export interface GetVmRequest {
+  'name'?: (string);
+}
+
+export interface GetVmRequest__Output {
+  'name': (string);
+}

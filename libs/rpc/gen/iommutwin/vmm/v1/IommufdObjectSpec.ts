@@ -1,0 +1,26 @@
+// Original file: proto/iommutwin/vmm/v1/types.proto
+
+
+/**
+ * An iommufd object of the VM (like -object iommufd,id=...,fd=...).
+ */
+export interface IommufdObjectSpec {
+  'id'?: (string);
+  /**
+   * fd already passed into the VM's host process (also settable at StartVm via passed_fds).
+   */
+  'fd'?: (number);
+  '_fd'?: "fd";
+}
+
+/**
+ * An iommufd object of the VM (like -object iommufd,id=...,fd=...).
+ */
+export interface IommufdObjectSpec__Output {
+  'id': (string);
+  /**
+   * fd already passed into the VM's host process (also settable at StartVm via passed_fds).
+   */
+  'fd'?: (number);
+  '_fd'?: "fd";
+}

@@ -1,0 +1,12 @@
+// Original file: proto/iommutwin/vmm/v1/types.proto
+
+
+export interface MigrationBlocker {
+  'reason'?: (string);
+  'detail'?: (string);
+}
+
+export interface MigrationBlocker__Output {
+  'reason': (string);
+  'detail': (string);
+}

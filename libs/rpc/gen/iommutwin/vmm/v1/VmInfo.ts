@@ -1,0 +1,43 @@
+// Original file: proto/iommutwin/vmm/v1/types.proto
+
+import type { VmSpec as _iommutwin_vmm_v1_VmSpec, VmSpec__Output as _iommutwin_vmm_v1_VmSpec__Output } from '../../../iommutwin/vmm/v1/VmSpec.js';
+import type { VmState as _iommutwin_vmm_v1_VmState, VmState__Output as _iommutwin_vmm_v1_VmState__Output } from '../../../iommutwin/vmm/v1/VmState.js';
+import type { DeviceInfo as _iommutwin_vmm_v1_DeviceInfo, DeviceInfo__Output as _iommutwin_vmm_v1_DeviceInfo__Output } from '../../../iommutwin/vmm/v1/DeviceInfo.js';
+import type { MigrationBlocker as _iommutwin_vmm_v1_MigrationBlocker, MigrationBlocker__Output as _iommutwin_vmm_v1_MigrationBlocker__Output } from '../../../iommutwin/vmm/v1/MigrationBlocker.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface VmInfo {
+  'spec'?: (_iommutwin_vmm_v1_VmSpec | null);
+  'state'?: (_iommutwin_vmm_v1_VmState);
+  'host_pid'?: (number);
+  'devices'?: (_iommutwin_vmm_v1_DeviceInfo)[];
+  'migration_blockers'?: (_iommutwin_vmm_v1_MigrationBlocker)[];
+  /**
+   * Guest RAM: host memfd fd and its mapping in host_pid.
+   */
+  'ram_fd'?: (number);
+  'ram_va'?: (number | string | Long);
+  /**
+   * Host objects lost after a host-iommu restart.
+   */
+  'host_objects_lost'?: (boolean);
+  'message'?: (string);
+}
+
+export interface VmInfo__Output {
+  'spec': (_iommutwin_vmm_v1_VmSpec__Output | null);
+  'state': (_iommutwin_vmm_v1_VmState__Output);
+  'host_pid': (number);
+  'devices': (_iommutwin_vmm_v1_DeviceInfo__Output)[];
+  'migration_blockers': (_iommutwin_vmm_v1_MigrationBlocker__Output)[];
+  /**
+   * Guest RAM: host memfd fd and its mapping in host_pid.
+   */
+  'ram_fd': (number);
+  'ram_va': (string);
+  /**
+   * Host objects lost after a host-iommu restart.
+   */
+  'host_objects_lost': (boolean);
+  'message': (string);
+}

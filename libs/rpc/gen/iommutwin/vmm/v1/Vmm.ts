@@ -1,0 +1,220 @@
+// Original file: proto/iommutwin/vmm/v1/vmm.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CheckMigrationRequest as _iommutwin_vmm_v1_CheckMigrationRequest, CheckMigrationRequest__Output as _iommutwin_vmm_v1_CheckMigrationRequest__Output } from '../../../iommutwin/vmm/v1/CheckMigrationRequest.js';
+import type { CheckMigrationResponse as _iommutwin_vmm_v1_CheckMigrationResponse, CheckMigrationResponse__Output as _iommutwin_vmm_v1_CheckMigrationResponse__Output } from '../../../iommutwin/vmm/v1/CheckMigrationResponse.js';
+import type { ComputeBaselineRequest as _iommutwin_vmm_v1_ComputeBaselineRequest, ComputeBaselineRequest__Output as _iommutwin_vmm_v1_ComputeBaselineRequest__Output } from '../../../iommutwin/vmm/v1/ComputeBaselineRequest.js';
+import type { ComputeBaselineResponse as _iommutwin_vmm_v1_ComputeBaselineResponse, ComputeBaselineResponse__Output as _iommutwin_vmm_v1_ComputeBaselineResponse__Output } from '../../../iommutwin/vmm/v1/ComputeBaselineResponse.js';
+import type { CreateVmRequest as _iommutwin_vmm_v1_CreateVmRequest, CreateVmRequest__Output as _iommutwin_vmm_v1_CreateVmRequest__Output } from '../../../iommutwin/vmm/v1/CreateVmRequest.js';
+import type { CreateVmResponse as _iommutwin_vmm_v1_CreateVmResponse, CreateVmResponse__Output as _iommutwin_vmm_v1_CreateVmResponse__Output } from '../../../iommutwin/vmm/v1/CreateVmResponse.js';
+import type { DeleteVmRequest as _iommutwin_vmm_v1_DeleteVmRequest, DeleteVmRequest__Output as _iommutwin_vmm_v1_DeleteVmRequest__Output } from '../../../iommutwin/vmm/v1/DeleteVmRequest.js';
+import type { DeleteVmResponse as _iommutwin_vmm_v1_DeleteVmResponse, DeleteVmResponse__Output as _iommutwin_vmm_v1_DeleteVmResponse__Output } from '../../../iommutwin/vmm/v1/DeleteVmResponse.js';
+import type { GetHostCapabilitiesRequest as _iommutwin_vmm_v1_GetHostCapabilitiesRequest, GetHostCapabilitiesRequest__Output as _iommutwin_vmm_v1_GetHostCapabilitiesRequest__Output } from '../../../iommutwin/vmm/v1/GetHostCapabilitiesRequest.js';
+import type { GetHostCapabilitiesResponse as _iommutwin_vmm_v1_GetHostCapabilitiesResponse, GetHostCapabilitiesResponse__Output as _iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output } from '../../../iommutwin/vmm/v1/GetHostCapabilitiesResponse.js';
+import type { GetVmRequest as _iommutwin_vmm_v1_GetVmRequest, GetVmRequest__Output as _iommutwin_vmm_v1_GetVmRequest__Output } from '../../../iommutwin/vmm/v1/GetVmRequest.js';
+import type { GetVmResponse as _iommutwin_vmm_v1_GetVmResponse, GetVmResponse__Output as _iommutwin_vmm_v1_GetVmResponse__Output } from '../../../iommutwin/vmm/v1/GetVmResponse.js';
+import type { HotplugDeviceRequest as _iommutwin_vmm_v1_HotplugDeviceRequest, HotplugDeviceRequest__Output as _iommutwin_vmm_v1_HotplugDeviceRequest__Output } from '../../../iommutwin/vmm/v1/HotplugDeviceRequest.js';
+import type { HotplugDeviceResponse as _iommutwin_vmm_v1_HotplugDeviceResponse, HotplugDeviceResponse__Output as _iommutwin_vmm_v1_HotplugDeviceResponse__Output } from '../../../iommutwin/vmm/v1/HotplugDeviceResponse.js';
+import type { ListVmsRequest as _iommutwin_vmm_v1_ListVmsRequest, ListVmsRequest__Output as _iommutwin_vmm_v1_ListVmsRequest__Output } from '../../../iommutwin/vmm/v1/ListVmsRequest.js';
+import type { ListVmsResponse as _iommutwin_vmm_v1_ListVmsResponse, ListVmsResponse__Output as _iommutwin_vmm_v1_ListVmsResponse__Output } from '../../../iommutwin/vmm/v1/ListVmsResponse.js';
+import type { MigrateRequest as _iommutwin_vmm_v1_MigrateRequest, MigrateRequest__Output as _iommutwin_vmm_v1_MigrateRequest__Output } from '../../../iommutwin/vmm/v1/MigrateRequest.js';
+import type { MigrateResponse as _iommutwin_vmm_v1_MigrateResponse, MigrateResponse__Output as _iommutwin_vmm_v1_MigrateResponse__Output } from '../../../iommutwin/vmm/v1/MigrateResponse.js';
+import type { PingRequest as _iommutwin_vmm_v1_PingRequest, PingRequest__Output as _iommutwin_vmm_v1_PingRequest__Output } from '../../../iommutwin/vmm/v1/PingRequest.js';
+import type { PingResponse as _iommutwin_vmm_v1_PingResponse, PingResponse__Output as _iommutwin_vmm_v1_PingResponse__Output } from '../../../iommutwin/vmm/v1/PingResponse.js';
+import type { ReceiveMigrationRequest as _iommutwin_vmm_v1_ReceiveMigrationRequest, ReceiveMigrationRequest__Output as _iommutwin_vmm_v1_ReceiveMigrationRequest__Output } from '../../../iommutwin/vmm/v1/ReceiveMigrationRequest.js';
+import type { ReceiveMigrationResponse as _iommutwin_vmm_v1_ReceiveMigrationResponse, ReceiveMigrationResponse__Output as _iommutwin_vmm_v1_ReceiveMigrationResponse__Output } from '../../../iommutwin/vmm/v1/ReceiveMigrationResponse.js';
+import type { StartVmRequest as _iommutwin_vmm_v1_StartVmRequest, StartVmRequest__Output as _iommutwin_vmm_v1_StartVmRequest__Output } from '../../../iommutwin/vmm/v1/StartVmRequest.js';
+import type { StartVmResponse as _iommutwin_vmm_v1_StartVmResponse, StartVmResponse__Output as _iommutwin_vmm_v1_StartVmResponse__Output } from '../../../iommutwin/vmm/v1/StartVmResponse.js';
+import type { StopVmRequest as _iommutwin_vmm_v1_StopVmRequest, StopVmRequest__Output as _iommutwin_vmm_v1_StopVmRequest__Output } from '../../../iommutwin/vmm/v1/StopVmRequest.js';
+import type { StopVmResponse as _iommutwin_vmm_v1_StopVmResponse, StopVmResponse__Output as _iommutwin_vmm_v1_StopVmResponse__Output } from '../../../iommutwin/vmm/v1/StopVmResponse.js';
+import type { UnplugDeviceRequest as _iommutwin_vmm_v1_UnplugDeviceRequest, UnplugDeviceRequest__Output as _iommutwin_vmm_v1_UnplugDeviceRequest__Output } from '../../../iommutwin/vmm/v1/UnplugDeviceRequest.js';
+import type { UnplugDeviceResponse as _iommutwin_vmm_v1_UnplugDeviceResponse, UnplugDeviceResponse__Output as _iommutwin_vmm_v1_UnplugDeviceResponse__Output } from '../../../iommutwin/vmm/v1/UnplugDeviceResponse.js';
+
+/**
+ * The management plane of one VMM instance (QEMU-like), a client of its host-iommu.
+ */
+export interface VmmClient extends grpc.Client {
+  CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
+  CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
+  CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
+  CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
+  checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
+  checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
+  checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
+  checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
+  
+  ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
+  ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
+  ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
+  ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
+  computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
+  computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
+  computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
+  computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
+  
+  CreateVm(argument: _iommutwin_vmm_v1_CreateVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
+  CreateVm(argument: _iommutwin_vmm_v1_CreateVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
+  CreateVm(argument: _iommutwin_vmm_v1_CreateVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
+  CreateVm(argument: _iommutwin_vmm_v1_CreateVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
+  createVm(argument: _iommutwin_vmm_v1_CreateVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
+  createVm(argument: _iommutwin_vmm_v1_CreateVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
+  createVm(argument: _iommutwin_vmm_v1_CreateVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
+  createVm(argument: _iommutwin_vmm_v1_CreateVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
+  
+  DeleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
+  DeleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
+  DeleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
+  DeleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
+  deleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
+  deleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
+  deleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
+  deleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
+  GetHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
+  GetHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
+  GetHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
+  getHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
+  getHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
+  getHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
+  getHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetVm(argument: _iommutwin_vmm_v1_GetVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
+  GetVm(argument: _iommutwin_vmm_v1_GetVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
+  GetVm(argument: _iommutwin_vmm_v1_GetVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
+  GetVm(argument: _iommutwin_vmm_v1_GetVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
+  getVm(argument: _iommutwin_vmm_v1_GetVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
+  getVm(argument: _iommutwin_vmm_v1_GetVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
+  getVm(argument: _iommutwin_vmm_v1_GetVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
+  getVm(argument: _iommutwin_vmm_v1_GetVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
+  
+  HotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  HotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  HotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  HotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
+  ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
+  ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
+  ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
+  listVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
+  listVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
+  listVms(argument: _iommutwin_vmm_v1_ListVmsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
+  listVms(argument: _iommutwin_vmm_v1_ListVmsRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
+  
+  Migrate(argument: _iommutwin_vmm_v1_MigrateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
+  Migrate(argument: _iommutwin_vmm_v1_MigrateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
+  migrate(argument: _iommutwin_vmm_v1_MigrateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
+  migrate(argument: _iommutwin_vmm_v1_MigrateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
+  
+  /**
+   * No-op for benchmarks (extra RPC).
+   */
+  Ping(argument: _iommutwin_vmm_v1_PingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
+  Ping(argument: _iommutwin_vmm_v1_PingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
+  Ping(argument: _iommutwin_vmm_v1_PingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
+  Ping(argument: _iommutwin_vmm_v1_PingRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * No-op for benchmarks (extra RPC).
+   */
+  ping(argument: _iommutwin_vmm_v1_PingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
+  ping(argument: _iommutwin_vmm_v1_PingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
+  ping(argument: _iommutwin_vmm_v1_PingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
+  ping(argument: _iommutwin_vmm_v1_PingRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
+  
+  ReceiveMigration(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
+  ReceiveMigration(metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
+  ReceiveMigration(options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
+  ReceiveMigration(callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
+  receiveMigration(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
+  receiveMigration(metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
+  receiveMigration(options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
+  receiveMigration(callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
+  
+  StartVm(argument: _iommutwin_vmm_v1_StartVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
+  StartVm(argument: _iommutwin_vmm_v1_StartVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
+  StartVm(argument: _iommutwin_vmm_v1_StartVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
+  StartVm(argument: _iommutwin_vmm_v1_StartVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
+  startVm(argument: _iommutwin_vmm_v1_StartVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
+  startVm(argument: _iommutwin_vmm_v1_StartVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
+  startVm(argument: _iommutwin_vmm_v1_StartVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
+  startVm(argument: _iommutwin_vmm_v1_StartVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
+  
+  StopVm(argument: _iommutwin_vmm_v1_StopVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
+  StopVm(argument: _iommutwin_vmm_v1_StopVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
+  StopVm(argument: _iommutwin_vmm_v1_StopVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
+  StopVm(argument: _iommutwin_vmm_v1_StopVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
+  stopVm(argument: _iommutwin_vmm_v1_StopVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
+  stopVm(argument: _iommutwin_vmm_v1_StopVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
+  stopVm(argument: _iommutwin_vmm_v1_StopVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
+  stopVm(argument: _iommutwin_vmm_v1_StopVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
+  
+  UnplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  UnplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  UnplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  UnplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  unplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  unplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  unplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  unplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * The management plane of one VMM instance (QEMU-like), a client of its host-iommu.
+ */
+export interface VmmHandlers extends grpc.UntypedServiceImplementation {
+  CheckMigration: grpc.handleUnaryCall<_iommutwin_vmm_v1_CheckMigrationRequest__Output, _iommutwin_vmm_v1_CheckMigrationResponse>;
+  
+  ComputeBaseline: grpc.handleUnaryCall<_iommutwin_vmm_v1_ComputeBaselineRequest__Output, _iommutwin_vmm_v1_ComputeBaselineResponse>;
+  
+  CreateVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_CreateVmRequest__Output, _iommutwin_vmm_v1_CreateVmResponse>;
+  
+  DeleteVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_DeleteVmRequest__Output, _iommutwin_vmm_v1_DeleteVmResponse>;
+  
+  GetHostCapabilities: grpc.handleUnaryCall<_iommutwin_vmm_v1_GetHostCapabilitiesRequest__Output, _iommutwin_vmm_v1_GetHostCapabilitiesResponse>;
+  
+  GetVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_GetVmRequest__Output, _iommutwin_vmm_v1_GetVmResponse>;
+  
+  HotplugDevice: grpc.handleUnaryCall<_iommutwin_vmm_v1_HotplugDeviceRequest__Output, _iommutwin_vmm_v1_HotplugDeviceResponse>;
+  
+  ListVms: grpc.handleUnaryCall<_iommutwin_vmm_v1_ListVmsRequest__Output, _iommutwin_vmm_v1_ListVmsResponse>;
+  
+  Migrate: grpc.handleServerStreamingCall<_iommutwin_vmm_v1_MigrateRequest__Output, _iommutwin_vmm_v1_MigrateResponse>;
+  
+  /**
+   * No-op for benchmarks (extra RPC).
+   */
+  Ping: grpc.handleUnaryCall<_iommutwin_vmm_v1_PingRequest__Output, _iommutwin_vmm_v1_PingResponse>;
+  
+  ReceiveMigration: grpc.handleClientStreamingCall<_iommutwin_vmm_v1_ReceiveMigrationRequest__Output, _iommutwin_vmm_v1_ReceiveMigrationResponse>;
+  
+  StartVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_StartVmRequest__Output, _iommutwin_vmm_v1_StartVmResponse>;
+  
+  StopVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_StopVmRequest__Output, _iommutwin_vmm_v1_StopVmResponse>;
+  
+  UnplugDevice: grpc.handleUnaryCall<_iommutwin_vmm_v1_UnplugDeviceRequest__Output, _iommutwin_vmm_v1_UnplugDeviceResponse>;
+  
+}
+
+export interface VmmDefinition extends grpc.ServiceDefinition {
+  CheckMigration: MethodDefinition<_iommutwin_vmm_v1_CheckMigrationRequest, _iommutwin_vmm_v1_CheckMigrationResponse, _iommutwin_vmm_v1_CheckMigrationRequest__Output, _iommutwin_vmm_v1_CheckMigrationResponse__Output>
+  ComputeBaseline: MethodDefinition<_iommutwin_vmm_v1_ComputeBaselineRequest, _iommutwin_vmm_v1_ComputeBaselineResponse, _iommutwin_vmm_v1_ComputeBaselineRequest__Output, _iommutwin_vmm_v1_ComputeBaselineResponse__Output>
+  CreateVm: MethodDefinition<_iommutwin_vmm_v1_CreateVmRequest, _iommutwin_vmm_v1_CreateVmResponse, _iommutwin_vmm_v1_CreateVmRequest__Output, _iommutwin_vmm_v1_CreateVmResponse__Output>
+  DeleteVm: MethodDefinition<_iommutwin_vmm_v1_DeleteVmRequest, _iommutwin_vmm_v1_DeleteVmResponse, _iommutwin_vmm_v1_DeleteVmRequest__Output, _iommutwin_vmm_v1_DeleteVmResponse__Output>
+  GetHostCapabilities: MethodDefinition<_iommutwin_vmm_v1_GetHostCapabilitiesRequest, _iommutwin_vmm_v1_GetHostCapabilitiesResponse, _iommutwin_vmm_v1_GetHostCapabilitiesRequest__Output, _iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>
+  GetVm: MethodDefinition<_iommutwin_vmm_v1_GetVmRequest, _iommutwin_vmm_v1_GetVmResponse, _iommutwin_vmm_v1_GetVmRequest__Output, _iommutwin_vmm_v1_GetVmResponse__Output>
+  HotplugDevice: MethodDefinition<_iommutwin_vmm_v1_HotplugDeviceRequest, _iommutwin_vmm_v1_HotplugDeviceResponse, _iommutwin_vmm_v1_HotplugDeviceRequest__Output, _iommutwin_vmm_v1_HotplugDeviceResponse__Output>
+  ListVms: MethodDefinition<_iommutwin_vmm_v1_ListVmsRequest, _iommutwin_vmm_v1_ListVmsResponse, _iommutwin_vmm_v1_ListVmsRequest__Output, _iommutwin_vmm_v1_ListVmsResponse__Output>
+  Migrate: MethodDefinition<_iommutwin_vmm_v1_MigrateRequest, _iommutwin_vmm_v1_MigrateResponse, _iommutwin_vmm_v1_MigrateRequest__Output, _iommutwin_vmm_v1_MigrateResponse__Output>
+  Ping: MethodDefinition<_iommutwin_vmm_v1_PingRequest, _iommutwin_vmm_v1_PingResponse, _iommutwin_vmm_v1_PingRequest__Output, _iommutwin_vmm_v1_PingResponse__Output>
+  ReceiveMigration: MethodDefinition<_iommutwin_vmm_v1_ReceiveMigrationRequest, _iommutwin_vmm_v1_ReceiveMigrationResponse, _iommutwin_vmm_v1_ReceiveMigrationRequest__Output, _iommutwin_vmm_v1_ReceiveMigrationResponse__Output>
+  StartVm: MethodDefinition<_iommutwin_vmm_v1_StartVmRequest, _iommutwin_vmm_v1_StartVmResponse, _iommutwin_vmm_v1_StartVmRequest__Output, _iommutwin_vmm_v1_StartVmResponse__Output>
+  StopVm: MethodDefinition<_iommutwin_vmm_v1_StopVmRequest, _iommutwin_vmm_v1_StopVmResponse, _iommutwin_vmm_v1_StopVmRequest__Output, _iommutwin_vmm_v1_StopVmResponse__Output>
+  UnplugDevice: MethodDefinition<_iommutwin_vmm_v1_UnplugDeviceRequest, _iommutwin_vmm_v1_UnplugDeviceResponse, _iommutwin_vmm_v1_UnplugDeviceRequest__Output, _iommutwin_vmm_v1_UnplugDeviceResponse__Output>
+}
