@@ -25,24 +25,18 @@
  * Coherence is explicit, as in hardware: changing a page table does not touch the cache. Until
  * someone invalidates, lookups keep returning the cached (possibly stale) translation.
  */
+import type { WalkOut } from '../pgtable/index.js';
 
 /** Smallest and largest leaf sizes the cache accepts (4 KiB .. 4 TiB). */
 export const MIN_PAGE_SHIFT = 12;
 export const MAX_PAGE_SHIFT = 42;
 
 /**
- * What a page-table walker fills. Field-compatible with libs/pgtable's WalkOut: `paPfn` is the
- * 4 KiB frame of the target (already offset inside a huge leaf), `pageShift` the leaf size,
- * `memRefs` the table reads the walk made.
+ * What a page-table walker fills: libs/pgtable's WalkOut (a type-only import, so the IOTLB does
+ * not load the page-table code). `paPfn` is the 4 KiB frame of the target (already offset inside
+ * a huge leaf), `pageShift` the leaf size, `memRefs` the table reads the walk made.
  */
-export interface WalkOut {
-  paPfn: number;
-  pageShift: number;
-  perm: number;
-  level: number;
-  memRefs: number;
-  dirty: boolean;
-}
+export type { WalkOut };
 
 /** Anything that can walk a translation structure (a page table, a nested walker, a fake). */
 export interface Walker {

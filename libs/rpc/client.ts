@@ -10,9 +10,12 @@ import * as grpc from '@grpc/grpc-js';
 import { AUTHORIZATION_KEY, PID_KEY } from './metadata.js';
 import {
   HOST_SERVICE_NAMES,
+  VMM_SERVICE_NAMES,
   proto,
   type HostServiceName,
   type HostServices,
+  type VmmServiceName,
+  type VmmServices,
 } from './proto.js';
 
 /** Metadata naming the acting process for one call (overrides the clients' default pid). */
@@ -154,5 +157,41 @@ export function call<Req, Res>(
     } catch (e) {
       reject(e);
     }
+  });
+}
+
+/** The two vmm clients (one shared channel). */
+export type VmmClients = { [K in VmmServiceName]: VmmServices[K]['client'] } & {
+  readonly address: string;
+  waitForReady(timeoutMs?: number): Promise<void>;
+  close(): void;
+};
+
+/** Typed clients for the vmm's Vmm and Guest services sharing one channel (methods bound). */
+export function createVmmClients(address: string, opts: CreateClientsOptions): VmmClients {
+  const auth = { token: opts.token, pid: undefined };
+  const interceptors = [authInterceptor(auth, opts.defaultDeadlineMs)];
+  const credentials = opts.credentials ?? grpc.credentials.createInsecure();
+  const ctors = proto.iommutwin.vmm.v1;
+  let channel: grpc.Channel | undefined;
+  const made = {} as { [K in VmmServiceName]: VmmServices[K]['client'] };
+  for (const name of VMM_SERVICE_NAMES) {
+    const Ctor = ctors[name] as unknown as new (addr: string, creds: grpc.ChannelCredentials, o: grpc.ClientOptions) => grpc.Client;
+    const client = new Ctor(address, credentials, { ...opts.channelOptions, interceptors, ...(channel ? { channelOverride: channel } : {}) });
+    channel ??= client.getChannel() as grpc.Channel;
+    bindMethods(client, ctors[name].service);
+    (made as Record<string, unknown>)[name] = client;
+  }
+  const first = made.Vmm as unknown as grpc.Client;
+  return Object.assign(made, {
+    address,
+    waitForReady(timeoutMs = 5000): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        first.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve()));
+      });
+    },
+    close(): void {
+      for (const name of VMM_SERVICE_NAMES) grpc.Client.prototype.close.call(made[name] as unknown as grpc.Client);
+    },
   });
 }

@@ -208,6 +208,25 @@ function endStream(
 }
 
 /**
+ * Ends a streaming call once its handler's result settles: OK when it returns or resolves, the
+ * mapped status when it rejects (nothing once the client cancelled).
+ */
+function endWhenSettled<Call extends { metadata: grpc.Metadata; cancelled: boolean; end(): unknown; emit(ev: 'error', err: unknown): boolean }>(
+  call: Call,
+  c: Context<Call>,
+  out: void | PromiseLike<void>,
+): void {
+  if (isPromiseLike<void>(out)) {
+    out.then(
+      () => endStream(call, c, null),
+      (e: unknown) => endStream(call, c, c.cancelled() ? null : fail(c, e)),
+    );
+  } else {
+    endStream(call, c, null);
+  }
+}
+
+/**
  * A server-streaming handler. Write with `out` (respecting backpressure); the stream ends OK
  * when fn resolves, or with the mapped status when it throws/rejects. Long-lived streams
  * watch `ctx.signal` to stop (client cancel, deadline, shutdown).
@@ -219,16 +238,7 @@ export function serverStream<Req, Res>(
     let ctx: Context<grpc.ServerWritableStream<Req, Res>> | undefined;
     try {
       ctx = contextOf(call);
-      const c = ctx;
-      const out = fn(call.request, writerOf(call, c), c);
-      if (isPromiseLike<void>(out)) {
-        out.then(
-          () => endStream(call, c, null),
-          (e: unknown) => endStream(call, c, c.cancelled() ? null : fail(c, e)),
-        );
-      } else {
-        endStream(call, c, null);
-      }
+      endWhenSettled(call, ctx, fn(call.request, writerOf(call, ctx), ctx));
     } catch (e) {
       endStream(call, ctx, fail(ctx, e));
     }
@@ -252,20 +262,11 @@ export function bidiStream<Req, Res>(
     let ctx: Context<grpc.ServerDuplexStream<Req, Res>> | undefined;
     try {
       ctx = contextOf(call);
-      const c = ctx;
       // Not `for await (... of call)`: the default stream iterator destroys the duplex when the
       // loop ends, after which the OK status could no longer be sent.
       const iterator = call.iterator({ destroyOnReturn: false }) as AsyncIterator<Req>;
       const requests: AsyncIterable<Req> = { [Symbol.asyncIterator]: () => iterator };
-      const out = fn(requests, writerOf(call, c), c);
-      if (isPromiseLike<void>(out)) {
-        out.then(
-          () => endStream(call, c, null),
-          (e: unknown) => endStream(call, c, c.cancelled() ? null : fail(c, e)),
-        );
-      } else {
-        endStream(call, c, null);
-      }
+      endWhenSettled(call, ctx, fn(requests, writerOf(call, ctx), ctx));
     } catch (e) {
       endStream(call, ctx, fail(ctx, e));
     }

@@ -150,3 +150,29 @@ export function registration(
 export function hostService<K extends HostServiceName>(name: K, handlers: HostServices[K]['handlers']): ServiceRegistration {
   return registration(hostServiceDefinitions[name], handlers);
 }
+
+// ------------------------------------------------------------------ vmm services
+
+import type { VmmClient, VmmDefinition, VmmHandlers } from './gen/iommutwin/vmm/v1/Vmm.js';
+import type { GuestClient, GuestDefinition, GuestHandlers } from './gen/iommutwin/vmm/v1/Guest.js';
+export type { VmmClient, VmmDefinition, VmmHandlers, GuestClient, GuestDefinition, GuestHandlers };
+
+export const VMM_PACKAGE = 'iommutwin.vmm.v1';
+
+/** The vmm services by short name. */
+export interface VmmServices {
+  Vmm: { definition: VmmDefinition; handlers: VmmHandlers; client: VmmClient };
+  Guest: { definition: GuestDefinition; handlers: GuestHandlers; client: GuestClient };
+}
+export type VmmServiceName = keyof VmmServices;
+export const VMM_SERVICE_NAMES: readonly VmmServiceName[] = Object.freeze(['Vmm', 'Guest'] as const);
+
+export const vmmServiceDefinitions: { [K in VmmServiceName]: VmmServices[K]['definition'] } = {
+  Vmm: proto.iommutwin.vmm.v1.Vmm.service,
+  Guest: proto.iommutwin.vmm.v1.Guest.service,
+};
+
+/** A registration of one vmm service with handlers typed by the generated code. */
+export function vmmService<K extends VmmServiceName>(name: K, handlers: VmmServices[K]['handlers']): ServiceRegistration {
+  return registration(vmmServiceDefinitions[name], handlers);
+}

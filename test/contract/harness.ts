@@ -1,11 +1,15 @@
 /**
- * Contract-test harness: a host-iommu served in-process on 127.0.0.1:0 with fixed tokens, and a
- * small syscall-style wrapper (Sys) so ported kernel selftests read like the originals.
+ * Contract-test harness: a host-iommu served in-process on 127.0.0.1:0 with fixed tokens, a
+ * hook-managed host fixture (useTestHost), a small syscall-style wrapper (Sys) so ported kernel
+ * selftests read like the originals, the error assertions the tests share, and a pull interface
+ * over Platform.WatchEvents.
  */
 import * as grpc from '@grpc/grpc-js';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { ERRNO, ERRNO_STATUS, type ErrnoName } from '../../libs/errno/index.js';
 import { call, callMeta, createClients, type HostClients } from '../../libs/rpc/client.js';
-import { decodeErrorInfo } from '../../libs/rpc/errors.js';
+import { decodeErrorInfo, statusCode } from '../../libs/rpc/errors.js';
+import type { WatchEventsResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
 import { startHostServer, type HostServer } from '../../services/host-iommu/src/main.js';
 import { pino } from 'pino';
 
@@ -51,19 +55,46 @@ export async function startTestHost(profile = 'intel-vtd'): Promise<TestHost> {
   };
 }
 
-/** Assert a rejected call carries ErrorInfo.reason === errno (and the status code mapping). */
-export async function expectErrno(p: Promise<unknown>, errno: string): Promise<grpc.ServiceError> {
+/** UTF-8 bytes of a string. */
+export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Awaits `p`, which must reject (else the assertion fails with `message`); returns the error. */
+export async function rejectionOf(p: Promise<unknown>, message = 'the call succeeded'): Promise<grpc.ServiceError> {
   let err: unknown;
   try {
     await p;
   } catch (e) {
     err = e;
   }
-  expect(err, `expected ${errno}, call succeeded`).toBeDefined();
-  const info = decodeErrorInfo(err as grpc.ServiceError);
-  expect(info?.reason, `${(err as Error).message}`).toBe(errno);
-  expect(info?.domain).toBe('iommutwin.dev');
+  expect(err, message).toBeDefined();
   return err as grpc.ServiceError;
+}
+
+/** Assert a rejected call carries ErrorInfo.reason === errno in our domain; returns the error. */
+export async function expectErrno(p: Promise<unknown>, errno: string): Promise<grpc.ServiceError> {
+  const err = await rejectionOf(p, `expected ${errno}, call succeeded`);
+  const info = decodeErrorInfo(err);
+  expect(info?.reason, err.message).toBe(errno);
+  expect(info?.domain).toBe('iommutwin.dev');
+  return err;
+}
+
+/** expectErrno, plus the gRPC status code: a rejection with ErrorInfo.reason `reason` and status `code`. */
+export async function expectStatus(p: Promise<unknown>, code: grpc.status, reason: string): Promise<grpc.ServiceError> {
+  const e = await expectErrno(p, reason);
+  expect(e.code, e.message).toBe(code);
+  return e;
+}
+
+/**
+ * The selftests' EXPECT_ERRNO: the errno name (ErrorInfo.reason), its number (metadata.errno)
+ * and the status code host-api.md maps it to.
+ */
+export async function expectKernelErrno(p: Promise<unknown>, errno: ErrnoName): Promise<grpc.ServiceError> {
+  const e = await expectErrno(p, errno);
+  expect(e.code).toBe(statusCode(ERRNO_STATUS[errno]));
+  expect(errorInfo(e)?.metadata.errno).toBe(String(ERRNO[errno]));
+  return e;
 }
 
 export function errorInfo(e: unknown) {
@@ -203,6 +234,13 @@ export class Sys {
   }
 }
 
+/** Leaf counts of one Inspect page table, keyed by page size in bytes (decimal strings). */
+export function leafCounts(pt: { leaves: Array<{ page_size: string; count: string }> }): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const l of pt.leaves) out[l.page_size] = Number(l.count);
+  return out;
+}
+
 /** Platform helpers (need the platform role or root). */
 export class Hw {
   constructor(readonly c: HostClients) {}
@@ -237,4 +275,155 @@ export async function deviceSetup(c: HostClients, cdev = 'vfio0'): Promise<{ sys
   const ioas = await sys.ioasAlloc(fd);
   const hwpt = await sys.attach(devFd, ioas);
   return { sys, fd, devFd, devId, ioas, hwpt };
+}
+
+/** A host started and closed by the hooks of the scope that called useTestHost (see there). */
+export interface HostFixture {
+  readonly srv: HostServer;
+  readonly root: HostClients;
+  readonly qemu: HostClients;
+  readonly platform: HostClients;
+  /** Platform helpers on the platform-role clients. */
+  readonly hw: Hw;
+  /** Sys.spawn; the process exits after the current test (also a failed one). */
+  spawn(c: HostClients, name?: string): Promise<Sys>;
+  /** deviceSetup on the root clients; its process exits after the current test. */
+  deviceSetup(cdev?: string): ReturnType<typeof deviceSetup>;
+}
+
+/**
+ * Registers in the calling scope (a test file or a describe block): beforeAll starts a host with
+ * `profile`; afterAll closes it; afterEach makes every process the fixture's spawn / deviceSetup
+ * made during the test exit (errors ignored: the test may have ended it already) and then, with
+ * `checkTeardown`, asserts the selftests' teardown_iommufd state: no page pinned and no page
+ * table left on the host. The fixture's fields are usable in hooks and tests, not while tests
+ * are being collected.
+ */
+export function useTestHost(profile = 'intel-vtd', opts: { checkTeardown?: boolean } = {}): HostFixture {
+  let host: TestHost | undefined;
+  let hw: Hw | undefined;
+  const live: Sys[] = [];
+  const started = (): TestHost => {
+    if (!host) throw new Error('useTestHost: the host is not running (use it inside hooks and tests)');
+    return host;
+  };
+  beforeAll(async () => {
+    host = await startTestHost(profile);
+    hw = new Hw(host.platform);
+  });
+  afterAll(async () => {
+    await host?.close();
+    host = undefined;
+    hw = undefined;
+  });
+  afterEach(async () => {
+    for (const s of live.splice(0)) await s.exit().catch(() => undefined);
+    if (opts.checkTeardown) {
+      const state = await fixture.hw.inspect({ host: true });
+      expect(state.pinned!.pages).toBe('0');
+      expect(state.page_tables).toEqual([]);
+    }
+  });
+  const fixture: HostFixture = {
+    get srv() {
+      return started().srv;
+    },
+    get root() {
+      return started().root;
+    },
+    get qemu() {
+      return started().qemu;
+    },
+    get platform() {
+      return started().platform;
+    },
+    get hw() {
+      started();
+      return hw!;
+    },
+    async spawn(c: HostClients, name?: string): Promise<Sys> {
+      const sys = await Sys.spawn(c, name);
+      live.push(sys);
+      return sys;
+    },
+    async deviceSetup(cdev?: string) {
+      const r = await deviceSetup(started().root, cdev);
+      live.push(r.sys);
+      return r;
+    },
+  };
+  return fixture;
+}
+
+/** One Platform.WatchEvents message. */
+export type HostEvent = WatchEventsResponse__Output;
+
+/**
+ * A WatchEvents subscription (events with sequence > `after`) with a pull interface: waits on
+ * events, never on time; every wait rejects on a stream error other than CANCELLED, or after
+ * its timeout.
+ */
+export function watchEvents(c: HostClients, after = 0n) {
+  const stream = c.Platform.WatchEvents({ after_sequence: after.toString() });
+  const buf: HostEvent[] = [];
+  let wake: (() => void) | undefined;
+  let failure: grpc.ServiceError | undefined;
+  stream.on('data', (m: HostEvent) => {
+    buf.push(m);
+    wake?.();
+  });
+  stream.on('error', (e: grpc.ServiceError) => {
+    if (e.code !== grpc.status.CANCELLED) failure = e;
+    wake?.();
+  });
+  /** Resolves with ready()'s first defined value, re-checked after each event or stream error. */
+  async function settle<T>(ready: () => T | undefined, timeoutMs: number, timeout: () => Error): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = ready();
+      if (v !== undefined) return v;
+      if (failure) throw failure;
+      const left = deadline - Date.now();
+      if (left <= 0) throw timeout();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  }
+  return {
+    /** Every event received so far. */
+    seen: buf,
+    /** Resolves once `n` events have arrived, with the first `n`. */
+    take(n: number, timeoutMs = 10_000): Promise<HostEvent[]> {
+      return settle(
+        () => (buf.length >= n ? buf.slice(0, n) : undefined),
+        timeoutMs,
+        () => new Error(`only ${buf.length} of ${n} events within ${timeoutMs} ms`),
+      );
+    },
+    /** Resolves with the first received event matching `pred`. */
+    until(pred: (e: HostEvent) => boolean, timeoutMs = 10_000): Promise<HostEvent> {
+      return settle(
+        () => buf.find(pred),
+        timeoutMs,
+        () => new Error(`no matching host event within ${timeoutMs} ms (saw ${buf.map((e) => `${e.sequence}:${e.kind}:${e.pid}`).join(', ')})`),
+      );
+    },
+    /** The stream's terminal error (waits for it). */
+    error(timeoutMs = 10_000): Promise<grpc.ServiceError> {
+      return settle(
+        () => failure,
+        timeoutMs,
+        () => new Error('stream did not fail'),
+      );
+    },
+    cancel(): void {
+      stream.cancel();
+    },
+  };
 }

@@ -5,9 +5,9 @@
  * Groups whose assertions depend on host-global counters run on their own host.
  */
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, type HostClients } from '../../libs/rpc/client.js';
-import { deviceSetup, expectErrno, Hw, MAP_READABLE, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { call } from '../../libs/rpc/client.js';
+import { deviceSetup, expectStatus, MAP_READABLE, PAGE, Sys, text, useTestHost, watchEvents } from './harness.js';
 
 const MiB = 1n << 20n;
 const MFD_HUGETLB = 4;
@@ -21,79 +21,6 @@ const REASON_NUMBER: Record<string, number> = {
   DMA_FAULT_REASON_ADDRESS_SIZE: 4,
   DMA_FAULT_REASON_RESERVED: 9,
 };
-
-async function expectStatus(p: Promise<unknown>, code: grpc.status, reason: string): Promise<grpc.ServiceError> {
-  const e = await expectErrno(p, reason);
-  expect(e.code, e.message).toBe(code);
-  return e;
-}
-
-const text = (s: string) => new TextEncoder().encode(s);
-
-interface HostEvent {
-  sequence: string;
-  kind: string;
-  bdf: string;
-  pid: number;
-  unit: string;
-  fault?: { reason: string; addr: string; write: boolean } | null;
-}
-
-/** A WatchEvents subscription with a pull interface. */
-function watchEvents(c: HostClients, after: bigint) {
-  const stream = c.Platform.WatchEvents({ after_sequence: after.toString() }) as grpc.ClientReadableStream<HostEvent>;
-  const buf: HostEvent[] = [];
-  let wake: (() => void) | undefined;
-  let failure: grpc.ServiceError | undefined;
-  stream.on('data', (m: HostEvent) => {
-    buf.push(m);
-    wake?.();
-  });
-  stream.on('error', (e: grpc.ServiceError) => {
-    if (e.code !== grpc.status.CANCELLED) failure = e;
-    wake?.();
-  });
-  return {
-    seen: buf,
-    /** Resolves once `n` events have arrived (rejects on a stream error or after timeoutMs). */
-    async take(n: number, timeoutMs = 10_000): Promise<HostEvent[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (buf.length < n) {
-        if (failure) throw failure;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`only ${buf.length} of ${n} events within ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-      return buf.slice(0, n);
-    },
-    /** The stream's terminal error (waits for it). */
-    async error(timeoutMs = 10_000): Promise<grpc.ServiceError> {
-      const deadline = Date.now() + timeoutMs;
-      while (!failure) {
-        if (Date.now() > deadline) throw new Error('stream did not fail');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deadline - Date.now());
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-      return failure;
-    },
-    cancel(): void {
-      stream.cancel();
-    },
-  };
-}
 
 /** Packs DeviceDmaBatch request records {u64 iova, u32 flags, u32 reserved}. */
 function pack(records: Array<{ iova: bigint; write?: boolean; flags?: number; reserved?: number }>): Buffer {
@@ -114,13 +41,7 @@ function unpack(b: Buffer): Array<{ addr: bigint; status: number; info: number }
 
 // ======================================================================================
 describe('the platform role', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
 
   it('callers without the platform role (qemu) get PERMISSION_DENIED / EPERM on every Platform RPC', async () => {
     const q = await Sys.spawn(t.qemu, 'qemu');
@@ -149,16 +70,10 @@ describe('the platform role', () => {
 
 // ======================================================================================
 describe('Describe (intel-vtd, profiles.md)', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
 
   it('host, kernel features and RAM', async () => {
-    const d = await new Hw(t.platform).describe();
+    const d = await t.hw.describe();
     expect(d.name).toBe('intel-vtd');
     expect(d.profile).toBe('intel-vtd');
     expect(d.arch).toBe('x86_64');
@@ -167,7 +82,7 @@ describe('Describe (intel-vtd, profiles.md)', () => {
   });
 
   it('IOMMU units dmar0 (scalable, nesting, dirty, PASID 20, PRS, ATS) and dmar1 (legacy) with agreeing register images', async () => {
-    const d = await new Hw(t.platform).describe();
+    const d = await t.hw.describe();
     expect(d.units.map((u) => u.name)).toEqual(['dmar0', 'dmar1']);
     const [d0, d1] = d.units as [(typeof d.units)[0], (typeof d.units)[0]];
     const K = 1n << 12n;
@@ -208,7 +123,7 @@ describe('Describe (intel-vtd, profiles.md)', () => {
   });
 
   it('nine PCI devices with cdevs, groups, units, BARs, capabilities, drivers and reserved regions', async () => {
-    const d = await new Hw(t.platform).describe();
+    const d = await t.hw.describe();
     const KiB = 1n << 10n;
     const row = (x: (typeof d.devices)[0]) => [
       x.bdf,
@@ -257,7 +172,7 @@ describe('Describe (intel-vtd, profiles.md)', () => {
   });
 
   it('groups and their viability: 5 and 6 hold host-owned devices and are not viable', async () => {
-    const d = await new Hw(t.platform).describe();
+    const d = await t.hw.describe();
     expect(d.groups.map((g) => [g.id, g.unit, g.devices, g.viable])).toEqual([
       [1, 'dmar0', ['0000:01:00.0'], true],
       [2, 'dmar0', ['0000:02:00.0'], true],
@@ -272,24 +187,11 @@ describe('Describe (intel-vtd, profiles.md)', () => {
 
 // ======================================================================================
 describe('DeviceDma faults and DeviceDmaBatch', () => {
-  let t: TestHost;
-  let hw: Hw;
-  beforeAll(async () => {
-    t = await startTestHost();
-    hw = new Hw(t.platform);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  const procs: Sys[] = [];
-  afterEach(async () => {
-    for (const p of procs.splice(0)) await p.exit().catch(() => undefined);
-  });
+  const t = useTestHost();
 
   /** vfio0 (01:00.0, dmar0) attached to an IOAS with: RW [0x100000, +8K), RW 0x1ff000, READ-only 0x200000, RW top page. */
   async function setup() {
-    const s = await deviceSetup(t.root, 'vfio0');
-    procs.push(s.sys);
+    const s = await t.deviceSetup('vfio0');
     const ram = await s.sys.memfd('ram', 8n * PAGE);
     const va = await s.sys.mmap(8n * PAGE, { fd: ram });
     await s.sys.map(s.fd, s.ioas, va, 2n * PAGE, 0x100000n);
@@ -300,15 +202,14 @@ describe('DeviceDma faults and DeviceDmaBatch', () => {
   }
 
   it('a device with no attachment is BLOCKED (bound or not)', async () => {
-    const f = await hw.dma('0000:80:00.0', 0x1000n, 8);
+    const f = await t.hw.dma('0000:80:00.0', 0x1000n, 8);
     expect(f.result).toBe('fault');
     expect(f.fault).toMatchObject({ reason: 'DMA_FAULT_REASON_BLOCKED', addr: '4096', write: false, unit: 'dmar1', recoverable: false });
-    const p = await Sys.spawn(t.root);
-    procs.push(p);
+    const p = await t.spawn(t.root);
     const ifd = await p.open('/dev/iommu');
     const dfd = await p.open('/dev/vfio/devices/vfio6');
     await p.bind(dfd, ifd);
-    const w = await hw.dma('0000:80:00.0', 0x1000n, 2, { write: new Uint8Array([1, 2]) });
+    const w = await t.hw.dma('0000:80:00.0', 0x1000n, 2, { write: new Uint8Array([1, 2]) });
     expect(w.fault).toMatchObject({ reason: 'DMA_FAULT_REASON_BLOCKED', write: true, unit: 'dmar1' });
   });
 
@@ -316,29 +217,29 @@ describe('DeviceDma faults and DeviceDmaBatch', () => {
     const { sys, va } = await setup();
     await sys.write(va + 2n * PAGE + 0x10n, text('read-only page'));
     // reads of the READABLE-only mapping work, writes fault
-    const r = await hw.dma('0000:01:00.0', 0x200010n, 14);
+    const r = await t.hw.dma('0000:01:00.0', 0x200010n, 14);
     expect(Buffer.from(r.data!).toString()).toBe('read-only page');
-    const p = await hw.dma('0000:01:00.0', 0x200010n, 4, { write: text('nope') });
+    const p = await t.hw.dma('0000:01:00.0', 0x200010n, 4, { write: text('nope') });
     expect(p.fault).toMatchObject({ reason: 'DMA_FAULT_REASON_PERMISSION', addr: String(0x200010n), write: true, unit: 'dmar0' });
     expect(Buffer.from(await sys.read(va + 2n * PAGE + 0x10n, 4)).toString()).toBe('read');
     // unmapped
-    const u = await hw.dma('0000:01:00.0', 0x300008n, 8);
+    const u = await t.hw.dma('0000:01:00.0', 0x300008n, 8);
     expect(u.fault).toMatchObject({ reason: 'DMA_FAULT_REASON_TRANSLATION', addr: String(0x300008n), write: false });
     // the MSI window is not translated memory: reads and writes of it are refused
     for (const iova of [MSI_BASE, MSI_BASE + 0x10n, 0xfeeffffcn]) {
-      const m = await hw.dma('0000:01:00.0', iova, 4, { write: new Uint8Array([0, 0, 0, 0]) });
+      const m = await t.hw.dma('0000:01:00.0', iova, 4, { write: new Uint8Array([0, 0, 0, 0]) });
       expect(m.fault).toMatchObject({ reason: 'DMA_FAULT_REASON_RESERVED', addr: String(iova) });
-      expect((await hw.dma('0000:01:00.0', iova, 4)).fault?.reason).toBe('DMA_FAULT_REASON_RESERVED');
+      expect((await t.hw.dma('0000:01:00.0', iova, 4)).fault?.reason).toBe('DMA_FAULT_REASON_RESERVED');
     }
     // an access that runs into the window faults at the window's first byte
-    expect((await hw.dma('0000:01:00.0', MSI_BASE - 4n, 8)).fault).toMatchObject({ reason: 'DMA_FAULT_REASON_RESERVED', addr: String(MSI_BASE) });
+    expect((await t.hw.dma('0000:01:00.0', MSI_BASE - 4n, 8)).fault).toMatchObject({ reason: 'DMA_FAULT_REASON_RESERVED', addr: String(MSI_BASE) });
     // the last page below 2^48 works; 2^48 and above is beyond the input address width
     await sys.write(va + 4n * PAGE + 0xff8n, text('top-8by'));
-    expect(Buffer.from((await hw.dma('0000:01:00.0', TOP - 8n, 7)).data!).toString()).toBe('top-8by');
-    expect((await hw.dma('0000:01:00.0', TOP, 8)).fault).toMatchObject({ reason: 'DMA_FAULT_REASON_ADDRESS_SIZE', addr: String(TOP) });
-    expect((await hw.dma('0000:01:00.0', 1n << 63n, 8)).fault).toMatchObject({ reason: 'DMA_FAULT_REASON_ADDRESS_SIZE', addr: String(1n << 63n) });
+    expect(Buffer.from((await t.hw.dma('0000:01:00.0', TOP - 8n, 7)).data!).toString()).toBe('top-8by');
+    expect((await t.hw.dma('0000:01:00.0', TOP, 8)).fault).toMatchObject({ reason: 'DMA_FAULT_REASON_ADDRESS_SIZE', addr: String(TOP) });
+    expect((await t.hw.dma('0000:01:00.0', 1n << 63n, 8)).fault).toMatchObject({ reason: 'DMA_FAULT_REASON_ADDRESS_SIZE', addr: String(1n << 63n) });
     // straddling the top: the first byte that cannot be translated is 2^48
-    const s = await hw.dma('0000:01:00.0', TOP - 8n, 16, { write: new Uint8Array(16).fill(0xee) });
+    const s = await t.hw.dma('0000:01:00.0', TOP - 8n, 16, { write: new Uint8Array(16).fill(0xee) });
     expect(s.fault).toMatchObject({ reason: 'DMA_FAULT_REASON_ADDRESS_SIZE', addr: String(TOP) });
     expect(Buffer.from(await sys.read(va + 4n * PAGE + 0xff8n, 7)).toString()).toBe('top-8by');
   });
@@ -348,31 +249,31 @@ describe('DeviceDma faults and DeviceDmaBatch', () => {
     await sys.write(va + 0xff0n, text('keep-me-intact!!'));
     await sys.write(va + 3n * PAGE, text('also-intact'));
     // RW page 0x101000 then the unmapped 0x102000
-    const t1 = await hw.dma('0000:01:00.0', 0x100ff0n, 0x2000, { write: new Uint8Array(0x2000).fill(0x55) });
+    const t1 = await t.hw.dma('0000:01:00.0', 0x100ff0n, 0x2000, { write: new Uint8Array(0x2000).fill(0x55) });
     expect(t1.fault).toMatchObject({ reason: 'DMA_FAULT_REASON_TRANSLATION', addr: String(0x102000n) });
     expect(Buffer.from(await sys.read(va + 0xff0n, 16)).toString()).toBe('keep-me-intact!!');
     expect([...(await sys.read(va + 0x1000n, 4))]).toEqual([0, 0, 0, 0]);
     // RW page 0x1ff000 then the READABLE-only 0x200000
-    const t2 = await hw.dma('0000:01:00.0', 0x1ff000n, 0x2000, { write: new Uint8Array(0x2000).fill(0x66) });
+    const t2 = await t.hw.dma('0000:01:00.0', 0x1ff000n, 0x2000, { write: new Uint8Array(0x2000).fill(0x66) });
     expect(t2.fault).toMatchObject({ reason: 'DMA_FAULT_REASON_PERMISSION', addr: String(0x200000n) });
     expect(Buffer.from(await sys.read(va + 3n * PAGE, 11)).toString()).toBe('also-intact');
     // a read spanning the same pages returns no data
-    const t3 = await hw.dma('0000:01:00.0', 0x100ff0n, 0x2000);
+    const t3 = await t.hw.dma('0000:01:00.0', 0x100ff0n, 0x2000);
     expect(t3.result).toBe('fault');
     expect(t3.data).toBeFalsy();
     // the same DMA inside the mapping succeeds and moves every byte
-    const ok = await hw.dma('0000:01:00.0', 0x100ff0n, 0x20, { write: new Uint8Array(0x20).fill(0x77) });
+    const ok = await t.hw.dma('0000:01:00.0', 0x100ff0n, 0x20, { write: new Uint8Array(0x20).fill(0x77) });
     expect(ok.result).toBe('written');
     expect(ok.written).toBe('32');
     expect([...(await sys.read(va + 0xff0n, 0x20))]).toEqual(new Array(0x20).fill(0x77));
     // malformed requests
-    await expectStatus(hw.dma('0000:01:00.0', 0x100000n, 0), grpc.status.INVALID_ARGUMENT, 'EINVAL');
+    await expectStatus(t.hw.dma('0000:01:00.0', 0x100000n, 0), grpc.status.INVALID_ARGUMENT, 'EINVAL');
     await expectStatus(
       call(t.platform.Platform.DeviceDma, { bdf: '0000:01:00.0', iova: String(0x100000n), length: '8', write: true, data: Buffer.alloc(4), allow_page_request: false }),
       grpc.status.INVALID_ARGUMENT,
       'EINVAL',
     );
-    await expectStatus(hw.dma('0000:09:00.0', 0n, 4), grpc.status.NOT_FOUND, 'ENODEV');
+    await expectStatus(t.hw.dma('0000:09:00.0', 0n, 4), grpc.status.NOT_FOUND, 'ENODEV');
   });
 
   it('DeviceDmaBatch: packed translations agree with DeviceDma one by one', async () => {
@@ -421,7 +322,7 @@ describe('DeviceDma faults and DeviceDmaBatch', () => {
     // one by one, DeviceDma agrees on every record
     for (let i = 0; i < recs.length; i++) {
       const rec = recs[i]!;
-      const one = await hw.dma('0000:01:00.0', rec.iova, 1, rec.write ? { write: new Uint8Array([0xab]) } : {});
+      const one = await t.hw.dma('0000:01:00.0', rec.iova, 1, rec.write ? { write: new Uint8Array([0xab]) } : {});
       if (res[i]!.status === 0) expect(one.result, `record ${i}`).toBe(rec.write ? 'written' : 'data');
       else {
         expect(one.result, `record ${i}`).toBe('fault');
@@ -450,13 +351,7 @@ describe('DeviceDma faults and DeviceDmaBatch', () => {
 
 // ======================================================================================
 describe('SetDriver and group viability', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
   const setDriver = (bdf: string, driver: string) => call(t.platform.Platform.SetDriver, { bdf, driver });
   const viable = async (group: number) => (await call(t.platform.Platform.Describe, {})).groups.find((g) => g.id === group)!.viable;
 
@@ -522,17 +417,10 @@ describe('SetDriver and group viability', () => {
 
 // ======================================================================================
 describe('WatchEvents', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
 
   it('is resumable by after_sequence: no duplicates, no gaps, then live events', async () => {
-    const hw = new Hw(t.platform);
-    const fault = (i: number) => hw.dma('0000:80:00.0', BigInt(i) << 12n, 4); // unattached: BLOCKED, logged
+    const fault = (i: number) => t.hw.dma('0000:80:00.0', BigInt(i) << 12n, 4); // unattached: BLOCKED, logged
     for (let i = 1; i <= 5; i++) expect((await fault(i)).fault?.reason).toBe('DMA_FAULT_REASON_BLOCKED');
     const first = watchEvents(t.platform, 0n);
     const three = await first.take(3);
@@ -574,15 +462,7 @@ describe('WatchEvents', () => {
 
 // ======================================================================================
 describe('Inspect: IOTLB and page tables', () => {
-  let t: TestHost;
-  let hw: Hw;
-  beforeAll(async () => {
-    t = await startTestHost();
-    hw = new Hw(t.platform);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
 
   const iotlb = async (unit: string, entries = false) => {
     const r = await call(t.platform.Platform.Inspect, { unit, include_iotlb_entries: entries });
@@ -611,18 +491,18 @@ describe('Inspect: IOTLB and page tables', () => {
     expect([s0.hits, s0.misses, s0.walks, s0.valid]).toEqual([0, 0, 0, 0]);
     expect(s0.pageTables.map((p) => p.hwpt_id)).toEqual([hwpt]);
 
-    expect((await hw.dma('0000:80:00.0', 0x100010n, 8)).result).toBe('data');
+    expect((await t.hw.dma('0000:80:00.0', 0x100010n, 8)).result).toBe('data');
     const s1 = await iotlb('dmar1');
     expect([s1.hits, s1.misses, s1.walks, s1.valid]).toEqual([0, 1, 1, 1]);
     expect(s1.refs).toBe(4); // a 4-level second-stage walk to a 4 KiB leaf reads one entry per level
 
-    expect((await hw.dma('0000:80:00.0', 0x100ff0n, 8)).result).toBe('data');
+    expect((await t.hw.dma('0000:80:00.0', 0x100ff0n, 8)).result).toBe('data');
     const s2 = await iotlb('dmar1');
     expect([s2.hits, s2.misses, s2.walks, s2.valid, s2.refs]).toEqual([1, 1, 1, 1, 4]);
 
     // two more pages in one DMA: two misses and two walks; a write to them afterwards hits
-    expect((await hw.dma('0000:80:00.0', 0x101ff0n, 0x20)).result).toBe('data');
-    expect((await hw.dma('0000:80:00.0', 0x102000n, 4, { write: new Uint8Array([1, 2, 3, 4]) })).result).toBe('written');
+    expect((await t.hw.dma('0000:80:00.0', 0x101ff0n, 0x20)).result).toBe('data');
+    expect((await t.hw.dma('0000:80:00.0', 0x102000n, 4, { write: new Uint8Array([1, 2, 3, 4]) })).result).toBe('written');
     const s3 = await iotlb('dmar1', true);
     expect([s3.hits, s3.misses, s3.walks, s3.valid]).toEqual([2, 3, 3, 3]);
     // the entries: one per touched page, tagged by the domain, RW, 4 KiB, pointing at the memfd's frames
@@ -646,11 +526,11 @@ describe('Inspect: IOTLB and page tables', () => {
     const s4 = await iotlb('dmar1', true);
     expect(s4.invalidations).toBeGreaterThan(s3.invalidations);
     expect(s4.entries.filter((e) => e.iova >= 0x101000n && e.iova < 0x104000n)).toEqual([]);
-    expect((await hw.dma('0000:80:00.0', 0x101000n, 4)).fault?.reason).toBe('DMA_FAULT_REASON_TRANSLATION');
-    expect((await hw.dma('0000:80:00.0', 0x102000n, 4)).fault?.reason).toBe('DMA_FAULT_REASON_TRANSLATION');
+    expect((await t.hw.dma('0000:80:00.0', 0x101000n, 4)).fault?.reason).toBe('DMA_FAULT_REASON_TRANSLATION');
+    expect((await t.hw.dma('0000:80:00.0', 0x102000n, 4)).fault?.reason).toBe('DMA_FAULT_REASON_TRANSLATION');
     // the remapped page is walked again
     const before = await iotlb('dmar1');
-    expect((await hw.dma('0000:80:00.0', 0x100000n, 4)).result).toBe('data');
+    expect((await t.hw.dma('0000:80:00.0', 0x100000n, 4)).result).toBe('data');
     const after = await iotlb('dmar1');
     expect(after.walks).toBe(before.walks + 1);
     // a device's view: its attachment's page table and its unit's IOTLB

@@ -5,19 +5,20 @@
  * host event log) runs on its own host.
  */
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, callMeta, createClients, type HostClients } from '../../libs/rpc/client.js';
+import { describe, expect, it } from 'vitest';
+import { call, callMeta, createClients } from '../../libs/rpc/client.js';
 import { proto } from '../../libs/rpc/proto.js';
 import {
   errorInfo,
   expectErrno,
-  Hw,
+  expectStatus,
   MAP_PRIVATE,
   MAP_SHARED,
   PAGE,
-  startTestHost,
   Sys,
-  type TestHost,
+  text,
+  useTestHost,
+  watchEvents,
 } from './harness.js';
 
 const MiB = 1n << 20n;
@@ -28,75 +29,11 @@ const VFIO_REGION_INFO_FLAG_READ = 1;
 const VFIO_REGION_INFO_FLAG_WRITE = 2;
 const VFIO_REGION_INFO_FLAG_MMAP = 4;
 
-async function expectStatus(p: Promise<unknown>, code: grpc.status, reason: string): Promise<grpc.ServiceError> {
-  const e = await expectErrno(p, reason);
-  expect(e.code, e.message).toBe(code);
-  return e;
-}
-
-const text = (s: string) => new TextEncoder().encode(s);
-
-interface HostEvent {
-  sequence: string;
-  kind: string;
-  pid: number;
-  name: string;
-  bdf: string;
-}
-
-/** A WatchEvents subscription with a pull interface (waits on events, never on time). */
-function watchEvents(c: HostClients, after = 0n) {
-  const stream = c.Platform.WatchEvents({ after_sequence: after.toString() }) as grpc.ClientReadableStream<HostEvent>;
-  const buf: HostEvent[] = [];
-  let wake: (() => void) | undefined;
-  let failure: grpc.ServiceError | undefined;
-  stream.on('data', (m: HostEvent) => {
-    buf.push(m);
-    wake?.();
-  });
-  stream.on('error', (e: grpc.ServiceError) => {
-    if (e.code !== grpc.status.CANCELLED) failure = e;
-    wake?.();
-  });
-  return {
-    /** Every event received so far. */
-    seen: buf,
-    /** Resolves with the first received event matching `pred` (rejects after timeoutMs). */
-    async until(pred: (e: HostEvent) => boolean, timeoutMs = 10_000): Promise<HostEvent> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = buf.find(pred);
-        if (hit) return hit;
-        if (failure) throw failure;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching host event within ${timeoutMs} ms (saw ${buf.map((e) => `${e.sequence}:${e.kind}:${e.pid}`).join(', ')})`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    },
-    cancel(): void {
-      stream.cancel();
-    },
-  };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ======================================================================================
 describe('identity: tokens, pids and ownership', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
 
   it('Spawn gives a process owned by the calling principal, with increasing pids', async () => {
     const a = await Sys.spawn(t.qemu, 'qemu-a');
@@ -185,13 +122,7 @@ describe('identity: tokens, pids and ownership', () => {
 
 // ======================================================================================
 describe('fd tables and fd passing', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
 
   it('fds are the lowest free number from 3 and are reused after Close; bad fds are EBADF', async () => {
     const p = await Sys.spawn(t.root);
@@ -264,12 +195,12 @@ describe('fd tables and fd passing', () => {
     const c = await Sys.spawn(t.root, 'c');
     const cfd = await b.sendFd(bfd, c);
     await b.close(bfd);
-    let host = await new Hw(t.platform).inspect({ host: true });
+    let host = await t.hw.inspect({ host: true });
     expect(host.page_tables.map((p) => p.hwpt_id)).toEqual([hwpt]);
     expect(host.pinned!.pages).toBe('4');
     expect((await call(t.platform.Platform.Inspect, { iommufd_object: { pid: c.pid, fd: cfd, id: hwpt } })).kind).toBe('HWPT_PAGING');
     await c.close(cfd); // the last fd: the context and all its objects go
-    host = await new Hw(t.platform).inspect({ host: true });
+    host = await t.hw.inspect({ host: true });
     expect(host.page_tables).toEqual([]);
     expect(host.pinned!.pages).toBe('0');
     expect((await b.status()).pinned).toBe(0n); // pins were charged to b (the mapper)
@@ -279,13 +210,7 @@ describe('fd tables and fd passing', () => {
 
 // ======================================================================================
 describe('device nodes: modes, owners and the device cgroup', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
 
   it('qemu gets EACCES on /dev/iommu (0660 root:root) and on cdevs (0600); root opens them', async () => {
     const q = await Sys.spawn(t.qemu, 'qemu');
@@ -396,25 +321,10 @@ describe('device nodes: modes, owners and the device cgroup', () => {
 
 // ======================================================================================
 describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  const procs: Sys[] = [];
-  const spawn = async (c: HostClients, name: string) => {
-    const p = await Sys.spawn(c, name);
-    procs.push(p);
-    return p;
-  };
-  afterEach(async () => {
-    for (const p of procs.splice(0)) await p.exit().catch(() => undefined);
-  });
+  const t = useTestHost();
 
   it('WriteMemory / ReadMemory round-trip across page boundaries (anonymous and memfd mappings)', async () => {
-    const p = await spawn(t.root, 'mem');
+    const p = await t.spawn(t.root, 'mem');
     const anon = await p.mmap(5n * PAGE);
     const pattern = new Uint8Array(3 * 4096 + 100);
     for (let i = 0; i < pattern.length; i++) pattern[i] = (i * 7 + 3) & 0xff;
@@ -434,7 +344,7 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
   });
 
   it('Munmap then access → EFAULT; a write straddling into an unmapped page is EFAULT and changes nothing', async () => {
-    const p = await spawn(t.root, 'mem');
+    const p = await t.spawn(t.root, 'mem');
     const va = await p.mmap(3n * PAGE);
     await p.write(va, text('first'));
     await p.write(va + 2n * PAGE, text('third'));
@@ -454,7 +364,7 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
   });
 
   it('a PROT_READ mapping refuses WriteMemory with EFAULT but reads', async () => {
-    const p = await spawn(t.root, 'mem');
+    const p = await t.spawn(t.root, 'mem');
     const m = await p.memfd('ro', 2n * PAGE);
     const rw = await p.mmap(2n * PAGE, { fd: m });
     await p.write(rw + 100n, text('data'));
@@ -468,7 +378,7 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
   });
 
   it('MAP_PRIVATE of a memfd is copy-on-write: private writes stay private, unwritten pages follow the file', async () => {
-    const p = await spawn(t.root, 'cow');
+    const p = await t.spawn(t.root, 'cow');
     const m = await p.memfd('file', 2n * PAGE);
     const shared = await p.mmap(2n * PAGE, { fd: m, flags: MAP_SHARED });
     const priv = await p.mmap(2n * PAGE, { fd: m, flags: MAP_PRIVATE });
@@ -483,7 +393,7 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
     await p.write(shared + PAGE, text('2222'));
     expect(Buffer.from(await p.read(priv + PAGE, 4)).toString()).toBe('2222'); // page 1 never copied
     // another process mapping the file shared sees only shared writes
-    const q = await spawn(t.root, 'peer');
+    const q = await t.spawn(t.root, 'peer');
     const qm = await p.sendFd(m, q);
     const qv = await q.mmap(2n * PAGE, { fd: qm });
     expect(Buffer.from(await q.read(qv, 4)).toString()).toBe('CCCC');
@@ -492,7 +402,7 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
   });
 
   it('MFD_HUGETLB memfds need 2 MiB-multiple sizes (EINVAL otherwise)', async () => {
-    const p = await spawn(t.root, 'huge');
+    const p = await t.spawn(t.root, 'huge');
     const h = await p.memfd('huge', 0n, MFD_HUGETLB | MFD_HUGE_2MB);
     await expectStatus(p.ftruncate(h, MiB), grpc.status.INVALID_ARGUMENT, 'EINVAL');
     await expectStatus(p.ftruncate(h, 2n * MiB + PAGE), grpc.status.INVALID_ARGUMENT, 'EINVAL');
@@ -515,7 +425,7 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
   });
 
   it('mmap of a VFIO device region maps the BAR (PFNMAP): writes land at the BAR physical address, iommufd cannot pin it', async () => {
-    const a = await spawn(t.root, 'vmm');
+    const a = await t.spawn(t.root, 'vmm');
     const ifd = await a.open('/dev/iommu');
     const dfd = await a.open('/dev/vfio/devices/vfio2'); // the GPU: BAR0 16 MiB, BAR1 256 MiB
     const BAR1 = 1n << 40n;
@@ -532,12 +442,12 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
     expect(Buffer.from(await a.read(va + PAGE - 8n, msg.length)).toString()).toBe('peer-to-peer payload');
     // the BAR is the device's memory, not the process's: another process mapping the region
     // (through the same open file, passed by SendFd) sees the bytes at the same BAR offset
-    const b = await spawn(t.root, 'peer');
+    const b = await t.spawn(t.root, 'peer');
     const bfd = await a.sendFd(dfd, b);
     const vb = await b.mmap(4n * MiB, { fd: bfd, offset: BAR1 });
     expect(Buffer.from(await b.read(vb + 0x200000n + PAGE - 8n, msg.length)).toString()).toBe('peer-to-peer payload');
     // and they sit at the BAR's host physical address as Describe reports it
-    const d = await new Hw(t.platform).describe();
+    const d = await t.hw.describe();
     const gpu = d.devices.find((x) => x.bdf === '0000:03:00.0')!;
     const bar1 = gpu.bars.find((x) => x.index === 1)!;
     expect(bar1.size).toBe(String(256n * MiB));
@@ -552,7 +462,7 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
     await a.attach(dfd, ioas);
     await expectStatus(a.map(ifd, ioas, va, 4n * PAGE, 0x100000n), grpc.status.INVALID_ARGUMENT, 'EFAULT');
     expect((await a.status()).pinned).toBe(0n);
-    const f = await new Hw(t.platform).dma('0000:03:00.0', 0x100000n, 8);
+    const f = await t.hw.dma('0000:03:00.0', 0x100000n, 8);
     expect(f.fault?.reason).toBe('DMA_FAULT_REASON_TRANSLATION');
     // bad region mappings
     await expectStatus(a.mmap(PAGE, { fd: dfd, offset: BAR1, flags: MAP_PRIVATE }), grpc.status.INVALID_ARGUMENT, 'EINVAL');
@@ -564,7 +474,7 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
   });
 
   it('GetStatus lists fds (ascending) with their kinds and paths', async () => {
-    const p = await spawn(t.root, 'status');
+    const p = await t.spawn(t.root, 'status');
     await p.open('/dev/iommu');
     await p.memfd('guest-ram', PAGE);
     await p.open('/dev/vfio/devices/vfio3');
@@ -583,13 +493,7 @@ describe('memory: memfd, mmap, COW, read/write, MMIO BARs', () => {
 
 // ======================================================================================
 describe('leases and exit', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
 
   it('a process whose lease is not renewed exits by itself: LEASE_EXPIRED then PROCESS_EXITED, pins and objects gone', async () => {
     const events = watchEvents(t.platform);
@@ -607,7 +511,7 @@ describe('leases and exit', () => {
       await p.attach(dfd, ioas);
       const va = await p.mmap(8n * PAGE);
       await p.map(ifd, ioas, va, 8n * PAGE, 0x800000n);
-      const hw = new Hw(t.platform);
+      const hw = t.hw;
       expect((await hw.dma('0000:01:00.0', 0x800000n, 4)).result).toBe('data');
       let host = await hw.inspect({ host: true });
       expect(host.pinned!.pages).toBe('8');

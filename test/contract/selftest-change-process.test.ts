@@ -23,12 +23,9 @@
  *  the new owner's RLIMIT_MEMLOCK cannot take fails with ENOMEM and changes nothing (per-user
  *  accounting charges the same user twice for a moment); every IOAS of the context is checked.
  */
-import * as grpc from '@grpc/grpc-js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ERRNO, ERRNO_STATUS, type ErrnoName } from '../../libs/errno/index.js';
-import { statusCode } from '../../libs/rpc/errors.js';
+import { describe, expect, it } from 'vitest';
 import type { HostClients } from '../../libs/rpc/client.js';
-import { errorInfo, expectErrno, Hw, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { expectKernelErrno, PAGE, Sys, useTestHost } from './harness.js';
 
 const P = PAGE;
 const GiB = 1n << 30n;
@@ -53,37 +50,8 @@ const VARIANTS: Variant[] = [
   { name: 'account_mm', principal: 'qemu', rlimitMode: 1n },
 ];
 
-let t: TestHost;
-let hw: Hw;
-const procs: Sys[] = [];
-
-beforeAll(async () => {
-  t = await startTestHost();
-  hw = new Hw(t.platform);
-});
-afterAll(async () => {
-  await t.close();
-});
-afterEach(async () => {
-  // teardown_iommufd: nothing stays pinned once every process is gone
-  for (const p of procs.splice(0)) await p.exit().catch(() => undefined);
-  const host = await hw.inspect({ host: true });
-  expect(host.pinned!.pages).toBe('0');
-  expect(host.page_tables).toEqual([]);
-});
-
-async function spawn(c: HostClients, name: string): Promise<Sys> {
-  const s = await Sys.spawn(c, name);
-  procs.push(s);
-  return s;
-}
-
-async function expectErr(p: Promise<unknown>, errno: ErrnoName): Promise<grpc.ServiceError> {
-  const e = await expectErrno(p, errno);
-  expect(e.code).toBe(statusCode(ERRNO_STATUS[errno]));
-  expect(errorInfo(e)?.metadata.errno).toBe(String(ERRNO[errno]));
-  return e;
-}
+// after each test its processes exit, then teardown_iommufd: nothing stays pinned once every process is gone
+const t = useTestHost('intel-vtd', { checkTeardown: true });
 
 interface Fx {
   v: Variant;
@@ -99,16 +67,16 @@ interface Fx {
 /** FIXTURE_SETUP(change_process), with libvirt (root) opening the nodes for the parent. */
 async function setup(v: Variant): Promise<Fx> {
   const clients = v.principal === 'root' ? t.root : t.qemu;
-  const libvirt = await spawn(t.root, 'libvirtd');
+  const libvirt = await t.spawn(t.root, 'libvirtd');
   const ifd = await libvirt.open('/dev/iommu');
   if (v.rlimitMode !== undefined) expect(await libvirt.option(ifd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, v.rlimitMode)).toBe(v.rlimitMode);
   const dfd = await libvirt.open('/dev/vfio/devices/vfio0');
-  const parent = await spawn(clients, 'parent');
+  const parent = await t.spawn(clients, 'parent');
   const fd = await libvirt.sendFd(ifd, parent);
   const devFd = await libvirt.sendFd(dfd, parent);
   await libvirt.exit();
   expect(await parent.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 0, 0n)).toBe(v.rlimitMode ?? 0n);
-  if (v.principal === 'qemu') await expectErr(parent.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 0n), 'EPERM');
+  if (v.principal === 'qemu') await expectKernelErrno(parent.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 0n), 'EPERM');
   const ioas = await parent.ioasAlloc(fd);
   const devId = await parent.bind(devFd, fd);
   const hwpt = await parent.attach(devFd, ioas);
@@ -134,7 +102,7 @@ describe.each(VARIANTS)('selftest fixture change_process, variant $name', (v) =>
     // expect failure if non-file maps exist
     const anon = await parent.map(fd, ioas, fx.buffer, P);
     expect(anon).toBe(0x1000n);
-    await expectErr(parent.changeProcess(fd), 'EINVAL');
+    await expectKernelErrno(parent.changeProcess(fd), 'EINVAL');
     expect(await vm(parent)).toEqual([P, mm ? P : 0n]);
     expect(await parent.unmap(fd, ioas, anon, P)).toBe(P);
     expect(await vm(parent)).toEqual([0n, 0n]);
@@ -146,7 +114,7 @@ describe.each(VARIANTS)('selftest fixture change_process, variant $name', (v) =>
     expect(await vm(parent)).toEqual([P, mm ? P : 0n]);
 
     // and in another process of the same user holding the same iommufd
-    const child = await spawn(fx.clients, 'child');
+    const child = await t.spawn(fx.clients, 'child');
     const cfd = await parent.sendFd(fd, child);
     // the parent accounts for the pinned memory before
     expect(await vm(parent)).toEqual([P, mm ? P : 0n]);
@@ -163,7 +131,7 @@ describe.each(VARIANTS)('selftest fixture change_process, variant $name', (v) =>
     }
     // the pin itself never moved: the device still reads the memfd page
     await parent.write(fx.mfdBuffer + 0x80n, new TextEncoder().encode('memfd page'));
-    const r = await hw.dma(BDF, iova + 0x80n, 10);
+    const r = await t.hw.dma(BDF, iova + 0x80n, 10);
     expect(Buffer.from(r.data as Buffer).toString()).toBe('memfd page');
     // changing back to the parent works the same way (for NONE pages only the owner moves back)
     await parent.changeProcess(fd);
@@ -179,7 +147,7 @@ describe.each(VARIANTS)('selftest fixture change_process, variant $name', (v) =>
     const fx = await setup(v);
     const { parent, fd, ioas } = fx;
     const iova = await parent.mapFile(fd, ioas, fx.mfd, 0n, 2n * P);
-    const child = await spawn(fx.clients, 'child');
+    const child = await t.spawn(fx.clients, 'child');
     const cfd = await parent.sendFd(fd, child);
     await child.changeProcess(cfd);
     expect(await parent.unmap(fd, ioas, iova, 2n * P)).toBe(2n * P);
@@ -201,7 +169,7 @@ describe.each(VARIANTS)('selftest fixture change_process, variant $name', (v) =>
     const ram = await parent.memfd('guest-ram', 40n * GiB, MFD_HUGETLB | MFD_HUGE_1GB);
     const iova = await parent.mapFile(fd, ioas, ram, 0n, 40n * GiB, 40n * GiB);
     expect(await vm(parent)).toEqual([40n * GiB, mm ? 40n * GiB : 0n]);
-    const child = await spawn(fx.clients, 'child');
+    const child = await t.spawn(fx.clients, 'child');
     const cfd = await parent.sendFd(fd, child);
     if (none) {
       // root has no limit to exceed
@@ -219,12 +187,12 @@ describe.each(VARIANTS)('selftest fixture change_process, variant $name', (v) =>
     }
     // per-user accounting: the same user is charged 40 GiB more before the parent's 40 GiB are
     // uncharged, so 80 GiB > 64 GiB fails although the total would not change
-    await expectErr(child.changeProcess(cfd), 'ENOMEM');
+    await expectKernelErrno(child.changeProcess(cfd), 'ENOMEM');
     expect(await vm(parent)).toEqual([40n * GiB, mm ? 40n * GiB : 0n]);
     expect(await vm(child)).toEqual(mm ? [30n * GiB, 30n * GiB] : [0n, 0n]);
     // the parent takes every pages object of the context: per user its own need no charge update;
     // per mm it would have to take the child's 30 GiB as well (40 + 30 > 64)
-    if (mm) await expectErr(parent.changeProcess(fd), 'ENOMEM');
+    if (mm) await expectKernelErrno(parent.changeProcess(fd), 'ENOMEM');
     else await parent.changeProcess(fd);
     expect(await vm(child)).toEqual(mm ? [30n * GiB, 30n * GiB] : [0n, 0n]);
     expect(await vm(parent)).toEqual([40n * GiB, mm ? 40n * GiB : 0n]);
@@ -248,9 +216,9 @@ describe.each(VARIANTS)('selftest fixture change_process, variant $name', (v) =>
     const other = await parent.ioasAlloc(fd);
     expect(other).toBe(4);
     const anon = await parent.map(fd, other, fx.buffer, P);
-    const child = await spawn(fx.clients, 'child');
+    const child = await t.spawn(fx.clients, 'child');
     const cfd = await parent.sendFd(fd, child);
-    await expectErr(child.changeProcess(cfd), 'EINVAL');
+    await expectKernelErrno(child.changeProcess(cfd), 'EINVAL');
     expect(await vm(parent)).toEqual([P, mm ? P : 0n]);
     expect(await vm(child)).toEqual([0n, 0n]);
     expect(await parent.unmap(fd, other, anon, P)).toBe(P);

@@ -23,8 +23,8 @@
  *   (io-pgtable-arm with the HD quirk) and HTTU logs writes whether or not tracking was
  *   "enabled" (arm_smmu_set_dirty_tracking is a no-op).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deviceSetup, expectErrno, Hw, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectErrno, Hw, leafCounts, PAGE, useTestHost, type HostFixture } from './harness.js';
 
 const NIC = '0000:01:00.0';
 const DIRTY = 1 << 1; // IOMMU_HWPT_ALLOC_DIRTY_TRACKING
@@ -34,11 +34,6 @@ const MFD_HUGE_2MB = 21 << 26;
 const IOMMU_OPTION_HUGE_PAGES = 1;
 const BASE = 1n << 24n; // MOCK_APERTURE_START, where the selftest maps its buffer
 const M = 1n << 20n;
-
-const live: Sys[] = [];
-afterEach(async () => {
-  for (const s of live.splice(0)) await s.exit().catch(() => undefined);
-});
 
 /** The expected bitmap: `nbits` bits (rounded up to u64 words), with `set` bits on. */
 function bits(nbits: number, set: Iterable<number>): Buffer {
@@ -58,9 +53,8 @@ function setBits(b: Uint8Array): number[] {
  * The iommufd_dirty_tracking fixture on one host: an IOAS with `npages` of anonymous memory at
  * BASE, vfio0 moved onto a DIRTY_TRACKING HWPT over it.
  */
-async function dirtySetup(host: TestHost, npages: number, opts: { hugePagesOff?: boolean } = {}) {
-  const { sys, fd, devFd, devId, ioas } = await deviceSetup(host.root, 'vfio0');
-  live.push(sys);
+async function dirtySetup(host: HostFixture, npages: number, opts: { hugePagesOff?: boolean } = {}) {
+  const { sys, fd, devFd, devId, ioas } = await host.deviceSetup('vfio0');
   const size = BigInt(npages) * PAGE;
   const buf = await sys.mmap(size);
   const hwpt = await sys.hwptAlloc(fd, devId, ioas, DIRTY);
@@ -79,15 +73,7 @@ async function dmaWrite(hw: Hw, pages: number[], at = BASE): Promise<void> {
 }
 
 describe('iommufd_dirty_tracking on intel-vtd', () => {
-  let t: TestHost;
-  let hw: Hw;
-  beforeAll(async () => {
-    t = await startTestHost('intel-vtd');
-    hw = new Hw(t.platform);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost('intel-vtd');
 
   it('iommufd_dirty_tracking.enforce_dirty: the dirty HWPT takes vfio0; dmar1 cannot allocate one (EOPNOTSUPP) nor attach to it (EINVAL)', async () => {
     const { sys, fd, hwpt } = await dirtySetup(t, 4);
@@ -96,7 +82,7 @@ describe('iommufd_dirty_tracking on intel-vtd', () => {
     const ioas6 = await sys.ioasAlloc(fd);
     await expectErrno(sys.hwptAlloc(fd, id6, ioas6, DIRTY), 'EOPNOTSUPP');
     await expectErrno(sys.attach(f6, hwpt), 'EINVAL');
-    const r = await hw.dma('0000:80:00.0', BASE, 8);
+    const r = await t.hw.dma('0000:80:00.0', BASE, 8);
     expect(r.fault!.reason).toBe('DMA_FAULT_REASON_BLOCKED');
     // a plain HWPT works for vfio6
     const plain = await sys.hwptAlloc(fd, id6, ioas6);
@@ -104,8 +90,7 @@ describe('iommufd_dirty_tracking on intel-vtd', () => {
   });
 
   it('iommufd_dirty_tracking.device_dirty_capability: GET_HW_INFO reports IOMMU_HW_CAP_DIRTY_TRACKING on dmar0 and not on dmar1', async () => {
-    const s = await Sys.spawn(t.root, 'hwinfo');
-    live.push(s);
+    const s = await t.spawn(t.root, 'hwinfo');
     const fd = await s.open('/dev/iommu');
     const f0 = await s.open('/dev/vfio/devices/vfio0');
     const f6 = await s.open('/dev/vfio/devices/vfio6');
@@ -135,23 +120,23 @@ describe('iommufd_dirty_tracking on intel-vtd', () => {
     const { sys, fd, hwpt, buf, size } = await dirtySetup(t, 64, { hugePagesOff: true });
     await sys.setDirty(fd, hwpt, true);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, []));
-    await dmaWrite(hw, [0, 3, 4, 17, 63]);
+    await dmaWrite(t.hw, [0, 3, 4, 17, 63]);
     // a write straddling pages 30/31 dirties both
-    const w = await hw.dma(NIC, BASE + 31n * PAGE - 4n, 8, { write: new Uint8Array(8).fill(0xee) });
+    const w = await t.hw.dma(NIC, BASE + 31n * PAGE - 4n, 8, { write: new Uint8Array(8).fill(0xee) });
     expect(w.result).toBe('written');
     // reads do not dirty
-    await hw.dma(NIC, BASE + 40n * PAGE, 4096);
+    await t.hw.dma(NIC, BASE + 40n * PAGE, 4096);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, [0, 3, 4, 17, 30, 31, 63]));
     // the written bytes are in the process's memory
     expect([...(await sys.read(buf + 17n * PAGE, 8))]).toEqual(new Array(8).fill(17));
     // cleared by the read
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, []));
     // 8 KiB granularity: bit = page / 2
-    await dmaWrite(hw, [0, 1, 5, 62]);
+    await dmaWrite(t.hw, [0, 1, 5, 62]);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, 2n * PAGE)).toEqual(bits(32, [0, 2, 31]));
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, []));
     // a sub-range read reports and clears only its own pages (bits relative to its iova)
-    await dmaWrite(hw, [3, 4, 5, 12]);
+    await dmaWrite(t.hw, [3, 4, 5, 12]);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE + 4n * PAGE, 8n * PAGE, PAGE)).toEqual(bits(8, [0, 1]));
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, [3, 12]));
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, []));
@@ -160,7 +145,7 @@ describe('iommufd_dirty_tracking on intel-vtd', () => {
   it('iommufd_dirty_tracking.get_dirty_bitmap_no_clear: NO_CLEAR reports without clearing', async () => {
     const { sys, fd, hwpt, size } = await dirtySetup(t, 64, { hugePagesOff: true });
     await sys.setDirty(fd, hwpt, true);
-    await dmaWrite(hw, [1, 2, 33, 60]);
+    await dmaWrite(t.hw, [1, 2, 33, 60]);
     const want = bits(64, [1, 2, 33, 60]);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE, NO_CLEAR)).toEqual(want);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE, NO_CLEAR)).toEqual(want);
@@ -173,7 +158,7 @@ describe('iommufd_dirty_tracking on intel-vtd', () => {
     const { sys, fd, hwpt, size } = await dirtySetup(t, 1024, { hugePagesOff: true });
     await sys.setDirty(fd, hwpt, true);
     const pages = [0, 63, 64, 65, 511, 512, 1000, 1023];
-    await dmaWrite(hw, pages);
+    await dmaWrite(t.hw, pages);
     const bm = await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE);
     expect(bm.length).toBe(128);
     expect(setBits(bm)).toEqual(pages);
@@ -182,8 +167,7 @@ describe('iommufd_dirty_tracking on intel-vtd', () => {
 
   it('iommufd_dirty_tracking.get_dirty_bitmap (huge variant): a write into a 2 MiB leaf marks all 512 bits; with HUGE_PAGES=0 only its 4 KiB page', async () => {
     for (const hugePagesOff of [false, true]) {
-      const { sys, fd, devFd, devId, ioas } = await deviceSetup(t.root, 'vfio0');
-      live.push(sys);
+      const { sys, fd, devFd, devId, ioas } = await t.deviceSetup('vfio0');
       const mfd = await sys.memfd('huge', 2n * M, MFD_HUGETLB | MFD_HUGE_2MB);
       const buf = await sys.mmap(2n * M, { fd: mfd });
       const hwpt = await sys.hwptAlloc(fd, devId, ioas, DIRTY);
@@ -192,16 +176,16 @@ describe('iommufd_dirty_tracking on intel-vtd', () => {
       const iova = 1n << 30n;
       await sys.map(fd, ioas, buf, 2n * M, iova);
       const ins = await new Hw(t.root).inspect({ iommufd_object: { pid: sys.pid, fd, id: hwpt } });
-      const leaves = Object.fromEntries(ins.page_tables![0]!.leaves!.map((l) => [String(l.page_size), Number(l.count)]));
+      const leaves = leafCounts(ins.page_tables[0]!);
       expect(leaves[String(2n * M)]).toBe(hugePagesOff ? 0 : 1);
       await sys.setDirty(fd, hwpt, true);
-      const w = await hw.dma(NIC, iova + 0x1234n, 8, { write: new Uint8Array(8).fill(7) });
+      const w = await t.hw.dma(NIC, iova + 0x1234n, 8, { write: new Uint8Array(8).fill(7) });
       expect(w.result).toBe('written');
       const bm = await sys.dirtyBitmap(fd, hwpt, iova, 2n * M, PAGE);
       expect(bm).toEqual(hugePagesOff ? bits(512, [1]) : Buffer.alloc(64, 0xff));
       expect(await sys.dirtyBitmap(fd, hwpt, iova, 2n * M, PAGE)).toEqual(bits(512, []));
       // 2 MiB granularity: one bit
-      await hw.dma(NIC, iova + 0x100000n, 8, { write: new Uint8Array(8).fill(8) });
+      await t.hw.dma(NIC, iova + 0x100000n, 8, { write: new Uint8Array(8).fill(8) });
       expect(await sys.dirtyBitmap(fd, hwpt, iova, 2n * M, 2n * M)).toEqual(bits(1, [0]));
       expect([...(await sys.read(buf + 0x1234n, 8))]).toEqual(new Array(8).fill(7));
       await sys.exit();
@@ -212,10 +196,10 @@ describe('iommufd_dirty_tracking on intel-vtd', () => {
     const { sys, fd, hwpt, size } = await dirtySetup(t, 16);
     await expectErrno(sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE), 'EINVAL');
     await sys.setDirty(fd, hwpt, true);
-    await dmaWrite(hw, [2, 9]);
+    await dmaWrite(t.hw, [2, 9]);
     await sys.setDirty(fd, hwpt, true);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(16, []));
-    await dmaWrite(hw, [5]);
+    await dmaWrite(t.hw, [5]);
     await sys.setDirty(fd, hwpt, false);
     await expectErrno(sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE), 'EINVAL');
     await sys.setDirty(fd, hwpt, true);
@@ -249,25 +233,16 @@ describe('iommufd_dirty_tracking on intel-vtd', () => {
     // range checks come first even there
     await expectErrno(sys.dirtyBitmap(fd, plain, BASE, size, 0n), 'EINVAL');
     // the failed calls cleared nothing
-    await dmaWrite(hw, [4]);
+    await dmaWrite(t.hw, [4]);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(16, [4]));
   });
 });
 
 describe('iommufd_dirty_tracking on arm-smmuv3 (LPAE stage 1 with HTTU)', () => {
-  let t: TestHost;
-  let hw: Hw;
-  beforeAll(async () => {
-    t = await startTestHost('arm-smmuv3');
-    hw = new Hw(t.platform);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost('arm-smmuv3');
 
   it('iommufd_dirty_tracking.device_dirty_capability (SMMUv3): HTTU is reported as IOMMU_HW_CAP_DIRTY_TRACKING', async () => {
-    const { sys, fd, devId } = await deviceSetup(t.root, 'vfio1');
-    live.push(sys);
+    const { sys, fd, devId } = await t.deviceSetup('vfio1');
     expect(BigInt((await sys.hwInfo(fd, devId, 0)).out_capabilities as string) & 1n).toBe(1n);
   });
 
@@ -277,22 +252,21 @@ describe('iommufd_dirty_tracking on arm-smmuv3 (LPAE stage 1 with HTTU)', () => 
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE, NO_CLEAR)).toEqual(Buffer.alloc(8, 0xff));
     await sys.setDirty(fd, hwpt, true);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, []));
-    await dmaWrite(hw, [0, 7, 8, 40, 63]);
-    await hw.dma(NIC, BASE + 20n * PAGE, 64); // a read
+    await dmaWrite(t.hw, [0, 7, 8, 40, 63]);
+    await t.hw.dma(NIC, BASE + 20n * PAGE, 64); // a read
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE, NO_CLEAR)).toEqual(bits(64, [0, 7, 8, 40, 63]));
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, 2n * PAGE)).toEqual(bits(32, [0, 3, 4, 20, 31]));
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, []));
     // HTTU logs writes whatever the tracking switch says (arm_smmu_set_dirty_tracking is a no-op)
     await sys.setDirty(fd, hwpt, false);
-    await dmaWrite(hw, [11]);
+    await dmaWrite(t.hw, [11]);
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, [11]));
     // and a clean page is still writable: DBM lets the write through and marks it
     expect(await sys.dirtyBitmap(fd, hwpt, BASE, size, PAGE)).toEqual(bits(64, []));
   });
 
   it('iommufd_dirty_tracking.get_dirty_bitmap (SMMUv3, huge): a write into a 2 MiB block marks all 512 bits', async () => {
-    const { sys, fd, devFd, devId, ioas } = await deviceSetup(t.root, 'vfio0');
-    live.push(sys);
+    const { sys, fd, devFd, devId, ioas } = await t.deviceSetup('vfio0');
     const mfd = await sys.memfd('huge', 2n * M, MFD_HUGETLB | MFD_HUGE_2MB);
     const buf = await sys.mmap(2n * M, { fd: mfd });
     const hwpt = await sys.hwptAlloc(fd, devId, ioas, DIRTY);
@@ -301,7 +275,7 @@ describe('iommufd_dirty_tracking on arm-smmuv3 (LPAE stage 1 with HTTU)', () => 
     await sys.map(fd, ioas, buf, 2n * M, iova);
     await sys.setDirty(fd, hwpt, true);
     expect(await sys.dirtyBitmap(fd, hwpt, iova, 2n * M, PAGE)).toEqual(bits(512, []));
-    await hw.dma(NIC, iova + 0x1ff000n, 8, { write: new Uint8Array(8).fill(3) });
+    await t.hw.dma(NIC, iova + 0x1ff000n, 8, { write: new Uint8Array(8).fill(3) });
     expect(await sys.dirtyBitmap(fd, hwpt, iova, 2n * M, PAGE)).toEqual(Buffer.alloc(64, 0xff));
     expect(await sys.dirtyBitmap(fd, hwpt, iova, 2n * M, PAGE)).toEqual(bits(512, []));
   });

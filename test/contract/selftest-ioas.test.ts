@@ -72,10 +72,8 @@
  *                           arm-smmuv3, whose kernel has it, the export is refused UNIMPLEMENTED).
  */
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ERRNO, ERRNO_STATUS, type ErrnoName } from '../../libs/errno/index.js';
-import { statusCode } from '../../libs/rpc/errors.js';
-import { deviceSetup, errorInfo, expectErrno, Hw, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_IOVA, MAP_READABLE, MAP_SHARED, MAP_WRITEABLE, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { deviceSetup, errorInfo, expectErrno, expectKernelErrno, leafCounts, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_IOVA, MAP_READABLE, MAP_SHARED, MAP_WRITEABLE, PAGE, startTestHost, Sys, useTestHost } from './harness.js';
 
 const P = PAGE;
 const U64_MAX = (1n << 64n) - 1n;
@@ -139,24 +137,8 @@ interface Fx {
   pattern: Uint8Array;
 }
 
-let t: TestHost;
-let hw: Hw;
-const procs: Sys[] = [];
-
-beforeAll(async () => {
-  t = await startTestHost();
-  hw = new Hw(t.platform);
-});
-afterAll(async () => {
-  await t.close();
-});
-afterEach(async () => {
-  // teardown_iommufd: closing everything releases every pin and every domain
-  for (const p of procs.splice(0)) await p.exit().catch(() => undefined);
-  const host = await hw.inspect({ host: true });
-  expect(host.pinned!.pages).toBe('0');
-  expect(host.page_tables).toEqual([]);
-});
+// after each test its processes exit, then teardown_iommufd: closing everything releases every pin and every domain
+const t = useTestHost('intel-vtd', { checkTeardown: true });
 
 function patternOf(len: number, seed: number): Uint8Array {
   const b = new Uint8Array(len);
@@ -164,10 +146,9 @@ function patternOf(len: number, seed: number): Uint8Array {
   return b;
 }
 
+/** A root process, exited after the test. */
 async function spawn(name = 'selftest'): Promise<Sys> {
-  const s = await Sys.spawn(t.root, name);
-  procs.push(s);
-  return s;
+  return t.spawn(t.root, name);
 }
 
 async function openDev(sys: Sys, fd: number, cdev: Cdev): Promise<{ devFd: number; devId: number }> {
@@ -197,23 +178,15 @@ async function setup(v: Variant): Promise<Fx> {
   return { v, sys, fd, ioas, devs, devId: devs[0]?.devId ?? 0, hwpt: devs[0]?.hwpt ?? 0, base: devs.length > 0 ? MOCK_APERTURE_START : 0n, buffer, pattern };
 }
 
-/** EXPECT_ERRNO: errno name and number, and the status code host-api.md maps it to. */
-async function expectErr(p: Promise<unknown>, errno: ErrnoName): Promise<grpc.ServiceError> {
-  const e = await expectErrno(p, errno);
-  expect(e.code).toBe(statusCode(ERRNO_STATUS[errno]));
-  expect(errorInfo(e)?.metadata.errno).toBe(String(ERRNO[errno]));
-  return e;
-}
-
 async function dmaRead(bdf: string, iova: bigint, len: number): Promise<Buffer> {
-  const r = await hw.dma(bdf, iova, len);
+  const r = await t.hw.dma(bdf, iova, len);
   expect(r.fault ?? null, `DMA read ${bdf} @0x${iova.toString(16)}`).toBeNull();
   expect(r.result).toBe('data');
   return r.data as Buffer;
 }
 
 async function expectFault(bdf: string, iova: bigint, reason: string, write?: Uint8Array): Promise<void> {
-  const r = await hw.dma(bdf, iova, write?.length ?? 8, write ? { write } : {});
+  const r = await t.hw.dma(bdf, iova, write?.length ?? 8, write ? { write } : {});
   expect(r.result).toBe('fault');
   expect(r.fault!.reason).toBe(`DMA_FAULT_REASON_${reason}`);
 }
@@ -228,13 +201,7 @@ function bufferBytes(fx: Fx, offset: bigint, len: bigint): Uint8Array {
 }
 
 async function inspectObj(sys: Sys, fd: number, id: number) {
-  return hw.inspect({ iommufd_object: { pid: sys.pid, fd, id } });
-}
-
-function leaves(pt: { leaves: Array<{ page_size: string; count: string }> }): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const l of pt.leaves) out[l.page_size] = Number(l.count);
-  return out;
+  return t.hw.inspect({ iommufd_object: { pid: sys.pid, fd, id } });
 }
 
 const RANGES_FULL = [{ start: 0n, last: U64_MAX }];
@@ -292,7 +259,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
   it('iommufd_ioas.ioas_auto_destroy: exiting with the fixture in place releases everything', async () => {
     const fx = await setup(v);
     await fx.sys.exit();
-    const host = await hw.inspect({ host: true });
+    const host = await t.hw.inspect({ host: true });
     expect(host.pinned!.pages).toBe('0');
     expect(host.page_tables).toEqual([]);
     // the devices were unbound: a new process can take them
@@ -304,15 +271,15 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
   it('iommufd_ioas.ioas_destroy: EBUSY while a device has a HWPT on the IOAS, else destroyed', async () => {
     const fx = await setup(v);
     if (hasDomain) {
-      await expectErr(fx.sys.destroy(fx.fd, fx.ioas), 'EBUSY');
+      await expectKernelErrno(fx.sys.destroy(fx.fd, fx.ioas), 'EBUSY');
       // the auto domain is held by the attachment, the device by the VFIO driver
-      await expectErr(fx.sys.destroy(fx.fd, fx.hwpt), 'EBUSY');
-      await expectErr(fx.sys.destroy(fx.fd, fx.devId), 'EBUSY');
+      await expectKernelErrno(fx.sys.destroy(fx.fd, fx.hwpt), 'EBUSY');
+      await expectKernelErrno(fx.sys.destroy(fx.fd, fx.devId), 'EBUSY');
       expect((await fx.sys.iovaRanges(fx.fd, fx.ioas)).ranges).toEqual(RANGES_VTD);
     } else {
       await fx.sys.destroy(fx.fd, fx.ioas);
-      await expectErr(fx.sys.destroy(fx.fd, fx.ioas), 'ENOENT');
-      await expectErr(fx.sys.iovaRanges(fx.fd, fx.ioas), 'ENOENT');
+      await expectKernelErrno(fx.sys.destroy(fx.fd, fx.ioas), 'ENOENT');
+      await expectKernelErrno(fx.sys.iovaRanges(fx.fd, fx.ioas), 'ENOENT');
       // the id is free again
       expect(await fx.sys.ioasAlloc(fx.fd)).toBe(1);
     }
@@ -325,35 +292,35 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     new DataView(s1.buffer).setBigUint64(8, 0x1234000n, true);
     new DataView(s1.buffer).setUint32(16, 48, true);
     if (!hasDomain) {
-      await expectErr(sys.hwptAlloc(fd, fx.devId, fx.ioas, 0), 'ENOENT');
-      await expectErr(sys.hwptAlloc(fd, fx.devId, 0, 0, IOMMU_HWPT_DATA_VTD_S1, s1), 'ENOENT');
+      await expectKernelErrno(sys.hwptAlloc(fd, fx.devId, fx.ioas, 0), 'ENOENT');
+      await expectKernelErrno(sys.hwptAlloc(fd, fx.devId, 0, 0, IOMMU_HWPT_DATA_VTD_S1, s1), 'ENOENT');
       return;
     }
     const next = 2 + 2 * fx.devs.length; // first free id after the fixture's objects
     // negative tests: dev_id is the IOAS → ENOENT; pt_id is the device → EINVAL
-    await expectErr(sys.hwptAlloc(fd, fx.ioas, fx.devId, 0), 'ENOENT');
-    await expectErr(sys.hwptAlloc(fd, fx.devId, fx.devId, 0), 'EINVAL');
-    await expectErr(sys.hwptAlloc(fd, fx.devId, 999, 0), 'EINVAL'); // pt lookup failure is EINVAL
-    await expectErr(sys.hwptAlloc(fd, fx.devId, fx.ioas, IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_FAULT_ID_VALID), 'EOPNOTSUPP');
+    await expectKernelErrno(sys.hwptAlloc(fd, fx.ioas, fx.devId, 0), 'ENOENT');
+    await expectKernelErrno(sys.hwptAlloc(fd, fx.devId, fx.devId, 0), 'EINVAL');
+    await expectKernelErrno(sys.hwptAlloc(fd, fx.devId, 999, 0), 'EINVAL'); // pt lookup failure is EINVAL
+    await expectKernelErrno(sys.hwptAlloc(fd, fx.devId, fx.ioas, IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_FAULT_ID_VALID), 'EOPNOTSUPP');
     const parent = await sys.hwptAlloc(fd, fx.devId, fx.ioas, IOMMU_HWPT_ALLOC_NEST_PARENT);
     const notWork = await sys.hwptAlloc(fd, fx.devId, fx.ioas, 0);
     expect([parent, notWork]).toEqual([next, next + 1]);
     // negative nested tests that the core decides: data_type NONE with data, a type without data
-    await expectErr(sys.hwptAlloc(fd, fx.devId, parent, 0, IOMMU_HWPT_DATA_NONE, s1), 'EINVAL');
-    await expectErr(sys.hwptAlloc(fd, fx.devId, parent, 0, IOMMU_HWPT_DATA_VTD_S1, new Uint8Array(0)), 'EINVAL');
+    await expectKernelErrno(sys.hwptAlloc(fd, fx.devId, parent, 0, IOMMU_HWPT_DATA_NONE, s1), 'EINVAL');
+    await expectKernelErrno(sys.hwptAlloc(fd, fx.devId, parent, 0, IOMMU_HWPT_DATA_VTD_S1, new Uint8Array(0)), 'EINVAL');
     // nested HWPTs are not modelled yet
     const e = await expectErrno(sys.hwptAlloc(fd, fx.devId, parent, 0, IOMMU_HWPT_DATA_VTD_S1, s1), 'NOT_MODELLED');
     expect(e.code).toBe(grpc.status.UNIMPLEMENTED);
     // a manual HWPT holds its IOAS
-    await expectErr(sys.destroy(fd, fx.ioas), 'EBUSY');
+    await expectKernelErrno(sys.destroy(fd, fx.ioas), 'EBUSY');
     // the new domains mirror the IOAS: map, then move the device onto the nest parent
     await sys.map(fd, fx.ioas, fx.buffer, BUFFER_SIZE, fx.base);
     const dev0 = fx.devs[0]!;
     expect(await sys.attach(dev0.devFd, parent)).toBe(parent);
-    await expectErr(sys.destroy(fd, parent), 'EBUSY');
+    await expectKernelErrno(sys.destroy(fd, parent), 'EBUSY');
     await expectMapped(fx, fx.base, fx.pattern, [dev0]);
     // the old auto domain went with its last device: its id is free
-    await expectErr(sys.destroy(fd, fx.hwpt), 'ENOENT');
+    await expectKernelErrno(sys.destroy(fd, fx.hwpt), 'ENOENT');
     expect((await inspectObj(sys, fd, fx.ioas)).page_tables.map((p) => p.hwpt_id).sort((a, b) => a - b)).toEqual(
       [parent, notWork, ...fx.devs.slice(1).map((d) => d.hwpt)].sort((a, b) => a - b),
     );
@@ -361,7 +328,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     expect(await sys.attach(dev0.devFd, fx.ioas)).toBe(fx.hwpt);
     await sys.destroy(fd, parent);
     await sys.destroy(fd, notWork);
-    await expectErr(sys.destroy(fd, parent), 'ENOENT');
+    await expectKernelErrno(sys.destroy(fd, parent), 'ENOENT');
     await expectMapped(fx, fx.base, fx.pattern);
   });
 
@@ -371,7 +338,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     const { devFd, devId } = await openDev(sys, fd, 'vfio3');
     expect(devId).toBe(2 + 2 * fx.devs.length);
     if (!hasDomain) {
-      await expectErr(sys.attach(devFd, fx.hwpt), 'ENOENT');
+      await expectKernelErrno(sys.attach(devFd, fx.hwpt), 'ENOENT');
       await expectFault(DEVICES.vfio3.bdf, 0x1000n, 'BLOCKED');
       return;
     }
@@ -379,7 +346,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     await sys.map(fd, fx.ioas, fx.buffer, 2n * P, fx.base);
     await expectMapped(fx, fx.base, bufferBytes(fx, 0n, 2n * P), [...fx.devs, { bdf: DEVICES.vfio3.bdf }]);
     // the other unit's domain is not compatible with this device
-    if (fx.devs[1]) await expectErr(sys.attach(devFd, fx.devs[1].hwpt), 'EINVAL');
+    if (fx.devs[1]) await expectKernelErrno(sys.attach(devFd, fx.devs[1].hwpt), 'EINVAL');
     // vfio3's MSI window is the same range: the IOAS ranges do not change
     expect((await sys.iovaRanges(fd, fx.ioas)).ranges).toEqual(RANGES_VTD);
   });
@@ -388,11 +355,11 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     const fx = await setup(v);
     await fx.sys.map(fx.fd, fx.ioas, fx.buffer, P, fx.base);
     if (hasDomain) {
-      await expectErr(fx.sys.destroy(fx.fd, fx.ioas), 'EBUSY');
+      await expectKernelErrno(fx.sys.destroy(fx.fd, fx.ioas), 'EBUSY');
       await expectMapped(fx, fx.base, bufferBytes(fx, 0n, P));
     } else {
       await fx.sys.destroy(fx.fd, fx.ioas);
-      await expectErr(inspectObj(fx.sys, fx.fd, fx.ioas), 'ENOENT');
+      await expectKernelErrno(inspectObj(fx.sys, fx.fd, fx.ioas), 'ENOENT');
     }
   });
 
@@ -405,7 +372,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     const pinned = hasDomain ? 10n : 0n;
     expect(ins.pinned!.pages).toBe(String(pinned));
     expect((await fx.sys.status()).pinned).toBe(pinned * P);
-    for (const pt of ins.page_tables) expect(leaves(pt)['4096']).toBe(10);
+    for (const pt of ins.page_tables) expect(leafCounts(pt)['4096']).toBe(10);
     for (let i = 0n; i < 10n; i++) if (hasDomain) await expectMapped(fx, fx.base + i * P, bufferBytes(fx, 0n, P));
     await fx.sys.exit();
   });
@@ -414,12 +381,12 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     const fx = await setup(v);
     const { sys, fd } = fx;
     if (!hasDomain) {
-      await expectErr(sys.hwInfo(fd, fx.devId, 24), 'ENOENT');
-      await expectErr(sys.hwInfo(fd, fx.devId, 32), 'ENOENT');
-      await expectErr(sys.hwInfo(fd, fx.ioas, 24), 'ENOENT');
+      await expectKernelErrno(sys.hwInfo(fd, fx.devId, 24), 'ENOENT');
+      await expectKernelErrno(sys.hwInfo(fd, fx.devId, 32), 'ENOENT');
+      await expectKernelErrno(sys.hwInfo(fd, fx.ioas, 24), 'ENOENT');
       return;
     }
-    const desc = await hw.describe();
+    const desc = await t.hw.describe();
     const unitData = (u: string) => Buffer.from(desc.units.find((x) => x.name === u)!.hw_info!.data as Buffer);
     const dmar0 = unitData('dmar0');
     expect(dmar0.length).toBe(24);
@@ -433,11 +400,11 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     expect(Buffer.from(r.data as Buffer).equals(dmar0)).toBe(true);
     expect(r.data_len).toBe(24);
     // a wrong requested type, then the right one
-    await expectErr(sys.hwInfo(fd, fx.devId, 24, IOMMU_HW_INFO_FLAG_INPUT_TYPE, IOMMU_HW_INFO_TYPE_ARM_SMMUV3), 'EOPNOTSUPP');
+    await expectKernelErrno(sys.hwInfo(fd, fx.devId, 24, IOMMU_HW_INFO_FLAG_INPUT_TYPE, IOMMU_HW_INFO_TYPE_ARM_SMMUV3), 'EOPNOTSUPP');
     r = await sys.hwInfo(fd, fx.devId, 24, IOMMU_HW_INFO_FLAG_INPUT_TYPE, IOMMU_HW_INFO_TYPE_INTEL_VTD);
     expect(Buffer.from(r.data as Buffer).equals(dmar0)).toBe(true);
     expect(r.out_data_type).toBe(IOMMU_HW_INFO_TYPE_INTEL_VTD);
-    await expectErr(sys.hwInfo(fd, fx.devId, 24, 2), 'EOPNOTSUPP');
+    await expectKernelErrno(sys.hwInfo(fd, fx.devId, 24, 2), 'EOPNOTSUPP');
     // larger: the trailing bytes are zeroed
     r = await sys.hwInfo(fd, fx.devId, 32);
     expect(Buffer.from(r.data as Buffer).equals(Buffer.concat([dmar0, Buffer.alloc(8)]))).toBe(true);
@@ -465,7 +432,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     const fx = await setup(v);
     const { sys, fd, ioas, base } = fx;
     // unmap fails if nothing is mapped
-    for (let i = 0n; i < 10n; i++) await expectErr(sys.unmap(fd, ioas, i * P, P), 'ENOENT');
+    for (let i = 0n; i < 10n; i++) await expectKernelErrno(sys.unmap(fd, ioas, i * P, P), 'ENOENT');
     // unmap works
     for (let i = 0n; i < 10n; i++) await sys.map(fd, ioas, fx.buffer, P, base + i * P);
     if (hasDomain) await expectMapped(fx, base + 9n * P, bufferBytes(fx, 0n, P));
@@ -473,15 +440,15 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     for (const d of fx.devs) await expectFault(d.bdf, base, 'TRANSLATION');
     // split fails
     await sys.map(fd, ioas, fx.buffer, 2n * P, base + 16n * P);
-    await expectErr(sys.unmap(fd, ioas, base + 16n * P, P), 'ENOENT');
-    await expectErr(sys.unmap(fd, ioas, base + 17n * P, P), 'ENOENT');
+    await expectKernelErrno(sys.unmap(fd, ioas, base + 16n * P, P), 'ENOENT');
+    await expectKernelErrno(sys.unmap(fd, ioas, base + 17n * P, P), 'ENOENT');
     if (hasDomain) await expectMapped(fx, base + 16n * P, bufferBytes(fx, 0n, 2n * P));
     // over map fails
-    await expectErr(sys.map(fd, ioas, fx.buffer, 2n * P, base + 16n * P), 'EEXIST');
-    await expectErr(sys.map(fd, ioas, fx.buffer, P, base + 16n * P), 'EEXIST');
-    await expectErr(sys.map(fd, ioas, fx.buffer, P, base + 17n * P), 'EEXIST');
-    await expectErr(sys.map(fd, ioas, fx.buffer, 2n * P, base + 15n * P), 'EEXIST');
-    await expectErr(sys.map(fd, ioas, fx.buffer, 3n * P, base + 15n * P), 'EEXIST');
+    await expectKernelErrno(sys.map(fd, ioas, fx.buffer, 2n * P, base + 16n * P), 'EEXIST');
+    await expectKernelErrno(sys.map(fd, ioas, fx.buffer, P, base + 16n * P), 'EEXIST');
+    await expectKernelErrno(sys.map(fd, ioas, fx.buffer, P, base + 17n * P), 'EEXIST');
+    await expectKernelErrno(sys.map(fd, ioas, fx.buffer, 2n * P, base + 15n * P), 'EEXIST');
+    await expectKernelErrno(sys.map(fd, ioas, fx.buffer, 3n * P, base + 15n * P), 'EEXIST');
     expect((await inspectObj(sys, fd, ioas)).areas.map((a) => [BigInt(a.iova), BigInt(a.last)])).toEqual([[base + 16n * P, base + 18n * P - 1n]]);
     // unmap all works, and reports the bytes it removed
     expect(await sys.unmap(fd, ioas, 0n, U64_MAX)).toBe(2n * P);
@@ -496,8 +463,8 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     const { sys, fd, ioas } = fx;
     const base = fx.base + 4n * P; // room to rewind
     for (let i = 0n; i < 4n; i++) await sys.map(fd, ioas, fx.buffer, 8n * P, base + i * 16n * P);
-    await expectErr(sys.unmap(fd, ioas, base - 4n * P, 8n * P), 'ENOENT');
-    await expectErr(sys.unmap(fd, ioas, base + 3n * 16n * P + 8n * P - 4n * P, 8n * P), 'ENOENT');
+    await expectKernelErrno(sys.unmap(fd, ioas, base - 4n * P, 8n * P), 'ENOENT');
+    await expectKernelErrno(sys.unmap(fd, ioas, base + 3n * 16n * P + 8n * P - 4n * P, 8n * P), 'ENOENT');
     // nothing was removed by the failures
     expect((await inspectObj(sys, fd, ioas)).areas.length).toBe(4);
     if (hasDomain) await expectMapped(fx, base + 3n * 16n * P, bufferBytes(fx, 0n, 8n * P));
@@ -533,7 +500,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
       expect(await sys.map(fd, ioas, fillVa, MSI_START, 0n)).toBe(0n);
       const ins = await inspectObj(sys, fd, ioas);
       const dmar0 = ins.page_tables.find((p) => p.unit === 'dmar0')!;
-      expect(leaves(dmar0)).toEqual({ '4096': 0, '2097152': (Number(MSI_START) - 3 * 2 ** 30) / 2 ** 21, '1073741824': 3 });
+      expect(leafCounts(dmar0)).toEqual({ '4096': 0, '2097152': (Number(MSI_START) - 3 * 2 ** 30) / 2 ** 21, '1073741824': 3 });
       const used: Array<[bigint, bigint]> = [[0n, MSI_LAST]];
       for (let i = 0n; i < 10n; i++) {
         const len = P * (i + 1n);
@@ -551,8 +518,8 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
       iovas.length = 0;
 
       // an allowed range intersecting a reserved range is refused
-      await expectErr(sys.allowIovas(fd, ioas, [{ start: P, last: MSI_START }]), 'EADDRINUSE');
-      await expectErr(sys.allowIovas(fd, ioas, [{ start: APERTURE_LAST, last: APERTURE_LAST + P }]), 'EADDRINUSE');
+      await expectKernelErrno(sys.allowIovas(fd, ioas, [{ start: P, last: MSI_START }]), 'EADDRINUSE');
+      await expectKernelErrno(sys.allowIovas(fd, ioas, [{ start: APERTURE_LAST, last: APERTURE_LAST + P }]), 'EADDRINUSE');
     } else {
       // nothing is reserved without a domain: the same allowed range is accepted
       await sys.allowIovas(fd, ioas, [{ start: P, last: P * 600n }]);
@@ -580,7 +547,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     const { sys, fd, ioas } = fx;
     if (hasDomain) {
       // the aperture ends at 2^48 - 1: a 2^64-wrapping candidate cannot arise; the top is reserved
-      await expectErr(sys.map(fd, ioas, fx.buffer, P, U64_MAX - 0x3fffn - 0x1000n), 'EINVAL');
+      await expectKernelErrno(sys.map(fd, ioas, fx.buffer, P, U64_MAX - 0x3fffn - 0x1000n), 'EINVAL');
       return;
     }
     // a lazy map (no domain: nothing is pinned) covering [0x1000, 2^64 - 0x4001]; the only hole
@@ -588,7 +555,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     const bigLen = U64_MAX - 0x4000n - 0x1000n + 1n;
     expect(await sys.map(fd, ioas, 0x1000n, bigLen, 0x1000n)).toBe(0x1000n);
     // 0x5000 bytes need 0x8000 alignment: ALIGN(0xffffffffffffc000, 0x8000) overflows
-    await expectErr(sys.map(fd, ioas, fx.buffer, 0x5000n), 'ENOSPC');
+    await expectKernelErrno(sys.map(fd, ioas, fx.buffer, 0x5000n), 'ENOSPC');
     // while 3 pages (0x4000 alignment) fit exactly
     expect(await sys.map(fd, ioas, fx.buffer, 0x3000n)).toBe(0xffff_ffff_ffff_c000n);
     expect(await sys.unmap(fd, ioas, 0n, U64_MAX)).toBe(bigLen + 0x3000n);
@@ -608,7 +575,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     const allowed = { start: MSI_START - 0x100000n, last: MSI_START - 0x100000n + P * 600n };
     expect(allowed.start <= MSI_START && MSI_LAST <= allowed.last).toBe(true);
     await sys.allowIovas(fd, ioas, [allowed]);
-    await expectErr(sys.attach(vfio0.devFd, ioas), 'EADDRINUSE');
+    await expectKernelErrno(sys.attach(vfio0.devFd, ioas), 'EADDRINUSE');
     // nothing happened: no domain, no reserved range, DMA still blocked, no id consumed
     expect(await sys.iovaRanges(fd, ioas)).toEqual({ ranges: RANGES_FULL, alignment: 1n });
     expect((await inspectObj(sys, fd, ioas)).page_tables).toEqual([]);
@@ -621,14 +588,14 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     // allowed intersects a reserved range: refused, the previous list is kept
     const other = { start: 1n << 32n, last: (1n << 32n) + P * 600n };
     await sys.allowIovas(fd, ioas, [other]);
-    await expectErr(sys.allowIovas(fd, ioas, [allowed]), 'EADDRINUSE');
-    await expectErr(sys.allowIovas(fd, ioas, [other, { start: APERTURE_LAST + 1n, last: APERTURE_LAST + P }]), 'EADDRINUSE');
+    await expectKernelErrno(sys.allowIovas(fd, ioas, [allowed]), 'EADDRINUSE');
+    await expectKernelErrno(sys.allowIovas(fd, ioas, [other, { start: APERTURE_LAST + 1n, last: APERTURE_LAST + P }]), 'EADDRINUSE');
     expect(await sys.map(fd, ioas, fx.buffer, P)).toBe(other.start);
     // shapes the kernel rejects before looking at reservations (§1.2)
-    await expectErr(sys.allowIovas(fd, ioas, [{ start: 5n * P, last: 5n * P }]), 'EINVAL');
-    await expectErr(sys.allowIovas(fd, ioas, [{ start: 6n * P, last: 5n * P }]), 'EINVAL');
-    await expectErr(sys.allowIovas(fd, ioas, [{ start: P, last: 3n * P }, { start: 3n * P, last: 4n * P }]), 'EINVAL');
-    await expectErr(sys.allowIovas(fd, 0, []), 'ENOENT');
+    await expectKernelErrno(sys.allowIovas(fd, ioas, [{ start: 5n * P, last: 5n * P }]), 'EINVAL');
+    await expectKernelErrno(sys.allowIovas(fd, ioas, [{ start: 6n * P, last: 5n * P }]), 'EINVAL');
+    await expectKernelErrno(sys.allowIovas(fd, ioas, [{ start: P, last: 3n * P }, { start: 3n * P, last: 4n * P }]), 'EINVAL');
+    await expectKernelErrno(sys.allowIovas(fd, 0, []), 'ENOENT');
     // touching is not overlapping; a fixed map ignores the allowed list
     await sys.allowIovas(fd, ioas, [{ start: 8n * P, last: 9n * P - 1n }, { start: 9n * P, last: 10n * P - 1n }]);
     expect(await sys.map(fd, ioas, fx.buffer, P, 0x100n * P)).toBe(0x100n * P);
@@ -653,17 +620,17 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
       // the copy is write-only: a device read faults, a device write lands in the buffer
       await expectMapped(fx, base, bufferBytes(fx, 0n, P));
       for (const d of fx.devs) await expectFault(d.bdf, base + P, 'PERMISSION');
-      const w = await hw.dma(fx.devs[0]!.bdf, base + P + 0x10n, 4, { write: new Uint8Array([9, 8, 7, 6]) });
+      const w = await t.hw.dma(fx.devs[0]!.bdf, base + P + 0x10n, 4, { write: new Uint8Array([9, 8, 7, 6]) });
       expect(w.result).toBe('written');
       expect([...(await sys.read(fx.buffer + 0x10n, 4))]).toEqual([9, 8, 7, 6]);
     }
     // §1.2: no R/W → EINVAL, source not covered → ENOENT, destination taken → EEXIST
-    await expectErr(sys.copy(fd, dst, ioas, P, 8n * P, base, MAP_FIXED_IOVA), 'EINVAL');
-    await expectErr(sys.copy(fd, dst, ioas, 2n * P, 8n * P, base + P, COPY_FLAGS), 'ENOENT');
-    await expectErr(sys.copy(fd, dst, ioas, P, 0n, base, COPY_FLAGS), 'EEXIST');
-    await expectErr(sys.copy(fd, dst, 99, P, 0n, base, COPY_FLAGS), 'ENOENT');
-    await expectErr(sys.copy(fd, 99, ioas, P, 0n, base, COPY_FLAGS), 'ENOENT');
-    await expectErr(sys.copy(fd, dst, ioas, 0n, 0n, base, COPY_FLAGS), 'EINVAL');
+    await expectKernelErrno(sys.copy(fd, dst, ioas, P, 8n * P, base, MAP_FIXED_IOVA), 'EINVAL');
+    await expectKernelErrno(sys.copy(fd, dst, ioas, 2n * P, 8n * P, base + P, COPY_FLAGS), 'ENOENT');
+    await expectKernelErrno(sys.copy(fd, dst, ioas, P, 0n, base, COPY_FLAGS), 'EEXIST');
+    await expectKernelErrno(sys.copy(fd, dst, 99, P, 0n, base, COPY_FLAGS), 'ENOENT');
+    await expectKernelErrno(sys.copy(fd, 99, ioas, P, 0n, base, COPY_FLAGS), 'ENOENT');
+    await expectKernelErrno(sys.copy(fd, dst, ioas, 0n, 0n, base, COPY_FLAGS), 'EINVAL');
     // a copy may span several source areas
     expect(await sys.copy(fd, dst, ioas, 2n * P, 0x10n * P, base, COPY_FLAGS | MAP_READABLE)).toBe(0x10n * P);
     expect((await inspectObj(sys, fd, dst)).areas.length).toBe(3);
@@ -690,7 +657,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     expect(await sys.iovaRanges(fd, ioas)).toEqual({ ranges: RANGES_FULL, alignment: 1n });
     await sys.attach(first!.devFd, ioas);
     expect(await sys.iovaRanges(fd, ioas)).toEqual({ ranges: RANGES_VTD, alignment: 4096n });
-    await expectErr(sys.iovaRanges(fd, 99), 'ENOENT');
+    await expectKernelErrno(sys.iovaRanges(fd, 99), 'ENOENT');
   });
 
   it('iommufd_ioas.fork_gone: a map owned by an exited process is pinned only if a domain existed; else a new domain is EFAULT', async () => {
@@ -713,8 +680,8 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
       expect((await inspectObj(sys, fd, ioas)).pinned!.pages).toBe(String(BUFFER_SIZE / P));
     } else {
       // pages would have to be pinned now, but the mm is gone
-      await expectErr(sys.attach(devFd, ioas), 'EFAULT');
-      await expectErr(sys.hwptAlloc(fd, devId, ioas, 0), 'EFAULT');
+      await expectKernelErrno(sys.attach(devFd, ioas), 'EFAULT');
+      await expectKernelErrno(sys.hwptAlloc(fd, devId, ioas, 0), 'EFAULT');
       expect(await sys.iovaRanges(fd, ioas)).toEqual({ ranges: RANGES_FULL, alignment: 1n });
       expect((await inspectObj(sys, fd, ioas)).page_tables).toEqual([]);
       await expectFault(DEVICES.vfio3.bdf, MOCK_APERTURE_START, 'BLOCKED');
@@ -749,14 +716,14 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_GET, ioas, 3n)).toBe(1n);
     expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n)).toBe(0n);
     expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_GET, ioas, 3n)).toBe(0n);
-    await expectErr(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 2n), 'EINVAL');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 2n), 'EINVAL');
     // huge pages off forces PAGE_SIZE alignment even without a domain
     expect((await sys.iovaRanges(fd, ioas)).alignment).toBe(4096n);
     // and PAGE_SIZE IOPTEs: a 2 MiB hugetlb page is mapped with 512 4 KiB entries
     const huge = await sys.memfd('huge', 2n << 20n, MFD_HUGETLB | MFD_HUGE_2MB);
     const hva = await sys.mmap(2n << 20n, { fd: huge });
     await sys.map(fd, ioas, hva, 2n << 20n, 2n << 20n);
-    for (const pt of (await inspectObj(sys, fd, ioas)).page_tables) expect([leaves(pt)['4096'], leaves(pt)['2097152']]).toEqual([512, 0]);
+    for (const pt of (await inspectObj(sys, fd, ioas)).page_tables) expect([leafCounts(pt)['4096'], leafCounts(pt)['2097152']]).toEqual([512, 0]);
     if (hasDomain) {
       // domains and areas both present: the option cannot be turned off again (it is already off: no-op)
       expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n)).toBe(0n);
@@ -765,12 +732,12 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 1n)).toBe(1n);
     expect((await sys.iovaRanges(fd, ioas)).alignment).toBe(hasDomain ? 4096n : 1n);
     await sys.map(fd, ioas, hva, 2n << 20n, 2n << 20n);
-    for (const pt of (await inspectObj(sys, fd, ioas)).page_tables) expect([leaves(pt)['4096'], leaves(pt)['2097152']]).toEqual([0, 1]);
+    for (const pt of (await inspectObj(sys, fd, ioas)).page_tables) expect([leafCounts(pt)['4096'], leafCounts(pt)['2097152']]).toEqual([0, 1]);
     if (hasDomain) {
       await sys.write(hva + 0x1234n, new Uint8Array([0xa5]));
       for (const d of fx.devs) expect([...(await dmaRead(d.bdf, (2n << 20n) + 0x1234n, 1))]).toEqual([0xa5]);
       // with a domain and an area, huge pages cannot be disabled
-      await expectErr(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n), 'EINVAL');
+      await expectKernelErrno(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n), 'EINVAL');
       expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_GET, ioas, 0n)).toBe(1n);
     }
   });
@@ -781,7 +748,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     // sequentially, in an empty IOAS, the choice is exact: the first hole at PAGE_SIZE aligned to the length
     for (const len of [1n, 2n, 4095n, 4096n, 4097n, 8191n]) {
       if (hasDomain && len % 4096n !== 0n) {
-        await expectErr(sys.map(fd, ioas, fx.buffer, len), 'EINVAL');
+        await expectKernelErrno(sys.map(fd, ioas, fx.buffer, len), 'EINVAL');
         continue;
       }
       const iova = await sys.map(fd, ioas, fx.buffer, len);
@@ -792,7 +759,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     let ok = 0;
     await lanes(lengths, 32, async (len) => {
       if (hasDomain && len % 4096n !== 0n) {
-        await expectErr(sys.map(fd, ioas, fx.buffer, len), 'EINVAL');
+        await expectKernelErrno(sys.map(fd, ioas, fx.buffer, len), 'EINVAL');
         return;
       }
       const iova = await sys.map(fd, ioas, fx.buffer, len);
@@ -813,8 +780,8 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
       // the selftest skips mock domains: a domain already imposes 4096, and with a domain and an
       // area the alignment cannot be upgraded by the option
       await sys.map(fd, ioas, fx.buffer, P, A);
-      await expectErr(sys.map(fd, ioas, fx.buffer + half, P, A + P), 'EINVAL');
-      await expectErr(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n), 'EINVAL');
+      await expectKernelErrno(sys.map(fd, ioas, fx.buffer + half, P, A + P), 'EINVAL');
+      await expectKernelErrno(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n), 'EINVAL');
       expect(await sys.unmap(fd, ioas, A, P)).toBe(P);
       return;
     }
@@ -822,18 +789,18 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     await sys.map(fd, ioas, fx.buffer, P, A);
     expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n)).toBe(0n);
     // misalignment is rejected at map time
-    await expectErr(sys.map(fd, ioas, fx.buffer + half, P, A + P), 'EINVAL');
+    await expectKernelErrno(sys.map(fd, ioas, fx.buffer + half, P, A + P), 'EINVAL');
     expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n)).toBe(0n);
     // reduce alignment
     expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 1n)).toBe(1n);
     // confirm misalignment is rejected during alignment upgrade
     await sys.map(fd, ioas, fx.buffer + half, P, A + P);
-    await expectErr(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n), 'EADDRINUSE');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, 0n), 'EADDRINUSE');
     expect(await sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_GET, ioas, 0n)).toBe(1n);
     expect((await sys.iovaRanges(fd, ioas)).alignment).toBe(1n);
     // a domain needs 4096 too: attaching a device now fails the same way, and changes nothing
     const { devFd } = await openDev(sys, fd, 'vfio0');
-    await expectErr(sys.attach(devFd, ioas), 'EADDRINUSE');
+    await expectKernelErrno(sys.attach(devFd, ioas), 'EADDRINUSE');
     expect(await sys.iovaRanges(fd, ioas)).toEqual({ ranges: RANGES_FULL, alignment: 1n });
     expect(await sys.unmap(fd, ioas, A + P, P)).toBe(P);
     expect(await sys.unmap(fd, ioas, A, P)).toBe(P);
@@ -851,7 +818,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     let copied = 0;
     for (let iova = A - P; iova <= last; iova += 511n) {
       if (iova < A || iova + len - 1n > last) {
-        await expectErr(sys.copy(fd, dst, ioas, len, A, iova, MAP_FIXED_IOVA | MAP_WRITEABLE), 'ENOENT');
+        await expectKernelErrno(sys.copy(fd, dst, ioas, len, A, iova, MAP_FIXED_IOVA | MAP_WRITEABLE), 'ENOENT');
       } else {
         expect(await sys.copy(fd, dst, ioas, len, A, iova, MAP_FIXED_IOVA | MAP_WRITEABLE)).toBe(A);
         expect(await sys.unmap(fd, dst, A, len)).toBe(len);
@@ -869,7 +836,7 @@ describe('selftest fixture iommufd_ioas, dma-buf tests', () => {
     const sys = await spawn();
     const fd = await sys.open('/dev/iommu');
     const { devFd } = await openDev(sys, fd, 'vfio0');
-    await expectErr(sys.raw('Vfio', 'DeviceGetDmabuf', { device_fd: devFd, region_index: 0, ranges: [{ offset: '0', length: String(4n * P) }] }), 'ENOTTY');
+    await expectKernelErrno(sys.raw('Vfio', 'DeviceGetDmabuf', { device_fd: devFd, region_index: 0, ranges: [{ offset: '0', length: String(4n * P) }] }), 'ENOTTY');
     const arm = await startTestHost('arm-smmuv3');
     try {
       const s = await Sys.spawn(arm.root, 'selftest');

@@ -24,10 +24,8 @@
  *                     destroying the compat IOAS clears it (§1.2 IOMMU_DESTROY).
  */
 import * as grpc from '@grpc/grpc-js';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { ERRNO, ERRNO_STATUS, type ErrnoName } from '../../libs/errno/index.js';
-import { statusCode } from '../../libs/rpc/errors.js';
-import { errorInfo, expectErrno, Hw, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectErrno, expectKernelErrno, PAGE, Sys, useTestHost } from './harness.js';
 
 const IOMMU_OPTION_RLIMIT_MODE = 0;
 const IOMMU_OPTION_HUGE_PAGES = 1;
@@ -37,39 +35,14 @@ const IOMMU_VFIO_IOAS_GET = 0;
 const IOMMU_VFIO_IOAS_SET = 1;
 const IOMMU_VFIO_IOAS_CLEAR = 2;
 
-let t: TestHost;
-let hw: Hw;
-const procs: Sys[] = [];
-
-beforeAll(async () => {
-  t = await startTestHost();
-  hw = new Hw(t.platform);
-});
-afterAll(async () => {
-  await t.close();
-});
-afterEach(async () => {
-  // FIXTURE_TEARDOWN: every process of the test goes away; nothing may stay pinned or mapped.
-  for (const p of procs.splice(0)) await p.exit().catch(() => undefined);
-  const host = await hw.inspect({ host: true });
-  expect(host.pinned!.pages).toBe('0');
-  expect(host.page_tables).toEqual([]);
-});
+// FIXTURE_TEARDOWN: every process of the test goes away; nothing may stay pinned or mapped.
+const t = useTestHost('intel-vtd', { checkTeardown: true });
 
 /** FIXTURE_SETUP(iommufd): a root process with /dev/iommu open. */
 async function setup(): Promise<{ sys: Sys; fd: number }> {
-  const sys = await Sys.spawn(t.root, 'selftest');
-  procs.push(sys);
+  const sys = await t.spawn(t.root, 'selftest');
   const fd = await sys.open('/dev/iommu');
   return { sys, fd };
-}
-
-/** EXPECT_ERRNO: errno name, errno number and the status code host-api.md maps it to. */
-async function expectErr(p: Promise<unknown>, errno: ErrnoName): Promise<void> {
-  const e = await expectErrno(p, errno);
-  expect(e.code).toBe(statusCode(ERRNO_STATUS[errno]));
-  const info = errorInfo(e);
-  expect(info?.metadata.errno).toBe(String(ERRNO[errno]));
 }
 
 describe('selftest fixture iommufd', () => {
@@ -83,21 +56,21 @@ describe('selftest fixture iommufd', () => {
     expect(st.pinned).toBe(0n);
     expect(st.locked).toBe(0n);
     // the fd is gone: an ioctl on it is EBADF
-    await expectErr(sys.ioasAlloc(fd), 'EBADF');
+    await expectKernelErrno(sys.ioasAlloc(fd), 'EBADF');
   });
 
   it('iommufd.cmd_fail: DESTROY of id 0 is ENOENT; IOMMU_* on a non-iommufd fd is ENOTTY, on a closed fd EBADF', async () => {
     const { sys, fd } = await setup();
-    await expectErr(sys.destroy(fd, 0), 'ENOENT');
+    await expectKernelErrno(sys.destroy(fd, 0), 'ENOENT');
     // ids that were never allocated
-    await expectErr(sys.destroy(fd, 1), 'ENOENT');
-    await expectErr(sys.destroy(fd, 0x7fffffff), 'ENOENT');
+    await expectKernelErrno(sys.destroy(fd, 1), 'ENOENT');
+    await expectKernelErrno(sys.destroy(fd, 0x7fffffff), 'ENOENT');
     // the ioctl reaches a file that does not implement it
     const mfd = await sys.memfd('not-iommufd', PAGE);
     expect(mfd).toBe(4);
-    await expectErr(sys.destroy(mfd, 0), 'ENOTTY');
-    await expectErr(sys.ioasAlloc(mfd), 'ENOTTY');
-    await expectErr(sys.destroy(99, 0), 'EBADF');
+    await expectKernelErrno(sys.destroy(mfd, 0), 'ENOTTY');
+    await expectKernelErrno(sys.ioasAlloc(mfd), 'ENOTTY');
+    await expectKernelErrno(sys.destroy(99, 0), 'EBADF');
     // a failed call consumed nothing: the first IOAS still gets id 1
     expect(await sys.ioasAlloc(fd)).toBe(1);
   });
@@ -107,40 +80,39 @@ describe('selftest fixture iommufd', () => {
     expect(await sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 0, 1n)).toBe(0n);
     // This requires root (CAP_SYS_RESOURCE); SET echoes val64
     expect(await sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1n)).toBe(1n);
-    await expectErr(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 2n), 'EINVAL');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 2n), 'EINVAL');
     expect(await sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 0, 0n)).toBe(1n);
     expect(await sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 0n)).toBe(0n);
     expect(await sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 0, 1n)).toBe(0n);
-    await expectErr(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_GET, 0, 0n), 'ENOENT');
-    await expectErr(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, 0, 0n), 'ENOENT');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_GET, 0, 0n), 'ENOENT');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, 0, 0n), 'ENOENT');
   });
 
   it('iommufd.global_options (§1.2): RLIMIT_MODE needs CAP_SYS_RESOURCE, an empty object table and object_id 0; unknown option/op is EOPNOTSUPP', async () => {
     const { sys, fd } = await setup();
     // object_id must be 0 for the global option (checked before the op)
-    await expectErr(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 1, 0n), 'EOPNOTSUPP');
-    await expectErr(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, 7, 0, 0n), 'EOPNOTSUPP');
-    await expectErr(sys.option(fd, 0x1000, IOMMU_OPTION_OP_GET, 0, 0n), 'EOPNOTSUPP');
-    await expectErr(sys.option(fd, 0xffffffff, IOMMU_OPTION_OP_SET, 0, 0n), 'EOPNOTSUPP');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 1, 0n), 'EOPNOTSUPP');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, 7, 0, 0n), 'EOPNOTSUPP');
+    await expectKernelErrno(sys.option(fd, 0x1000, IOMMU_OPTION_OP_GET, 0, 0n), 'EOPNOTSUPP');
+    await expectKernelErrno(sys.option(fd, 0xffffffff, IOMMU_OPTION_OP_SET, 0, 0n), 'EOPNOTSUPP');
     // HUGE_PAGES looks the IOAS up before it looks at the op
-    await expectErr(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, 7, 0, 0n), 'ENOENT');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, 7, 0, 0n), 'ENOENT');
     // a qemu process given this iommufd lacks CAP_SYS_RESOURCE: EPERM for SET, GET is fine
-    const qemu = await Sys.spawn(t.qemu, 'qemu');
-    procs.push(qemu);
+    const qemu = await t.spawn(t.qemu, 'qemu');
     const qfd = await sys.sendFd(fd, qemu);
     expect(await qemu.option(qfd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 0, 0n)).toBe(0n);
-    await expectErr(qemu.option(qfd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1n), 'EPERM');
+    await expectKernelErrno(qemu.option(qfd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1n), 'EPERM');
     // once the context holds any object the mode is frozen (EBUSY), even for root
     const ioas = await sys.ioasAlloc(fd);
     expect(ioas).toBe(1);
-    await expectErr(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1n), 'EBUSY');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1n), 'EBUSY');
     // EPERM is decided before EBUSY
-    await expectErr(qemu.option(qfd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1n), 'EPERM');
+    await expectKernelErrno(qemu.option(qfd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1n), 'EPERM');
     // EBUSY before the value check
-    await expectErr(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 2n), 'EBUSY');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 2n), 'EBUSY');
     expect(await sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 0, 0n)).toBe(0n);
     // HUGE_PAGES with a real IOAS but an unknown op
-    await expectErr(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, 7, ioas, 0n), 'EOPNOTSUPP');
+    await expectKernelErrno(sys.option(fd, IOMMU_OPTION_HUGE_PAGES, 7, ioas, 0n), 'EOPNOTSUPP');
     // an empty table again: SET works
     await sys.destroy(fd, ioas);
     expect(await sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1n)).toBe(1n);
@@ -160,14 +132,14 @@ describe('selftest fixture iommufd', () => {
 
   it('iommufd.vfio_ioas: GET ENODEV, SET 0 ENOENT, SET/GET/CLEAR, GET ENODEV again', async () => {
     const { sys, fd } = await setup();
-    await expectErr(sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_GET), 'ENODEV');
-    await expectErr(sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_SET), 'ENOENT');
+    await expectKernelErrno(sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_GET), 'ENODEV');
+    await expectKernelErrno(sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_SET), 'ENOENT');
     const ioas = await sys.ioasAlloc(fd);
     expect(ioas).toBe(1);
     await sys.vfioIoas(fd, ioas, IOMMU_VFIO_IOAS_SET);
     expect(await sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_GET)).toBe(ioas);
     await sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_CLEAR);
-    await expectErr(sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_GET), 'ENODEV');
+    await expectKernelErrno(sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_GET), 'ENODEV');
   });
 
   it('iommufd.vfio_ioas (§1.2): SET of a non-IOAS id is ENOENT, unknown op EOPNOTSUPP, destroying the compat IOAS clears it', async () => {
@@ -175,8 +147,8 @@ describe('selftest fixture iommufd', () => {
     const devFd = await sys.open('/dev/vfio/devices/vfio0');
     const devId = await sys.bind(devFd, fd);
     expect(devId).toBe(1);
-    await expectErr(sys.vfioIoas(fd, devId, IOMMU_VFIO_IOAS_SET), 'ENOENT');
-    await expectErr(sys.vfioIoas(fd, 0, 3), 'EOPNOTSUPP');
+    await expectKernelErrno(sys.vfioIoas(fd, devId, IOMMU_VFIO_IOAS_SET), 'ENOENT');
+    await expectKernelErrno(sys.vfioIoas(fd, 0, 3), 'EOPNOTSUPP');
     const a = await sys.ioasAlloc(fd);
     const b = await sys.ioasAlloc(fd);
     expect([a, b]).toEqual([2, 3]);
@@ -188,7 +160,7 @@ describe('selftest fixture iommufd', () => {
     expect(await sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_GET)).toBe(b);
     // destroying the current compat IOAS clears it
     await sys.destroy(fd, b);
-    await expectErr(sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_GET), 'ENODEV');
+    await expectKernelErrno(sys.vfioIoas(fd, 0, IOMMU_VFIO_IOAS_GET), 'ENODEV');
     // and a new IOAS reuses the lowest free id
     expect(await sys.ioasAlloc(fd)).toBe(2);
   });

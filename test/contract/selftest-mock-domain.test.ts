@@ -33,8 +33,8 @@
  * - Page-table leaf sizes: 2 MiB hugetlb → one 2M leaf on dmar0; HUGE_PAGES=0 → 512 4K leaves;
  *   1 GiB hugetlb → one 1G leaf on dmar0 but 512 2M leaves on dmar1 (no 1G super pages).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deviceSetup, expectErrno, Hw, MAP_PRIVATE, MAP_READABLE, MAP_SHARED, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectErrno, Hw, leafCounts, MAP_PRIVATE, MAP_READABLE, MAP_SHARED, PAGE, Sys, useTestHost } from './harness.js';
 
 const NIC = '0000:01:00.0'; // vfio0, dmar0
 const NVME = '0000:02:00.0'; // vfio1, dmar0
@@ -49,29 +49,12 @@ const NEST_PARENT = 1 << 0;
 const M = 1n << 20n;
 const G = 1n << 30n;
 
-let t: TestHost;
-let hw: Hw; // platform role: DeviceDma
-let rootHw: Hw; // root: Inspect of a process's iommufd objects
-
-beforeAll(async () => {
-  t = await startTestHost('intel-vtd');
-  hw = new Hw(t.platform);
+/** Processes of the running test (t.spawn, t.deviceSetup) exit afterwards even when it failed half way. */
+const t = useTestHost('intel-vtd');
+let rootHw: Hw; // root: Inspect of a process's iommufd objects (t.hw has the platform role: DeviceDma)
+beforeAll(() => {
   rootHw = new Hw(t.root);
 });
-afterAll(async () => {
-  await t.close();
-});
-
-/** Processes of the running test: exited afterwards even when the test failed half way. */
-const live: Sys[] = [];
-afterEach(async () => {
-  for (const s of live.splice(0)) await s.exit().catch(() => undefined);
-});
-async function setup(cdev: string) {
-  const r = await deviceSetup(t.root, cdev);
-  live.push(r.sys);
-  return r;
-}
 
 /** Deterministic bytes: every byte depends on the seed and its index. */
 function pattern(n: number, seed: number): Uint8Array {
@@ -84,9 +67,7 @@ function pattern(n: number, seed: number): Uint8Array {
 async function leaves(sys: Sys, fd: number, hwpt: number): Promise<Record<string, number>> {
   const r = await rootHw.inspect({ iommufd_object: { pid: sys.pid, fd, id: hwpt } });
   expect(r.page_tables).toHaveLength(1);
-  const out: Record<string, number> = {};
-  for (const l of r.page_tables![0]!.leaves!) out[String(l.page_size)] = Number(l.count);
-  return out;
+  return leafCounts(r.page_tables[0]!);
 }
 const K4 = String(4096);
 const M2 = String(2 * 1024 * 1024);
@@ -100,21 +81,21 @@ async function pinnedOf(sys: Sys, fd: number, id: number): Promise<bigint> {
 /** MD_CHECK_MAP by DMA: the device reads at iova exactly the bytes the process has at va. */
 async function deviceSees(bdf: string, sys: Sys, va: bigint, iova: bigint, len: number): Promise<void> {
   const want = await sys.read(va, len);
-  const r = await hw.dma(bdf, iova, len);
+  const r = await t.hw.dma(bdf, iova, len);
   expect(r.result, r.fault?.detail).toBe('data');
   expect(Buffer.from(r.data!).equals(want)).toBe(true);
 }
 
 /** The other direction: a device write at iova lands at the process's va. */
 async function deviceWrites(bdf: string, sys: Sys, va: bigint, iova: bigint, data: Uint8Array): Promise<void> {
-  const w = await hw.dma(bdf, iova, data.length, { write: data });
+  const w = await t.hw.dma(bdf, iova, data.length, { write: data });
   expect(w.result, w.fault?.detail).toBe('written');
   expect(Buffer.from(await sys.read(va, data.length)).equals(Buffer.from(data))).toBe(true);
 }
 
 describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
   it('iommufd_mock_domain.basic: a one-page map is mapped into the domain both ways (MD_CHECK_MAP)', async () => {
-    const { sys, fd, ioas, hwpt } = await setup('vfio0');
+    const { sys, fd, ioas, hwpt } = await t.deviceSetup('vfio0');
     const buf = await sys.mmap(16n * PAGE);
     await sys.write(buf, pattern(4096, 1));
     const iova = await sys.map(fd, ioas, buf, PAGE);
@@ -125,14 +106,14 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
     expect((await sys.status()).pinned).toBe(PAGE);
     expect(await pinnedOf(sys, fd, ioas)).toBe(1n);
     // the neighbouring IOVA page is not mapped
-    const f = await hw.dma(NIC, iova + PAGE, 8);
+    const f = await t.hw.dma(NIC, iova + PAGE, 8);
     expect(f.result).toBe('fault');
     expect(f.fault!.reason).toBe('DMA_FAULT_REASON_TRANSLATION');
     await sys.exit();
   });
 
   it('iommufd_mock_domain.basic: a map over munmapped memory (second half, then first page) fails with EFAULT and pins nothing', async () => {
-    const { sys, fd, ioas, hwpt } = await setup('vfio0');
+    const { sys, fd, ioas, hwpt } = await t.deviceSetup('vfio0');
     const size = 8n * PAGE;
     const buf = await sys.mmap(size);
     // EFAULT half way
@@ -141,7 +122,7 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
     expect((await sys.status()).pinned).toBe(0n);
     expect(await pinnedOf(sys, fd, ioas)).toBe(0n);
     expect(await leaves(sys, fd, hwpt)).toEqual({ [K4]: 0, [M2]: 0, [G1]: 0 });
-    expect((await hw.dma(NIC, 0x200000n, 8)).fault!.reason).toBe('DMA_FAULT_REASON_TRANSLATION');
+    expect((await t.hw.dma(NIC, 0x200000n, 8)).fault!.reason).toBe('DMA_FAULT_REASON_TRANSLATION');
     // EFAULT on the first page
     await sys.munmap(buf, size / 2n);
     await expectErrno(sys.map(fd, ioas, buf, size, 0x200000n), 'EFAULT');
@@ -156,7 +137,7 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
   });
 
   it('iommufd_mock_domain.basic (file variant): MAP_FILE of one page works; len file_size+1 and a map after ftruncate(0) are EINVAL', async () => {
-    const { sys, fd, ioas } = await setup('vfio0');
+    const { sys, fd, ioas } = await t.deviceSetup('vfio0');
     const fileSize = 16n * PAGE;
     const mfd = await sys.memfd('mfd_buffer', fileSize);
     const view = await sys.mmap(fileSize, { fd: mfd });
@@ -175,7 +156,7 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
   });
 
   it('iommufd_mock_domain.ro_unshare: a READABLE map of a MAP_PRIVATE file page keeps the PFN the process uses when it later writes the page', async () => {
-    const { sys, fd, ioas } = await setup('vfio0');
+    const { sys, fd, ioas } = await t.deviceSetup('vfio0');
     const mfd = await sys.memfd('exe', PAGE);
     const shared = await sys.mmap(PAGE, { fd: mfd, flags: MAP_SHARED });
     const original = pattern(4096, 5);
@@ -187,24 +168,24 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
     // the private mapping or the device.
     await sys.write(shared, pattern(4096, 6));
     expect(Buffer.from(await sys.read(priv, 4096)).equals(Buffer.from(original))).toBe(true);
-    const r0 = await hw.dma(NIC, iova, 4096);
+    const r0 = await t.hw.dma(NIC, iova, 4096);
     expect(Buffer.from(r0.data!).equals(Buffer.from(original))).toBe(true);
     // memset(buf, 1, PAGE_SIZE): the process writes its private page ...
     await sys.write(priv, new Uint8Array(4096).fill(1));
     // ... and the domain still maps that very page (check_mock_iova after the write)
     await deviceSees(NIC, sys, priv, iova, 4096);
-    expect([...(await hw.dma(NIC, iova + 4000n, 4)).data!]).toEqual([1, 1, 1, 1]);
+    expect([...(await t.hw.dma(NIC, iova + 4000n, 4)).data!]).toEqual([1, 1, 1, 1]);
     // the file itself is untouched by the private write
     expect(Buffer.from(await sys.read(shared, 4096)).equals(Buffer.from(pattern(4096, 6)))).toBe(true);
     // READABLE only: the device cannot write
-    const w = await hw.dma(NIC, iova, 4, { write: new Uint8Array([9, 9, 9, 9]) });
+    const w = await t.hw.dma(NIC, iova, 4, { write: new Uint8Array([9, 9, 9, 9]) });
     expect(w.fault!.reason).toBe('DMA_FAULT_REASON_PERMISSION');
     await sys.munmap(priv, PAGE);
     await sys.exit();
   });
 
   it('iommufd_mock_domain.all_aligns: every 4 KiB-aligned (start, end) maps exactly its pages, pinned once, and unpins on unmap', async () => {
-    const { sys, fd, ioas, hwpt } = await setup('vfio0');
+    const { sys, fd, ioas, hwpt } = await t.deviceSetup('vfio0');
     const n = 4;
     const buf = await sys.mmap(BigInt(n) * PAGE);
     await sys.write(buf, pattern(n * 4096, 7));
@@ -229,7 +210,7 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
   });
 
   it('iommufd_mock_domain.all_aligns_copy: adding and destroying a second domain while the area exists fills it and pins nothing twice', async () => {
-    const { sys, fd, ioas } = await setup('vfio0');
+    const { sys, fd, ioas } = await t.deviceSetup('vfio0');
     const nvmeFd = await sys.open('/dev/vfio/devices/vfio1');
     const nvmeId = await sys.bind(nvmeFd, fd);
     const n = 4;
@@ -257,7 +238,7 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
   });
 
   it('iommufd_mock_domain.all_aligns (hugepage variant): 1 MiB steps over 2 MiB hugetlb memory give exactly the 2M leaves that fit', async () => {
-    const { sys, fd, ioas, hwpt } = await setup('vfio0');
+    const { sys, fd, ioas, hwpt } = await t.deviceSetup('vfio0');
     const size = 4n * M;
     const mfd = await sys.memfd('huge', size, MFD_HUGETLB | MFD_HUGE_2MB);
     const buf = await sys.mmap(size, { fd: mfd });
@@ -288,7 +269,7 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
   });
 
   it('iommufd_mock_domain.basic (hugepage variant, MD_CHECK_MAP leaf sizes): a 2 MiB-aligned 2 MiB hugetlb map is one 2M leaf; HUGE_PAGES=0 forces 512 4K leaves', async () => {
-    const { sys, fd, devFd, ioas, hwpt } = await setup('vfio0');
+    const { sys, fd, devFd, ioas, hwpt } = await t.deviceSetup('vfio0');
     const mfd = await sys.memfd('huge2m', 4n * M, MFD_HUGETLB | MFD_HUGE_2MB);
     const buf = await sys.mmap(4n * M, { fd: mfd });
     await sys.write(buf + 0x1ff000n, pattern(4096, 9));
@@ -320,7 +301,7 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
       ['vfio0', NIC, { [K4]: 0, [M2]: 0, [G1]: 1 }],
       ['vfio6', OLD_NIC, { [K4]: 0, [M2]: 512 }],
     ] as const) {
-      const { sys, fd, ioas, hwpt } = await setup(cdev);
+      const { sys, fd, ioas, hwpt } = await t.deviceSetup(cdev);
       const mfd = await sys.memfd('huge1g', G, MFD_HUGETLB | MFD_HUGE_1GB);
       const buf = await sys.mmap(G, { fd: mfd });
       expect(buf % G).toBe(0n);
@@ -336,7 +317,7 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
   });
 
   it('iommufd_mock_domain.replace: replacing to a new IOAS frees the old auto HWPT; replacing to the same IOAS is a no-op', async () => {
-    const { sys, fd, devFd, devId, ioas, hwpt } = await setup('vfio0');
+    const { sys, fd, devFd, devId, ioas, hwpt } = await t.deviceSetup('vfio0');
     expect([devId, ioas, hwpt]).toEqual([1, 2, 3]);
     const a = await sys.mmap(PAGE);
     const b = await sys.mmap(PAGE);
@@ -378,7 +359,7 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
   });
 
   it('iommufd_mock_domain.alloc_hwpt: unknown flags EOPNOTSUPP; flags 0 and NEST_PARENT work; an attached HWPT cannot be destroyed', async () => {
-    const { sys, fd, devFd, devId, ioas } = await setup('vfio0');
+    const { sys, fd, devFd, devId, ioas } = await t.deviceSetup('vfio0');
     await expectErrno(sys.hwptAlloc(fd, devId, ioas, ~NEST_PARENT >>> 0), 'EOPNOTSUPP');
     await expectErrno(sys.hwptAlloc(fd, devId, ioas, 1 << 31 >>> 0), 'EOPNOTSUPP');
     await expectErrno(sys.hwptAlloc(fd, devId, ioas, 1 << 4), 'EOPNOTSUPP');
@@ -402,13 +383,13 @@ describe('iommufd_mock_domain on intel-vtd (vfio0 on dmar0)', () => {
     await deviceSees(NVME, sys, buf, 0x300000n, 4096);
     await expectErrno(sys.destroy(fd, h), 'EBUSY');
     await sys.close(nvmeFd);
-    expect((await hw.dma(NVME, 0x300000n, 8)).fault!.reason).toBe('DMA_FAULT_REASON_BLOCKED');
+    expect((await t.hw.dma(NVME, 0x300000n, 8)).fault!.reason).toBe('DMA_FAULT_REASON_BLOCKED');
     await sys.destroy(fd, h);
     await sys.exit();
   });
 
   it('iommufd_mock_domain.alloc_hwpt on dmar1: NEST_PARENT is EOPNOTSUPP (no nesting), flags 0 works', async () => {
-    const { sys, fd, devFd, devId, ioas } = await setup('vfio6');
+    const { sys, fd, devFd, devId, ioas } = await t.deviceSetup('vfio6');
     await expectErrno(sys.hwptAlloc(fd, devId, ioas, NEST_PARENT), 'EOPNOTSUPP');
     const h = await sys.hwptAlloc(fd, devId, ioas, 0);
     expect(await sys.attach(devFd, h)).toBe(h);

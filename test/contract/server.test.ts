@@ -12,28 +12,22 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { call, callMeta, createClients } from '../../libs/rpc/client.js';
 import { decodeStatus, ERROR_INFO_TYPE_URL, errorInfoOfStatus, STATUS_DETAILS_KEY } from '../../libs/rpc/errors.js';
-import { deviceSetup, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { deviceSetup, PAGE, rejectionOf, Sys, useTestHost } from './harness.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICES = ['Process', 'Iommufd', 'Vfio', 'Platform'].map((s) => `iommutwin.host.v1.${s}`);
 
 /** Runs `p`, expects it to fail, and returns the error with its decoded google.rpc.Status. */
 async function failure(p: Promise<unknown>) {
-  let err: grpc.ServiceError | undefined;
-  try {
-    await p;
-  } catch (e) {
-    err = e as grpc.ServiceError;
-  }
-  expect(err, 'the call succeeded').toBeDefined();
-  const raw = err!.metadata.get(STATUS_DETAILS_KEY);
-  expect(raw.length, `${err!.message}: one ${STATUS_DETAILS_KEY} trailer`).toBe(1);
+  const err = await rejectionOf(p);
+  const raw = err.metadata.get(STATUS_DETAILS_KEY);
+  expect(raw.length, `${err.message}: one ${STATUS_DETAILS_KEY} trailer`).toBe(1);
   const status = decodeStatus(raw[0] as Buffer);
   expect(status, 'grpc-status-details-bin parses as google.rpc.Status').toBeDefined();
-  return { err: err!, status: status! };
+  return { err, status: status! };
 }
 
 /** Checks the envelope: status code agrees, exactly one detail, an ErrorInfo in our domain. */
@@ -54,13 +48,7 @@ async function expectEnvelope(p: Promise<unknown>, code: grpc.status, reason: st
 
 // ======================================================================================
 describe('health, reflection and the error envelope', () => {
-  let t: TestHost;
-  beforeAll(async () => {
-    t = await startTestHost();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestHost();
 
   it('grpc.health.v1 Check: SERVING for the server and each service, NOT_FOUND for others (no token needed)', async () => {
     const def = protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String });

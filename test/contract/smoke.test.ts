@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceSetup, expectErrno, Hw, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { deviceSetup, expectErrno, PAGE, Sys, useTestHost } from './harness.js';
 
-let t: TestHost;
-beforeAll(async () => {
-  t = await startTestHost();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestHost();
 
 describe('host-iommu over gRPC: the assigned-device story', () => {
   it('a qemu process cannot open /dev/iommu or a VFIO cdev, but works with fds root sent it', async () => {
@@ -33,7 +27,7 @@ describe('host-iommu over gRPC: the assigned-device story', () => {
     await qemu.map(qifd, ioas, va, 1n << 20n, 0x100000n);
     expect((await qemu.status()).pinned).toBe(1n << 20n);
     expect((await qemu.status()).locked).toBe(0n); // default per-user accounting
-    const hw = new Hw(t.platform);
+    const hw = t.hw;
     await qemu.write(va + 0x2010n, new TextEncoder().encode('guest wrote this'));
     const r = await hw.dma('0000:01:00.0', 0x102010n, 16);
     expect(r.result).toBe('data');
@@ -68,7 +62,7 @@ describe('host-iommu over gRPC: the assigned-device story', () => {
     const { sys, fd, devFd, ioas } = await deviceSetup(t.root, 'vfio1');
     const va = await sys.mmap(PAGE);
     await sys.map(fd, ioas, va, PAGE, 0x10000n);
-    const hw = new Hw(t.platform);
+    const hw = t.hw;
     expect((await hw.dma('0000:02:00.0', 0x10000n, 8)).result).toBe('data');
     await sys.detach(devFd);
     const f = await hw.dma('0000:02:00.0', 0x10000n, 8);

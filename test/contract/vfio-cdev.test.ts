@@ -27,8 +27,8 @@
  *   attached through iommufd (or was detached while a sibling stays attached) still translates
  *   through the group's domain.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deviceSetup, expectErrno, Hw, PAGE, startTestHost, Sys, type TestHost } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectErrno, PAGE, Sys, useTestHost } from './harness.js';
 
 const NIC = '0000:01:00.0'; // vfio0, PASID 20
 const NVME = '0000:02:00.0'; // vfio1, RMRR, no PASID
@@ -38,30 +38,11 @@ const U64_MAX = (1n << 64n) - 1n;
 const NEST_PARENT = 1 << 0;
 const ALLOC_PASID = 1 << 3;
 
-let t: TestHost;
-let hw: Hw;
+const t = useTestHost('intel-vtd');
 
-beforeAll(async () => {
-  t = await startTestHost('intel-vtd');
-  hw = new Hw(t.platform);
-});
-afterAll(async () => {
-  await t.close();
-});
-
-const live: Sys[] = [];
-afterEach(async () => {
-  for (const s of live.splice(0)) await s.exit().catch(() => undefined);
-});
-async function spawn(c = () => t.root): Promise<Sys> {
-  const s = await Sys.spawn(c(), 'vfio-cdev');
-  live.push(s);
-  return s;
-}
-async function setup(cdev: string) {
-  const r = await deviceSetup(t.root, cdev);
-  live.push(r.sys);
-  return r;
+/** A root process, exited after the test. */
+async function spawn(): Promise<Sys> {
+  return t.spawn(t.root, 'vfio-cdev');
 }
 
 function fill(n: number, byte: number): Uint8Array {
@@ -70,12 +51,12 @@ function fill(n: number, byte: number): Uint8Array {
 
 /** DMA read of `len` bytes must return exactly `want`. */
 async function reads(bdf: string, iova: bigint, want: Uint8Array, pasid?: number): Promise<void> {
-  const r = await hw.dma(bdf, iova, want.length, pasid === undefined ? {} : { pasid });
+  const r = await t.hw.dma(bdf, iova, want.length, pasid === undefined ? {} : { pasid });
   expect(r.result, r.fault?.detail).toBe('data');
   expect(Buffer.from(r.data!).equals(Buffer.from(want))).toBe(true);
 }
 async function faults(bdf: string, iova: bigint, reason: string, pasid?: number): Promise<void> {
-  const r = await hw.dma(bdf, iova, 8, pasid === undefined ? {} : { pasid });
+  const r = await t.hw.dma(bdf, iova, 8, pasid === undefined ? {} : { pasid });
   expect(r.result).toBe('fault');
   expect(r.fault!.reason).toBe(reason);
 }
@@ -195,7 +176,7 @@ describe('VFIO cdev bind and IOMMU groups (intel-vtd)', () => {
 
 describe('device reserved regions (intel-vtd)', () => {
   it('iopt_table_enforce_dev_resv_regions: attaching vfio0 reserves the MSI window: IOVA ranges [0, 0xfedfffff] and [0xfef00000, 2^48-1]', async () => {
-    const { sys, fd, ioas } = await setup('vfio0');
+    const { sys, fd, ioas } = await t.deviceSetup('vfio0');
     expect(await sys.iovaRanges(fd, ioas)).toEqual({
       ranges: [
         { start: 0n, last: 0xfedfffffn },
@@ -206,7 +187,7 @@ describe('device reserved regions (intel-vtd)', () => {
   });
 
   it('iopt_table_enforce_dev_resv_regions: attaching 0000:02:00.0 adds its RMRR 0xe0000-0xfffff and the MSI window; FIXED maps over them are EINVAL; detach removes them', async () => {
-    const { sys, fd, devFd, ioas } = await setup('vfio1');
+    const { sys, fd, devFd, ioas } = await t.deviceSetup('vfio1');
     expect(await sys.iovaRanges(fd, ioas)).toEqual({
       ranges: [
         { start: 0n, last: 0xdffffn },
@@ -350,7 +331,7 @@ describe('iommufd_device_pasid.pasid_attach over VFIO cdev (intel-vtd)', () => {
   });
 
   it('iommufd_device_pasid (dmar1): IOMMU_HWPT_ALLOC_PASID on dmar1 (no PASID support) is EOPNOTSUPP; vfio6 cannot attach a PASID', async () => {
-    const { sys, fd, devFd, devId, ioas } = await setup('vfio6');
+    const { sys, fd, devFd, devId, ioas } = await t.deviceSetup('vfio6');
     await expectErrno(sys.hwptAlloc(fd, devId, ioas, ALLOC_PASID), 'EOPNOTSUPP');
     const h = await sys.hwptAlloc(fd, devId, ioas);
     await expectErrno(sys.attach(devFd, h, 1), 'EINVAL');
@@ -359,17 +340,10 @@ describe('iommufd_device_pasid.pasid_attach over VFIO cdev (intel-vtd)', () => {
 });
 
 describe('VFIO cdev on arm-smmuv3', () => {
-  let arm: TestHost;
-  beforeAll(async () => {
-    arm = await startTestHost('arm-smmuv3');
-  });
-  afterAll(async () => {
-    await arm.close();
-  });
+  const arm = useTestHost('arm-smmuv3');
 
   it('iopt_table_enforce_dev_resv_regions (SMMUv3): the software MSI window 0x08000000-0x080fffff enters the IOAS on attach', async () => {
-    const { sys, fd, devFd, ioas } = await deviceSetup(arm.root, 'vfio1');
-    live.push(sys);
+    const { sys, fd, devFd, ioas } = await arm.deviceSetup('vfio1');
     expect(await sys.iovaRanges(fd, ioas)).toEqual({
       ranges: [
         { start: 0n, last: 0x7ffffffn },
@@ -384,9 +358,7 @@ describe('VFIO cdev on arm-smmuv3', () => {
   });
 
   it('iommufd_device_pasid.pasid_attach (core) on SMMUv3: RID and substream translate through their own HWPTs', async () => {
-    const armHw = new Hw(arm.platform);
-    const s = await Sys.spawn(arm.root, 'vmm');
-    live.push(s);
+    const s = await arm.spawn(arm.root, 'vmm');
     const fd = await s.open('/dev/iommu');
     const f0 = await s.open('/dev/vfio/devices/vfio0');
     const id0 = await s.bind(f0, fd);
@@ -400,11 +372,11 @@ describe('VFIO cdev on arm-smmuv3', () => {
     await expectErrno(s.attach(f0, sB, 7), 'EINVAL');
     await s.attach(f0, sA);
     expect(await s.attach(f0, sB, 7)).toBe(sB);
-    const rid = await armHw.dma(NIC, 0x100000n, 4);
+    const rid = await arm.hw.dma(NIC, 0x100000n, 4);
     expect([...rid.data!]).toEqual([0x11, 0x11, 0x11, 0x11]);
-    const ssid = await armHw.dma(NIC, 0x100000n, 4, { pasid: 7 });
+    const ssid = await arm.hw.dma(NIC, 0x100000n, 4, { pasid: 7 });
     expect([...ssid.data!]).toEqual([0x22, 0x22, 0x22, 0x22]);
     await s.detach(f0, 7);
-    expect((await armHw.dma(NIC, 0x100000n, 4, { pasid: 7 })).fault!.reason).toBe('DMA_FAULT_REASON_PASID');
+    expect((await arm.hw.dma(NIC, 0x100000n, 4, { pasid: 7 })).fault!.reason).toBe('DMA_FAULT_REASON_PASID');
   });
 });

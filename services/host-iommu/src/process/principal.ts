@@ -1,4 +1,8 @@
 /** Principals (users) and per-user accounting (user_struct->locked_vm). */
+import type { Principal as PrincipalSpec } from '../platform/profile.js';
+
+/** A principal as the host profile declares it (name, uid, groups, capabilities, RLIMIT_MEMLOCK, roles). */
+export type { PrincipalSpec };
 
 export const CAP = {
   SYS_ADMIN: 'CAP_SYS_ADMIN',
@@ -6,15 +10,6 @@ export const CAP = {
   SYS_RESOURCE: 'CAP_SYS_RESOURCE',
   SYS_RAWIO: 'CAP_SYS_RAWIO',
 } as const;
-
-export interface PrincipalSpec {
-  name: string;
-  uid?: number;
-  gids: number[];
-  capabilities: string[];
-  memlockBytes: bigint | 'unlimited';
-  roles: string[];
-}
 
 /** Per-uid accounting shared by every process of that user (io_uring-style RLIMIT_MEMLOCK). */
 export class UserAccount {
