@@ -2,6 +2,7 @@
 /** The iommu-twin command. */
 import { Command } from 'commander';
 import { startHostServer } from '../host-iommu/src/main.js';
+import { startVmmServer } from '../vmm/src/main.js';
 
 const program = new Command();
 program.name('iommu-twin').description('A digital twin of the Linux host IOMMU stack (iommufd + VFIO) and of a VMM\'s vIOMMUs');
@@ -17,6 +18,28 @@ program
     const s = await startHostServer({ listen: o.listen, profile: o.profile, ...(o.tokens ? { tokens: o.tokens } : {}), ...(o.stateDir ? { stateDir: o.stateDir } : {}) });
     process.stdout.write(`listening on ${s.addr}\n`);
     if (s.tokensFile) process.stdout.write(`tokens written to ${s.tokensFile}\n`);
+    const stop = (sig: string) => {
+      process.stdout.write(`${sig}: shutting down\n`);
+      s.close(5000).then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+
+program
+  .command('vmm')
+  .description('serve one vmm (VMs with a virtio-iommu, virtio and assigned devices) on top of a host-iommu')
+  .option('--listen <addr>', 'address to listen on (port 0 picks a free port)', '127.0.0.1:50052')
+  .requiredOption('--host <addr>', 'host-iommu address')
+  .requiredOption('--tokens <file>', "YAML/JSON map of bearer token → principal for the vmm's own clients")
+  .requiredOption('--host-token <token>', 'host-iommu token of the principal VM processes run as (qemu)')
+  .requiredOption('--host-platform-token <token>', 'host-iommu token with the platform role (assigned devices DMA on the host)')
+  .action(async (o: { listen: string; host: string; tokens: string; hostToken: string; hostPlatformToken: string }) => {
+    const s = await startVmmServer({ listen: o.listen, host: o.host, tokens: o.tokens, hostToken: o.hostToken, hostPlatformToken: o.hostPlatformToken });
+    process.stdout.write(`listening on ${s.addr}\n`);
     const stop = (sig: string) => {
       process.stdout.write(`${sig}: shutting down\n`);
       s.close(5000).then(

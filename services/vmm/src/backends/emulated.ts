@@ -1,0 +1,165 @@
+/**
+ * The EMULATED backend of assigned devices behind a virtio-iommu (QEMU's vfio + virtio-iommu
+ * MAP/UNMAP notifiers): each endpoint has its own host IOAS whose contents mirror what the
+ * guest's vIOMMU lets that endpoint reach —
+ *   bypass            → guest RAM identity-mapped (IOVA = GPA),
+ *   attached domain   → one FIXED_IOVA IoasMap per guest MAP of the VM process's guest-RAM VA,
+ *   blocked           → nothing mapped (the device's DMA faults on the host).
+ * MMIO-flagged and permissionless guest mappings are not propagated (as in QEMU).
+ */
+import type { Logger } from 'pino';
+import type { HostLink } from '../hostlink/hostlink.js';
+import { HostCallError } from '../hostlink/hostlink.js';
+import type { Vm, VfioRuntime } from '../machine/vmm.js';
+import { S, type EndpointView, type Mapping, type VirtioIommu, type VirtioIommuHooks } from '../viommu/virtio-iommu.js';
+
+const MAP_F_READ = 1;
+const MAP_F_WRITE = 2;
+const MAP_F_MMIO = 4;
+
+/** A host failure carried back to the device as a virtio status. */
+export class BackendError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+function statusOf(e: unknown): number {
+  if (e instanceof HostCallError && (e.reason === 'ENOMEM' || e.reason === 'ENOSPC')) return S.NOMEM;
+  return S.DEVERR;
+}
+
+export class EmulatedBackend implements VirtioIommuHooks {
+  private dev: VirtioIommu | undefined;
+  /** guest mappings propagated to the host, per endpoint (virt_start → length) */
+  private readonly onHost = new Map<number, Map<bigint, bigint>>();
+  /** stats for Inspect/metrics */
+  hostMaps = 0;
+  hostUnmaps = 0;
+  skipped = 0;
+
+  constructor(
+    readonly link: HostLink,
+    readonly vm: Vm,
+    readonly logger: Logger,
+  ) {}
+
+  bind(dev: VirtioIommu): void {
+    this.dev = dev;
+  }
+
+  private propagates(m: Mapping): boolean {
+    if (m.flags & MAP_F_MMIO || !(m.flags & (MAP_F_READ | MAP_F_WRITE))) return false;
+    const len = m.virtEnd - m.virtStart + 1n;
+    if (m.physStart + len > this.vm.cfg.memoryBytes) {
+      // QEMU: "iommu map to non memory area" — logged, not mapped on the host
+      this.logger.warn({ vm: this.vm.name, phys: `0x${m.physStart.toString(16)}` }, 'guest MAP of non-RAM physical range: not propagated to the host');
+      return false;
+    }
+    return true;
+  }
+
+  private async mapOne(rt: VfioRuntime, m: Mapping): Promise<void> {
+    if (!this.propagates(m)) {
+      this.skipped++;
+      return;
+    }
+    const len = m.virtEnd - m.virtStart + 1n;
+    await this.link.ioasMapFixed(this.vm.hostPid, rt.iommufd, rt.ioas, this.vm.ramVa + m.physStart, len, m.virtStart, (m.flags & MAP_F_READ) !== 0, (m.flags & MAP_F_WRITE) !== 0);
+    this.hostMaps++;
+    let e = this.onHost.get(rt.cfg.endpointId);
+    if (!e) this.onHost.set(rt.cfg.endpointId, (e = new Map()));
+    e.set(m.virtStart, len);
+  }
+
+  private async unmapOne(rt: VfioRuntime, virtStart: bigint): Promise<void> {
+    const e = this.onHost.get(rt.cfg.endpointId);
+    const len = e?.get(virtStart);
+    if (len === undefined) return;
+    await this.link.ioasUnmap(this.vm.hostPid, rt.iommufd, rt.ioas, virtStart, len);
+    this.hostUnmaps++;
+    e!.delete(virtStart);
+  }
+
+  /** Make an endpoint's IOAS match `view` (everything else unmapped first). */
+  async applyView(rt: VfioRuntime, view: EndpointView, mappings?: readonly Mapping[]): Promise<void> {
+    await this.link.ioasUnmapAll(this.vm.hostPid, rt.iommufd, rt.ioas);
+    this.onHost.delete(rt.cfg.endpointId);
+    if (view.kind === 'bypass') {
+      await EmulatedBackend.identityMap(this.link, this.vm, rt.iommufd, rt.ioas);
+    } else if (view.kind === 'domain') {
+      const ms = mappings ?? this.dev!.domainMappings(view.domain);
+      for (const m of ms) await this.mapOne(rt, m);
+    }
+  }
+
+  /** Guest RAM identity-mapped into an IOAS, skipping the IOVAs the host reserves there. */
+  static async identityMap(link: HostLink, vm: Vm, iommufd: number, ioas: number): Promise<void> {
+    const ranges = await link.iovaRanges(vm.hostPid, iommufd, ioas);
+    const ramLast = vm.cfg.memoryBytes - 1n;
+    for (const r of ranges) {
+      let s = r.start;
+      let l = r.last < ramLast ? r.last : ramLast;
+      if (s > l) continue;
+      // keep 4 KiB alignment at the edges of the usable ranges
+      s = (s + 4095n) & ~4095n;
+      l = ((l + 1n) & ~4095n) - 1n;
+      if (s > l) continue;
+      await link.ioasMapFixed(vm.hostPid, iommufd, ioas, vm.ramVa + s, l - s + 1n, s, true, true);
+    }
+  }
+
+  // ------------------------------------------------------------------ hooks
+
+  async endpointChanged(endpoint: number, view: EndpointView, domainMappings: readonly Mapping[]): Promise<void> {
+    const rt = this.vm.vfioByEndpoint(endpoint);
+    if (!rt) return;
+    try {
+      await this.applyView(rt, view, domainMappings);
+    } catch (e) {
+      throw new BackendError(statusOf(e), `endpoint ${endpoint}: host update failed: ${(e as Error).message}`, e);
+    }
+  }
+
+  async mapped(_domain: number, m: Mapping, endpoints: readonly number[]): Promise<void> {
+    const done: VfioRuntime[] = [];
+    try {
+      for (const ep of endpoints) {
+        const rt = this.vm.vfioByEndpoint(ep);
+        if (!rt) continue;
+        await this.mapOne(rt, m);
+        done.push(rt);
+      }
+    } catch (e) {
+      for (const rt of done) await this.unmapOne(rt, m.virtStart).catch(() => undefined);
+      throw new BackendError(statusOf(e), `MAP [0x${m.virtStart.toString(16)}, 0x${m.virtEnd.toString(16)}] failed on the host: ${(e as Error).message}`, e);
+    }
+  }
+
+  async unmapped(_domain: number, removed: readonly Mapping[], endpoints: readonly number[]): Promise<void> {
+    for (const ep of endpoints) {
+      const rt = this.vm.vfioByEndpoint(ep);
+      if (!rt) continue;
+      for (const m of removed) await this.unmapOne(rt, m.virtStart);
+    }
+  }
+
+  /**
+   * Devices of one host IOMMU group must stay in one guest domain (the host attaches a group,
+   * not a device): attaching a sibling elsewhere is refused with S_UNSUPP.
+   */
+  vetoAttach(endpoint: number, domain: number): number | undefined {
+    const rt = this.vm.vfioByEndpoint(endpoint);
+    if (!rt || !this.dev) return undefined;
+    for (const other of this.vm.vfio.values()) {
+      if (other === rt || other.host.group !== rt.host.group) continue;
+      const v = this.dev.viewOf(other.cfg.endpointId);
+      if (v.kind === 'domain' && v.domain !== domain) return S.UNSUPP;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * VM configuration: the wire VmSpec normalised into domain types and validated. Everything the
+ * guest can see comes from here (or its documented defaults), never from the host.
+ */
+import { DomainError } from '../../../../libs/errno/index.js';
+import { parseU64 } from '../../../../libs/u64/index.js';
+
+export type ViommuModel = 'NONE' | 'VIRTIO_IOMMU' | 'INTEL_IOMMU' | 'SMMUV3';
+export type Machine = 'q35' | 'virt';
+
+export interface VirtioIommuSettings {
+  pageSizeMask: bigint;
+  inputRange: { start: bigint; end: bigint };
+  domainRange: { start: number; end: number };
+  probeSize: number;
+  bootBypass: boolean;
+  reservedRegions: Array<{ start: bigint; end: bigint; subtype: 0 | 1 }>;
+  offeredFeatures: bigint;
+}
+
+export interface VirtioDeviceConfig {
+  kind: 'virtio';
+  id: string;
+  guestBdf: string;
+  endpointId: number;
+  type: 'net' | 'blk';
+  accessPlatform: boolean;
+}
+
+export interface VfioDeviceConfig {
+  kind: 'vfio';
+  id: string;
+  guestBdf: string;
+  endpointId: number;
+  hostBdf: string;
+  iommufd: string;
+  backend: 'AUTO' | 'EMULATED' | 'NESTED';
+  legacyContainer: boolean;
+  fd?: number;
+}
+
+export type DeviceConfig = VirtioDeviceConfig | VfioDeviceConfig;
+
+export interface VmConfig {
+  name: string;
+  memoryBytes: bigint;
+  machine: Machine;
+  viommu: { model: ViommuModel; virtio?: VirtioIommuSettings };
+  iommufdObjects: Array<{ id: string; fd?: number }>;
+  devices: DeviceConfig[];
+}
+
+/** virtio-iommu feature bits offered by default (QEMU's set, never legacy F_BYPASS). */
+export const DEFAULT_VIRTIO_IOMMU_FEATURES =
+  (1n << 0n) | (1n << 1n) | (1n << 2n) | (1n << 4n) | (1n << 5n) | (1n << 6n);
+
+export const MACHINE_MSI_WINDOW: Record<Machine, { start: bigint; end: bigint }> = {
+  q35: { start: 0xfee00000n, end: 0xfeefffffn },
+  virt: { start: 0x08000000n, end: 0x080fffffn },
+};
+
+function bad(reason: string, message: string, field: string): DomainError {
+  return new DomainError('INVALID_ARGUMENT', reason, message, { field });
+}
+
+function enumName(v: unknown, prefix: string): string {
+  const s = String(v ?? '');
+  return s.startsWith(prefix) ? s.slice(prefix.length) : s;
+}
+
+export function parseBdf(s: string, field: string): { domain: number; bus: number; dev: number; fn: number } {
+  const m = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/.exec(s);
+  if (!m) throw bad('BAD_BDF', `${field}: '${s}' is not a PCI address DDDD:BB:DD.F`, field);
+  const dev = parseInt(m[3]!, 16);
+  if (dev > 31) throw bad('BAD_BDF', `${field}: device number ${dev} > 31`, field);
+  return { domain: parseInt(m[1]!, 16), bus: parseInt(m[2]!, 16), dev, fn: parseInt(m[4]!, 10) };
+}
+
+export function formatBdf(bus: number, dev: number, fn: number): string {
+  const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  return `0000:${h(bus, 2)}:${h(dev, 2)}.${fn}`;
+}
+
+/** virtio-iommu endpoint ID of a guest BDF: bus << 8 | devfn. */
+export function endpointOf(bdf: string): number {
+  const b = parseBdf(bdf, 'guest_bdf');
+  return (b.bus << 8) | (b.dev << 3) | b.fn;
+}
+
+/** Parse and validate a wire VmSpec (the generated __Output shape, u64 as strings). */
+export function parseVmSpec(spec: any): VmConfig {
+  if (!spec) throw bad('EMPTY_SPEC', 'spec is required', 'spec');
+  const name = String(spec.name ?? '');
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) throw bad('BAD_NAME', `spec.name '${name}': 1-63 chars of [A-Za-z0-9_.-]`, 'spec.name');
+  const memoryBytes = parseU64(spec.memory_bytes, 'spec.memory_bytes');
+  if (memoryBytes === 0n || memoryBytes % (2n << 20n) !== 0n) throw bad('BAD_MEMORY', 'spec.memory_bytes must be a non-zero multiple of 2 MiB', 'spec.memory_bytes');
+  if (memoryBytes > 1n << 40n) throw bad('BAD_MEMORY', 'spec.memory_bytes above 1 TiB', 'spec.memory_bytes');
+  const machine = (spec.machine || 'q35') as string;
+  if (machine !== 'q35' && machine !== 'virt') throw bad('BAD_MACHINE', `spec.machine '${machine}': q35 or virt`, 'spec.machine');
+  const model = enumName(spec.viommu?.model, 'VIOMMU_MODEL_') || 'NONE';
+  if (!['NONE', 'VIRTIO_IOMMU', 'INTEL_IOMMU', 'SMMUV3', 'UNSPECIFIED'].includes(model)) throw bad('BAD_VIOMMU', `unknown vIOMMU model ${model}`, 'spec.viommu.model');
+  const viommu: VmConfig['viommu'] = { model: (model === 'UNSPECIFIED' ? 'NONE' : model) as ViommuModel };
+  if (viommu.model === 'INTEL_IOMMU' || viommu.model === 'SMMUV3') {
+    throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `the ${viommu.model} vIOMMU model is not built yet: use VIRTIO_IOMMU or NONE`, { feature: viommu.model });
+  }
+  if (viommu.model === 'VIRTIO_IOMMU') viommu.virtio = parseVirtioIommu(spec.viommu?.virtio ?? {}, machine as Machine);
+
+  const iommufdObjects: VmConfig['iommufdObjects'] = [];
+  const seenObj = new Set<string>();
+  for (const [i, o] of (spec.iommufd_objects ?? []).entries()) {
+    const id = String(o.id ?? '');
+    if (!id) throw bad('BAD_OBJECT', `iommufd_objects[${i}].id is empty`, `iommufd_objects[${i}].id`);
+    if (seenObj.has(id)) throw bad('DUPLICATE_ID', `iommufd_objects[${i}].id '${id}' is used twice`, `iommufd_objects[${i}].id`);
+    seenObj.add(id);
+    iommufdObjects.push({ id, ...(o.fd !== undefined && o.fd !== null ? { fd: o.fd } : {}) });
+  }
+
+  const devices: DeviceConfig[] = [];
+  const used = new Set<string>();
+  const ids = new Set<string>(seenObj);
+  for (const [i, d] of (spec.devices ?? []).entries()) devices.push(parseDevice(d, `devices[${i}]`, ids, used, iommufdObjects, viommu.model));
+  assignBdfs(devices, used);
+  return { name, memoryBytes, machine: machine as Machine, viommu, iommufdObjects, devices };
+}
+
+export function parseVirtioIommu(v: any, machine: Machine): VirtioIommuSettings {
+  const pageSizeMask = v.page_size_mask !== undefined && v.page_size_mask !== null ? parseU64(v.page_size_mask, 'page_size_mask') : 0xfffffffffffff000n;
+  if (pageSizeMask === 0n) throw bad('BAD_VIOMMU', 'viommu.virtio.page_size_mask must have at least one bit set', 'spec.viommu.virtio.page_size_mask');
+  const inputRange = v.input_range
+    ? { start: parseU64(v.input_range.start, 'input_range.start'), end: parseU64(v.input_range.last, 'input_range.end') }
+    : { start: 0n, end: (1n << 48n) - 1n };
+  if (inputRange.start > inputRange.end) throw bad('BAD_VIOMMU', 'viommu.virtio.input_range start > end', 'spec.viommu.virtio.input_range');
+  const domainRange = { start: v.domain_range_start ?? 0, end: v.domain_range_end ?? 0xffffffff };
+  if (domainRange.start > domainRange.end) throw bad('BAD_VIOMMU', 'viommu.virtio.domain_range start > end', 'spec.viommu.virtio.domain_range');
+  const probeSize = v.probe_size ?? 512;
+  if (probeSize < 4 || probeSize % 4 !== 0 || probeSize > 65536) throw bad('BAD_VIOMMU', 'viommu.virtio.probe_size must be a multiple of 4 in [4, 65536]', 'spec.viommu.virtio.probe_size');
+  const regions = v.reserved_regions_set || (v.reserved_regions ?? []).length > 0
+    ? (v.reserved_regions ?? []).map((r: any, i: number) => {
+        const start = parseU64(r.start, `reserved_regions[${i}].start`);
+        const end = parseU64(r.end, `reserved_regions[${i}].end`);
+        if (start > end) throw bad('BAD_VIOMMU', `reserved_regions[${i}]: start > end`, `spec.viommu.virtio.reserved_regions[${i}]`);
+        if (r.subtype !== 0 && r.subtype !== 1) throw bad('BAD_VIOMMU', `reserved_regions[${i}]: subtype must be 0 (RESERVED) or 1 (MSI)`, `spec.viommu.virtio.reserved_regions[${i}]`);
+        return { start, end, subtype: r.subtype as 0 | 1 };
+      })
+    : [{ ...MACHINE_MSI_WINDOW[machine], subtype: 1 as const }];
+  const sorted = [...regions].sort((a, b) => (a.start < b.start ? -1 : 1));
+  for (let i = 1; i < sorted.length; i++) if (sorted[i]!.start <= sorted[i - 1]!.end) throw bad('BAD_VIOMMU', 'viommu.virtio.reserved_regions overlap', 'spec.viommu.virtio.reserved_regions');
+  if (sorted.filter((r) => r.subtype === 1).length > 1) throw bad('BAD_VIOMMU', 'at most one MSI reserved region', 'spec.viommu.virtio.reserved_regions');
+  const offered = v.offered_features && v.offered_features !== '0' ? parseU64(v.offered_features, 'offered_features') : DEFAULT_VIRTIO_IOMMU_FEATURES;
+  return {
+    pageSizeMask,
+    inputRange,
+    domainRange,
+    probeSize,
+    bootBypass: v.boot_bypass ?? true,
+    reservedRegions: sorted,
+    offeredFeatures: offered,
+  };
+}
+
+export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Set<string>, objs: VmConfig['iommufdObjects'], model: ViommuModel): DeviceConfig {
+  const id = String(d?.id ?? '');
+  if (!id) throw bad('BAD_DEVICE', `${path}.id is empty`, `${path}.id`);
+  if (ids.has(id)) throw bad('DUPLICATE_ID', `${path}.id '${id}' is used twice`, `${path}.id`);
+  ids.add(id);
+  let guestBdf = String(d.guest_bdf ?? '');
+  if (guestBdf) {
+    const b = parseBdf(guestBdf, `${path}.guest_bdf`);
+    guestBdf = formatBdf(b.bus, b.dev, b.fn);
+    if (usedBdfs.has(guestBdf)) throw bad('DUPLICATE_BDF', `${path}.guest_bdf ${guestBdf} is used twice`, `${path}.guest_bdf`);
+    usedBdfs.add(guestBdf);
+  }
+  if (d.kind === 'virtio' || d.virtio) {
+    const type = enumName(d.virtio?.type, 'VIRTIO_DEVICE_TYPE_');
+    if (type !== 'NET' && type !== 'BLK') throw bad('BAD_DEVICE', `${path}.virtio.type must be NET or BLK`, `${path}.virtio.type`);
+    return { kind: 'virtio', id, guestBdf, endpointId: guestBdf ? endpointOf(guestBdf) : -1, type: type === 'NET' ? 'net' : 'blk', accessPlatform: !!d.virtio.access_platform };
+  }
+  if (d.kind === 'vfio' || d.vfio) {
+    const v = d.vfio;
+    const hostBdf = String(v.host_bdf ?? '');
+    const hb = parseBdf(hostBdf, `${path}.vfio.host_bdf`);
+    const backend = enumName(v.backend, 'VFIO_BACKEND_') || 'AUTO';
+    if (!['AUTO', 'EMULATED', 'NESTED', 'UNSPECIFIED'].includes(backend)) throw bad('BAD_DEVICE', `${path}.vfio.backend ${backend}`, `${path}.vfio.backend`);
+    if (v.legacy_container) throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the legacy VFIO container is not modelled yet; use an iommufd object`, { feature: 'legacy_container' });
+    if (backend === 'NESTED') throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the NESTED backend needs nested HWPTs, which are not modelled yet; use EMULATED`, { feature: 'NESTED' });
+    const iommufd = String(v.iommufd ?? '');
+    if (!objs.some((o) => o.id === iommufd)) throw bad('UNKNOWN_IOMMUFD', `${path}.vfio.iommufd '${iommufd}' names no iommufd object`, `${path}.vfio.iommufd`);
+    void model;
+    return {
+      kind: 'vfio',
+      id,
+      guestBdf,
+      endpointId: guestBdf ? endpointOf(guestBdf) : -1,
+      hostBdf: `${hb.domain.toString(16).padStart(4, '0')}${formatBdf(hb.bus, hb.dev, hb.fn).slice(4)}`,
+      iommufd,
+      backend: backend === 'UNSPECIFIED' ? 'AUTO' : (backend as 'AUTO' | 'EMULATED'),
+      legacyContainer: false,
+      ...(v.fd !== undefined && v.fd !== null ? { fd: v.fd } : {}),
+    };
+  }
+  throw bad('BAD_DEVICE', `${path} must be a virtio or a vfio device`, path);
+}
+
+/** Devices without a guest BDF take the next free slot on bus 0 from 00:03.0 (00:02.0 is the vIOMMU). */
+export function assignBdfs(devices: DeviceConfig[], used: Set<string>): void {
+  let slot = 3;
+  for (const d of devices) {
+    if (d.guestBdf) continue;
+    while (used.has(formatBdf(0, slot, 0))) slot++;
+    if (slot > 31) throw bad('NO_SLOT', 'no free PCI slot on bus 0', 'devices');
+    d.guestBdf = formatBdf(0, slot, 0);
+    used.add(d.guestBdf);
+    d.endpointId = endpointOf(d.guestBdf);
+  }
+}

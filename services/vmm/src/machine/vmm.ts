@@ -1,0 +1,532 @@
+/**
+ * The VMM model: VMs with guest RAM in a host memfd, a virtio-iommu (or no vIOMMU), virtio
+ * devices and assigned VFIO devices, all realised through the host-iommu uAPI exactly as QEMU
+ * realises them through the kernel. One host process per VM (principal `qemu`), kept alive by
+ * heartbeats while the VM exists.
+ */
+import type { Logger } from 'pino';
+import { DomainError } from '../../../../libs/errno/index.js';
+import { SeqLog } from '../../../../libs/seqlog/index.js';
+import { EmulatedBackend } from '../backends/emulated.js';
+import { HostCallError, type HostDescription, type HostDevice, type HostLink } from '../hostlink/hostlink.js';
+import { VirtioIommu, type EndpointView } from '../viommu/virtio-iommu.js';
+import {
+  assignBdfs,
+  parseDevice,
+  type DeviceConfig,
+  type VfioDeviceConfig,
+  type VirtioDeviceConfig,
+  type VmConfig,
+} from './config.js';
+
+export const VIRTIO_F_VERSION_1 = 1n << 32n;
+export const VIRTIO_F_ACCESS_PLATFORM = 1n << 33n;
+
+export type VmState = 'DEFINED' | 'RUNNING' | 'STOPPED';
+
+export interface VfioRuntime {
+  cfg: VfioDeviceConfig;
+  host: HostDevice;
+  iommufd: number;
+  deviceFd: number;
+  devId: number;
+  ioas: number;
+  hwpt: number;
+  /** 'EMULATED' (own IOAS mirroring the guest's vIOMMU domain) or 'NONE' (shared identity IOAS) */
+  backend: 'EMULATED' | 'NONE';
+  /** fd the vmm opened itself (closed on unplug) vs passed in by the orchestrator */
+  ownFd: boolean;
+}
+
+export interface VirtioRuntime {
+  cfg: VirtioDeviceConfig;
+  offered: bigint;
+  driverFeatures: bigint;
+  featuresOk: boolean;
+}
+
+export interface GuestEvent {
+  kind: 'virtio_fault';
+  reason: number;
+  flags: number;
+  endpoint: number;
+  address: bigint;
+  raw: Uint8Array;
+}
+
+export interface Violation {
+  device: string;
+  rule: string;
+  detail: string;
+}
+
+export class Vm {
+  state: VmState = 'DEFINED';
+  ramFd = -1;
+  ramVa = 0n;
+  readonly iommufds = new Map<string, number>();
+  /** shared identity IOAS per iommufd object (model NONE) */
+  readonly sharedIoas = new Map<string, number>();
+  readonly vfio = new Map<string, VfioRuntime>();
+  readonly virtio = new Map<string, VirtioRuntime>();
+  viommu: VirtioIommu | undefined;
+  backend: EmulatedBackend | undefined;
+  readonly events = new SeqLog<GuestEvent>(4096);
+  hostObjectsLost = false;
+  message = '';
+  hostDmaFaults = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    public cfg: VmConfig,
+    readonly hostPid: number,
+  ) {}
+
+  get name(): string {
+    return this.cfg.name;
+  }
+
+  /** Serialise operations on this VM (the device model's hooks are asynchronous). */
+  lock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  vfioByEndpoint(ep: number): VfioRuntime | undefined {
+    for (const d of this.vfio.values()) if (d.cfg.endpointId === ep) return d;
+    return undefined;
+  }
+}
+
+function gpaCheck(vm: Vm, gpa: bigint, length: bigint): void {
+  if (length === 0n || gpa + length > vm.cfg.memoryBytes) {
+    throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `[0x${gpa.toString(16)}, +0x${length.toString(16)}) is outside guest RAM (0x${vm.cfg.memoryBytes.toString(16)} bytes)`);
+  }
+}
+
+function incompatible(vm: string, violations: Violation[]): DomainError {
+  const text = violations.map((v) => `${v.device}: ${v.rule}: ${v.detail}`).join('; ');
+  return new DomainError('FAILED_PRECONDITION', 'VIOMMU_HOST_INCOMPATIBLE', `host cannot supply the guest-visible configuration of ${vm}: ${text}`, {
+    violations: JSON.stringify(violations),
+    count: String(violations.length),
+  });
+}
+
+export interface VmmOptions {
+  leaseMs: number;
+  heartbeatMs: number;
+}
+
+export class VmManager {
+  readonly vms = new Map<string, Vm>();
+  hostDmaFaults = 0;
+
+  constructor(
+    readonly link: HostLink,
+    readonly logger: Logger,
+    readonly opts: VmmOptions = { leaseMs: 10_000, heartbeatMs: 2_000 },
+  ) {}
+
+  vm(name: string): Vm {
+    const v = this.vms.get(name);
+    if (!v) throw new DomainError('NOT_FOUND', 'VM_NOT_FOUND', `no VM named '${name}'`, { name });
+    return v;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  async create(cfg: VmConfig): Promise<Vm> {
+    if (this.vms.has(cfg.name)) throw new DomainError('ALREADY_EXISTS', 'VM_EXISTS', `a VM named '${cfg.name}' exists`, { name: cfg.name });
+    const pid = await this.link.spawn(`qemu:${cfg.name}`, this.opts.leaseMs);
+    const vm = new Vm(cfg, pid);
+    this.vms.set(cfg.name, vm);
+    this.startHeartbeat(vm);
+    this.logger.info({ vm: cfg.name, pid }, 'VM defined');
+    return vm;
+  }
+
+  private startHeartbeat(vm: Vm): void {
+    vm.heartbeat = setInterval(() => {
+      this.link.heartbeat(vm.hostPid).catch((e: unknown) => {
+        if (!vm.hostObjectsLost && e instanceof HostCallError && (e.reason === 'ESRCH' || e.status === 'NOT_FOUND')) this.markLost(vm, 'the VM host process is gone');
+      });
+    }, this.opts.heartbeatMs);
+    vm.heartbeat.unref();
+  }
+
+  markLost(vm: Vm, why: string): void {
+    if (vm.hostObjectsLost) return;
+    vm.hostObjectsLost = true;
+    vm.message = `host objects lost: ${why}`;
+    this.logger.warn({ vm: vm.name, pid: vm.hostPid }, vm.message);
+  }
+
+  async start(name: string, passedFds: Record<string, number>): Promise<Vm> {
+    const vm = this.vm(name);
+    return vm.lock(async () => {
+      if (vm.state !== 'DEFINED') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is ${vm.state}, not DEFINED`);
+      const desc = await this.link.describe();
+      const violations = this.plugChecks(vm.cfg, vm.cfg.devices, desc);
+      if (violations.length > 0) throw incompatible(name, violations);
+      const pid = vm.hostPid;
+      const opened: number[] = [];
+      try {
+        // guest RAM: a memfd mapped shared into the VM process
+        vm.ramFd = await this.link.memfd(pid, `guest-ram:${name}`, vm.cfg.memoryBytes);
+        opened.push(vm.ramFd);
+        vm.ramVa = await this.link.mmapShared(pid, vm.ramFd, vm.cfg.memoryBytes);
+        const kinds = await this.link.fdKinds(pid);
+        for (const o of vm.cfg.iommufdObjects) {
+          const fd = o.fd ?? passedFds[o.id];
+          if (fd !== undefined) {
+            if (kinds.get(fd) !== 'FD_KIND_IOMMUFD') throw new DomainError('INVALID_ARGUMENT', 'BAD_FD', `fd ${fd} for iommufd object '${o.id}' is not an iommufd open in the VM process ${pid}`, { object: o.id });
+            vm.iommufds.set(o.id, fd);
+          } else {
+            vm.iommufds.set(o.id, await this.openAsVm(pid, '/dev/iommu', `iommufd object '${o.id}'`));
+            opened.push(vm.iommufds.get(o.id)!);
+          }
+        }
+        if (vm.cfg.viommu.model === 'VIRTIO_IOMMU') {
+          vm.backend = new EmulatedBackend(this.link, vm, this.logger);
+          vm.viommu = new VirtioIommu(vm.cfg.viommu.virtio!, vm.cfg.devices.map((d) => d.endpointId), vm.backend);
+          vm.backend.bind(vm.viommu);
+        }
+        for (const d of vm.cfg.devices) {
+          if (d.kind === 'virtio') vm.virtio.set(d.id, this.virtioRuntime(d));
+          else await this.plugVfio(vm, d, passedFds, kinds, desc, opened);
+        }
+      } catch (e) {
+        await this.unwindStart(vm, opened);
+        throw e;
+      }
+      vm.state = 'RUNNING';
+      this.logger.info({ vm: name, pid, devices: vm.cfg.devices.length }, 'VM running');
+      return vm;
+    });
+  }
+
+  /** Undo a failed start: close what we opened (which releases host objects), reset runtime. */
+  private async unwindStart(vm: Vm, opened: number[]): Promise<void> {
+    for (const d of vm.vfio.values()) if (!opened.includes(d.deviceFd)) opened.push(d.deviceFd);
+    for (const fd of opened.reverse()) await this.link.closeFd(vm.hostPid, fd).catch(() => undefined);
+    vm.vfio.clear();
+    vm.virtio.clear();
+    vm.iommufds.clear();
+    vm.sharedIoas.clear();
+    vm.viommu = undefined;
+    vm.backend = undefined;
+    vm.ramFd = -1;
+    vm.ramVa = 0n;
+  }
+
+  private async openAsVm(pid: number, path: string, what: string): Promise<number> {
+    try {
+      return await this.link.open(pid, path);
+    } catch (e) {
+      if (e instanceof HostCallError && (e.reason === 'EACCES' || e.reason === 'EPERM')) {
+        throw new DomainError('PERMISSION_DENIED', e.reason, `the VM process ${pid} (principal qemu) cannot open ${path} for ${what}: the orchestrator must open it and pass the fd (Process.SendFd, then StartVm passed_fds) — ${e.message}`, { path });
+      }
+      throw e;
+    }
+  }
+
+  private virtioRuntime(d: VirtioDeviceConfig): VirtioRuntime {
+    return { cfg: d, offered: VIRTIO_F_VERSION_1 | (d.accessPlatform ? VIRTIO_F_ACCESS_PLATFORM : 0n), driverFeatures: 0n, featuresOk: false };
+  }
+
+  /**
+   * Plug-time checks for assigned devices: every violation, not just the first. Guest-visible
+   * configuration is checked against the host, never adapted to it.
+   */
+  plugChecks(cfg: VmConfig, devices: DeviceConfig[], desc: HostDescription, existing: VfioRuntime[] = []): Violation[] {
+    const out: Violation[] = [];
+    const hostBdfs = new Map<string, string>(existing.map((d) => [d.cfg.hostBdf, d.cfg.id]));
+    for (const d of devices) {
+      if (d.kind !== 'vfio') continue;
+      const hd = desc.devices.find((x) => x.bdf === d.hostBdf);
+      if (!hd) {
+        out.push({ device: d.id, rule: 'host device', detail: `no PCI device ${d.hostBdf} on host ${desc.name}` });
+        continue;
+      }
+      if (hostBdfs.has(d.hostBdf)) out.push({ device: d.id, rule: 'host device', detail: `${d.hostBdf} is already assigned as '${hostBdfs.get(d.hostBdf)}'` });
+      hostBdfs.set(d.hostBdf, d.id);
+      if (hd.driver !== 'vfio-pci' || !hd.cdev) out.push({ device: d.id, rule: 'host device', detail: `${d.hostBdf} is not bound to vfio-pci (driver ${hd.driver})` });
+      const unit = desc.units.find((u) => u.name === hd.unit)!;
+      const aperture = (1n << BigInt(unit.inputBits)) - 1n;
+      const hostResv = hd.reservedRegions.filter((r) => r.type !== 'RESERVED_REGION_TYPE_DIRECT_RELAXABLE');
+      if (cfg.viommu.model === 'VIRTIO_IOMMU') {
+        const v = cfg.viommu.virtio!;
+        const granule = v.pageSizeMask & -v.pageSizeMask;
+        if ((unit.pageSizes & granule) === 0n) {
+          out.push({ device: d.id, rule: 'granule', detail: `guest granule 0x${granule.toString(16)} is not a page size of host unit ${unit.name} (0x${unit.pageSizes.toString(16)})` });
+        }
+        if (v.inputRange.end > aperture || v.inputRange.start > aperture) {
+          out.push({ device: d.id, rule: 'input range', detail: `guest input range [0x${v.inputRange.start.toString(16)}, 0x${v.inputRange.end.toString(16)}] does not fit host aperture [0, 0x${aperture.toString(16)}] of ${unit.name}` });
+        }
+        for (const r of hostResv) {
+          if (!v.reservedRegions.some((g) => g.start <= r.start && r.last <= g.end)) {
+            out.push({ device: d.id, rule: 'reserved region', detail: `host reserved region [0x${r.start.toString(16)}, 0x${r.last.toString(16)}] (${r.type.replace('RESERVED_REGION_TYPE_', '')}) of ${d.hostBdf} is not inside a guest-visible reserved region` });
+          }
+        }
+      } else if (cfg.viommu.model === 'NONE') {
+        if (cfg.memoryBytes - 1n > aperture) out.push({ device: d.id, rule: 'input range', detail: `guest RAM does not fit host aperture of ${unit.name}` });
+      }
+    }
+    return out;
+  }
+
+  private async plugVfio(vm: Vm, d: VfioDeviceConfig, passedFds: Record<string, number>, kinds: Map<number, string>, desc: HostDescription, opened: number[]): Promise<VfioRuntime> {
+    const pid = vm.hostPid;
+    const hd = desc.devices.find((x) => x.bdf === d.hostBdf)!;
+    const iommufd = vm.iommufds.get(d.iommufd)!;
+    let deviceFd = d.fd ?? passedFds[d.id];
+    let ownFd = false;
+    if (deviceFd !== undefined) {
+      if (kinds.get(deviceFd) !== 'FD_KIND_VFIO_DEVICE') throw new DomainError('INVALID_ARGUMENT', 'BAD_FD', `fd ${deviceFd} for device '${d.id}' is not a VFIO device open in the VM process ${pid}`, { device: d.id });
+    } else {
+      deviceFd = await this.openAsVm(pid, `/dev/vfio/devices/${hd.cdev}`, `device '${d.id}' (${d.hostBdf})`);
+      opened.push(deviceFd);
+      ownFd = true;
+    }
+    const devId = await this.link.bind(pid, deviceFd, iommufd);
+    const rt: VfioRuntime = { cfg: d, host: hd, iommufd, deviceFd, devId, ioas: 0, hwpt: 0, backend: vm.viommu ? 'EMULATED' : 'NONE', ownFd };
+    if (vm.viommu) {
+      // EMULATED: the endpoint gets its own IOAS, filled with what the guest's vIOMMU says
+      rt.ioas = await this.link.ioasAlloc(pid, iommufd);
+      rt.hwpt = await this.link.attach(pid, deviceFd, rt.ioas);
+      vm.vfio.set(d.id, rt);
+      await vm.backend!.applyView(rt, vm.viommu.viewOf(d.endpointId));
+    } else {
+      // NONE: guest RAM identity-mapped once into one IOAS shared by every assigned device
+      let ioas = vm.sharedIoas.get(d.iommufd);
+      if (ioas === undefined) {
+        ioas = await this.link.ioasAlloc(pid, iommufd);
+        vm.sharedIoas.set(d.iommufd, ioas);
+        rt.ioas = ioas;
+        rt.hwpt = await this.link.attach(pid, deviceFd, ioas);
+        await EmulatedBackend.identityMap(this.link, vm, iommufd, ioas);
+      } else {
+        rt.ioas = ioas;
+        rt.hwpt = await this.link.attach(pid, deviceFd, ioas);
+      }
+      vm.vfio.set(d.id, rt);
+    }
+    return rt;
+  }
+
+  async stop(name: string): Promise<void> {
+    const vm = this.vm(name);
+    await vm.lock(async () => {
+      if (vm.state === 'STOPPED') return;
+      await this.link.exit(vm.hostPid).catch((e: unknown) => {
+        if (!(e instanceof HostCallError && e.reason === 'ESRCH')) throw e;
+      });
+      if (vm.heartbeat) clearInterval(vm.heartbeat);
+      vm.state = 'STOPPED';
+      vm.vfio.clear();
+      vm.viommu = undefined;
+      this.logger.info({ vm: name }, 'VM stopped: its host process exited');
+    });
+  }
+
+  async delete(name: string): Promise<void> {
+    const vm = this.vm(name);
+    if (vm.state !== 'STOPPED') await this.stop(name);
+    this.vms.delete(name);
+  }
+
+  // ------------------------------------------------------------------ hotplug
+
+  async hotplug(name: string, spec: unknown, passedFds: Record<string, number>): Promise<Vm> {
+    const vm = this.vm(name);
+    return vm.lock(async () => {
+      if (vm.state === 'STOPPED') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is STOPPED`);
+      const ids = new Set<string>([...vm.cfg.devices.map((d) => d.id), ...vm.cfg.iommufdObjects.map((o) => o.id)]);
+      const used = new Set<string>(vm.cfg.devices.map((d) => d.guestBdf));
+      const d = parseDevice(spec, 'device', ids, used, vm.cfg.iommufdObjects, vm.cfg.viommu.model);
+      assignBdfs([d], used);
+      if (vm.state === 'DEFINED') {
+        vm.cfg = { ...vm.cfg, devices: [...vm.cfg.devices, d] };
+        return vm;
+      }
+      const desc = await this.link.describe();
+      const violations = this.plugChecks(vm.cfg, [d], desc, [...vm.vfio.values()]);
+      if (violations.length > 0) throw incompatible(name, violations);
+      if (d.kind === 'virtio') {
+        vm.virtio.set(d.id, this.virtioRuntime(d));
+      } else {
+        const opened: number[] = [];
+        try {
+          vm.viommu?.addEndpoint(d.endpointId);
+          await this.plugVfio(vm, d, passedFds, await this.link.fdKinds(vm.hostPid), desc, opened);
+        } catch (e) {
+          vm.vfio.delete(d.id);
+          if (vm.viommu) await vm.viommu.removeEndpoint(d.endpointId).catch(() => undefined);
+          for (const fd of opened) await this.link.closeFd(vm.hostPid, fd).catch(() => undefined);
+          throw e;
+        }
+      }
+      if (d.kind === 'virtio') vm.viommu?.addEndpoint(d.endpointId);
+      vm.cfg = { ...vm.cfg, devices: [...vm.cfg.devices, d] };
+      return vm;
+    });
+  }
+
+  async unplug(name: string, deviceId: string): Promise<Vm> {
+    const vm = this.vm(name);
+    return vm.lock(async () => {
+      const d = vm.cfg.devices.find((x) => x.id === deviceId);
+      if (!d) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no device '${deviceId}'`);
+      if (vm.state === 'RUNNING') {
+        if (vm.viommu) await vm.viommu.removeEndpoint(d.endpointId);
+        const rt = vm.vfio.get(deviceId);
+        if (rt) {
+          // closing the device fd unbinds it (detach, release); then the endpoint IOAS goes
+          await this.link.closeFd(vm.hostPid, rt.deviceFd);
+          if (rt.backend === 'EMULATED') await this.link.destroy(vm.hostPid, rt.iommufd, rt.ioas).catch(() => undefined);
+          vm.vfio.delete(deviceId);
+        }
+        vm.virtio.delete(deviceId);
+      }
+      vm.cfg = { ...vm.cfg, devices: vm.cfg.devices.filter((x) => x.id !== deviceId) };
+      return vm;
+    });
+  }
+
+  // ------------------------------------------------------------------ guest
+
+  running(name: string): Vm {
+    const vm = this.vm(name);
+    if (vm.state !== 'RUNNING') throw new DomainError('FAILED_PRECONDITION', 'VM_NOT_RUNNING', `VM ${name} is ${vm.state}`);
+    return vm;
+  }
+
+  async readMemory(name: string, gpa: bigint, length: bigint): Promise<Buffer> {
+    const vm = this.running(name);
+    gpaCheck(vm, gpa, length);
+    if (length > 16n << 20n) throw new DomainError('INVALID_ARGUMENT', 'TOO_LARGE', 'at most 16 MiB per read');
+    return this.link.readMemory(vm.hostPid, vm.ramVa + gpa, Number(length));
+  }
+
+  async writeMemory(name: string, gpa: bigint, data: Uint8Array): Promise<void> {
+    const vm = this.running(name);
+    gpaCheck(vm, gpa, BigInt(data.length));
+    await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data);
+  }
+
+  viommuOf(name: string): { vm: Vm; dev: VirtioIommu } {
+    const vm = this.running(name);
+    if (!vm.viommu) throw new DomainError('FAILED_PRECONDITION', 'NO_VIRTIO_IOMMU', `VM ${name} has no virtio-iommu (model ${vm.cfg.viommu.model})`);
+    return { vm, dev: vm.viommu };
+  }
+
+  setVirtioFeatures(name: string, deviceId: string, driver: bigint): boolean {
+    const vm = this.running(name);
+    const d = vm.virtio.get(deviceId);
+    if (!d) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no virtio device '${deviceId}'`);
+    // FEATURES_OK: the driver may only accept offered bits, and must accept ACCESS_PLATFORM when offered
+    const ok = (driver & ~d.offered) === 0n && (!(d.offered & VIRTIO_F_ACCESS_PLATFORM) || (driver & VIRTIO_F_ACCESS_PLATFORM) !== 0n);
+    d.driverFeatures = driver;
+    d.featuresOk = ok;
+    return ok;
+  }
+
+  /** Guest.Dma: a virtio device translated by the vmm, or an assigned device's DMA on the host. */
+  async dma(name: string, deviceId: string, iova: bigint, length: bigint, write: boolean, data: Uint8Array): Promise<DmaOutcome> {
+    const vm = this.running(name);
+    if (length === 0n || length > 16n << 20n) throw new DomainError('INVALID_ARGUMENT', 'BAD_LENGTH', 'length must be in (0, 16 MiB]');
+    if (write && BigInt(data.length) !== length) throw new DomainError('INVALID_ARGUMENT', 'BAD_LENGTH', 'write data must be exactly `length` bytes');
+    const v = vm.virtio.get(deviceId);
+    if (v) return vm.lock(() => this.virtioDma(vm, v, iova, length, write, data));
+    const f = vm.vfio.get(deviceId);
+    if (!f) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no device '${deviceId}'`);
+    const r = await this.link.deviceDma(f.cfg.hostBdf, iova, Number(length), write, write ? data : undefined);
+    if (r.result === 'fault') {
+      vm.hostDmaFaults++;
+      this.hostDmaFaults++;
+      this.logger.warn({ vm: name, device: deviceId, hostBdf: f.cfg.hostBdf, iova: `0x${iova.toString(16)}`, reason: r.fault!.reason }, 'host DMA fault of an assigned device (not guest-visible with the EMULATED backend, as in QEMU)');
+      return { hostFault: r.fault! };
+    }
+    if (r.result === 'written') return { written: length };
+    return { data: r.data as Buffer };
+  }
+
+  private async virtioDma(vm: Vm, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array): Promise<DmaOutcome> {
+    if (!v.featuresOk) throw new DomainError('FAILED_PRECONDITION', 'DRIVER_NOT_READY', `virtio device '${v.cfg.id}' has no accepted features yet (VirtioSetFeatures first)`);
+    const translated = vm.viommu !== undefined && (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
+    // gather GPA pieces page by page (4 KiB steps are finer than any granule)
+    const pieces: Array<[bigint, number]> = [];
+    for (let off = 0n; off < length; ) {
+      const cur = iova + off;
+      const n = (4096n - (cur & 4095n) < length - off ? 4096n - (cur & 4095n) : length - off);
+      let gpa = cur;
+      if (translated) {
+        const t = vm.viommu!.translate(v.cfg.endpointId, cur, write);
+        if ('fault' in t) {
+          const f = t.fault;
+          vm.events.append({ kind: 'virtio_fault', reason: f.reason, flags: f.flags, endpoint: f.endpoint, address: f.address, raw: vm.viommu!.faultRecord(f) });
+          return { virtioFault: f };
+        }
+        gpa = t.gpa;
+      }
+      if (gpa + n > vm.cfg.memoryBytes) throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `DMA to GPA 0x${gpa.toString(16)} outside guest RAM`);
+      const last = pieces[pieces.length - 1];
+      if (last && last[0] + BigInt(last[1]) === gpa) last[1] += Number(n);
+      else pieces.push([gpa, Number(n)]);
+      off += n;
+    }
+    if (write) {
+      let o = 0;
+      for (const [gpa, n] of pieces) {
+        await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data.subarray(o, o + n));
+        o += n;
+      }
+      return { written: length };
+    }
+    const out = Buffer.alloc(Number(length));
+    let o = 0;
+    for (const [gpa, n] of pieces) {
+      out.set(await this.link.readMemory(vm.hostPid, vm.ramVa + gpa, n), o);
+      o += n;
+    }
+    return { data: out };
+  }
+
+  // ------------------------------------------------------------------ host events
+
+  /** React to host events: a VM's process killed, DMA faults of assigned devices. */
+  onHostEvent(e: { kind: string; pid: number; bdf: string; message: string }): void {
+    if (e.kind === 'PROCESS_EXITED' || e.kind === 'LEASE_EXPIRED') {
+      for (const vm of this.vms.values()) if (vm.hostPid === e.pid && vm.state !== 'STOPPED') this.markLost(vm, `host process ${e.pid}: ${e.kind}`);
+    }
+    if (e.kind === 'DMA_FAULT') {
+      for (const vm of this.vms.values()) {
+        for (const d of vm.vfio.values()) {
+          if (d.cfg.hostBdf === e.bdf) this.logger.warn({ vm: vm.name, device: d.cfg.id, hostBdf: e.bdf }, `host DMA fault: ${e.message}`);
+        }
+      }
+    }
+  }
+
+  /** After the host link reconnects: every running VM whose process is gone lost its host objects. */
+  async recheckHost(): Promise<void> {
+    for (const vm of this.vms.values()) {
+      if (vm.state === 'STOPPED' || vm.hostObjectsLost) continue;
+      try {
+        await this.link.heartbeat(vm.hostPid);
+      } catch (e) {
+        if (e instanceof HostCallError && (e.reason === 'ESRCH' || e.status === 'NOT_FOUND' || e.status === 'PERMISSION_DENIED')) this.markLost(vm, 'host-iommu restarted: the VM host process no longer exists');
+      }
+    }
+  }
+}
+
+export type DmaOutcome =
+  | { data: Buffer }
+  | { written: bigint }
+  | { virtioFault: { reason: number; flags: number; endpoint: number; address: bigint } }
+  | { hostFault: NonNullable<Awaited<ReturnType<HostLink['deviceDma']>>['fault']> };
+
+export type { EndpointView };

@@ -1,0 +1,237 @@
+/** gRPC adapters of the vmm: decode → VmManager → encode. */
+import { DomainError, notModelled } from '../../../../libs/errno/index.js';
+import { serverStream, unary } from '../../../../libs/rpc/handlers.js';
+import { vmmService, type ServiceRegistration } from '../../../../libs/rpc/proto.js';
+import { followLog } from '../../../../libs/seqlog/index.js';
+import { parseU64, u64 } from '../../../../libs/u64/index.js';
+import { parseVmSpec, type DeviceConfig, type VmConfig } from '../machine/config.js';
+import type { Vm, VmManager } from '../machine/vmm.js';
+import type { VirtioIommu, RequestResult } from '../viommu/virtio-iommu.js';
+import * as W from '../viommu/wire.js';
+import type { VirtioIommuRequestRequest__Output } from '../../../../libs/rpc/gen/iommutwin/vmm/v1/VirtioIommuRequestRequest.js';
+
+/** Guest.VirtioIommuRequest: typed requests are encoded to the exact wire bytes; raw goes as is. */
+async function viommuRequest(dev: VirtioIommu, req: VirtioIommuRequestRequest__Output) {
+  let r: RequestResult;
+  let properties: W.ProbeProperty[] = [];
+  switch (req.req) {
+    case 'attach': {
+      const a = req.attach!;
+      const bytes = W.encodeAttach({ domain: a.domain, endpoint: a.endpoint, flags: a.flags });
+      new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(16, a.reserved, true);
+      r = await dev.request(bytes, W.TAIL_SIZE);
+      break;
+    }
+    case 'detach':
+      r = await dev.detach({ domain: req.detach!.domain, endpoint: req.detach!.endpoint });
+      break;
+    case 'map': {
+      const m = req.map!;
+      r = await dev.map({ domain: m.domain, virtStart: parseU64(m.virt_start, 'virt_start'), virtEnd: parseU64(m.virt_end, 'virt_end'), physStart: parseU64(m.phys_start, 'phys_start'), flags: m.flags });
+      break;
+    }
+    case 'unmap': {
+      const u = req.unmap!;
+      r = await dev.unmap({ domain: u.domain, virtStart: parseU64(u.virt_start, 'virt_start'), virtEnd: parseU64(u.virt_end, 'virt_end') });
+      break;
+    }
+    case 'probe': {
+      const p = await dev.probe({ endpoint: req.probe!.endpoint });
+      r = p;
+      properties = p.properties;
+      break;
+    }
+    case 'raw':
+      r = await dev.request(req.raw!.request, req.raw!.writable_len);
+      break;
+    default:
+      throw new DomainError('INVALID_ARGUMENT', 'EMPTY_REQUEST', 'one of attach, detach, map, unmap, probe or raw is required');
+  }
+  return {
+    ...(r.status !== undefined ? { status: r.status } : {}),
+    used_len: r.usedLen,
+    properties: properties.map((p) => ({ type: p.type, subtype: p.subtype ?? 0, start: u64(p.start ?? 0n), end: u64(p.end ?? 0n) })),
+    raw: Buffer.from(r.writable.buffer, r.writable.byteOffset, r.writable.byteLength),
+  };
+}
+
+function specMessage(cfg: VmConfig) {
+  const v = cfg.viommu.virtio;
+  return {
+    name: cfg.name,
+    memory_bytes: u64(cfg.memoryBytes),
+    machine: cfg.machine,
+    viommu: {
+      model: `VIOMMU_MODEL_${cfg.viommu.model}` as const,
+      ...(v
+        ? {
+            virtio: {
+              page_size_mask: u64(v.pageSizeMask),
+              input_range: { start: u64(v.inputRange.start), last: u64(v.inputRange.end) },
+              domain_range_start: v.domainRange.start,
+              domain_range_end: v.domainRange.end,
+              probe_size: v.probeSize,
+              boot_bypass: v.bootBypass,
+              reserved_regions: v.reservedRegions.map((r) => ({ start: u64(r.start), end: u64(r.end), subtype: r.subtype })),
+              reserved_regions_set: true,
+              offered_features: u64(v.offeredFeatures),
+            },
+          }
+        : {}),
+    },
+    iommufd_objects: cfg.iommufdObjects.map((o) => ({ id: o.id, ...(o.fd !== undefined ? { fd: o.fd } : {}) })),
+    devices: cfg.devices.map(deviceSpecMessage),
+  };
+}
+
+function deviceSpecMessage(d: DeviceConfig) {
+  if (d.kind === 'virtio') return { id: d.id, guest_bdf: d.guestBdf, virtio: { type: d.type === 'net' ? ('VIRTIO_DEVICE_TYPE_NET' as const) : ('VIRTIO_DEVICE_TYPE_BLK' as const), access_platform: d.accessPlatform } };
+  return { id: d.id, guest_bdf: d.guestBdf, vfio: { host_bdf: d.hostBdf, iommufd: d.iommufd, legacy_container: false, backend: `VFIO_BACKEND_${d.backend}` as const, ...(d.fd !== undefined ? { fd: d.fd } : {}) } };
+}
+
+export function vmInfo(vm: Vm) {
+  const blockers: Array<{ reason: string; detail: string }> = [];
+  if (vm.vfio.size > 0) blockers.push({ reason: 'MIGRATION_NOT_MODELLED', detail: 'VM migration (dirty tracking of assigned devices, vIOMMU state transfer) is not built yet' });
+  return {
+    spec: specMessage(vm.cfg),
+    state: `VM_STATE_${vm.state}` as const,
+    host_pid: vm.hostPid,
+    devices: vm.cfg.devices.map((d) => {
+      const rt = vm.vfio.get(d.id);
+      const vr = vm.virtio.get(d.id);
+      return {
+        id: d.id,
+        guest_bdf: d.guestBdf,
+        endpoint_id: d.endpointId,
+        kind: d.kind === 'vfio' ? 'vfio' : `virtio-${d.type}`,
+        backend: rt ? rt.backend : d.kind === 'vfio' ? (vm.cfg.viommu.model === 'NONE' ? 'NONE' : 'EMULATED') : '-',
+        ...(rt ? { host: { iommufd: rt.iommufd, device_fd: rt.deviceFd, dev_id: rt.devId, ioas_ids: [rt.ioas], hwpt_ids: [rt.hwpt] } } : {}),
+        host_bdf: d.kind === 'vfio' ? d.hostBdf : '',
+        driver_features: u64(vr?.driverFeatures ?? 0n),
+        features_ok: vr?.featuresOk ?? false,
+      };
+    }),
+    migration_blockers: blockers,
+    ram_fd: vm.ramFd,
+    ram_va: u64(vm.ramVa),
+    host_objects_lost: vm.hostObjectsLost,
+    message: vm.message,
+  };
+}
+
+function fds(m: Record<string, number> | undefined): Record<string, number> {
+  return { ...(m ?? {}) };
+}
+
+export function vmmServices(mgr: VmManager, hostName: () => Promise<string>): ServiceRegistration[] {
+  const vmm = vmmService('Vmm', {
+    CreateVm: unary(async (req) => ({ vm: vmInfo(await mgr.create(parseVmSpec(req.spec))) })),
+    StartVm: unary(async (req) => ({ vm: vmInfo(await mgr.start(req.name, fds(req.passed_fds))) })),
+    StopVm: unary(async (req) => {
+      await mgr.stop(req.name);
+      return {};
+    }),
+    DeleteVm: unary(async (req) => {
+      await mgr.delete(req.name);
+      return {};
+    }),
+    GetVm: unary((req) => ({ vm: vmInfo(mgr.vm(req.name)) })),
+    ListVms: unary(() => ({ vms: [...mgr.vms.values()].map(vmInfo) })),
+    HotplugDevice: unary(async (req) => ({ vm: vmInfo(await mgr.hotplug(req.name, req.device, fds(req.passed_fds))) })),
+    UnplugDevice: unary(async (req) => ({ vm: vmInfo(await mgr.unplug(req.name, req.device_id)) })),
+    GetHostCapabilities: unary(async () => {
+      const d = await mgr.link.describe();
+      return {
+        host: await hostName(),
+        units: d.units.map((u) => ({
+          unit: u.name,
+          type: u.type,
+          page_sizes: u64(u.pageSizes),
+          input_address_width: u.inputBits,
+          pasid_bits: u.pasidBits,
+          nesting: u.nesting,
+          dirty_tracking: u.dirtyTracking,
+          models: {
+            NONE: 'identity: guest RAM mapped once into a shared IOAS',
+            VIRTIO_IOMMU: d.iommufd ? 'emulated: one IOAS per endpoint, guest MAP/UNMAP shadowed' : 'refused: host has no iommufd',
+            INTEL_IOMMU: 'refused: the intel-iommu model is not built yet',
+            SMMUV3: 'refused: the SMMUv3 model is not built yet',
+          },
+          devices: d.devices.filter((x) => x.unit === u.name).map((x) => x.bdf),
+        })),
+      };
+    }),
+    ComputeBaseline: unary(() => {
+      throw notModelled('ComputeBaseline', 'capability baselines across hosts arrive with the migration-pool work');
+    }),
+    CheckMigration: unary(() => {
+      throw notModelled('CheckMigration', 'VM migration arrives with the migration work');
+    }),
+    Migrate: serverStream(async () => {
+      throw notModelled('Migrate', 'VM migration arrives with the migration work');
+    }),
+    ReceiveMigration: unary(() => {
+      throw notModelled('ReceiveMigration', 'VM migration arrives with the migration work');
+    }) as never,
+    Ping: unary((req) => ({ payload: req.payload })),
+  });
+
+  const guest = vmmService('Guest', {
+    ReadMemory: unary(async (req) => ({ data: await mgr.readMemory(req.vm, parseU64(req.gpa, 'gpa'), parseU64(req.length, 'length')) })),
+    WriteMemory: unary(async (req) => {
+      await mgr.writeMemory(req.vm, parseU64(req.gpa, 'gpa'), req.data);
+      return {};
+    }),
+    VirtioIommuConfig: unary((req) => {
+      const { dev } = mgr.viommuOf(req.vm);
+      const raw = dev.configBytes();
+      const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      return {
+        device_features: u64(dev.deviceFeatures),
+        page_size_mask: u64(dv.getBigUint64(0, true)),
+        input_range: { start: u64(dv.getBigUint64(8, true)), last: u64(dv.getBigUint64(16, true)) },
+        domain_range_start: dv.getUint32(24, true),
+        domain_range_end: dv.getUint32(28, true),
+        probe_size: dv.getUint32(32, true),
+        bypass: dv.getUint8(36),
+        raw: Buffer.from(raw),
+        driver_features: u64(dev.driverFeatures),
+        features_ok: dev.featuresOk,
+      };
+    }),
+    VirtioIommuSetFeatures: unary(async (req) => {
+      const { vm, dev } = mgr.viommuOf(req.vm);
+      return { features_ok: await vm.lock(() => dev.setDriverFeatures(parseU64(req.driver_features, 'driver_features'))) };
+    }),
+    VirtioIommuWriteBypass: unary(async (req) => {
+      const { vm, dev } = mgr.viommuOf(req.vm);
+      await vm.lock(() => dev.writeBypass(req.bypass));
+      return {};
+    }),
+    VirtioIommuRequest: unary(async (req) => {
+      const { vm, dev } = mgr.viommuOf(req.vm);
+      return vm.lock(() => viommuRequest(dev, req));
+    }),
+    VirtioSetFeatures: unary((req) => ({ features_ok: mgr.setVirtioFeatures(req.vm, req.device_id, parseU64(req.driver_features, 'driver_features')) })),
+    Dma: unary(async (req) => {
+      const r = await mgr.dma(req.vm, req.device_id, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'), req.write, req.data);
+      if ('data' in r) return { data: r.data };
+      if ('written' in r) return { written: u64(r.written) };
+      if ('virtioFault' in r) return { virtio_fault: { ...r.virtioFault, address: u64(r.virtioFault.address) } };
+      return { host_fault: r.hostFault };
+    }),
+    Events: serverStream(async (req, out, ctx) => {
+      const vm = mgr.vm(req.vm);
+      await followLog(
+        vm.events,
+        parseU64(req.after_sequence, 'after_sequence'),
+        (e) => out.send({ sequence: u64(e.sequence), virtio_fault: { reason: e.reason, flags: e.flags, endpoint: e.endpoint, address: u64(e.address) }, raw: Buffer.from(e.raw) }),
+        ctx.signal,
+        async (oldest) => {
+          throw new DomainError('OUT_OF_RANGE', 'CURSOR_EXPIRED', `events before ${oldest} are no longer retained`, { oldestSequence: oldest.toString() });
+        },
+      );
+    }),
+  });
+  return [vmm, guest];
+}
