@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 /** The iommu-twin command. */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { startHostServer } from '../host-iommu/src/main.js';
 import { startVmmServer } from '../vmm/src/main.js';
@@ -53,18 +57,26 @@ program
 
 program
   .command('up')
-  .description('start the twin on localhost with the built-in intel-vtd host (host-iommu; the vmm service is not built yet)')
+  .description('start the twin on localhost: host-iommu with a built-in host and a vmm on top of it')
   .option('--listen <addr>', 'host-iommu address', '127.0.0.1:50051')
+  .option('--vmm-listen <addr>', 'vmm address', '127.0.0.1:50052')
   .option('--profile <name|file>', 'host profile', 'intel-vtd')
   .option('--state-dir <dir>', 'where generated tokens are written')
-  .action(async (o: { listen: string; profile: string; stateDir?: string }) => {
-    const s = await startHostServer({ listen: o.listen, profile: o.profile, ...(o.stateDir ? { stateDir: o.stateDir } : {}) });
+  .action(async (o: { listen: string; vmmListen: string; profile: string; stateDir?: string }) => {
+    const stateDir = o.stateDir ?? join(tmpdir(), 'iommu-twin');
+    const s = await startHostServer({ listen: o.listen, profile: o.profile, stateDir });
+    const vmmTokens = { [randomBytes(18).toString('base64url')]: 'root' };
+    const v = await startVmmServer({ listen: o.vmmListen, host: s.addr, tokens: vmmTokens, hostToken: s.tokenOf.qemu!, hostPlatformToken: s.tokenOf.platform! });
+    mkdirSync(stateDir, { recursive: true });
+    const vmmTokensFile = join(stateDir, `vmm-${v.addr.replace(/[^0-9A-Za-z.]/g, '_')}.tokens.json`);
+    writeFileSync(vmmTokensFile, JSON.stringify(vmmTokens, null, 2) + '\n', { mode: 0o600 });
     const d = s.host.profile;
     process.stdout.write(`host-iommu (${d.name}: ${d.iommus.map((u) => u.name).join(', ')}; ${d.devices.length} PCI devices) listening on ${s.addr}\n`);
-    process.stdout.write(`tokens (bearer token → principal) written to ${s.tokensFile}\n`);
-    process.stdout.write('vmm: not started — the vmm service is not built yet (it refuses to exist rather than pretend)\n');
+    process.stdout.write(`  tokens (bearer token → principal): ${s.tokensFile}\n`);
+    process.stdout.write(`vmm (virtio-iommu; VM processes run as qemu) listening on ${v.addr}\n`);
+    process.stdout.write(`  tokens (bearer token → principal): ${vmmTokensFile}\n`);
     const stop = () => {
-      s.close(5000).then(
+      Promise.all([v.close(5000), s.close(5000)]).then(
         () => process.exit(0),
         () => process.exit(1),
       );
