@@ -4,6 +4,7 @@
  */
 import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
 import { unary, serverStream, bidiStream, type CallContext } from '../../../../libs/rpc/handlers.js';
+import { followLog } from '../../../../libs/seqlog/index.js';
 import { hostService, type ServiceRegistration } from '../../../../libs/rpc/proto.js';
 import { parseU64, u64 } from '../../../../libs/u64/index.js';
 import type { IotlbEntry } from '../../../../libs/iotlb/index.js';
@@ -323,39 +324,13 @@ export function hostServices(host: Host): ServiceRegistration[] {
     WatchEvents: serverStream(async (req, out, ctx) => {
       platformRole(ctx);
       const after = parseU64(req.after_sequence, 'after_sequence');
-      const queue: HostEvent[] = [];
-      let wake: (() => void) | undefined;
-      const unsubscribe = host.events.subscribe((e) => {
-        queue.push(e);
-        wake?.();
-      });
-      try {
-        const { events, expired } = host.events.since(after);
-        let last = after;
-        if (expired) {
-          const oldest = events.length > 0 ? events[0]!.sequence : host.events.headSequence + 1n;
-          await out.send({ sequence: u64(oldest - 1n), kind: 'HOST_EVENT_KIND_EVENTS_LOST', lost_count: u64(oldest - 1n - after), message: `events ${after + 1n}..${oldest - 1n} are no longer retained` });
-        }
-        for (const e of events) {
-          await out.send(eventMessage(host, e));
-          last = e.sequence;
-        }
-        while (!ctx.cancelled()) {
-          while (queue.length > 0) {
-            const e = queue.shift()!;
-            if (e.sequence <= last) continue;
-            await out.send(eventMessage(host, e));
-            last = e.sequence;
-          }
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-          });
-          wake = undefined;
-        }
-      } finally {
-        unsubscribe();
-      }
+      await followLog(
+        host.events,
+        after,
+        (e) => out.send(eventMessage(host, e)),
+        ctx.signal,
+        (oldest) => out.send({ sequence: u64(oldest - 1n), kind: 'HOST_EVENT_KIND_EVENTS_LOST', lost_count: u64(oldest - 1n - after), message: `events ${after + 1n}..${oldest - 1n} are no longer retained` }),
+      );
     }),
     Inspect: unary((req, ctx) => {
       // Platform service: the platform role (or root) for every selector. The host's own view
