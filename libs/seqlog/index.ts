@@ -57,6 +57,9 @@ export async function followLog<T extends object>(
     queue.push(e);
     wake?.();
   });
+  // one abort listener for the whole stream (not one per wait)
+  const onAbort = () => wake?.();
+  signal.addEventListener('abort', onAbort, { once: true });
   try {
     const { events, expired } = log.since(after);
     let last = after;
@@ -72,13 +75,14 @@ export async function followLog<T extends object>(
         await send(e);
         last = e.sequence;
       }
+      if (queue.length > 0 || signal.aborted) continue;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
       });
       wake = undefined;
     }
   } finally {
+    signal.removeEventListener('abort', onAbort);
     unsubscribe();
   }
 }

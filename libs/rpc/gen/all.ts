@@ -190,6 +190,7 @@ import type { GetHostCapabilitiesResponse as _iommutwin_vmm_v1_GetHostCapabiliti
 import type { GetVmRequest as _iommutwin_vmm_v1_GetVmRequest, GetVmRequest__Output as _iommutwin_vmm_v1_GetVmRequest__Output } from './iommutwin/vmm/v1/GetVmRequest.js';
 import type { GetVmResponse as _iommutwin_vmm_v1_GetVmResponse, GetVmResponse__Output as _iommutwin_vmm_v1_GetVmResponse__Output } from './iommutwin/vmm/v1/GetVmResponse.js';
 import type { GuestClient as _iommutwin_vmm_v1_GuestClient, GuestDefinition as _iommutwin_vmm_v1_GuestDefinition } from './iommutwin/vmm/v1/Guest.js';
+import type { HostLinkStatus as _iommutwin_vmm_v1_HostLinkStatus, HostLinkStatus__Output as _iommutwin_vmm_v1_HostLinkStatus__Output } from './iommutwin/vmm/v1/HostLinkStatus.js';
 import type { HostObjects as _iommutwin_vmm_v1_HostObjects, HostObjects__Output as _iommutwin_vmm_v1_HostObjects__Output } from './iommutwin/vmm/v1/HostObjects.js';
 import type { HotplugDeviceRequest as _iommutwin_vmm_v1_HotplugDeviceRequest, HotplugDeviceRequest__Output as _iommutwin_vmm_v1_HotplugDeviceRequest__Output } from './iommutwin/vmm/v1/HotplugDeviceRequest.js';
 import type { HotplugDeviceResponse as _iommutwin_vmm_v1_HotplugDeviceResponse, HotplugDeviceResponse__Output as _iommutwin_vmm_v1_HotplugDeviceResponse__Output } from './iommutwin/vmm/v1/HotplugDeviceResponse.js';
@@ -473,6 +474,7 @@ export interface ProtoGrpcType {
          * What the guest OS and its drivers do.
          */
         Guest: SubtypeConstructor<typeof grpc.Client, _iommutwin_vmm_v1_GuestClient> & { service: _iommutwin_vmm_v1_GuestDefinition }
+        HostLinkStatus: MessageTypeDefinition<_iommutwin_vmm_v1_HostLinkStatus, _iommutwin_vmm_v1_HostLinkStatus__Output>
         HostObjects: MessageTypeDefinition<_iommutwin_vmm_v1_HostObjects, _iommutwin_vmm_v1_HostObjects__Output>
         HotplugDeviceRequest: MessageTypeDefinition<_iommutwin_vmm_v1_HotplugDeviceRequest, _iommutwin_vmm_v1_HotplugDeviceRequest__Output>
         HotplugDeviceResponse: MessageTypeDefinition<_iommutwin_vmm_v1_HotplugDeviceResponse, _iommutwin_vmm_v1_HotplugDeviceResponse__Output>

@@ -2,12 +2,15 @@
  * vmm bootstrap: connect to the host-iommu (as `qemu` for VM processes, with a platform token
  * for assigned devices' DMA), follow its event log, serve Vmm and Guest.
  */
+import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { createServerMetrics, serveMetrics, type MetricsHttpServer, type ServerMetrics } from '../../../libs/rpc/metrics.js';
 import { createServer, type RpcServer } from '../../../libs/rpc/server.js';
 import { defaultLogger, readTokensFile } from '../../host-iommu/src/main.js';
 import { HostLink } from './hostlink/hostlink.js';
 import { VmManager } from './machine/vmm.js';
 import { vmmServices } from './transport/handlers.js';
+import { registerVmmMetrics } from './transport/metrics.js';
 
 export interface VmmServerOptions {
   listen: string;
@@ -22,53 +25,126 @@ export interface VmmServerOptions {
   logger?: Logger;
   leaseMs?: number;
   heartbeatMs?: number;
+  /** TLS (mTLS when it verifies client certificates) for the vmm's gRPC port (default: plaintext). */
+  credentials?: grpc.ServerCredentials;
+  /** Channel credentials of the link to the host-iommu (TLS / mTLS; default: plaintext). */
+  hostCredentials?: grpc.ChannelCredentials;
+  /** Serve Prometheus `/metrics` on this `host:port` (default: off). */
+  metricsListen?: string;
+  /** Registry to add this server's metrics to (a process serving several servers shares one). */
+  metrics?: ServerMetrics;
+}
+
+/** What the host link has done so far (read-only for callers; also logged). */
+export interface HostLinkStatus {
+  /** host events delivered to the VM manager */
+  eventsSeen: number;
+  /** sequence of the last one (in the current host's log) */
+  lastSequence: bigint;
+  /** event stream failures (each followed by a reconnect attempt) */
+  streamBreaks: number;
+  /** host-iommu restarts detected (the event log started again) */
+  hostRestarts: number;
+  /** re-checks of the VMs' host processes after the link came back */
+  rechecks: number;
 }
 
 export interface VmmServer {
   mgr: VmManager;
   link: HostLink;
+  linkStatus: Readonly<HostLinkStatus>;
   server: RpcServer;
   addr: string;
+  /** The metrics registry (when metrics are on). */
+  metrics?: ServerMetrics;
+  /** The `/metrics` endpoint (when `metricsListen` was given). */
+  metricsHttp?: MetricsHttpServer;
   close(deadlineMs?: number): Promise<void>;
 }
 
 export async function startVmmServer(opts: VmmServerOptions): Promise<VmmServer> {
   const logger = opts.logger ?? defaultLogger('vmm');
   const tokens = typeof opts.tokens === 'string' ? readTokensFile(opts.tokens) : opts.tokens;
-  const link = new HostLink({ address: opts.host, token: opts.hostToken, platformToken: opts.hostPlatformToken, logger });
+  const link = new HostLink({ address: opts.host, token: opts.hostToken, platformToken: opts.hostPlatformToken, logger, ...(opts.hostCredentials ? { credentials: opts.hostCredentials } : {}) });
   const mgr = new VmManager(link, logger, { leaseMs: opts.leaseMs ?? 10_000, heartbeatMs: opts.heartbeatMs ?? 2_000 });
   const follower = new AbortController();
-  let reconnects = 0;
+  const status: HostLinkStatus = { eventsSeen: 0, lastSequence: 0n, streamBreaks: 0, hostRestarts: 0, rechecks: 0 };
+  // after a stream break, once the host answers again: re-read it and re-check every VM's host process
+  let recheckPending = false;
+  let rechecking = false;
   void link.follow(
     0n,
-    (e) => mgr.onHostEvent(e),
+    (e) => {
+      status.eventsSeen++;
+      status.lastSequence = e.sequence;
+      if (e.kind === 'EVENTS_LOST') logger.warn({ sequence: e.sequence.toString() }, `host events lost: ${e.message}`);
+      mgr.onHostEvent(e);
+    },
     follower.signal,
-    (attempt, err) => {
-      reconnects++;
-      if (attempt === 1) logger.warn({ err: String(err) }, 'host-iommu event stream lost: reconnecting and resuming by sequence');
+    {
+      onStreamLost: (attempt, err) => {
+        status.streamBreaks++;
+        recheckPending = true;
+        if (attempt === 1) logger.warn({ err: String(err), lastSequence: status.lastSequence.toString() }, 'host-iommu event stream lost: reconnecting and resuming by sequence');
+      },
+      onHostRestart: (lastSeen) => {
+        status.hostRestarts++;
+        status.lastSequence = 0n;
+        recheckPending = true;
+        logger.warn({ lastSeen: lastSeen.toString() }, 'host-iommu restarted (its event log no longer has the last event seen): following it from its first event');
+      },
     },
   );
-  // after the stream comes back, re-check every VM's host process (a host restart loses them)
   const recheck = setInterval(() => {
-    if (reconnects > 0) {
-      reconnects = 0;
-      void mgr.recheckHost();
-    }
+    if (!recheckPending || rechecking) return;
+    rechecking = true;
+    link
+      .describe(true)
+      .then(async () => {
+        recheckPending = false;
+        status.rechecks++;
+        await mgr.recheckHost();
+        logger.info({ ...status, lastSequence: status.lastSequence.toString() }, 'host link back: VM host processes re-checked');
+      })
+      .catch(() => undefined) // host still unreachable: try again on the next tick
+      .finally(() => {
+        rechecking = false;
+      });
   }, 250);
   recheck.unref();
-  const server = createServer({ name: 'vmm', logger, auth: { resolveToken: (t) => tokens[t] }, services: vmmServices(mgr, async () => (await link.describe()).name) });
-  const addr = await server.listen(opts.listen);
+  const metrics = opts.metrics ?? (opts.metricsListen !== undefined ? createServerMetrics() : undefined);
+  if (metrics) registerVmmMetrics(metrics.registry, mgr, status);
+  const server = createServer({ name: 'vmm', logger, auth: { resolveToken: (t) => tokens[t] }, services: vmmServices(mgr, async () => (await link.describe()).name, () => status), ...(metrics ? { metrics } : {}) });
+  let addr: string;
+  let metricsHttp: MetricsHttpServer | undefined;
+  try {
+    addr = await server.listen(opts.listen, opts.credentials);
+    if (opts.metricsListen !== undefined && metrics) {
+      metricsHttp = await serveMetrics(metrics.registry, opts.metricsListen);
+      logger.info({ server: 'vmm', url: metricsHttp.url }, 'metrics endpoint listening');
+    }
+  } catch (e) {
+    follower.abort();
+    clearInterval(recheck);
+    await server.shutdown(0);
+    link.dispose();
+    throw e;
+  }
   return {
     mgr,
     link,
+    linkStatus: status,
     server,
     addr,
+    ...(metrics ? { metrics } : {}),
+    ...(metricsHttp ? { metricsHttp } : {}),
     async close(deadlineMs = 2000) {
       follower.abort();
       clearInterval(recheck);
       for (const vm of mgr.vms.values()) if (vm.heartbeat) clearInterval(vm.heartbeat);
       await server.shutdown(deadlineMs);
       link.dispose();
+      await metricsHttp?.close();
     },
   };
 }

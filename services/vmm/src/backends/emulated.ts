@@ -6,12 +6,16 @@
  *   attached domain   → one FIXED_IOVA IoasMap per guest MAP of the VM process's guest-RAM VA,
  *   blocked           → nothing mapped (the device's DMA faults on the host).
  * MMIO-flagged and permissionless guest mappings are not propagated (as in QEMU).
+ *
+ * The host attaches a whole IOMMU group to one domain, so the endpoints of one host group share
+ * one IOAS. `vetoAttach` keeps them out of different guest domains (S_UNSUPP); while some are
+ * attached to a domain and the others are not, the shared IOAS follows that domain.
  */
 import type { Logger } from 'pino';
 import type { HostLink } from '../hostlink/hostlink.js';
 import { HostCallError } from '../hostlink/hostlink.js';
 import type { Vm, VfioRuntime } from '../machine/vmm.js';
-import { S, type EndpointView, type Mapping, type VirtioIommu, type VirtioIommuHooks } from '../viommu/virtio-iommu.js';
+import { S, sameView, type EndpointView, type Mapping, type VirtioIommu, type VirtioIommuHooks } from '../viommu/virtio-iommu.js';
 
 const MAP_F_READ = 1;
 const MAP_F_WRITE = 2;
@@ -35,8 +39,10 @@ function statusOf(e: unknown): number {
 
 export class EmulatedBackend implements VirtioIommuHooks {
   private dev: VirtioIommu | undefined;
-  /** guest mappings propagated to the host, per endpoint (virt_start → length) */
-  private readonly onHost = new Map<number, Map<bigint, bigint>>();
+  /** guest mappings propagated to the host, per host IOAS (virt_start → length) */
+  private readonly onHost = new Map<string, Map<bigint, bigint>>();
+  /** the view each host IOAS mirrors */
+  private readonly mirrored = new Map<string, EndpointView>();
   /** stats for Inspect/metrics */
   hostMaps = 0;
   hostUnmaps = 0;
@@ -71,13 +77,13 @@ export class EmulatedBackend implements VirtioIommuHooks {
     const len = m.virtEnd - m.virtStart + 1n;
     await this.link.ioasMapFixed(this.vm.hostPid, rt.iommufd, rt.ioas, this.vm.ramVa + m.physStart, len, m.virtStart, (m.flags & MAP_F_READ) !== 0, (m.flags & MAP_F_WRITE) !== 0);
     this.hostMaps++;
-    let e = this.onHost.get(rt.cfg.endpointId);
-    if (!e) this.onHost.set(rt.cfg.endpointId, (e = new Map()));
+    let e = this.onHost.get(ioasKey(rt));
+    if (!e) this.onHost.set(ioasKey(rt), (e = new Map()));
     e.set(m.virtStart, len);
   }
 
   private async unmapOne(rt: VfioRuntime, virtStart: bigint): Promise<void> {
-    const e = this.onHost.get(rt.cfg.endpointId);
+    const e = this.onHost.get(ioasKey(rt));
     const len = e?.get(virtStart);
     if (len === undefined) return;
     await this.link.ioasUnmap(this.vm.hostPid, rt.iommufd, rt.ioas, virtStart, len);
@@ -87,14 +93,51 @@ export class EmulatedBackend implements VirtioIommuHooks {
 
   /** Make an endpoint's IOAS match `view` (everything else unmapped first). */
   async applyView(rt: VfioRuntime, view: EndpointView, mappings?: readonly Mapping[]): Promise<void> {
+    const key = ioasKey(rt);
+    this.mirrored.delete(key);
     await this.link.ioasUnmapAll(this.vm.hostPid, rt.iommufd, rt.ioas);
-    this.onHost.delete(rt.cfg.endpointId);
+    this.onHost.delete(key);
     if (view.kind === 'bypass') {
       await EmulatedBackend.identityMap(this.link, this.vm, rt.iommufd, rt.ioas);
     } else if (view.kind === 'domain') {
       const ms = mappings ?? this.dev!.domainMappings(view.domain);
       for (const m of ms) await this.mapOne(rt, m);
     }
+    this.mirrored.set(key, view);
+  }
+
+  /** The devices whose DMA goes through rt's host IOAS (rt and its host-group siblings). */
+  private sharers(rt: VfioRuntime): VfioRuntime[] {
+    return [...this.vm.vfio.values()].filter((o) => o.backend === 'EMULATED' && o.iommufd === rt.iommufd && o.ioas === rt.ioas);
+  }
+
+  /**
+   * What rt's IOAS must mirror when `endpoint` (one of its sharers) moves to `view`: the domain a
+   * sharer is attached to (the veto keeps that to one), else the unattached view. A leaving
+   * (unplugged) endpoint no longer counts, unless it is the last one.
+   */
+  private ioasView(rt: VfioRuntime, endpoint: number, view: EndpointView): EndpointView {
+    const views: EndpointView[] = [];
+    for (const o of this.sharers(rt)) {
+      if (o.leaving) continue;
+      if (o.cfg.endpointId === endpoint) views.push(view);
+      else if (this.dev?.hasEndpoint(o.cfg.endpointId)) views.push(this.dev.viewOf(o.cfg.endpointId));
+    }
+    return views.find((v) => v.kind === 'domain') ?? views.find((v) => v.kind === 'bypass') ?? views[0] ?? view;
+  }
+
+  /** Bring a freshly plugged device's IOAS in line with the committed views of its sharers. */
+  async sync(rt: VfioRuntime): Promise<void> {
+    const ep = rt.cfg.endpointId;
+    const view = this.ioasView(rt, ep, this.dev!.viewOf(ep));
+    const cur = this.mirrored.get(ioasKey(rt));
+    if (cur === undefined || !sameView(cur, view)) await this.applyView(rt, view);
+  }
+
+  /** The IOAS of rt was destroyed. */
+  forget(rt: VfioRuntime): void {
+    this.mirrored.delete(ioasKey(rt));
+    this.onHost.delete(ioasKey(rt));
   }
 
   /** Guest RAM identity-mapped into an IOAS, skipping the IOVAs the host reserves there. */
@@ -118,8 +161,11 @@ export class EmulatedBackend implements VirtioIommuHooks {
   async endpointChanged(endpoint: number, view: EndpointView, domainMappings: readonly Mapping[]): Promise<void> {
     const rt = this.vm.vfioByEndpoint(endpoint);
     if (!rt) return;
+    const to = this.ioasView(rt, endpoint, view);
+    const cur = this.mirrored.get(ioasKey(rt));
+    if (cur !== undefined && sameView(cur, to)) return;
     try {
-      await this.applyView(rt, view, domainMappings);
+      await this.applyView(rt, to, sameView(to, view) ? domainMappings : undefined);
     } catch (e) {
       throw new BackendError(statusOf(e), `endpoint ${endpoint}: host update failed: ${(e as Error).message}`, e);
     }
@@ -127,10 +173,12 @@ export class EmulatedBackend implements VirtioIommuHooks {
 
   async mapped(_domain: number, m: Mapping, endpoints: readonly number[]): Promise<void> {
     const done: VfioRuntime[] = [];
+    const seen = new Set<string>();
     try {
       for (const ep of endpoints) {
         const rt = this.vm.vfioByEndpoint(ep);
-        if (!rt) continue;
+        if (!rt || seen.has(ioasKey(rt))) continue;
+        seen.add(ioasKey(rt));
         await this.mapOne(rt, m);
         done.push(rt);
       }
@@ -155,11 +203,16 @@ export class EmulatedBackend implements VirtioIommuHooks {
   vetoAttach(endpoint: number, domain: number): number | undefined {
     const rt = this.vm.vfioByEndpoint(endpoint);
     if (!rt || !this.dev) return undefined;
-    for (const other of this.vm.vfio.values()) {
-      if (other === rt || other.host.group !== rt.host.group) continue;
-      const v = this.dev.viewOf(other.cfg.endpointId);
-      if (v.kind === 'domain' && v.domain !== domain) return S.UNSUPP;
+    const siblings = [...this.vm.vfio.values()].filter((o) => o !== rt && o.host.group === rt.host.group).map((o) => o.cfg.endpointId);
+    if (siblings.length === 0) return undefined;
+    // bypass domains count too: they are guest domains (viewOf shows them as plain bypass)
+    for (const d of this.dev.snapshot().domains) {
+      if (d.id !== domain && d.endpoints.some((e) => siblings.includes(e))) return S.UNSUPP;
     }
     return undefined;
   }
+}
+
+function ioasKey(rt: VfioRuntime): string {
+  return `${rt.iommufd}:${rt.ioas}`;
 }

@@ -142,6 +142,11 @@ export class HostLink {
     const r = await h('GetStatus', call(this.vm.Process.GetStatus, { pid }));
     return new Map(r.fds.map((f) => [f.fd, f.kind as string]));
   }
+  /** Name and owning principal of a host process (/proc/<pid>/status). */
+  async processInfo(pid: number): Promise<{ name: string; principal: string }> {
+    const r = await h('GetStatus', call(this.vm.Process.GetStatus, { pid }));
+    return { name: r.name, principal: r.principal };
+  }
   async memfd(pid: number, name: string, size: bigint): Promise<number> {
     const fd = (await h('MemfdCreate', call(this.vm.Process.MemfdCreate, { name, flags: 0 }, callMeta(pid)))).fd;
     await h('Ftruncate', call(this.vm.Process.Ftruncate, { fd, length: size.toString() }, callMeta(pid)));
@@ -247,25 +252,80 @@ export class HostLink {
   // ------------------------------------------------------------------ event follower
 
   /**
-   * Follow the host event log from `after`, resuming by sequence after any disconnect (host
-   * restart included) until `signal` aborts. `onReconnect` is told when a new stream starts.
+   * Follow the host event log from `after` until `signal` aborts, resuming by sequence after any
+   * disconnect: each event is delivered once, in order. Resuming asks for the last event seen
+   * again and checks it is the same one; a host whose log does not have it (host-iommu
+   * restarted: its sequence starts again at 1) is followed from its first event, after
+   * `hooks.onHostRestart`. The host API has no boot id, so "does not have it" includes "did
+   * not replay it within `verifyMs` of a successful Ping" (the replay is sent at once).
    */
-  follow(after: bigint, onEvent: (e: HostEvent) => void, signal: AbortSignal, onReconnect?: (attempt: number, lastErr: unknown) => void): Promise<void> {
+  follow(after: bigint, onEvent: (e: HostEvent) => void, signal: AbortSignal, hooks: FollowHooks = {}): Promise<void> {
+    const verifyMs = hooks.verifyMs ?? 1000;
     let last = after;
-    let attempt = 0;
+    /** identity of the event numbered `last`, once one was delivered */
+    let lastMark: string | undefined;
+    let failures = 0;
     return new Promise<void>((resolve) => {
-      const connect = () => {
+      const retry = (err: unknown, got: boolean) => {
         if (signal.aborted) return resolve();
-        const stream = this.hw.Platform.WatchEvents({ after_sequence: last.toString() });
+        failures = got ? 1 : failures + 1;
+        hooks.onStreamLost?.(failures, err);
+        setTimeout(() => void connect(), Math.min(2000, 50 * 2 ** Math.min(failures, 6))).unref();
+      };
+      const connect = async (): Promise<void> => {
+        if (signal.aborted) return resolve();
+        let checking = lastMark !== undefined;
+        if (checking) {
+          // the replay is timed from here: make sure the host answers first
+          try {
+            await this.ping();
+          } catch (e) {
+            return retry(e, false);
+          }
+          if (signal.aborted) return resolve();
+        }
+        const stream = this.hw.Platform.WatchEvents({ after_sequence: (checking ? last - 1n : last).toString() });
+        let done = false;
+        let got = false;
+        let timer: NodeJS.Timeout | undefined;
         const onAbort = () => stream.cancel();
         signal.addEventListener('abort', onAbort, { once: true });
-        let got = false;
+        // grpc-js emits 'error' and then 'end' for one failed stream: act once
+        const finish = (err: unknown, restarted: boolean) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          if (!restarted) return retry(err, got);
+          stream.cancel();
+          const seen = last;
+          last = 0n;
+          lastMark = undefined;
+          failures = 0;
+          hooks.onHostRestart?.(seen);
+          if (signal.aborted) return resolve();
+          setImmediate(() => void connect());
+        };
+        if (checking) {
+          timer = setTimeout(() => finish(undefined, true), verifyMs);
+          timer.unref();
+        }
         stream.on('data', (m) => {
+          if (done) return;
           got = true;
-          attempt = 0;
+          failures = 0;
           const seq = BigInt(m.sequence as string);
-          if (seq <= last && m.kind !== 'HOST_EVENT_KIND_EVENTS_LOST') return;
+          const lost = m.kind === 'HOST_EVENT_KIND_EVENTS_LOST';
+          if (checking) {
+            checking = false;
+            clearTimeout(timer);
+            if (!lost && seq === last && eventMark(m) === lastMark) return; // our last event again: the same log
+            // anything else but "the events after ours were dropped from the ring": another log
+            if (!(lost && seq >= last)) return finish(undefined, true);
+          }
+          if (seq <= last) return;
           last = seq;
+          lastMark = lost ? undefined : eventMark(m);
           onEvent({
             sequence: seq,
             kind: (m.kind as string).replace(/^HOST_EVENT_KIND_/, ''),
@@ -275,18 +335,23 @@ export class HostLink {
             ...(m.fault ? { fault: { reason: m.fault.reason as string, addr: BigInt(m.fault.addr as string), write: m.fault.write } } : {}),
           });
         });
-        const retry = (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          if (signal.aborted) return resolve();
-          attempt = got ? 1 : attempt + 1;
-          onReconnect?.(attempt, err);
-          const delay = Math.min(2000, 50 * 2 ** Math.min(attempt, 6));
-          setTimeout(connect, delay).unref();
-        };
-        stream.on('error', retry);
-        stream.on('end', () => retry(new Error('stream ended')));
+        stream.on('error', (e) => finish(e, false));
+        stream.on('end', () => finish(new Error('stream ended'), false));
       };
-      connect();
+      void connect();
     });
   }
+}
+
+export interface FollowHooks {
+  /** The stream broke (`attempt` counts failures in a row); the follower retries with backoff. */
+  onStreamLost?(attempt: number, err: unknown): void;
+  /** The host's event log is not the one followed so far (`lastSeen` was its last sequence): following restarts at its first event. */
+  onHostRestart?(lastSeen: bigint): void;
+  /** How long a resumed stream may take to replay the last event seen (default 1000 ms). */
+  verifyMs?: number;
+}
+
+function eventMark(m: { kind: unknown; time_unix_ms: unknown; pid: number; bdf: string; message: string }): string {
+  return `${String(m.kind)}|${String(m.time_unix_ms)}|${m.pid}|${m.bdf}|${m.message}`;
 }

@@ -109,8 +109,8 @@ export function parseVmSpec(spec: any): VmConfig {
   const seenObj = new Set<string>();
   for (const [i, o] of (spec.iommufd_objects ?? []).entries()) {
     const id = String(o.id ?? '');
-    if (!id) throw bad('BAD_OBJECT', `iommufd_objects[${i}].id is empty`, `iommufd_objects[${i}].id`);
-    if (seenObj.has(id)) throw bad('DUPLICATE_ID', `iommufd_objects[${i}].id '${id}' is used twice`, `iommufd_objects[${i}].id`);
+    if (!id) throw bad('BAD_OBJECT', `spec.iommufd_objects[${i}].id is empty`, `spec.iommufd_objects[${i}].id`);
+    if (seenObj.has(id)) throw bad('DUPLICATE_ID', `spec.iommufd_objects[${i}].id '${id}' is used twice`, `spec.iommufd_objects[${i}].id`);
     seenObj.add(id);
     iommufdObjects.push({ id, ...(o.fd !== undefined && o.fd !== null ? { fd: o.fd } : {}) });
   }
@@ -118,7 +118,7 @@ export function parseVmSpec(spec: any): VmConfig {
   const devices: DeviceConfig[] = [];
   const used = new Set<string>();
   const ids = new Set<string>(seenObj);
-  for (const [i, d] of (spec.devices ?? []).entries()) devices.push(parseDevice(d, `devices[${i}]`, ids, used, iommufdObjects, viommu.model));
+  for (const [i, d] of (spec.devices ?? []).entries()) devices.push(parseDevice(d, `spec.devices[${i}]`, ids, used, iommufdObjects, viommu.model));
   assignBdfs(devices, used);
   return { name, memoryBytes, machine: machine as Machine, viommu, iommufdObjects, devices };
 }
@@ -207,7 +207,7 @@ export function assignBdfs(devices: DeviceConfig[], used: Set<string>): void {
   for (const d of devices) {
     if (d.guestBdf) continue;
     while (used.has(formatBdf(0, slot, 0))) slot++;
-    if (slot > 31) throw bad('NO_SLOT', 'no free PCI slot on bus 0', 'devices');
+    if (slot > 31) throw bad('NO_SLOT', 'no free PCI slot on bus 0', 'spec.devices');
     d.guestBdf = formatBdf(0, slot, 0);
     used.add(d.guestBdf);
     d.endpointId = endpointOf(d.guestBdf);

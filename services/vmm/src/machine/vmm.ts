@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '../../../../libs/errno/index.js';
 import { SeqLog } from '../../../../libs/seqlog/index.js';
 import { EmulatedBackend } from '../backends/emulated.js';
-import { HostCallError, type HostDescription, type HostDevice, type HostLink } from '../hostlink/hostlink.js';
+import { HostCallError, type HostDescription, type HostDevice, type HostEvent, type HostLink } from '../hostlink/hostlink.js';
 import { VirtioIommu, type EndpointView } from '../viommu/virtio-iommu.js';
 import {
   assignBdfs,
@@ -32,10 +32,15 @@ export interface VfioRuntime {
   devId: number;
   ioas: number;
   hwpt: number;
-  /** 'EMULATED' (own IOAS mirroring the guest's vIOMMU domain) or 'NONE' (shared identity IOAS) */
+  /**
+   * 'EMULATED' (an IOAS mirroring the guest's vIOMMU view, shared only by devices of one host
+   * group) or 'NONE' (shared identity IOAS)
+   */
   backend: 'EMULATED' | 'NONE';
   /** fd the vmm opened itself (closed on unplug) vs passed in by the orchestrator */
   ownFd: boolean;
+  /** being unplugged: its view no longer counts for the IOAS it shares with host-group siblings */
+  leaving?: boolean;
 }
 
 export interface VirtioRuntime {
@@ -74,7 +79,10 @@ export class Vm {
   readonly events = new SeqLog<GuestEvent>(4096);
   hostObjectsLost = false;
   message = '';
+  /** host DMA faults of this VM's assigned devices (from the host event log) */
   hostDmaFaults = 0;
+  /** StopVm is ending the host process: its PROCESS_EXITED is expected, not a loss */
+  exiting = false;
   private chain: Promise<unknown> = Promise.resolve();
   heartbeat: NodeJS.Timeout | undefined;
 
@@ -121,7 +129,10 @@ export interface VmmOptions {
 
 export class VmManager {
   readonly vms = new Map<string, Vm>();
+  /** host DMA faults of assigned devices of this vmm's VMs (from the host event log) */
   hostDmaFaults = 0;
+  /** host MAP/UNMAPs of EMULATED backends no longer in use (deleted VMs, failed starts); the live ones add theirs */
+  readonly retiredBackendCounts = { hostMaps: 0, hostUnmaps: 0 };
 
   constructor(
     readonly link: HostLink,
@@ -156,10 +167,15 @@ export class VmManager {
     vm.heartbeat.unref();
   }
 
+  /**
+   * The VM's host process is gone (or its pid now names another process): stop heartbeating it.
+   * Not for a VM StopVm is ending (a heartbeat or re-check racing with its exit sees it gone too).
+   */
   markLost(vm: Vm, why: string): void {
-    if (vm.hostObjectsLost) return;
+    if (vm.hostObjectsLost || vm.exiting || vm.state === 'STOPPED') return;
     vm.hostObjectsLost = true;
     vm.message = `host objects lost: ${why}`;
+    if (vm.heartbeat) clearInterval(vm.heartbeat);
     this.logger.warn({ vm: vm.name, pid: vm.hostPid }, vm.message);
   }
 
@@ -197,6 +213,10 @@ export class VmManager {
           if (d.kind === 'virtio') vm.virtio.set(d.id, this.virtioRuntime(d));
           else await this.plugVfio(vm, d, passedFds, kinds, desc, opened);
         }
+        // NONE: guest RAM is identity-mapped once every device is attached, so the map skips the
+        // reserved IOVAs of all of them (a device attached after the map would find its reserved
+        // regions already mapped: EADDRINUSE)
+        for (const [obj, ioas] of vm.sharedIoas) await EmulatedBackend.identityMap(this.link, vm, vm.iommufds.get(obj)!, ioas);
       } catch (e) {
         await this.unwindStart(vm, opened);
         throw e;
@@ -216,7 +236,7 @@ export class VmManager {
     vm.iommufds.clear();
     vm.sharedIoas.clear();
     vm.viommu = undefined;
-    vm.backend = undefined;
+    this.retireBackend(vm);
     vm.ramFd = -1;
     vm.ramVa = 0n;
   }
@@ -293,11 +313,19 @@ export class VmManager {
     const devId = await this.link.bind(pid, deviceFd, iommufd);
     const rt: VfioRuntime = { cfg: d, host: hd, iommufd, deviceFd, devId, ioas: 0, hwpt: 0, backend: vm.viommu ? 'EMULATED' : 'NONE', ownFd };
     if (vm.viommu) {
-      // EMULATED: the endpoint gets its own IOAS, filled with what the guest's vIOMMU says
-      rt.ioas = await this.link.ioasAlloc(pid, iommufd);
-      rt.hwpt = await this.link.attach(pid, deviceFd, rt.ioas);
+      // EMULATED: the endpoint gets its own IOAS, filled with what the guest's vIOMMU says. The
+      // host attaches a whole IOMMU group to one domain, so host-group siblings share one IOAS.
+      const sibling = [...vm.vfio.values()].find((o) => o.backend === 'EMULATED' && o.iommufd === iommufd && o.host.group === hd.group);
+      const ownIoas = sibling === undefined;
+      rt.ioas = sibling ? sibling.ioas : await this.link.ioasAlloc(pid, iommufd);
+      try {
+        rt.hwpt = await this.link.attach(pid, deviceFd, rt.ioas);
+      } catch (e) {
+        if (ownIoas) await this.link.destroy(pid, iommufd, rt.ioas).catch(() => undefined);
+        throw e;
+      }
       vm.vfio.set(d.id, rt);
-      await vm.backend!.applyView(rt, vm.viommu.viewOf(d.endpointId));
+      await vm.backend!.sync(rt);
     } else {
       // NONE: guest RAM identity-mapped once into one IOAS shared by every assigned device
       let ioas = vm.sharedIoas.get(d.iommufd);
@@ -306,7 +334,8 @@ export class VmManager {
         vm.sharedIoas.set(d.iommufd, ioas);
         rt.ioas = ioas;
         rt.hwpt = await this.link.attach(pid, deviceFd, ioas);
-        await EmulatedBackend.identityMap(this.link, vm, iommufd, ioas);
+        // at start the identity map waits for every device (see start); a hotplug maps now
+        if (vm.state === 'RUNNING') await EmulatedBackend.identityMap(this.link, vm, iommufd, ioas);
       } else {
         rt.ioas = ioas;
         rt.hwpt = await this.link.attach(pid, deviceFd, ioas);
@@ -320,9 +349,16 @@ export class VmManager {
     const vm = this.vm(name);
     await vm.lock(async () => {
       if (vm.state === 'STOPPED') return;
-      await this.link.exit(vm.hostPid).catch((e: unknown) => {
-        if (!(e instanceof HostCallError && e.reason === 'ESRCH')) throw e;
-      });
+      vm.exiting = true;
+      // a lost VM's pid may name another process by now (a restarted host reuses pids): leave it
+      if (!vm.hostObjectsLost) {
+        await this.link.exit(vm.hostPid).catch((e: unknown) => {
+          if (!(e instanceof HostCallError && e.reason === 'ESRCH')) {
+            vm.exiting = false;
+            throw e;
+          }
+        });
+      }
       if (vm.heartbeat) clearInterval(vm.heartbeat);
       vm.state = 'STOPPED';
       vm.vfio.clear();
@@ -334,7 +370,16 @@ export class VmManager {
   async delete(name: string): Promise<void> {
     const vm = this.vm(name);
     if (vm.state !== 'STOPPED') await this.stop(name);
+    this.retireBackend(vm);
     this.vms.delete(name);
+  }
+
+  /** Keeps the counts of a backend about to be dropped (metrics stay monotonic). */
+  private retireBackend(vm: Vm): void {
+    if (!vm.backend) return;
+    this.retiredBackendCounts.hostMaps += vm.backend.hostMaps;
+    this.retiredBackendCounts.hostUnmaps += vm.backend.hostUnmaps;
+    vm.backend = undefined;
   }
 
   // ------------------------------------------------------------------ hotplug
@@ -380,13 +425,24 @@ export class VmManager {
       const d = vm.cfg.devices.find((x) => x.id === deviceId);
       if (!d) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no device '${deviceId}'`);
       if (vm.state === 'RUNNING') {
-        if (vm.viommu) await vm.viommu.removeEndpoint(d.endpointId);
         const rt = vm.vfio.get(deviceId);
+        if (rt) rt.leaving = true;
+        try {
+          if (vm.viommu) await vm.viommu.removeEndpoint(d.endpointId);
+        } catch (e) {
+          if (rt) rt.leaving = false;
+          throw e;
+        }
         if (rt) {
-          // closing the device fd unbinds it (detach, release); then the endpoint IOAS goes
+          // closing the device fd unbinds it (detach, release); then the endpoint IOAS goes,
+          // unless a host-group sibling still uses it
           await this.link.closeFd(vm.hostPid, rt.deviceFd);
-          if (rt.backend === 'EMULATED') await this.link.destroy(vm.hostPid, rt.iommufd, rt.ioas).catch(() => undefined);
           vm.vfio.delete(deviceId);
+          const shared = [...vm.vfio.values()].some((o) => o.iommufd === rt.iommufd && o.ioas === rt.ioas);
+          if (rt.backend === 'EMULATED' && !shared) {
+            await this.link.destroy(vm.hostPid, rt.iommufd, rt.ioas).catch(() => undefined);
+            vm.backend?.forget(rt);
+          }
         }
         vm.virtio.delete(deviceId);
       }
@@ -443,12 +499,8 @@ export class VmManager {
     const f = vm.vfio.get(deviceId);
     if (!f) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no device '${deviceId}'`);
     const r = await this.link.deviceDma(f.cfg.hostBdf, iova, Number(length), write, write ? data : undefined);
-    if (r.result === 'fault') {
-      vm.hostDmaFaults++;
-      this.hostDmaFaults++;
-      this.logger.warn({ vm: name, device: deviceId, hostBdf: f.cfg.hostBdf, iova: `0x${iova.toString(16)}`, reason: r.fault!.reason }, 'host DMA fault of an assigned device (not guest-visible with the EMULATED backend, as in QEMU)');
-      return { hostFault: r.fault! };
-    }
+    // a fault is not guest-visible (as in QEMU); the host logs it and onHostEvent counts it
+    if (r.result === 'fault') return { hostFault: r.fault! };
     if (r.result === 'written') return { written: length };
     return { data: r.data as Buffer };
   }
@@ -496,26 +548,41 @@ export class VmManager {
 
   // ------------------------------------------------------------------ host events
 
-  /** React to host events: a VM's process killed, DMA faults of assigned devices. */
-  onHostEvent(e: { kind: string; pid: number; bdf: string; message: string }): void {
+  /**
+   * React to host events: a VM's process killed; DMA faults of assigned devices, whoever made
+   * the device DMA, are counted and logged (never guest-visible with EMULATED or NONE, as in QEMU).
+   */
+  onHostEvent(e: HostEvent): void {
     if (e.kind === 'PROCESS_EXITED' || e.kind === 'LEASE_EXPIRED') {
-      for (const vm of this.vms.values()) if (vm.hostPid === e.pid && vm.state !== 'STOPPED') this.markLost(vm, `host process ${e.pid}: ${e.kind}`);
+      for (const vm of this.vms.values()) if (vm.hostPid === e.pid && vm.state !== 'STOPPED' && !vm.exiting) this.markLost(vm, `host process ${e.pid}: ${e.kind}`);
     }
     if (e.kind === 'DMA_FAULT') {
       for (const vm of this.vms.values()) {
+        if (vm.state !== 'RUNNING' || vm.hostObjectsLost) continue;
         for (const d of vm.vfio.values()) {
-          if (d.cfg.hostBdf === e.bdf) this.logger.warn({ vm: vm.name, device: d.cfg.id, hostBdf: e.bdf }, `host DMA fault: ${e.message}`);
+          if (d.cfg.hostBdf !== e.bdf) continue;
+          vm.hostDmaFaults++;
+          this.hostDmaFaults++;
+          this.logger.warn(
+            { vm: vm.name, device: d.cfg.id, hostBdf: e.bdf, backend: d.backend, sequence: e.sequence.toString(), reason: e.fault?.reason, iova: e.fault ? `0x${e.fault.addr.toString(16)}` : undefined, vmFaults: vm.hostDmaFaults },
+            `host DMA fault of an assigned device: ${e.message}`,
+          );
         }
       }
     }
   }
 
-  /** After the host link reconnects: every running VM whose process is gone lost its host objects. */
+  /**
+   * After the host link reconnects: every VM whose process is gone lost its host objects. A
+   * restarted host numbers its processes again, so the pid must still be this VM's process.
+   */
   async recheckHost(): Promise<void> {
     for (const vm of this.vms.values()) {
       if (vm.state === 'STOPPED' || vm.hostObjectsLost) continue;
       try {
         await this.link.heartbeat(vm.hostPid);
+        const p = await this.link.processInfo(vm.hostPid);
+        if (p.name !== `qemu:${vm.name}`) this.markLost(vm, `host-iommu restarted: pid ${vm.hostPid} is now '${p.name}', not the VM host process`);
       } catch (e) {
         if (e instanceof HostCallError && (e.reason === 'ESRCH' || e.status === 'NOT_FOUND' || e.status === 'PERMISSION_DENIED')) this.markLost(vm, 'host-iommu restarted: the VM host process no longer exists');
       }

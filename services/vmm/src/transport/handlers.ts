@@ -6,6 +6,7 @@ import { followLog } from '../../../../libs/seqlog/index.js';
 import { parseU64, u64 } from '../../../../libs/u64/index.js';
 import { parseVmSpec, type DeviceConfig, type VmConfig } from '../machine/config.js';
 import type { Vm, VmManager } from '../machine/vmm.js';
+import type { HostLinkStatus } from '../main.js';
 import type { VirtioIommu, RequestResult } from '../viommu/virtio-iommu.js';
 import * as W from '../viommu/wire.js';
 import type { VirtioIommuRequestRequest__Output } from '../../../../libs/rpc/gen/iommutwin/vmm/v1/VirtioIommuRequestRequest.js';
@@ -123,7 +124,7 @@ function fds(m: Record<string, number> | undefined): Record<string, number> {
   return { ...(m ?? {}) };
 }
 
-export function vmmServices(mgr: VmManager, hostName: () => Promise<string>): ServiceRegistration[] {
+export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, linkStatus?: () => Readonly<HostLinkStatus>): ServiceRegistration[] {
   const vmm = vmmService('Vmm', {
     CreateVm: unary(async (req) => ({ vm: vmInfo(await mgr.create(parseVmSpec(req.spec))) })),
     StartVm: unary(async (req) => ({ vm: vmInfo(await mgr.start(req.name, fds(req.passed_fds))) })),
@@ -159,6 +160,7 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>): Se
           },
           devices: d.devices.filter((x) => x.unit === u.name).map((x) => x.bdf),
         })),
+        ...(linkStatus ? { host_link: hostLinkMessage(linkStatus()) } : {}),
       };
     }),
     ComputeBaseline: unary(() => {
@@ -234,4 +236,14 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>): Se
     }),
   });
   return [vmm, guest];
+}
+
+function hostLinkMessage(s: Readonly<HostLinkStatus>) {
+  return {
+    events_seen: u64(BigInt(s.eventsSeen)),
+    last_sequence: u64(s.lastSequence),
+    stream_breaks: u64(BigInt(s.streamBreaks)),
+    host_restarts: u64(BigInt(s.hostRestarts)),
+    rechecks: u64(BigInt(s.rechecks)),
+  };
 }

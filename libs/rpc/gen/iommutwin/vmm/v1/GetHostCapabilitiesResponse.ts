@@ -1,13 +1,22 @@
 // Original file: proto/iommutwin/vmm/v1/vmm.proto
 
 import type { UnitCapability as _iommutwin_vmm_v1_UnitCapability, UnitCapability__Output as _iommutwin_vmm_v1_UnitCapability__Output } from '../../../iommutwin/vmm/v1/UnitCapability.js';
+import type { HostLinkStatus as _iommutwin_vmm_v1_HostLinkStatus, HostLinkStatus__Output as _iommutwin_vmm_v1_HostLinkStatus__Output } from '../../../iommutwin/vmm/v1/HostLinkStatus.js';
 
 export interface GetHostCapabilitiesResponse {
   'host'?: (string);
   'units'?: (_iommutwin_vmm_v1_UnitCapability)[];
+  /**
+   * This vmm's link to its host-iommu (the host event follower).
+   */
+  'host_link'?: (_iommutwin_vmm_v1_HostLinkStatus | null);
 }
 
 export interface GetHostCapabilitiesResponse__Output {
   'host': (string);
   'units': (_iommutwin_vmm_v1_UnitCapability__Output)[];
+  /**
+   * This vmm's link to its host-iommu (the host event follower).
+   */
+  'host_link': (_iommutwin_vmm_v1_HostLinkStatus__Output | null);
 }
