@@ -5,3 +5,5 @@ export * from './errors.js';
 export * from './server.js';
 export * from './handlers.js';
 export * from './client.js';
+export * from './metrics.js';
+export * from './tls.js';

@@ -18,6 +18,7 @@ import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus 
 import type { Level, Logger } from 'pino';
 import { RpcError, decodeErrorInfo, rpcError } from './errors.js';
 import { AUTHORIZATION_KEY, CALL_ID_KEY } from './metadata.js';
+import type { MethodLabels, ServerMetrics } from './metrics.js';
 import { PROTO_FILES, PROTO_LOADER_OPTIONS, type ServiceRegistration } from './proto.js';
 
 /** The health service name. */
@@ -105,6 +106,8 @@ export interface CreateServerOptions {
   accessLogLevel?: Level;
   /** grpc-js server options (keepalive, message sizes, ...). */
   serverOptions?: Omit<grpc.ServerOptions, 'interceptors'>;
+  /** go-grpc-prometheus server metrics for every call (default: none, no cost). */
+  metrics?: ServerMetrics;
 }
 
 function bearerToken(metadata: grpc.Metadata): string | undefined {
@@ -141,9 +144,10 @@ export class RpcServer {
     this.state = { name: opts.name, logger: opts.logger, shuttingDown: false, streams: new Set() };
     this.grpcServer = new grpc.Server({
       ...opts.serverOptions,
-      interceptors: [makeInterceptor(this.state, opts.auth, opts.accessLogLevel ?? 'info')],
+      interceptors: [makeInterceptor(this.state, opts.auth, opts.accessLogLevel ?? 'info', opts.metrics)],
     });
     for (const s of opts.services) this.grpcServer.addService(s.definition, s.handlers);
+    opts.metrics?.initialize(opts.services.flatMap((s) => Object.values(s.definition)));
 
     const initial: Record<string, ServingStatus> = { '': 'NOT_SERVING' };
     for (const n of names) initial[n] = 'NOT_SERVING';
@@ -240,7 +244,7 @@ export function createServer(opts: CreateServerOptions): RpcServer {
   return new RpcServer(opts);
 }
 
-function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel: Level): grpc.ServerInterceptor {
+function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel: Level, metrics: ServerMetrics | undefined): grpc.ServerInterceptor {
   const publicPrefixes = auth.publicMethodPrefixes ?? DEFAULT_PUBLIC_METHOD_PREFIXES;
   const isPublic = (p: string): boolean => publicPrefixes.some((prefix) => p.startsWith(prefix));
 
@@ -248,6 +252,11 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
     const id = `${CALL_ID_PREFIX}.${(++callCounter).toString(36)}`;
     const streaming = method.requestStream || method.responseStream;
     let state: CallState; // assigned below, before any callback can run
+    let labels: MethodLabels | undefined;
+    if (metrics) {
+      labels = metrics.method(method.path, method.requestStream, method.responseStream);
+      metrics.callStarted(labels);
+    }
 
     const finish = (code: grpc.status, details: string, metadata: grpc.Metadata | null | undefined): void => {
       if (state.done) return;
@@ -258,6 +267,7 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
       let reason = state.reason;
       if (reason === undefined && code !== grpc.status.OK && metadata) reason = decodeErrorInfo({ metadata })?.reason;
       const ms = Number(process.hrtime.bigint() - state.startNs) / 1e6;
+      if (labels) metrics!.callHandled(labels, code, ms / 1000);
       const line: Record<string, unknown> = {
         callId: state.id,
         method: state.method,
@@ -293,6 +303,10 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
         if (streaming) server.streams.add(state);
         next(metadata);
       })
+      .withOnReceiveMessage((message, next) => {
+        if (labels) metrics!.messageReceived(labels);
+        next(message);
+      })
       .withOnCancel(() => {
         // Reached without our sendStatus when the client cancelled, the connection dropped
         // or grpc-js itself ended the call (deadline).
@@ -310,6 +324,7 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
           const seq = (message as { sequence?: unknown }).sequence;
           if (seq !== undefined && seq !== null) state.lastSequence = String(seq);
         }
+        if (labels) metrics!.messageSent(labels);
         next(message);
       })
       .withSendStatus((status, next) => {

@@ -6,21 +6,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { startHostServer } from '../host-iommu/src/main.js';
+import { createServerMetrics, serveMetrics } from '../../libs/rpc/metrics.js';
 import { startVmmServer } from '../vmm/src/main.js';
+import { hostLinkTls, metricsLine, serverTls, tlsLine, upLinkTls, withHostLinkTls, withMetrics, withServerTls, type HostLinkTlsOptions, type MetricsOptions, type ServerTlsOptions } from './serve-options.js';
+import { registerHealthCommand } from './health.js';
+import { registerCtl } from './ctl.js';
+import { registerDemo } from './demo.js';
 
 const program = new Command();
 program.name('iommu-twin').description('A digital twin of the Linux host IOMMU stack (iommufd + VFIO) and of a VMM\'s vIOMMUs');
 
-program
+const hostCmd = program
   .command('host')
   .description('serve one host-iommu (the host kernel model)')
   .option('--listen <addr>', 'address to listen on (port 0 picks a free port)', '127.0.0.1:50051')
   .option('--profile <name|file>', 'built-in profile name or a profile YAML file', 'intel-vtd')
   .option('--tokens <file>', 'YAML/JSON map of bearer token → principal (default: generate one per principal)')
-  .option('--state-dir <dir>', 'where generated tokens are written')
-  .action(async (o: { listen: string; profile: string; tokens?: string; stateDir?: string }) => {
-    const s = await startHostServer({ listen: o.listen, profile: o.profile, ...(o.tokens ? { tokens: o.tokens } : {}), ...(o.stateDir ? { stateDir: o.stateDir } : {}) });
+  .option('--state-dir <dir>', 'where generated tokens are written');
+withMetrics(withServerTls(hostCmd))
+  .action(async (o: { listen: string; profile: string; tokens?: string; stateDir?: string } & ServerTlsOptions & MetricsOptions) => {
+    const credentials = serverTls(o);
+    const s = await startHostServer({ listen: o.listen, profile: o.profile, ...(o.tokens ? { tokens: o.tokens } : {}), ...(o.stateDir ? { stateDir: o.stateDir } : {}), ...(credentials ? { credentials } : {}), ...(o.metricsListen !== undefined ? { metricsListen: o.metricsListen } : {}) });
     process.stdout.write(`listening on ${s.addr}\n`);
+    if (credentials) process.stdout.write(tlsLine(o));
+    if (s.metricsHttp) process.stdout.write(metricsLine(s.metricsHttp.addr));
     if (s.tokensFile) process.stdout.write(`tokens written to ${s.tokensFile}\n`);
     const stop = (sig: string) => {
       process.stdout.write(`${sig}: shutting down\n`);
@@ -33,17 +42,22 @@ program
     process.once('SIGINT', () => stop('SIGINT'));
   });
 
-program
+const vmmCmd = program
   .command('vmm')
   .description('serve one vmm (VMs with a virtio-iommu, virtio and assigned devices) on top of a host-iommu')
   .option('--listen <addr>', 'address to listen on (port 0 picks a free port)', '127.0.0.1:50052')
   .requiredOption('--host <addr>', 'host-iommu address')
   .requiredOption('--tokens <file>', "YAML/JSON map of bearer token → principal for the vmm's own clients")
   .requiredOption('--host-token <token>', 'host-iommu token of the principal VM processes run as (qemu)')
-  .requiredOption('--host-platform-token <token>', 'host-iommu token with the platform role (assigned devices DMA on the host)')
-  .action(async (o: { listen: string; host: string; tokens: string; hostToken: string; hostPlatformToken: string }) => {
-    const s = await startVmmServer({ listen: o.listen, host: o.host, tokens: o.tokens, hostToken: o.hostToken, hostPlatformToken: o.hostPlatformToken });
+  .requiredOption('--host-platform-token <token>', 'host-iommu token with the platform role (assigned devices DMA on the host)');
+withMetrics(withHostLinkTls(withServerTls(vmmCmd)))
+  .action(async (o: { listen: string; host: string; tokens: string; hostToken: string; hostPlatformToken: string } & ServerTlsOptions & HostLinkTlsOptions & MetricsOptions) => {
+    const credentials = serverTls(o);
+    const hostCredentials = hostLinkTls(o);
+    const s = await startVmmServer({ listen: o.listen, host: o.host, tokens: o.tokens, hostToken: o.hostToken, hostPlatformToken: o.hostPlatformToken, ...(credentials ? { credentials } : {}), ...(hostCredentials ? { hostCredentials } : {}), ...(o.metricsListen !== undefined ? { metricsListen: o.metricsListen } : {}) });
     process.stdout.write(`listening on ${s.addr}\n`);
+    if (credentials) process.stdout.write(tlsLine(o));
+    if (s.metricsHttp) process.stdout.write(metricsLine(s.metricsHttp.addr));
     const stop = (sig: string) => {
       process.stdout.write(`${sig}: shutting down\n`);
       s.close(5000).then(
@@ -55,18 +69,24 @@ program
     process.once('SIGINT', () => stop('SIGINT'));
   });
 
-program
+const upCmd = program
   .command('up')
   .description('start the twin on localhost: host-iommu with a built-in host and a vmm on top of it')
   .option('--listen <addr>', 'host-iommu address', '127.0.0.1:50051')
   .option('--vmm-listen <addr>', 'vmm address', '127.0.0.1:50052')
   .option('--profile <name|file>', 'host profile', 'intel-vtd')
-  .option('--state-dir <dir>', 'where generated tokens are written')
-  .action(async (o: { listen: string; vmmListen: string; profile: string; stateDir?: string }) => {
+  .option('--state-dir <dir>', 'where generated tokens are written');
+withMetrics(withServerTls(upCmd), 'the metrics of both servers')
+  .action(async (o: { listen: string; vmmListen: string; profile: string; stateDir?: string } & ServerTlsOptions & MetricsOptions) => {
     const stateDir = o.stateDir ?? join(tmpdir(), 'iommu-twin');
-    const s = await startHostServer({ listen: o.listen, profile: o.profile, stateDir });
+    const credentials = serverTls(o);
+    const hostCredentials = upLinkTls(o);
+    // one registry for both servers (their gRPC metrics differ by grpc_service), one endpoint
+    const metrics = o.metricsListen !== undefined ? createServerMetrics() : undefined;
+    const s = await startHostServer({ listen: o.listen, profile: o.profile, stateDir, ...(credentials ? { credentials } : {}), ...(metrics ? { metrics } : {}) });
     const vmmTokens = { [randomBytes(18).toString('base64url')]: 'root' };
-    const v = await startVmmServer({ listen: o.vmmListen, host: s.addr, tokens: vmmTokens, hostToken: s.tokenOf.qemu!, hostPlatformToken: s.tokenOf.platform! });
+    const v = await startVmmServer({ listen: o.vmmListen, host: s.addr, tokens: vmmTokens, hostToken: s.tokenOf.qemu!, hostPlatformToken: s.tokenOf.platform!, ...(credentials ? { credentials } : {}), ...(hostCredentials ? { hostCredentials } : {}), ...(metrics ? { metrics } : {}) });
+    const metricsHttp = metrics && o.metricsListen !== undefined ? await serveMetrics(metrics.registry, o.metricsListen) : undefined;
     mkdirSync(stateDir, { recursive: true });
     const vmmTokensFile = join(stateDir, `vmm-${v.addr.replace(/[^0-9A-Za-z.]/g, '_')}.tokens.json`);
     writeFileSync(vmmTokensFile, JSON.stringify(vmmTokens, null, 2) + '\n', { mode: 0o600 });
@@ -75,15 +95,23 @@ program
     process.stdout.write(`  tokens (bearer token → principal): ${s.tokensFile}\n`);
     process.stdout.write(`vmm (virtio-iommu; VM processes run as qemu) listening on ${v.addr}\n`);
     process.stdout.write(`  tokens (bearer token → principal): ${vmmTokensFile}\n`);
+    if (credentials) process.stdout.write(`  ${tlsLine(o)}`);
+    if (metricsHttp) process.stdout.write(metricsLine(metricsHttp.addr));
     const stop = () => {
-      Promise.all([v.close(5000), s.close(5000)]).then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      Promise.all([v.close(5000), s.close(5000)])
+        .then(() => metricsHttp?.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+
+registerHealthCommand(program);
+registerCtl(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`iommu-twin: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -6,12 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
 import YAML from 'yaml';
+import { createServerMetrics, serveMetrics, type MetricsHttpServer, type ServerMetrics } from '../../../libs/rpc/metrics.js';
 import { createServer, type RpcServer } from '../../../libs/rpc/server.js';
 import { Host } from './platform/host.js';
 import { loadProfile, type HostProfile } from './platform/profile.js';
 import { hostServices } from './transport/handlers.js';
+import { registerHostMetrics } from './transport/metrics.js';
 
 export interface HostServerOptions {
   listen: string;
@@ -22,6 +25,12 @@ export interface HostServerOptions {
   stateDir?: string;
   logger?: Logger;
   leaseSweepMs?: number;
+  /** TLS (mTLS when it verifies client certificates) for the gRPC port (default: plaintext). */
+  credentials?: grpc.ServerCredentials;
+  /** Serve Prometheus `/metrics` on this `host:port` (default: off). */
+  metricsListen?: string;
+  /** Registry to add this server's metrics to (a process serving several servers shares one). */
+  metrics?: ServerMetrics;
 }
 
 export interface HostServer {
@@ -32,6 +41,10 @@ export interface HostServer {
   /** principal → token (the inverse, for clients and tests) */
   tokenOf: Record<string, string>;
   tokensFile?: string;
+  /** The metrics registry (when metrics are on). */
+  metrics?: ServerMetrics;
+  /** The `/metrics` endpoint (when `metricsListen` was given). */
+  metricsHttp?: MetricsHttpServer;
   close(deadlineMs?: number): Promise<void>;
 }
 
@@ -65,13 +78,26 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
   for (const [, name] of Object.entries(tokens)) {
     if (!host.principals.has(name)) throw new Error(`tokens: unknown principal '${name}' (profile ${profile.name} has ${[...host.principals.keys()].join(', ')})`);
   }
+  const metrics = opts.metrics ?? (opts.metricsListen !== undefined ? createServerMetrics() : undefined);
+  if (metrics) registerHostMetrics(metrics.registry, host);
   const server = createServer({
     name: 'host-iommu',
     logger,
     auth: { resolveToken: (t) => tokens[t] },
     services: hostServices(host),
+    ...(metrics ? { metrics } : {}),
   });
-  const addr = await server.listen(opts.listen);
+  const addr = await server.listen(opts.listen, opts.credentials);
+  let metricsHttp: MetricsHttpServer | undefined;
+  if (opts.metricsListen !== undefined && metrics) {
+    try {
+      metricsHttp = await serveMetrics(metrics.registry, opts.metricsListen);
+    } catch (e) {
+      await server.shutdown(0);
+      throw e;
+    }
+    logger.info({ server: 'host-iommu', url: metricsHttp.url }, 'metrics endpoint listening');
+  }
   const tokenOf: Record<string, string> = {};
   for (const [t, n] of Object.entries(tokens)) tokenOf[n] ??= t;
   let tokensFile: string | undefined;
@@ -93,9 +119,12 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     tokens,
     tokenOf,
     ...(tokensFile ? { tokensFile } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(metricsHttp ? { metricsHttp } : {}),
     async close(deadlineMs = 2000) {
       clearInterval(sweep);
       await server.shutdown(deadlineMs);
+      await metricsHttp?.close();
     },
   };
 }
