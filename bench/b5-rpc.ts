@@ -5,62 +5,20 @@
  * (Platform.DeviceDmaBatch, 4096 packed records per call) in translations/s.
  * Every loop is bounded in count and in time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { call, callMeta, createClients, type HostClients } from '../libs/rpc/client.js';
+import { measure, startCli, stopChild } from './lib.js';
 import type { BenchResult } from './types.js';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function startServer(tokensFile: string): Promise<{ child: ChildProcess; addr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'services/cli/main.ts'), 'host', '--listen', '127.0.0.1:0', '--tokens', tokensFile], {
-    cwd: repo,
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const addr = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error('host-iommu did not start within 30 s')), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (\S+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`host-iommu exited with ${code}`)));
-  });
-  return { child, addr };
-}
-
-/** Run `op` repeatedly with `inflight` concurrent chains until `maxCalls` or `maxMs`. */
-async function measure(op: (i: number) => Promise<unknown>, inflight: number, maxCalls: number, maxMs: number): Promise<{ rate: number; p50: number; p99: number; calls: number }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  const chain = async () => {
-    while (next < maxCalls && performance.now() - t0 < maxMs) {
-      const i = next++;
-      const s = performance.now();
-      await op(i);
-      lat.push(performance.now() - s);
-    }
-  };
-  await Promise.all(Array.from({ length: inflight }, chain));
-  const secs = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  return { rate: lat.length / secs, p50: lat[Math.floor(lat.length * 0.5)] ?? 0, p99: lat[Math.floor(lat.length * 0.99)] ?? 0, calls: lat.length };
-}
 
 export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'iommu-twin-b5-'));
   const tokensFile = join(dir, 'tokens.json');
   writeFileSync(tokensFile, JSON.stringify({ 'b5-root': 'root' }), { mode: 0o600 });
-  const { child, addr } = await startServer(tokensFile);
+  const server = await startCli(['host', '--listen', '127.0.0.1:0', '--tokens', tokensFile], 'host-iommu');
+  const { addr } = server;
   const c: HostClients = createClients(addr, { token: 'b5-root', defaultDeadlineMs: 30_000 });
   const metrics: Record<string, number> = {};
   const limit: Record<string, number> = {};
@@ -126,8 +84,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     notes.push('a pair = IoasMap(FIXED_IOVA, 4 KiB, pins + PTE write) + IoasUnmap (PTE clear + IOTLB invalidation); calls/s counts both calls');
   } finally {
     c.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopChild(server);
     rmSync(dir, { recursive: true, force: true });
   }
   return { name: 'b5-rpc', metrics, limit, ratio, notes };

@@ -12,18 +12,16 @@
  *     serially and with 16 calls in flight.
  * Every loop is bounded in count and in time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '../libs/rpc/client.js';
 import { startHostServer } from '../services/host-iommu/src/main.js';
 import { startVmmServer } from '../services/vmm/src/main.js';
+import { measure, pct, startCli, stopChild, type Child } from './lib.js';
 import type { BenchResult } from './types.js';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MiB = 1n << 20n;
 const GiB = 1n << 30n;
 const NIC_EP = 0x18;
@@ -73,29 +71,6 @@ async function boot(v: VmmClients, root: HostClients, name: string): Promise<voi
     const a = await call(v.Guest.VirtioIommuRequest, { vm: name, attach: { domain, endpoint, flags: 0, reserved: 0 } });
     if (a.status !== 0) throw new Error(`ATTACH ${endpoint} → ${domain}: status ${a.status}`);
   }
-}
-
-function pct(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
-}
-
-/** Run `op` with `inflight` concurrent chains until `maxOps` or `maxMs`; latencies in ms. */
-async function measure(op: (i: number) => Promise<unknown>, inflight: number, maxOps: number, maxMs: number): Promise<{ rate: number; p50: number; p99: number; n: number }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  const chain = async () => {
-    while (next < maxOps && performance.now() - t0 < maxMs) {
-      const i = next++;
-      const s = performance.now();
-      await op(i);
-      lat.push(performance.now() - s);
-    }
-  };
-  await Promise.all(Array.from({ length: inflight }, chain));
-  const secs = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  return { rate: lat.length / secs, p50: pct(lat, 0.5), p99: pct(lat, 0.99), n: lat.length };
 }
 
 // ---------------------------------------------------------------------------------- (a)
@@ -198,39 +173,6 @@ async function inProcess(quick: boolean, metrics: Record<string, number>, limit:
 
 // ---------------------------------------------------------------------------------- (b)
 
-interface Child {
-  child: ChildProcess;
-  addr: string;
-}
-
-async function startCli(args: string[], what: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'services/cli/main.ts'), ...args], {
-    cwd: repo,
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const addr = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (\S+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}`)));
-  });
-  return { child, addr };
-}
-
-async function stop(c: Child | undefined): Promise<void> {
-  if (!c || c.child.exitCode !== null) return;
-  c.child.kill('SIGTERM');
-  await new Promise((r) => c.child.once('exit', r));
-}
-
 async function overGrpc(quick: boolean, metrics: Record<string, number>, limit: Record<string, number>, ratio: Record<string, number>, notes: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'iommu-twin-b7-'));
   const hostTokens = join(dir, 'host.json');
@@ -283,8 +225,8 @@ async function overGrpc(quick: boolean, metrics: Record<string, number>, limit: 
   } finally {
     v?.close();
     root?.close();
-    await stop(vmm);
-    await stop(host);
+    await stopChild(vmm);
+    await stopChild(host);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,19 +4,13 @@
  */
 import { DomainError } from '../../../../libs/errno/index.js';
 import { parseU64 } from '../../../../libs/u64/index.js';
+import type { VirtioIommuConfig } from '../viommu/virtio-iommu.js';
 
 export type ViommuModel = 'NONE' | 'VIRTIO_IOMMU' | 'INTEL_IOMMU' | 'SMMUV3';
 export type Machine = 'q35' | 'virt';
 
-export interface VirtioIommuSettings {
-  pageSizeMask: bigint;
-  inputRange: { start: bigint; end: bigint };
-  domainRange: { start: number; end: number };
-  probeSize: number;
-  bootBypass: boolean;
-  reservedRegions: Array<{ start: bigint; end: bigint; subtype: 0 | 1 }>;
-  offeredFeatures: bigint;
-}
+/** Guest-visible virtio-iommu settings: exactly the device model's configuration. */
+export type VirtioIommuSettings = VirtioIommuConfig;
 
 export interface VirtioDeviceConfig {
   kind: 'virtio';

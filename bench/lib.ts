@@ -1,0 +1,63 @@
+/** Shared benchmark helpers: bounded measurement loops and CLI servers in child processes. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function pct(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+}
+
+/** Run `op` with `inflight` concurrent chains until `maxOps` or `maxMs`; latencies in ms. */
+export async function measure(op: (i: number) => Promise<unknown>, inflight: number, maxOps: number, maxMs: number): Promise<{ rate: number; p50: number; p99: number; n: number }> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const chain = async () => {
+    while (next < maxOps && performance.now() - t0 < maxMs) {
+      const i = next++;
+      const s = performance.now();
+      await op(i);
+      lat.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: inflight }, chain));
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { rate: lat.length / secs, p50: pct(lat, 0.5), p99: pct(lat, 0.99), n: lat.length };
+}
+
+export interface Child {
+  child: ChildProcess;
+  addr: string;
+}
+
+/** `node --import tsx services/cli/main.ts <args>`, resolved once it prints `listening on`. */
+export async function startCli(args: string[], what: string): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'services/cli/main.ts'), ...args], {
+    cwd: repo,
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const addr = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /listening on (\S+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}`)));
+  });
+  return { child, addr };
+}
+
+export async function stopChild(c: Child | undefined): Promise<void> {
+  if (!c || c.child.exitCode !== null) return;
+  c.child.kill('SIGTERM');
+  await new Promise((r) => c.child.once('exit', r));
+}
