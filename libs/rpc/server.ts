@@ -23,6 +23,8 @@ import { PROTO_FILES, PROTO_LOADER_OPTIONS, type ServiceRegistration } from './p
 
 /** The health service name. */
 export const HEALTH_SERVICE = 'grpc.health.v1.Health';
+/** How long shutdown waits after reporting NOT_SERVING before it ends streams and drains. */
+export const HEALTH_GRACE_MS = 150;
 /** Methods served without authentication by default: health and reflection. */
 export const DEFAULT_PUBLIC_METHOD_PREFIXES: readonly string[] = Object.freeze([
   `/${HEALTH_SERVICE}/`,
@@ -206,13 +208,20 @@ export class RpcServer {
     if (this.shutdownPromise) return this.shutdownPromise;
     this.state.shuttingDown = true;
     this.setServing('NOT_SERVING');
+    // Let health watchers see NOT_SERVING before anything closes (a short, bounded grace).
+    const grace = Math.min(HEALTH_GRACE_MS, deadlineMs);
+    this.shutdownPromise = new Promise<void>((r) => setTimeout(r, grace)).then(() => this.closeAll(deadlineMs));
+    return this.shutdownPromise;
+  }
+
+  private closeAll(deadlineMs: number): Promise<void> {
     for (const st of [...this.state.streams]) {
       const md: Record<string, string> = { server: this.state.name };
       if (st.lastSequence !== undefined) md.lastSequence = st.lastSequence;
       const err = rpcError('UNAVAILABLE', 'SHUTTING_DOWN', 'server shutting down', md);
       st.call.sendStatus({ code: err.code, details: err.details, metadata: err.metadata });
     }
-    this.shutdownPromise = new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       if (!this.bound) {
         this.grpcServer.forceShutdown();
         resolve();
@@ -235,7 +244,6 @@ export class RpcServer {
     }).then(() => {
       this.state.logger.info({ server: this.state.name }, 'grpc server stopped');
     });
-    return this.shutdownPromise;
   }
 }
 
