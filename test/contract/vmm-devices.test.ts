@@ -511,6 +511,33 @@ describe('hotplug and unplug while RUNNING', () => {
     await expectStatus(call(t.v.Vmm.UnplugDevice, { name: n, device_id: 'gpu0' }), grpc.status.NOT_FOUND, 'DEVICE_NOT_FOUND');
   });
 
+  it('model NONE: hotplugging a device with a host reserved region inside the already identity-mapped guest RAM is a plug-time violation, and nothing changes', async () => {
+    const vm = await boot('hotplug-none', [vfio('nic0', '0000:00:03.0', '0000:01:00.0')], { model: 'VIOMMU_MODEL_NONE' });
+    const host0 = await hostState();
+    const nvmeFd = await orch.pass('/dev/vfio/devices/vfio1', vm.pid);
+    const e = await expectStatus(
+      call(t.v.Vmm.HotplugDevice, { name: vm.name, device: vfio('nvme0', '0000:00:06.0', '0000:02:00.0') as never, passed_fds: { nvme0: nvmeFd } }),
+      grpc.status.FAILED_PRECONDITION,
+      'VIOMMU_HOST_INCOMPATIBLE',
+    );
+    expect(violationsOf(e)).toEqual([
+      { device: 'nvme0', rule: 'reserved region', detail: 'host reserved region [0xe0000, 0xfffff] of 0000:02:00.0 lies inside guest RAM, which is already identity-mapped in the shared IOAS' },
+    ]);
+    expect((await call(t.v.Vmm.GetVm, { name: vm.name })).vm!.devices.map((d) => d.id)).toEqual(['nic0']);
+    expect(await hostState()).toEqual(host0);
+  });
+
+  it('a hotplug that fails on the host after its fd was passed closes that fd again (the device is not left bound in the VM process)', async () => {
+    const vm = await boot('hotplug-fail', [vfio('nic0', '0000:00:03.0', '0000:01:00.0')]);
+    const before = await processStatus(vm.pid);
+    // vfio5's group sibling 0000:06:00.1 is on a host driver: BIND_IOMMUFD says EBUSY
+    const fd = await orch.pass('/dev/vfio/devices/vfio5', vm.pid);
+    await expectErrno(call(t.v.Vmm.HotplugDevice, { name: vm.name, device: vfio('dev5', '0000:00:06.0', '0000:06:00.0') as never, passed_fds: { dev5: fd } }), 'EBUSY');
+    expect(await processStatus(vm.pid)).toEqual(before);
+    expect((await call(t.v.Vmm.GetVm, { name: vm.name })).vm!.devices.map((d) => d.id)).toEqual(['nic0']);
+    expect(await probeStatus(vm.name, 0x30)).toBe(S.NOENT);
+  });
+
   it('a virtio device hotplugs as a new endpoint and unplugs to an unknown one', async () => {
     const vm = await boot('hotplug-virtio', [virtio('net0', '0000:00:04.0', 'NET', true)]);
     const n = vm.name;

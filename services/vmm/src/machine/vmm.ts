@@ -292,6 +292,15 @@ export class VmManager {
         }
       } else if (cfg.viommu.model === 'NONE') {
         if (cfg.memoryBytes - 1n > aperture) out.push({ device: d.id, rule: 'input range', detail: `guest RAM does not fit host aperture of ${unit.name}` });
+        // hotplug into a running VM: guest RAM is already identity-mapped in the shared IOAS, so a
+        // host reserved region inside guest RAM can no longer be carved out of it
+        if (existing.some((x) => x.backend === 'NONE' && x.cfg.iommufd === d.iommufd)) {
+          for (const r of hostResv) {
+            if (r.start < cfg.memoryBytes) {
+              out.push({ device: d.id, rule: 'reserved region', detail: `host reserved region [0x${r.start.toString(16)}, 0x${r.last.toString(16)}] of ${d.hostBdf} lies inside guest RAM, which is already identity-mapped in the shared IOAS` });
+            }
+          }
+        }
       }
     }
     return out;
@@ -305,6 +314,9 @@ export class VmManager {
     let ownFd = false;
     if (deviceFd !== undefined) {
       if (kinds.get(deviceFd) !== 'FD_KIND_VFIO_DEVICE') throw new DomainError('INVALID_ARGUMENT', 'BAD_FD', `fd ${deviceFd} for device '${d.id}' is not a VFIO device open in the VM process ${pid}`, { device: d.id });
+      // a failure from here on closes the passed fd too (as QEMU does when device realize fails),
+      // so the device is unbound again and nothing stays behind in the VM process
+      opened.push(deviceFd);
     } else {
       deviceFd = await this.openAsVm(pid, `/dev/vfio/devices/${hd.cdev}`, `device '${d.id}' (${d.hostBdf})`);
       opened.push(deviceFd);
