@@ -177,8 +177,6 @@ export class MemFile {
       this.orphans.delete(base);
       this.mem.freeFrames(base, this.folioOrder);
     } else this.orphans.set(base, left);
-    // orphaned refs were moved out of the folio counters, keep the total consistent
-    this.pinnedPageRefs += 0;
   }
 
   /** Pin references on the folio holding page idx (tests: "pinned exactly once"). */

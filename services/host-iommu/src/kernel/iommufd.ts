@@ -537,7 +537,6 @@ export class IommufdCtx extends OpenFile {
       if (flags & IOMMU_HWPT_ALLOC_PASID && unit.pasidBits === 0) throw kerr('EOPNOTSUPP', `${unit.name} has no PASID support`);
       if (dataType !== IOMMU_HWPT_DATA_NONE) throw kerr('EOPNOTSUPP', 'paging HWPTs take no driver data');
       if (flags & IOMMU_HWPT_FAULT_ID_VALID) {
-        void faultId;
         throw notModelled('IOPF-capable HWPTs (IOMMU_HWPT_FAULT_ID_VALID)', 'fault queues arrive with the nesting/IOPF issue');
       }
       return this.allocPaging(pt, dev.dev, flags, false).id;
@@ -576,11 +575,9 @@ export class IommufdCtx extends OpenFile {
    * earlier by its allocation.
    */
   hwptInvalidate(hwptId: number, entryLen: number, entries: Uint8Array): number {
-    const n = entryLen > 0 ? Math.floor(entries.length / entryLen) : 0;
     if (entries.length > 0 && (entryLen === 0 || entries.length % entryLen !== 0)) {
       throw kerr('EINVAL', 'entries is not a whole number of entry_len records', { entryNum: '0' });
     }
-    void n;
     const o = this.objects.get(hwptId);
     if (!o) throw kerr('ENOENT', `no object with id ${hwptId}`, { entryNum: '0' });
     throw kerr('EINVAL', `object ${hwptId} (${o.type}) is neither a nested HWPT nor a vIOMMU`, { entryNum: '0' });

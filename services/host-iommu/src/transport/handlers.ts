@@ -10,7 +10,7 @@ import { parseU64, u64 } from '../../../../libs/u64/index.js';
 import type { IotlbEntry } from '../../../../libs/iotlb/index.js';
 import { encodeHwInfo, decodeVtd, decodeSmmuv3 } from '../platform/hwinfo.js';
 import type { HostEvent } from '../platform/events.js';
-import { FAULT_CODE, type DmaFault, type Host, type InspectInfo } from '../platform/host.js';
+import type { DmaFault, Host, InspectInfo } from '../platform/host.js';
 import type { Process } from '../process/process.js';
 import { resvTypeNumber } from '../platform/profile.js';
 
@@ -36,7 +36,6 @@ const FAULT_REASON_NAME: Record<DmaFault['reason'], string> = {
   RESERVED: 'DMA_FAULT_REASON_RESERVED',
   DEVICE_GONE: 'DMA_FAULT_REASON_DEVICE_GONE',
 };
-void FAULT_CODE;
 
 function bytes(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);

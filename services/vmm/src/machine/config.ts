@@ -112,7 +112,7 @@ export function parseVmSpec(spec: any): VmConfig {
   const devices: DeviceConfig[] = [];
   const used = new Set<string>();
   const ids = new Set<string>(seenObj);
-  for (const [i, d] of (spec.devices ?? []).entries()) devices.push(parseDevice(d, `spec.devices[${i}]`, ids, used, iommufdObjects, viommu.model));
+  for (const [i, d] of (spec.devices ?? []).entries()) devices.push(parseDevice(d, `spec.devices[${i}]`, ids, used, iommufdObjects));
   assignBdfs(devices, used);
   return { name, memoryBytes, machine: machine as Machine, viommu, iommufdObjects, devices };
 }
@@ -152,7 +152,7 @@ export function parseVirtioIommu(v: any, machine: Machine): VirtioIommuSettings 
   };
 }
 
-export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Set<string>, objs: VmConfig['iommufdObjects'], model: ViommuModel): DeviceConfig {
+export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Set<string>, objs: VmConfig['iommufdObjects']): DeviceConfig {
   const id = String(d?.id ?? '');
   if (!id) throw bad('BAD_DEVICE', `${path}.id is empty`, `${path}.id`);
   if (ids.has(id)) throw bad('DUPLICATE_ID', `${path}.id '${id}' is used twice`, `${path}.id`);
@@ -179,7 +179,6 @@ export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Se
     if (backend === 'NESTED') throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the NESTED backend needs nested HWPTs, which are not modelled yet; use EMULATED`, { feature: 'NESTED' });
     const iommufd = String(v.iommufd ?? '');
     if (!objs.some((o) => o.id === iommufd)) throw bad('UNKNOWN_IOMMUFD', `${path}.vfio.iommufd '${iommufd}' names no iommufd object`, `${path}.vfio.iommufd`);
-    void model;
     return {
       kind: 'vfio',
       id,

@@ -402,7 +402,7 @@ export class VmManager {
       if (vm.state === 'STOPPED') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is STOPPED`);
       const ids = new Set<string>([...vm.cfg.devices.map((d) => d.id), ...vm.cfg.iommufdObjects.map((o) => o.id)]);
       const used = new Set<string>(vm.cfg.devices.map((d) => d.guestBdf));
-      const d = parseDevice(spec, 'device', ids, used, vm.cfg.iommufdObjects, vm.cfg.viommu.model);
+      const d = parseDevice(spec, 'device', ids, used, vm.cfg.iommufdObjects);
       assignBdfs([d], used);
       if (vm.state === 'DEFINED') {
         vm.cfg = { ...vm.cfg, devices: [...vm.cfg.devices, d] };
