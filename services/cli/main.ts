@@ -13,6 +13,19 @@ import { registerHealthCommand } from './health.js';
 import { registerCtl } from './ctl.js';
 import { registerDemo } from './demo.js';
 
+/** On SIGTERM/SIGINT: say so, shut down gracefully, exit 0 (or 1 if shutdown failed). */
+function stopOnSignals(close: () => Promise<unknown>): void {
+  const stop = (sig: string) => {
+    process.stdout.write(`${sig}: shutting down\n`);
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
 const program = new Command();
 program.name('iommu-twin').description('A digital twin of the Linux host IOMMU stack (iommufd + VFIO) and of a VMM\'s vIOMMUs');
 
@@ -31,15 +44,7 @@ withMetrics(withServerTls(hostCmd))
     if (credentials) process.stdout.write(tlsLine(o));
     if (s.metricsHttp) process.stdout.write(metricsLine(s.metricsHttp.addr));
     if (s.tokensFile) process.stdout.write(`tokens written to ${s.tokensFile}\n`);
-    const stop = (sig: string) => {
-      process.stdout.write(`${sig}: shutting down\n`);
-      s.close(5000).then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    stopOnSignals(() => s.close(5000));
   });
 
 const vmmCmd = program
@@ -58,15 +63,7 @@ withMetrics(withHostLinkTls(withServerTls(vmmCmd)))
     process.stdout.write(`listening on ${s.addr}\n`);
     if (credentials) process.stdout.write(tlsLine(o));
     if (s.metricsHttp) process.stdout.write(metricsLine(s.metricsHttp.addr));
-    const stop = (sig: string) => {
-      process.stdout.write(`${sig}: shutting down\n`);
-      s.close(5000).then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    stopOnSignals(() => s.close(5000));
   });
 
 const upCmd = program
@@ -97,16 +94,7 @@ withMetrics(withServerTls(upCmd), 'the metrics of both servers')
     process.stdout.write(`  tokens (bearer token → principal): ${vmmTokensFile}\n`);
     if (credentials) process.stdout.write(`  ${tlsLine(o)}`);
     if (metricsHttp) process.stdout.write(metricsLine(metricsHttp.addr));
-    const stop = () => {
-      Promise.all([v.close(5000), s.close(5000)])
-        .then(() => metricsHttp?.close())
-        .then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    stopOnSignals(() => Promise.all([v.close(5000), s.close(5000)]).then(() => metricsHttp?.close()));
   });
 
 registerHealthCommand(program);

@@ -3,12 +3,11 @@
  * envelope (google.rpc.Status with exactly one ErrorInfo), and the `iommu-twin host` command
  * run as a child process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
@@ -16,8 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { call, callMeta, createClients } from '../../libs/rpc/client.js';
 import { decodeStatus, ERROR_INFO_TYPE_URL, errorInfoOfStatus, STATUS_DETAILS_KEY } from '../../libs/rpc/errors.js';
 import { deviceSetup, PAGE, rejectionOf, Sys, useTestHost } from './harness.js';
+import { startCli } from './obs-helpers.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICES = ['Process', 'Iommufd', 'Vfio', 'Platform'].map((s) => `iommutwin.host.v1.${s}`);
 
 /** Runs `p`, expects it to fail, and returns the error with its decoded google.rpc.Status. */
@@ -165,52 +164,11 @@ describe('the `iommu-twin host` command', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  /** Starts the CLI; resolves once it printed `listening on …` (and whatever followed in that chunk). */
-  function startCli(args: string[]) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', 'host', ...args], {
-      cwd: REPO,
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    const waiters = new Set<() => void>();
-    child.stdout!.setEncoding('utf8');
-    child.stderr!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => {
-      out += d;
-      for (const w of waiters) w();
-    });
-    child.stderr!.on('data', (d: string) => {
-      err += d;
-    });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    const lines = (pred: (text: string) => boolean) =>
-      new Promise<string>((resolve, reject) => {
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`CLI output did not match in time:\n${out}\n${err}`));
-        }, 20_000);
-        const check = () => {
-          if (pred(out)) {
-            done();
-            resolve(out);
-          }
-        };
-        waiters.add(check);
-        void exited.then(() => {
-          if (!waiters.has(check)) return;
-          done();
-          reject(new Error(`CLI exited early:\n${out}\n${err}`));
-        });
-        check();
-      });
-    return { child, exited, lines, stderr: () => err };
+  /** Starts `iommu-twin host <args>` (shared helper), tracked for cleanup. */
+  function startHost(args: string[]) {
+    const cli = startCli(['host', ...args]);
+    children.push(cli.child);
+    return cli;
   }
 
   it('--tokens FILE: prints `listening on 127.0.0.1:<port>`, serves authenticated calls, exits 0 on SIGTERM', async () => {
@@ -218,8 +176,8 @@ describe('the `iommu-twin host` command', () => {
     dirs.push(dir);
     const tokens = path.join(dir, 'tokens.json');
     writeFileSync(tokens, JSON.stringify({ 'cli-root-token': 'root', 'cli-qemu-token': 'qemu' }));
-    const cli = startCli(['--listen', '127.0.0.1:0', '--tokens', tokens]);
-    const out = await cli.lines((s) => /listening on 127\.0\.0\.1:\d+\n/.test(s));
+    const cli = startHost(['--listen', '127.0.0.1:0', '--tokens', tokens]);
+    const out = await cli.until((s) => /listening on 127\.0\.0\.1:\d+\n/.test(s));
     const port = Number(/listening on 127\.0\.0\.1:(\d+)\n/.exec(out)![1]);
     expect(port).toBeGreaterThan(0);
     expect(out).not.toContain('tokens written');
@@ -242,8 +200,8 @@ describe('the `iommu-twin host` command', () => {
   it('without --tokens: writes a 0600 token file for every principal and prints its path', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'iommu-twin-state-'));
     dirs.push(dir);
-    const cli = startCli(['--listen', '127.0.0.1:0', '--profile', 'arm-smmuv3', '--state-dir', dir]);
-    const out = await cli.lines((s) => /tokens written to (.+)\n/.test(s));
+    const cli = startHost(['--listen', '127.0.0.1:0', '--profile', 'arm-smmuv3', '--state-dir', dir]);
+    const out = await cli.until((s) => /tokens written to (.+)\n/.test(s));
     const port = Number(/listening on 127\.0\.0\.1:(\d+)\n/.exec(out)![1]);
     const file = /tokens written to (.+)\n/.exec(out)![1]!;
     expect(path.dirname(file)).toBe(dir);
@@ -272,7 +230,7 @@ describe('the `iommu-twin host` command', () => {
     dirs.push(dir);
     const tokens = path.join(dir, 'tokens.yaml');
     writeFileSync(tokens, 'some-token: mallory\n');
-    const cli = startCli(['--listen', '127.0.0.1:0', '--tokens', tokens]);
+    const cli = startHost(['--listen', '127.0.0.1:0', '--tokens', tokens]);
     const { code } = await cli.exited;
     expect(code).toBe(1);
     expect(cli.stderr()).toContain("unknown principal 'mallory'");
