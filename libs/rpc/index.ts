@@ -7,3 +7,4 @@ export * from './handlers.js';
 export * from './client.js';
 export * from './metrics.js';
 export * from './tls.js';
+export * from './auth.js';

@@ -90,8 +90,12 @@ export function callLogger(state: CallState): Logger {
 }
 
 export interface AuthOptions {
-  /** Maps a bearer token to a principal name; undefined = unknown token. */
-  resolveToken(token: string): string | undefined;
+  /**
+   * Maps a bearer token to a principal name; undefined = unknown token. Use a TokenTable
+   * (auth.ts): a lookup in a plain object would resolve `constructor` or `__proto__` to a
+   * built-in. Whatever this returns, only a non-empty string authenticates the call.
+   */
+  resolveToken(token: string): unknown;
   /** Method path prefixes served without a token (default: health and reflection). */
   publicMethodPrefixes?: readonly string[];
 }
@@ -300,7 +304,9 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
           return;
         }
         const token = bearerToken(metadata);
-        const principal = token === undefined ? undefined : auth.resolveToken(token);
+        const resolved = token === undefined ? undefined : auth.resolveToken(token);
+        // defence in depth: a resolver that returns anything but a principal name never authenticates
+        const principal = typeof resolved === 'string' && resolved.length > 0 ? resolved : undefined;
         if (principal === undefined && !isPublic(method.path)) {
           reject(unauthenticated(token === undefined ? 'missing bearer token' : 'unknown bearer token'));
           return;

@@ -6,7 +6,7 @@
  *   ctl vm start NAME                     open /dev/iommu and the VFIO cdevs as root, SendFd them
  *                                         into the VM's host process, StartVm with passed_fds
  *   ctl vm list | get | stop | delete
- *   ctl guest features | attach | detach | map | unmap | mem | dma    what the guest does
+ *   ctl guest features | status | attach | detach | map | unmap | mem | dma   what the guest does
  *   ctl inspect [--bdf B | --unit U | --vm NAME]                       Platform.Inspect
  *   ctl events [--vm NAME] [--after N] [--count N] [--idle-ms MS]      host / guest event streams
  *
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
 import YAML from 'yaml';
+import { TokenTable } from '../../libs/rpc/auth.js';
 import { call, callMeta, createClients, createVmmClients, type HostClients, type UnaryMethod, type VmmClients } from '../../libs/rpc/client.js';
 import type { DescribeResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/DescribeResponse.js';
 import type { InspectRequest } from '../../libs/rpc/gen/iommutwin/host/v1/InspectRequest.js';
@@ -31,7 +32,7 @@ import type { VmSpec } from '../../libs/rpc/gen/iommutwin/vmm/v1/VmSpec.js';
 import { packageDefinition } from '../../libs/rpc/proto.js';
 import { channelCredentialsFromFiles } from '../../libs/rpc/tls.js';
 import { U64_MAX } from '../../libs/u64/index.js';
-import { readTokensFile } from '../host-iommu/src/main.js';
+import { statusText } from '../vmm/src/viommu/virtio-status.js';
 import {
   CliError,
   bytesPreview,
@@ -118,7 +119,7 @@ function lookupType(typeName: string, scope: string): { fullName: string; def: D
   const parts = scope.split('.');
   for (let i = parts.length; i >= 0; i--) {
     const fullName = [...parts.slice(0, i), typeName].join('.');
-    const def = (packageDefinition as unknown as Record<string, Descriptor | undefined>)[fullName];
+    const def = Object.hasOwn(packageDefinition, fullName) ? (packageDefinition as unknown as Record<string, Descriptor | undefined>)[fullName] : undefined;
     if (def && def.format?.startsWith('Protocol Buffer 3')) return { fullName, def };
   }
   throw new Error(`cli: proto type ${typeName} not found from ${scope}`);
@@ -126,10 +127,8 @@ function lookupType(typeName: string, scope: string): { fullName: string; def: D
 
 const packageOf = (fullName: string): string => fullName.slice(0, fullName.lastIndexOf('.'));
 
-/** Aliases accepted in a VM spec file (key → proto field). */
-const FIELD_ALIASES: Record<string, Record<string, string>> = {
-  'iommutwin.vmm.v1.VmSpec': { memory: 'memory_bytes' },
-};
+/** Aliases accepted in a VM spec file (message → key → proto field); Maps: keys come from the file. */
+const FIELD_ALIASES: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([['iommutwin.vmm.v1.VmSpec', new Map([['memory', 'memory_bytes']])]]);
 
 function specError(path: string, message: string): CliError {
   return new CliError('INVALID_ARGUMENT', 'BAD_SPEC', `${path}: ${message}`);
@@ -204,15 +203,15 @@ function normaliseMessage(v: unknown, fullName: string, path: string): Record<st
   if (typeof v !== 'object' || Array.isArray(v)) throw specError(path || 'spec', 'expected a mapping');
   const { def } = lookupType(fullName, '');
   const fields = def.type.field;
-  const aliases = FIELD_ALIASES[fullName] ?? {};
+  const aliases = FIELD_ALIASES.get(fullName);
   const scope = packageOf(fullName);
   const out: Record<string, unknown> = {};
   for (const [rawKey, x] of Object.entries(v as Record<string, unknown>)) {
-    const key = aliases[rawKey] ?? rawKey;
+    const key = aliases?.get(rawKey) ?? rawKey;
     const p = path ? `${path}.${rawKey}` : rawKey;
     const f = fields.find((y) => y.name === key);
     if (!f) throw specError(p, `unknown field (${fullName.split('.').pop()} has ${fields.map((y) => y.name).join(', ')})`);
-    if (key in out) throw specError(p, `given twice (${key})`);
+    if (Object.hasOwn(out, key)) throw specError(p, `given twice (${key})`);
     if (x === null || x === undefined) continue;
     if (f.label === 'LABEL_REPEATED') {
       if (!Array.isArray(x)) throw specError(p, 'expected a list');
@@ -282,13 +281,13 @@ function rootTokenFrom(file: string, service: string, flag: string): string {
   if (!existsSync(file)) {
     throw new CliError('UNAUTHENTICATED', 'NO_TOKEN', `no ${flag} given and no ${service} tokens file ${file} (start \`iommu-twin up\`, or pass ${flag} / --tokens-dir)`);
   }
-  let tokens: Record<string, string>;
+  let tokens: TokenTable;
   try {
-    tokens = readTokensFile(file);
+    tokens = TokenTable.fromFile(file);
   } catch (e) {
-    throw new CliError('UNAUTHENTICATED', 'BAD_TOKENS_FILE', `${file}: ${(e as Error).message}`);
+    throw new CliError('UNAUTHENTICATED', 'BAD_TOKENS_FILE', (e as Error).message);
   }
-  const t = Object.entries(tokens).find(([, p]) => p === 'root')?.[0];
+  const t = tokens.tokenOf('root');
   if (!t) throw new CliError('UNAUTHENTICATED', 'NO_TOKEN', `${file} holds no token of principal root (pass ${flag})`);
   return t;
 }
@@ -437,8 +436,9 @@ export async function startVm(s: Session, name: string): Promise<{ vm: VmInfo__O
     if (!hd.cdev) throw new CliError('FAILED_PRECONDITION', 'NO_CDEV', `device ${d.id}: ${hd.bdf} has no VFIO cdev (driver ${hd.driver})`);
     need.push({ id: d.id, path: `/dev/vfio/devices/${hd.cdev}` });
   }
-  const passed: Record<string, number> = {};
-  const paths: Record<string, string> = {};
+  // keyed by ids from the VM spec: null-prototype records, so an id such as `constructor` is just a key
+  const passed = Object.create(null) as Record<string, number>;
+  const paths = Object.create(null) as Record<string, string>;
   try {
     for (const n of need) {
       passed[n.id] = await s.pass(n.path, pid);
@@ -730,6 +730,26 @@ export function registerCtl(program: Command): Command {
         if (o.json) out(jsonText({ device: 'virtio-iommu', driver_features: cfg.features_ok ? cfg.driver_features : cfg.device_features, features_ok: ok, bypass: cfg.bypass }));
         else out(`virtio-iommu: driver features ${hex(cfg.features_ok ? cfg.driver_features : cfg.device_features)}: FEATURES_OK ${ok ? 'set' : 'refused'}${cfg.features_ok ? ' (already)' : ''}; bypass ${cfg.bypass}\n`);
         if (!ok) throw new CliError('DEVICE', 'FEATURES_REFUSED', `the virtio-iommu refused driver features ${hex(cfg.device_features)}`);
+      }),
+    );
+
+  guest
+    .command('status <vm>')
+    .description('the virtio device status register (virtio-iommu, or --device for a virtio device); --reset writes 0, --set writes a value')
+    .option('--device <id>', 'a virtio device instead of the virtio-iommu')
+    .option('--reset', 'device reset (write 0): a virtio-iommu drops every domain and detaches every endpoint')
+    .option('--set <value>', 'write this status byte (ACKNOWLEDGE 1, DRIVER 2, DRIVER_OK 4, FEATURES_OK 8, FAILED 128)')
+    .action(
+      action(async (s, o, [name]) => {
+        if (o.reset && o.set !== undefined) throw new CliError('INVALID_ARGUMENT', 'BAD_ARGUMENT', 'give --reset or --set, not both');
+        const device_id = typeof o.device === 'string' ? o.device : '';
+        const r =
+          o.reset || o.set !== undefined
+            ? await s.vcall(s.vmm.Guest.VirtioWriteStatus, { vm: name!, device_id, status: o.reset ? 0 : parseU32Arg(o.set, '--set') })
+            : await s.vcall(s.vmm.Guest.VirtioReadStatus, { vm: name!, device_id });
+        const device = device_id || 'virtio-iommu';
+        if (o.json) out(jsonText({ device, status: r.status, status_text: statusText(r.status), needs_reset: r.needs_reset }));
+        else out(`${device}: status ${hex(r.status)} (${statusText(r.status)})${r.needs_reset ? `; needs reset: ${r.needs_reset}` : ''}\n`);
       }),
     );
 

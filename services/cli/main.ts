@@ -1,17 +1,13 @@
 #!/usr/bin/env node
 /** The iommu-twin command. */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { startHostServer } from '../host-iommu/src/main.js';
-import { createServerMetrics, serveMetrics } from '../../libs/rpc/metrics.js';
 import { startVmmServer } from '../vmm/src/main.js';
 import { hostLinkTls, metricsLine, serverTls, tlsLine, upLinkTls, withHostLinkTls, withMetrics, withServerTls, type HostLinkTlsOptions, type MetricsOptions, type ServerTlsOptions } from './serve-options.js';
 import { registerHealthCommand } from './health.js';
 import { registerCtl } from './ctl.js';
 import { registerDemo } from './demo.js';
+import { startUp } from './up.js';
 
 /** On SIGTERM/SIGINT: say so, shut down gracefully, exit 0 (or 1 if shutdown failed). */
 function stopOnSignals(close: () => Promise<unknown>): void {
@@ -75,26 +71,17 @@ const upCmd = program
   .option('--state-dir <dir>', 'where generated tokens are written');
 withMetrics(withServerTls(upCmd), 'the metrics of both servers')
   .action(async (o: { listen: string; vmmListen: string; profile: string; stateDir?: string } & ServerTlsOptions & MetricsOptions) => {
-    const stateDir = o.stateDir ?? join(tmpdir(), 'iommu-twin');
     const credentials = serverTls(o);
     const hostCredentials = upLinkTls(o);
-    // one registry for both servers (their gRPC metrics differ by grpc_service), one endpoint
-    const metrics = o.metricsListen !== undefined ? createServerMetrics() : undefined;
-    const s = await startHostServer({ listen: o.listen, profile: o.profile, stateDir, ...(credentials ? { credentials } : {}), ...(metrics ? { metrics } : {}) });
-    const vmmTokens = { [randomBytes(18).toString('base64url')]: 'root' };
-    const v = await startVmmServer({ listen: o.vmmListen, host: s.addr, tokens: vmmTokens, hostToken: s.tokenOf.qemu!, hostPlatformToken: s.tokenOf.platform!, ...(credentials ? { credentials } : {}), ...(hostCredentials ? { hostCredentials } : {}), ...(metrics ? { metrics } : {}) });
-    const metricsHttp = metrics && o.metricsListen !== undefined ? await serveMetrics(metrics.registry, o.metricsListen) : undefined;
-    mkdirSync(stateDir, { recursive: true });
-    const vmmTokensFile = join(stateDir, `vmm-${v.addr.replace(/[^0-9A-Za-z.]/g, '_')}.tokens.json`);
-    writeFileSync(vmmTokensFile, JSON.stringify(vmmTokens, null, 2) + '\n', { mode: 0o600 });
-    const d = s.host.profile;
-    process.stdout.write(`host-iommu (${d.name}: ${d.iommus.map((u) => u.name).join(', ')}; ${d.devices.length} PCI devices) listening on ${s.addr}\n`);
-    process.stdout.write(`  tokens (bearer token → principal): ${s.tokensFile}\n`);
-    process.stdout.write(`vmm (virtio-iommu; VM processes run as qemu) listening on ${v.addr}\n`);
-    process.stdout.write(`  tokens (bearer token → principal): ${vmmTokensFile}\n`);
+    const u = await startUp({ listen: o.listen, vmmListen: o.vmmListen, profile: o.profile, ...(o.stateDir ? { stateDir: o.stateDir } : {}), ...(credentials ? { credentials } : {}), ...(hostCredentials ? { hostCredentials } : {}), ...(o.metricsListen !== undefined ? { metricsListen: o.metricsListen } : {}) });
+    const d = u.host.host.profile;
+    process.stdout.write(`host-iommu (${d.name}: ${d.iommus.map((x) => x.name).join(', ')}; ${d.devices.length} PCI devices) listening on ${u.host.addr}\n`);
+    process.stdout.write(`  tokens (bearer token → principal): ${u.host.tokensFile}\n`);
+    process.stdout.write(`vmm (virtio-iommu; VM processes run as qemu) listening on ${u.vmm.addr}\n`);
+    process.stdout.write(`  tokens (bearer token → principal): ${u.vmmTokensFile}\n`);
     if (credentials) process.stdout.write(`  ${tlsLine(o)}`);
-    if (metricsHttp) process.stdout.write(metricsLine(metricsHttp.addr));
-    stopOnSignals(() => Promise.all([v.close(5000), s.close(5000)]).then(() => metricsHttp?.close()));
+    if (u.metricsHttp) process.stdout.write(metricsLine(u.metricsHttp.addr));
+    stopOnSignals(() => u.close(5000));
   });
 
 registerHealthCommand(program);

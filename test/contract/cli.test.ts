@@ -153,6 +153,10 @@ describe('ctl helpers (pure)', () => {
     expect(bad('name: a\nmemory_bytes: lots')).toBe("iommu-twin: INVALID_ARGUMENT BAD_SPEC: vm.yaml: memory_bytes: 'lots' is not a u64 (decimal, 0x hex, or a size like 512MiB)");
     expect(bad('name: a\ndevices: { id: x }')).toBe('iommu-twin: INVALID_ARGUMENT BAD_SPEC: vm.yaml: devices: expected a list');
     expect(bad('- 1')).toBe('iommu-twin: INVALID_ARGUMENT BAD_SPEC: vm.yaml: expected a mapping (a VmSpec)');
+    // keys from the file are never looked up on Object.prototype
+    for (const k of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(bad(`name: a\n${k}: 1`)).toBe(`iommu-twin: INVALID_ARGUMENT BAD_SPEC: vm.yaml: ${k}: unknown field (VmSpec has name, memory_bytes, machine, viommu, iommufd_objects, devices)`);
+    }
   });
 
   it('formats tables, sizes and page-size bitmaps', () => {
@@ -316,6 +320,15 @@ describe('iommu-twin ctl against running services', () => {
     const one = ok(await ctl('events', '--after', String(BigInt(fault.sequence) - 1n), '--count', '1'));
     expect(one).toMatch(new RegExp(`^#${fault.sequence} {2}\\S+Z {2}DMA_FAULT {2}0000:01:00\\.0 {2}DMAR: \\[DMA Read\\] 0000:01:00\\.0 addr 0x400000: non-present entry\\n$`));
     expect(ok(guestRun)).toBe('');
+
+    // the device status register; a guest reset drops the domain: the NIC's host mappings go
+    expect(ok(await ctl('guest', 'status', 'cli1'))).toBe('virtio-iommu: status 0x8 (FEATURES_OK)\n');
+    expect(ok(await ctl('guest', 'status', 'cli1', '--set', '0xb'))).toBe('virtio-iommu: status 0xb (ACKNOWLEDGE|DRIVER|FEATURES_OK)\n');
+    expect(failed(await ctl('guest', 'status', 'cli1', '--set', '1'))).toMatch(/^iommu-twin: FAILED_PRECONDITION VIRTIO_STATUS_CLEARED: device status 0x1 clears DRIVER\|FEATURES_OK/);
+    expect(JSON.parse(ok(await ctl('guest', 'status', 'cli1', '--reset', '--json')))).toEqual({ device: 'virtio-iommu', status: 0, status_text: '0', needs_reset: '' });
+    const areas = (await call(t.host.platform.Platform.Inspect, { iommufd_object: { pid, fd: nic.host.iommufd, id: nic.host.ioas_ids[0] } })).areas;
+    expect(areas.map((a) => [a.iova, a.last])).toEqual([['0', String(256n * MiB - 1n)]]); // boot bypass again: guest RAM identity-mapped, the MAP gone
+    expect(ok(await ctl('guest', 'status', 'cli1', '--device', 'net0'))).toBe('net0: status 0x0 (0)\n');
 
     // stop: every host object goes; delete
     expect(ok(await ctl('vm', 'stop', 'cli1'))).toBe('stopped cli1\n');

@@ -3,12 +3,12 @@
  * and reflection), authenticate bearer tokens, expire process leases.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
-import YAML from 'yaml';
+import { TokenTable } from '../../../libs/rpc/auth.js';
 import { createServerMetrics, serveMetrics, type MetricsHttpServer, type ServerMetrics } from '../../../libs/rpc/metrics.js';
 import { createServer, type RpcServer } from '../../../libs/rpc/server.js';
 import { Host } from './platform/host.js';
@@ -19,8 +19,11 @@ import { registerHostMetrics } from './transport/metrics.js';
 export interface HostServerOptions {
   listen: string;
   profile: string | HostProfile;
-  /** token → principal map, or a path to a YAML/JSON file holding one */
-  tokens?: string | Record<string, string>;
+  /**
+   * token → principal: a path to a YAML/JSON file, a record or a TokenTable; every principal must
+   * be one of the profile's (refused at start otherwise)
+   */
+  tokens?: string | Record<string, string> | TokenTable;
   /** where generated tokens are written when `tokens` is not given */
   stateDir?: string;
   logger?: Logger;
@@ -37,27 +40,15 @@ export interface HostServer {
   host: Host;
   server: RpcServer;
   addr: string;
-  tokens: Record<string, string>;
-  /** principal → token (the inverse, for clients and tests) */
-  tokenOf: Record<string, string>;
+  tokens: TokenTable;
+  /** a token of this principal (for clients and tests), or undefined */
+  tokenOf(principal: string): string | undefined;
   tokensFile?: string;
   /** The metrics registry (when metrics are on). */
   metrics?: ServerMetrics;
   /** The `/metrics` endpoint (when `metricsListen` was given). */
   metricsHttp?: MetricsHttpServer;
   close(deadlineMs?: number): Promise<void>;
-}
-
-export function readTokensFile(path: string): Record<string, string> {
-  const text = readFileSync(path, 'utf8');
-  const parsed: unknown = YAML.parse(text);
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${path}: expected a map of token → principal`);
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-    if (typeof v !== 'string') throw new Error(`${path}: token ${k.slice(0, 4)}… maps to a non-string principal`);
-    out[k] = v;
-  }
-  return out;
 }
 
 export function defaultLogger(name: string): Logger {
@@ -68,22 +59,21 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
   const profile = typeof opts.profile === 'string' ? loadProfile(opts.profile) : opts.profile;
   const logger = opts.logger ?? defaultLogger('host-iommu');
   const host = new Host(profile);
-  let tokens: Record<string, string>;
+  // the profile's principals: a token naming any other is refused here, before serving
+  const principals = [...host.principals.keys()];
+  let tokens: TokenTable;
   let generated = false;
   if (opts.tokens === undefined) {
-    tokens = {};
-    for (const p of profile.principals) tokens[randomBytes(18).toString('base64url')] = p.name;
+    tokens = TokenTable.fromEntries(profile.principals.map((p) => [randomBytes(18).toString('base64url'), p.name] as const), { principals, source: 'generated tokens' });
     generated = true;
-  } else tokens = typeof opts.tokens === 'string' ? readTokensFile(opts.tokens) : opts.tokens;
-  for (const [, name] of Object.entries(tokens)) {
-    if (!host.principals.has(name)) throw new Error(`tokens: unknown principal '${name}' (profile ${profile.name} has ${[...host.principals.keys()].join(', ')})`);
-  }
+  } else tokens = TokenTable.from(opts.tokens, { principals });
+  if (tokens.size === 0) throw new Error('host-iommu tokens: no token at all: nobody could call the host');
   const metrics = opts.metrics ?? (opts.metricsListen !== undefined ? createServerMetrics() : undefined);
   if (metrics) registerHostMetrics(metrics.registry, host);
   const server = createServer({
     name: 'host-iommu',
     logger,
-    auth: { resolveToken: (t) => tokens[t] },
+    auth: { resolveToken: (t) => tokens.resolveToken(t) },
     services: hostServices(host),
     ...(metrics ? { metrics } : {}),
   });
@@ -98,14 +88,12 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     }
     logger.info({ server: 'host-iommu', url: metricsHttp.url }, 'metrics endpoint listening');
   }
-  const tokenOf: Record<string, string> = {};
-  for (const [t, n] of Object.entries(tokens)) tokenOf[n] ??= t;
   let tokensFile: string | undefined;
   if (generated) {
     const dir = opts.stateDir ?? join(tmpdir(), 'iommu-twin');
     mkdirSync(dir, { recursive: true });
     tokensFile = join(dir, `host-iommu-${addr.replace(/[^0-9A-Za-z.]/g, '_')}.tokens.json`);
-    writeFileSync(tokensFile, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(tokensFile, tokens.toFileText(), { mode: 0o600 });
     chmodSync(tokensFile, 0o600);
   }
   const sweep = setInterval(() => {
@@ -117,7 +105,7 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     server,
     addr,
     tokens,
-    tokenOf,
+    tokenOf: (principal) => tokens.tokenOf(principal),
     ...(tokensFile ? { tokensFile } : {}),
     ...(metrics ? { metrics } : {}),
     ...(metricsHttp ? { metricsHttp } : {}),

@@ -1,0 +1,91 @@
+/**
+ * `iommu-twin up`: a host-iommu with a built-in (or file) profile and a vmm on top of it, in one
+ * process, with generated tokens written to 0600 files in the state directory.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { TokenTable } from '../../libs/rpc/auth.js';
+import { createServerMetrics, serveMetrics, type MetricsHttpServer } from '../../libs/rpc/metrics.js';
+import { startHostServer, type HostServer } from '../host-iommu/src/main.js';
+import { startVmmServer, type VmmServer } from '../vmm/src/main.js';
+
+export interface UpOptions {
+  /** host-iommu address */
+  listen: string;
+  /** vmm address */
+  vmmListen: string;
+  profile: string;
+  /** where the token files go (default: `iommu-twin` under the OS temp directory) */
+  stateDir?: string;
+  /** TLS of both gRPC ports */
+  credentials?: grpc.ServerCredentials;
+  /** TLS of the in-process vmm → host link */
+  hostCredentials?: grpc.ChannelCredentials;
+  /** one `/metrics` endpoint for both servers */
+  metricsListen?: string;
+  hostLogger?: Logger;
+  vmmLogger?: Logger;
+}
+
+export interface Up {
+  host: HostServer;
+  vmm: VmmServer;
+  /** the vmm's tokens (one `root` token) */
+  vmmTokens: TokenTable;
+  vmmTokensFile: string;
+  metricsHttp?: MetricsHttpServer;
+  close(deadlineMs?: number): Promise<void>;
+}
+
+const fileSafe = (addr: string): string => addr.replace(/[^0-9A-Za-z.]/g, '_');
+
+export async function startUp(o: UpOptions): Promise<Up> {
+  const stateDir = o.stateDir ?? join(tmpdir(), 'iommu-twin');
+  // one registry for both servers (their gRPC metrics differ by grpc_service), one endpoint
+  const metrics = o.metricsListen !== undefined ? createServerMetrics() : undefined;
+  const host = await startHostServer({ listen: o.listen, profile: o.profile, stateDir, ...(o.credentials ? { credentials: o.credentials } : {}), ...(metrics ? { metrics } : {}), ...(o.hostLogger ? { logger: o.hostLogger } : {}) });
+  const closeHost = (): Promise<void> => host.close(0).catch(() => undefined);
+  const qemu = host.tokenOf('qemu');
+  const platform = host.tokenOf('platform');
+  if (qemu === undefined || platform === undefined) {
+    await closeHost();
+    throw new Error(`profile ${host.host.profile.name}: up needs the principals qemu and platform`);
+  }
+  const vmmTokens = TokenTable.fromEntries([[randomBytes(18).toString('base64url'), 'root']], { source: 'generated vmm tokens' });
+  let vmm: VmmServer;
+  try {
+    vmm = await startVmmServer({ listen: o.vmmListen, host: host.addr, tokens: vmmTokens, hostToken: qemu, hostPlatformToken: platform, ...(o.credentials ? { credentials: o.credentials } : {}), ...(o.hostCredentials ? { hostCredentials: o.hostCredentials } : {}), ...(metrics ? { metrics } : {}), ...(o.vmmLogger ? { logger: o.vmmLogger } : {}) });
+  } catch (e) {
+    await closeHost();
+    throw e;
+  }
+  let metricsHttp: MetricsHttpServer | undefined;
+  let vmmTokensFile: string;
+  try {
+    if (metrics && o.metricsListen !== undefined) metricsHttp = await serveMetrics(metrics.registry, o.metricsListen);
+    mkdirSync(stateDir, { recursive: true });
+    vmmTokensFile = join(stateDir, `vmm-${fileSafe(vmm.addr)}.tokens.json`);
+    writeFileSync(vmmTokensFile, vmmTokens.toFileText(), { mode: 0o600 });
+    chmodSync(vmmTokensFile, 0o600);
+  } catch (e) {
+    await vmm.close(0).catch(() => undefined);
+    await closeHost();
+    await metricsHttp?.close();
+    throw e;
+  }
+  return {
+    host,
+    vmm,
+    vmmTokens,
+    vmmTokensFile,
+    ...(metricsHttp ? { metricsHttp } : {}),
+    async close(deadlineMs = 5000) {
+      await Promise.all([vmm.close(deadlineMs), host.close(deadlineMs)]);
+      await metricsHttp?.close();
+    },
+  };
+}
