@@ -120,8 +120,15 @@ export function vmInfo(vm: Vm) {
   };
 }
 
+/**
+ * `passed_fds` (object or device id → fd) as a null-prototype record: the VM manager looks ids
+ * from the VM spec up in it, and a device named `constructor` or `toString` must find nothing
+ * (not Object.prototype's function) when no fd was passed for it.
+ */
 function fds(m: Record<string, number> | undefined): Record<string, number> {
-  return { ...(m ?? {}) };
+  const out = Object.create(null) as Record<string, number>;
+  for (const [k, v] of Object.entries(m ?? {})) if (typeof v === 'number') out[k] = v;
+  return out;
 }
 
 export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, linkStatus?: () => Readonly<HostLinkStatus>): ServiceRegistration[] {
@@ -215,6 +222,14 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
       return vm.lock(() => viommuRequest(dev, req));
     }),
     VirtioSetFeatures: unary((req) => ({ features_ok: mgr.setVirtioFeatures(req.vm, req.device_id, parseU64(req.driver_features, 'driver_features')) })),
+    VirtioWriteStatus: unary(async (req) => {
+      const r = await mgr.writeVirtioStatus(req.vm, req.device_id, req.status);
+      return { status: r.status, needs_reset: r.needsReset };
+    }),
+    VirtioReadStatus: unary((req) => {
+      const r = mgr.readVirtioStatus(req.vm, req.device_id);
+      return { status: r.status, needs_reset: r.needsReset };
+    }),
     Dma: unary(async (req) => {
       const r = await mgr.dma(req.vm, req.device_id, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'), req.write, req.data);
       if ('data' in r) return { data: r.data };

@@ -18,7 +18,9 @@ import {
   VirtioDeviceBrokenError,
   VirtioIommu,
   VirtioIommuStatusError,
+  VIRTIO_STATUS,
   statusOfHookError,
+  statusText,
   type EndpointView,
   type Mapping,
   type VirtioIommuConfig,
@@ -896,6 +898,20 @@ describe('hooks and lifecycle', () => {
     expect(hooks.calls.slice(2)).toEqual([ec(8, BLOCKED)]);
   });
 
+  it('a reset a backend does not follow leaves the device needing another reset (DEVICE_NEEDS_RESET)', async () => {
+    const { dev, hooks } = await setup();
+    await dev.attach({ domain: 1, endpoint: 8 });
+    hooks.fail.endpointChanged = () => new Error('host unmap failed');
+    await expect(dev.writeStatus(0)).rejects.toMatchObject({ status: 'INTERNAL', reason: 'VIOMMU_BACKEND_FAILED' });
+    expect(dev.needsReset).toBe('device reset: backends did not follow: endpoint 8: host unmap failed');
+    expect(dev.status).toBe(VIRTIO_STATUS.DEVICE_NEEDS_RESET);
+    await expect(dev.attach({ domain: 1, endpoint: 8 })).rejects.toMatchObject({ reason: 'VIRTIO_DEVICE_NEEDS_RESET' });
+    hooks.fail = {};
+    expect(await dev.writeStatus(0)).toBe(0);
+    expect(dev.needsReset).toBeUndefined();
+    expect(hooks.calls.filter((c) => c.hook === 'endpointChanged').slice(-1)).toEqual([ec(8, BLOCKED)]);
+  });
+
   it('statusOfHookError maps errors to statuses', () => {
     expect(statusOfHookError(new VirtioIommuStatusError(S.UNSUPP, 'x'))).toBe(S.UNSUPP);
     expect(statusOfHookError({ status: S.NOMEM })).toBe(S.NOMEM);
@@ -960,5 +976,51 @@ describe('translate and fault records', () => {
       ],
       bypass: true,
     });
+  });
+});
+
+// ------------------------------------------------------------------------------ device status register
+
+describe('device status register (virtio 1.x)', () => {
+  const ST = VIRTIO_STATUS;
+
+  it('the driver init sequence reads back bit by bit; FEATURES_OK is the negotiation outcome', async () => {
+    const { dev } = await setup({ features: null });
+    expect(dev.status).toBe(0);
+    expect(await dev.writeStatus(ST.ACKNOWLEDGE)).toBe(1);
+    expect(await dev.writeStatus(ST.ACKNOWLEDGE | ST.DRIVER)).toBe(3);
+    // FEATURES_OK with no features written: 0 lacks VERSION_1, the device does not keep it
+    expect(await dev.writeStatus(ST.ACKNOWLEDGE | ST.DRIVER | ST.FEATURES_OK)).toBe(3);
+    expect(await dev.setDriverFeatures(V1 | ALL)).toBe(true);
+    expect(dev.status).toBe(ST.ACKNOWLEDGE | ST.DRIVER | ST.FEATURES_OK);
+    expect(await dev.writeStatus(0x0f)).toBe(0x0f);
+    expect(statusText(dev.status)).toBe('ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK');
+  });
+
+  it('refuses undefined bits, non-bytes and cleared bits, changing nothing; ignores the device-owned NEEDS_RESET bit', async () => {
+    const { dev } = await setup();
+    expect(await dev.writeStatus(0x0f)).toBe(0x0f);
+    for (const v of [0x10, 0x20, 0x3f, 256, -1, 1.5]) await expect(dev.writeStatus(v), String(v)).rejects.toMatchObject({ status: 'INVALID_ARGUMENT', reason: 'BAD_VIRTIO_STATUS' });
+    for (const v of [0x0b, 0x07, 0x01, 0x80]) await expect(dev.writeStatus(v), String(v)).rejects.toMatchObject({ status: 'FAILED_PRECONDITION', reason: 'VIRTIO_STATUS_CLEARED' });
+    expect(await dev.writeStatus(0x0f | ST.DEVICE_NEEDS_RESET)).toBe(0x0f);
+    expect(await dev.writeStatus(0x8f)).toBe(0x8f); // FAILED
+    expect(dev.driverFeatures).toBe(V1 | ALL);
+  });
+
+  it('writing 0 is a device reset: domains gone, endpoints told as for a DETACH, features and status cleared, bypass kept', async () => {
+    const { dev, hooks } = await setup({ cfg: { bootBypass: true } });
+    await dev.writeBypass(0);
+    await dev.attach({ domain: 1, endpoint: 8 });
+    await dev.map({ domain: 1, virtStart: 0x1000n, virtEnd: 0x1fffn, physStart: 0n, flags: RW });
+    await expect(dev.writeBypass(2)).rejects.toBeInstanceOf(VirtioDeviceBrokenError);
+    expect(dev.status).toBe(ST.FEATURES_OK | ST.DEVICE_NEEDS_RESET);
+    hooks.calls.length = 0;
+    expect(await dev.writeStatus(0)).toBe(0);
+    expect(hooks.calls).toEqual([ec(8, BLOCKED)]);
+    expect(dev.snapshot()).toEqual({ domains: [], bypass: false });
+    expect([dev.driverFeatures, dev.featuresOk, dev.needsReset, dev.bypass]).toEqual([0n, false, undefined, 0]);
+    expect(await dev.setDriverFeatures(V1 | ALL)).toBe(true);
+    expect(await status(dev.attach({ domain: 1, endpoint: 8 }))).toBe(S.OK);
+    expect(dev.domainMappings(1)).toEqual([]);
   });
 });

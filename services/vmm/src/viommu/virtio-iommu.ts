@@ -14,6 +14,7 @@
  */
 import { DomainError, KernelError } from '../../../../libs/errno/index.js';
 import { NonOverlappingMap, type IntervalNode } from '../../../../libs/ranges/index.js';
+import { decideStatusWrite, VIRTIO_STATUS } from './virtio-status.js';
 import * as W from './wire.js';
 
 export {
@@ -27,6 +28,7 @@ export {
   encodeUnmap,
 } from './wire.js';
 export type { ProbeProperty } from './wire.js';
+export { VIRTIO_STATUS, statusText } from './virtio-status.js';
 
 /** Device-specific feature bit numbers. */
 export const VIRTIO_IOMMU_F = {
@@ -151,8 +153,8 @@ export function statusOfHookError(e: unknown): number {
 
 /**
  * The device is broken (virtio DEVICE_NEEDS_RESET): raised by a forbidden `bypass` write (QEMU's
- * `virtio_error`) or when a backend failed to follow a configuration change; every further
- * request or config write raises it until `reset()`.
+ * `virtio_error`), when a backend failed to follow a configuration change or a reset; every
+ * further request or config write raises it until a reset (`writeStatus(0)` or `reset()`).
  */
 export class VirtioDeviceBrokenError extends DomainError {
   constructor(why: string) {
@@ -267,6 +269,8 @@ export class VirtioIommu {
   private readonly hooks: VirtioIommuHooks;
   private negotiated = 0n;
   private featuresAccepted = false;
+  /** Driver-set device status bits other than FEATURES_OK (which is `featuresAccepted`). */
+  private driverStatus = 0;
   private bypassByte: 0 | 1;
   private brokenReason: string | undefined;
   private readonly endpoints = new Map<number, Endpoint>();
@@ -330,6 +334,13 @@ export class VirtioIommu {
   get needsReset(): string | undefined {
     return this.brokenReason;
   }
+  /**
+   * The device status register as the driver reads it: the driver's bits (FEATURES_OK only while
+   * the device accepts the features) and DEVICE_NEEDS_RESET while the device needs a reset.
+   */
+  get status(): number {
+    return this.driverStatus | (this.featuresAccepted ? VIRTIO_STATUS.FEATURES_OK : 0) | (this.brokenReason !== undefined ? VIRTIO_STATUS.DEVICE_NEEDS_RESET : 0);
+  }
   /** Current `config.bypass` byte. */
   get bypass(): 0 | 1 {
     return this.bypassByte;
@@ -349,20 +360,44 @@ export class VirtioIommu {
    * device, or a backend that fails to follow the resulting bypass change (legacy F_BYPASS).
    */
   setDriverFeatures(f: bigint): Promise<boolean> {
+    return this.serial(() => this.acceptFeatures(f));
+  }
+
+  /**
+   * The driver writes the device status register (see virtio-status.ts for the rules); resolves
+   * to the register read back. 0 is a device reset (as `reset('device')`: if a backend fails to
+   * follow, the reset still happens, the device needs another one and the error is thrown). A
+   * newly set FEATURES_OK checks the driver features written so far — only setDriverFeatures
+   * writes them, so without it the bit is refused (0 lacks VERSION_1). Invalid writes throw a
+   * DomainError and change nothing.
+   */
+  writeStatus(v: number): Promise<number> {
     return this.serial(async () => {
-      if (this.brokenReason !== undefined || this.featuresAccepted) return false;
-      if (f < 0n || f > U64_MAX || (f & ~this.offered) !== 0n) return false;
-      for (const must of [VIRTIO_F_VERSION_1, VIRTIO_F_ACCESS_PLATFORM]) {
-        const b = featureBit(must);
-        if ((this.offered & b) !== 0n && (f & b) === 0n) return false;
+      const w = decideStatusWrite(this.driverStatus | (this.featuresAccepted ? VIRTIO_STATUS.FEATURES_OK : 0), v);
+      if (w.reset) {
+        await this.doReset('device');
+        return this.status;
       }
-      const to = this.unattachedView(f, this.bypassByte);
-      const err = await this.applyUnattached(to);
-      if (err !== undefined) return false;
-      this.negotiated = f;
-      this.featuresAccepted = true;
-      return true;
+      if (w.featuresOkRequested) await this.acceptFeatures(this.negotiated);
+      this.driverStatus = w.bits & ~VIRTIO_STATUS.FEATURES_OK;
+      return this.status;
     });
+  }
+
+  /** FEATURES_OK for driver features `f` (queued caller); whether the device keeps it. */
+  private async acceptFeatures(f: bigint): Promise<boolean> {
+    if (this.brokenReason !== undefined || this.featuresAccepted) return false;
+    if (f < 0n || f > U64_MAX || (f & ~this.offered) !== 0n) return false;
+    for (const must of [VIRTIO_F_VERSION_1, VIRTIO_F_ACCESS_PLATFORM]) {
+      const b = featureBit(must);
+      if ((this.offered & b) !== 0n && (f & b) === 0n) return false;
+    }
+    const to = this.unattachedView(f, this.bypassByte);
+    const err = await this.applyUnattached(to);
+    if (err !== undefined) return false;
+    this.negotiated = f;
+    this.featuresAccepted = true;
+    return true;
   }
 
   /** The exact 40-byte little-endian `struct virtio_iommu_config`. */
@@ -671,36 +706,44 @@ export class VirtioIommu {
   // ---------------------------------------------------------------- reset and inspection
 
   /**
-   * Device reset (virtio status ← 0): every domain and mapping goes, endpoints are unattached,
-   * negotiated features and FEATURES_OK are cleared, a broken device works again; `config.bypass`
-   * is kept. System reset additionally restores `config.bypass` to its boot value. The reset
-   * always happens; endpoints whose backend refused its new view are retried on the next change
-   * and reported by a DomainError INTERNAL / VIOMMU_BACKEND_FAILED.
+   * Device reset (virtio status ← 0): every domain and mapping goes, endpoints are unattached
+   * (each backend told through `endpointChanged`, as for a DETACH), negotiated features, FEATURES_OK
+   * and the driver's status bits are cleared, a broken device works again; `config.bypass` is kept.
+   * System reset additionally restores `config.bypass` to its boot value. The reset always
+   * happens; if a backend refused an endpoint's new view, that endpoint is retried on its next
+   * change or reset, the device needs a reset again (DEVICE_NEEDS_RESET: the guest cannot know
+   * otherwise that a backend still mirrors an old view) and a DomainError INTERNAL /
+   * VIOMMU_BACKEND_FAILED is thrown.
    */
   reset(kind: 'device' | 'system'): Promise<void> {
-    return this.serial(async () => {
-      for (const ep of this.endpoints.values()) ep.domain = null;
-      this.domains.clear();
-      this.negotiated = 0n;
-      this.featuresAccepted = false;
-      this.brokenReason = undefined;
-      if (kind === 'system') this.bypassByte = this.initialBypass();
-      const to = this.unattachedView();
-      const failed: string[] = [];
-      for (const id of this.endpointIds()) {
-        const ep = this.endpoints.get(id)!;
-        if (sameView(ep.applied, to)) continue;
-        try {
-          await this.hooks.endpointChanged(id, to, NO_MAPPINGS);
-          ep.applied = to;
-        } catch (e) {
-          failed.push(`endpoint ${id}: ${errorText(e)}`);
-        }
+    return this.serial(() => this.doReset(kind));
+  }
+
+  private async doReset(kind: 'device' | 'system'): Promise<void> {
+    for (const ep of this.endpoints.values()) ep.domain = null;
+    this.domains.clear();
+    this.negotiated = 0n;
+    this.featuresAccepted = false;
+    this.driverStatus = 0;
+    this.brokenReason = undefined;
+    if (kind === 'system') this.bypassByte = this.initialBypass();
+    const to = this.unattachedView();
+    const failed: string[] = [];
+    for (const id of this.endpointIds()) {
+      const ep = this.endpoints.get(id)!;
+      if (sameView(ep.applied, to)) continue;
+      try {
+        await this.hooks.endpointChanged(id, to, NO_MAPPINGS);
+        ep.applied = to;
+      } catch (e) {
+        failed.push(`endpoint ${id}: ${errorText(e)}`);
       }
-      if (failed.length > 0) {
-        throw new DomainError('INTERNAL', 'VIOMMU_BACKEND_FAILED', `${kind} reset: backends did not follow: ${failed.join('; ')}`);
-      }
-    });
+    }
+    if (failed.length > 0) {
+      const why = `${kind} reset: backends did not follow: ${failed.join('; ')}`;
+      this.brokenReason = why;
+      throw new DomainError('INTERNAL', 'VIOMMU_BACKEND_FAILED', why);
+    }
   }
 
   /** Domains (ascending id) with their endpoints and mappings, and `config.bypass`. */
