@@ -33,31 +33,56 @@ export interface Child {
   addr: string;
 }
 
-/** `node --import tsx services/cli/main.ts <args>`, resolved once it prints `listening on`. */
+/**
+ * `node --import tsx services/cli/main.ts <args>`, resolved once it prints `listening on`.
+ * BENCH_CHILD_NODE_ARGS (space-separated) adds node options to the child, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server (NODE_OPTIONS refuses --cpu-prof).
+ */
 export async function startCli(args: string[], what: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'services/cli/main.ts'), ...args], {
+  const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(repo, 'services/cli/main.ts'), ...args], {
     cwd: repo,
     env: { ...process.env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const addr = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (\S+)/.exec(buf);
-      if (m) {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  try {
+    const addr = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s`)), 30_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const m = /listening on (\S+)/.exec(buf);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.once('exit', (code) => {
         clearTimeout(timer);
-        resolve(m[1]!);
-      }
+        reject(new Error(`${what} exited with ${code}`));
+      });
     });
-    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}`)));
-  });
-  return { child, addr };
+    return { child, addr };
+  } catch (e) {
+    await stopChild({ child, addr: '' });
+    throw e;
+  }
 }
 
+/** Children still running: killed if the bench process exits without stopping them. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+/** SIGTERM (graceful shutdown), SIGKILL after 15 s; resolves once the child is gone. */
 export async function stopChild(c: Child | undefined): Promise<void> {
-  if (!c || c.child.exitCode !== null) return;
+  if (!c || c.child.exitCode !== null || c.child.signalCode !== null) return;
+  const gone = new Promise((r) => c.child.once('exit', r));
   c.child.kill('SIGTERM');
-  await new Promise((r) => c.child.once('exit', r));
+  const timer = setTimeout(() => c.child.kill('SIGKILL'), 15_000);
+  await gone;
+  clearTimeout(timer);
 }

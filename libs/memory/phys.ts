@@ -12,10 +12,14 @@
  * Data frames are allocated lazily: untouched frames cost nothing and read as zero.
  */
 import { kerr } from '../errno/index.js';
+import type { DeferredQueue } from './deferred.js';
+import type { FaultLog } from './file.js';
 
 export const FRAME_SIZE = 4096;
 export const WORDS_PER_FRAME = FRAME_SIZE / 4;
 const FIRST_DATA_PFN = 0x100; // keep the first MiB out of allocation, as the kernel does
+/** Largest buddy block: 2^18 frames = 1 GiB (a gigantic hugetlb folio). */
+const MAX_ORDER = 18;
 
 export interface MmioHandler {
   read(offset: bigint, length: number): Uint8Array;
@@ -58,12 +62,21 @@ export class PhysicalMemory implements TableMemory {
   private readonly tableFree = new Map<number, number[]>(); // run size → free pool frame indices
   tableFramesInUse = 0;
 
-  // data frames
+  // data frames: a buddy allocator over [FIRST_DATA_PFN, tableBasePfn). Frames above `dataBump`
+  // have never been handed out and cost nothing; free blocks are naturally aligned power-of-two
+  // runs, coalesced with their buddy on free, so memory freed and reused comes back as long
+  // physically contiguous runs (as the kernel's buddy allocator mostly gives).
   private dataBump = FIRST_DATA_PFN;
-  private readonly dataFree = new Map<number, number[]>(); // order → free base pfns
-  private readonly dataFree0: number[] = [];
+  private readonly freeBlocks: Set<number>[] = Array.from({ length: MAX_ORDER + 1 }, () => new Set<number>()); // order → free block base pfns
   private readonly frames = new Map<number, Uint8Array>(); // touched frames only
   dataFramesInUse = 0;
+  /** Allocations of the running atomic operation (see withFaultRollback in file.ts), if any. */
+  faultLog: FaultLog | undefined = undefined;
+  /**
+   * The host's deferred-work queue: large frees and unpins of memory files run there, in time
+   * slices (see deferred.ts). Without one (unit tests of the library) they run at once.
+   */
+  deferred: DeferredQueue | undefined = undefined;
 
   private readonly mmio: MmioRegion[] = [];
 
@@ -138,46 +151,131 @@ export class PhysicalMemory implements TableMemory {
 
   /** Allocate a naturally aligned run of 2^order frames. Throws ENOMEM when RAM is exhausted. */
   allocFrames(order: number): number {
-    if (order === 0 && this.dataFree0.length === 0 && this.dataBump < this.tableBasePfn) {
-      this.dataFramesInUse++;
-      return this.dataBump++;
-    }
-    const free = order === 0 ? this.dataFree0 : this.dataFree.get(order);
-    if (free && free.length > 0) {
-      const pfn = free.pop()!;
-      this.dataFramesInUse += 2 ** order;
-      return pfn;
-    }
+    // frees still queued come first: the allocator hands out what it would without a queue
+    if (this.deferred !== undefined && !this.deferred.idle) this.deferred.drainNow();
     const n = 2 ** order;
-    const base = Math.ceil(this.dataBump / n) * n;
-    if (base + n > this.tableBasePfn) throw kerr('ENOMEM', 'host RAM exhausted');
-    // frames skipped for alignment become free runs (naturally aligned power-of-two blocks)
-    for (let p = this.dataBump; p < base; ) {
-      let k = 0;
-      while (k < 30 && p % 2 ** (k + 1) === 0 && p + 2 ** (k + 1) <= base) k++;
-      this.pushDataFree(k, p);
-      p += 2 ** k;
+    if (order > MAX_ORDER) {
+      // larger than any buddy block: carve it from the never-used frames
+      const base = Math.ceil(this.dataBump / n) * n;
+      if (base + n > this.tableBasePfn) throw kerr('ENOMEM', 'host RAM exhausted');
+      this.releaseBlocks(this.dataBump, base - this.dataBump);
+      this.dataBump = base + n;
+      this.dataFramesInUse += n;
+      return base;
     }
-    this.dataBump = base + n;
+    let j = this.smallestFree(order);
+    if (j < 0) j = this.refill(order);
+    if (j < 0) throw kerr('ENOMEM', 'host RAM exhausted');
+    const base = this.popBlock(j);
+    // split: keep the low half, the high halves go back (so consecutive allocations ascend)
+    while (j > order) {
+      j--;
+      this.freeBlocks[j]!.add(base + 2 ** j);
+    }
     this.dataFramesInUse += n;
     return base;
   }
 
+  /**
+   * Allocate up to `maxFrames` physically contiguous frames (order 0 each): the smallest free
+   * block that holds them all, else the largest there is. Returns the first pfn and sets out.n.
+   * Throws ENOMEM when no frame is free.
+   */
+  allocRun(maxFrames: number, out: { n: number }): number {
+    if (this.deferred !== undefined && !this.deferred.idle) this.deferred.drainNow();
+    let want = 0;
+    while (want < MAX_ORDER && 2 ** want < maxFrames) want++;
+    let j = this.smallestFree(want);
+    if (j < 0) j = this.refill(want);
+    if (j < 0) j = this.largestFree();
+    if (j < 0) throw kerr('ENOMEM', 'host RAM exhausted');
+    const base = this.popBlock(j);
+    const size = 2 ** j;
+    const n = Math.min(size, maxFrames);
+    if (n < size) this.releaseBlocks(base + n, size - n);
+    this.dataFramesInUse += n;
+    out.n = n;
+    return base;
+  }
+
   freeFrames(pfn: number, order: number): void {
-    const n = 2 ** order;
-    for (let p = pfn; p < pfn + n; p++) this.frames.delete(p);
-    this.pushDataFree(order, pfn);
+    this.freeRun(pfn, 2 ** order);
+  }
+
+  /** Free `n` contiguous frames (any alignment): their bytes are dropped and the blocks coalesced. */
+  freeRun(pfn: number, n: number): void {
+    if (n <= 0) return;
+    const end = pfn + n;
+    if (this.frames.size < n) {
+      for (const p of this.frames.keys()) if (p >= pfn && p < end) this.frames.delete(p);
+    } else for (let p = pfn; p < end; p++) this.frames.delete(p);
+    this.releaseBlocks(pfn, n);
     this.dataFramesInUse -= n;
   }
 
-  private pushDataFree(order: number, pfn: number): void {
-    if (order === 0) {
-      this.dataFree0.push(pfn);
-      return;
+  /** Free frames held in buddy blocks plus the never-used tail (RAM still available for data). */
+  get dataFramesFree(): number {
+    if (this.deferred !== undefined && !this.deferred.idle) this.deferred.drainNow();
+    return this.tableBasePfn - FIRST_DATA_PFN - this.dataFramesInUse;
+  }
+
+  private smallestFree(order: number): number {
+    for (let j = order; j <= MAX_ORDER; j++) if (this.freeBlocks[j]!.size > 0) return j;
+    return -1;
+  }
+
+  private largestFree(): number {
+    for (let j = MAX_ORDER; j >= 0; j--) if (this.freeBlocks[j]!.size > 0) return j;
+    return -1;
+  }
+
+  private popBlock(order: number): number {
+    const set = this.freeBlocks[order]!;
+    const base = set.values().next().value as number;
+    set.delete(base);
+    return base;
+  }
+
+  /** Move never-used frames into free blocks until one of order ≥ `order` exists; returns its order or -1. */
+  private refill(order: number): number {
+    const end = this.tableBasePfn;
+    while (this.dataBump < end) {
+      const p = this.dataBump;
+      let o = 0;
+      while (o < MAX_ORDER && p % 2 ** (o + 1) === 0 && p + 2 ** (o + 1) <= end) o++;
+      this.dataBump = p + 2 ** o;
+      this.insertFree(p, o);
+      const j = this.smallestFree(order);
+      if (j >= 0) return j;
     }
-    let l = this.dataFree.get(order);
-    if (!l) this.dataFree.set(order, (l = []));
-    l.push(pfn);
+    return -1;
+  }
+
+  /** Return [pfn, pfn+n) to the free blocks as maximal aligned blocks, each merged with its free buddies. */
+  private releaseBlocks(pfn: number, n: number): void {
+    const end = pfn + n;
+    let p = pfn;
+    while (p < end) {
+      let o = 0;
+      while (o < MAX_ORDER && p % 2 ** (o + 1) === 0 && p + 2 ** (o + 1) <= end) o++;
+      this.insertFree(p, o);
+      p += 2 ** o;
+    }
+  }
+
+  private insertFree(pfn: number, order: number): void {
+    let p = pfn;
+    let o = order;
+    while (o < MAX_ORDER) {
+      const size = 2 ** o;
+      const buddy = (p / size) % 2 === 0 ? p + size : p - size;
+      const set = this.freeBlocks[o]!;
+      if (!set.has(buddy)) break;
+      set.delete(buddy);
+      if (buddy < p) p = buddy;
+      o++;
+    }
+    this.freeBlocks[o]!.add(p);
   }
 
   /** Bytes of a data frame, created on first write. */

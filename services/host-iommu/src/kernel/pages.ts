@@ -2,10 +2,12 @@
  * iopt_pages: the refcounted PFN source of one or more IOAS areas (shared across IOASes by
  * IOAS_COPY). Pages are pinned lazily — only while an area over them sits in an IOAS that has a
  * domain — and each page is pinned and accounted once per pages object, however many areas,
- * IOASes and domains use it. Pinned frames are kept as contiguous runs.
+ * IOASes and domains use it. Pinned frames are kept as contiguous runs (adjacent ones merged);
+ * pinning and unpinning cost is linear in the pages and runs touched: one splice of `runs` per call
+ * or gap, never one per run.
  */
 import { kerr } from '../../../../libs/errno/index.js';
-import type { MemFile } from '../../../../libs/memory/file.js';
+import { withFaultRollback, type MemFile } from '../../../../libs/memory/file.js';
 import type { Process } from '../process/process.js';
 import type { UserAccount } from '../process/principal.js';
 
@@ -27,8 +29,8 @@ interface PinUser {
 }
 
 export class Pages {
-  refs = 0;
-  readonly runs: PinnedRun[] = []; // sorted by first, disjoint
+  private nrefs = 0;
+  runs: PinnedRun[] = []; // sorted by first, disjoint
   private readonly users: PinUser[] = [];
   npinned = 0;
 
@@ -44,20 +46,44 @@ export class Pages {
     readonly file: MemFile | undefined,
   ) {}
 
-  /** Pin (if not yet) pages [first, last] on behalf of one more user. Atomic on failure. */
+  /**
+   * Areas using this object (IOAS_MAP, IOAS_COPY). While any does, a file-backed object holds
+   * its memory file, as iopt_pages holds its struct file: closing the memfd does not free it.
+   */
+  get refs(): number {
+    return this.nrefs;
+  }
+  set refs(v: number) {
+    const was = this.nrefs;
+    this.nrefs = v;
+    if (was === 0 && v > 0) this.file?.get();
+    else if (was > 0 && v === 0) this.file?.put();
+  }
+
+  /**
+   * Pin (if not yet) pages [first, last] on behalf of one more user. Atomic on failure: nothing
+   * pinned, charged or faulted in stays (memory.max or RAM exhausted → ENOMEM).
+   */
   addUser(first: number, last: number): void {
     const gaps = this.uncovered(first, last);
     const newPages = gaps.reduce((s, g) => s + (g.last - g.first + 1), 0);
     if (newPages > 0) this.charge(newPages);
     const added: PinnedRun[] = [];
     try {
-      for (const g of gaps) this.pinRange(g.first, g.last, added);
+      withFaultRollback(this.sourceProcess.mm.mem, () => {
+        try {
+          for (const g of gaps) this.pinRange(g.first, g.last, added);
+        } catch (e) {
+          // unpin before the faulted-in folios are freed again
+          for (const r of added) this.dropRun(r);
+          throw e;
+        }
+      });
     } catch (e) {
-      for (const r of added) this.dropRun(r);
       this.uncharge(newPages);
       throw e;
     }
-    for (const r of added) this.insertRun(r);
+    this.insertRuns(added);
     this.npinned += newPages;
     this.users.push({ first, last });
   }
@@ -127,6 +153,8 @@ export class Pages {
 
   private pinRange(first: number, last: number, added: PinnedRun[]): void {
     const run = { n: 0 };
+    // frames faulted in are charged to the memory cgroup of the mm (or file user) they are pinned for
+    const cg = this.kind === 'file' ? this.sourceProcess.principal.cgroup : this.sourceProcess.mm.cgroup;
     let i = first;
     while (i <= last) {
       const remaining = last - i + 1;
@@ -152,10 +180,12 @@ export class Pages {
           maxN = Math.min(maxN, filePagesLeft);
         }
       }
-      const pfn = file.frameRun(idx, maxN, true, run);
+      const pfn = file.frameRun(idx, maxN, cg, run);
       const n = run.n;
       file.pin(idx, n);
-      added.push({ first: i, n, pfn, file, fileIdx: idx });
+      const prev = added[added.length - 1];
+      if (prev && adjacent(prev, { first: i, n, pfn, file, fileIdx: idx })) prev.n += n;
+      else added.push({ first: i, n, pfn, file, fileIdx: idx });
       i += n;
     }
   }
@@ -164,34 +194,45 @@ export class Pages {
     r.file.unpin(r.fileIdx, r.n, r.pfn);
   }
 
-  private insertRun(r: PinnedRun): void {
-    const i = this.findRun(r.first);
-    this.runs.splice(i, 0, r);
+  /** Merge new runs (sorted, disjoint from the pinned ones) into `runs`: one pass, adjacent runs joined. */
+  private insertRuns(added: PinnedRun[]): void {
+    if (added.length === 0) return;
+    const old = this.runs;
+    const out: PinnedRun[] = [];
+    const push = (r: PinnedRun) => {
+      const p = out[out.length - 1];
+      if (p && adjacent(p, r)) p.n += r.n;
+      else out.push(r);
+    };
+    let i = 0;
+    let j = 0;
+    while (i < old.length || j < added.length) {
+      if (j >= added.length || (i < old.length && old[i]!.first < added[j]!.first)) push(old[i++]!);
+      else push(added[j++]!);
+    }
+    this.runs = out;
   }
 
+  /** Unpin [first, last] (no user covers it any more): one splice of `runs`. */
   private unpinRange(first: number, last: number): number {
     let freed = 0;
-    let i = this.findRun(first);
-    while (i < this.runs.length) {
+    const i0 = this.findRun(first);
+    let i = i0;
+    const pieces: PinnedRun[] = [];
+    for (; i < this.runs.length; i++) {
       const r = this.runs[i]!;
       if (r.first > last) break;
       const s = Math.max(first, r.first);
       const e = Math.min(last, r.first + r.n - 1);
-      if (s > e) {
-        i++;
-        continue;
-      }
       r.file.unpin(r.fileIdx + (s - r.first), e - s + 1, r.pfn + (s - r.first));
       freed += e - s + 1;
-      const pieces: PinnedRun[] = [];
       if (r.first < s) pieces.push({ ...r, n: s - r.first });
       if (e < r.first + r.n - 1) {
         const off = e + 1 - r.first;
         pieces.push({ first: e + 1, n: r.n - off, pfn: r.pfn + off, file: r.file, fileIdx: r.fileIdx + off });
       }
-      this.runs.splice(i, 1, ...pieces);
-      i += pieces.length;
     }
+    if (i > i0) this.runs.splice(i0, i - i0, ...pieces);
     return freed;
   }
 
@@ -243,4 +284,9 @@ export class Pages {
     this.sourceUser = user;
     if (moveCharge && n > 0) this.charge(n);
   }
+}
+
+/** `b` continues `a` in page index, file index and frame: one run. */
+function adjacent(a: PinnedRun, b: PinnedRun): boolean {
+  return a.file === b.file && a.first + a.n === b.first && a.fileIdx + a.n === b.fileIdx && a.pfn + a.n === b.pfn;
 }

@@ -51,16 +51,19 @@ export abstract class OpenFile {
 
 export class MemfdOpenFile extends OpenFile {
   readonly kind = 'memfd';
-  /** Mappings (VMAs) also hold the file. */
+  /**
+   * The open file holds the memory object; mappings hold this open file (and the object), IOAS
+   * pages objects hold the object. The memory is freed when the last of them goes; pinned frames
+   * at their last unpin.
+   */
   constructor(
     readonly file: MemFile,
     readonly hugetlb: boolean,
   ) {
     super(`/memfd:${file.name}`, O_RDWR);
+    file.get();
   }
   protected release(): void {
-    // The file's memory lives as long as any mapping or pin references it. Mappings hold a ref
-    // on this open file, pins hold frames; so the last put frees every unpinned frame.
-    this.file.truncate(0n);
+    this.file.put();
   }
 }

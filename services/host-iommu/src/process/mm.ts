@@ -5,7 +5,7 @@
  * when it later writes the page (the ro_unshare rule).
  */
 import { kerr } from '../../../../libs/errno/index.js';
-import { MemFile } from '../../../../libs/memory/file.js';
+import { MemFile, withFaultRollback, type MemCgroup } from '../../../../libs/memory/file.js';
 import type { PhysicalMemory } from '../../../../libs/memory/phys.js';
 import { U64_MAX } from '../../../../libs/u64/index.js';
 import type { OpenFile } from './files.js';
@@ -19,6 +19,21 @@ export const MAP_PRIVATE = 0x02;
 export const MAP_FIXED = 0x10;
 export const MAP_ANONYMOUS = 0x20;
 const KNOWN_MAP_FLAGS = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS;
+/** Share and validate the other flags (since 4.15). A mapping made with it is MAP_SHARED. */
+export const MAP_SHARED_VALIDATE = 0x03;
+export const MAP_TYPE = 0x0f;
+/**
+ * LEGACY_MAP_MASK (include/linux/mman.h, x86-64): the flags every file mapping accepts. With
+ * MAP_SHARED the others are dropped silently; with MAP_SHARED_VALIDATE they are EOPNOTSUPP
+ * (memfds and VFIO regions add none: no MAP_SYNC). MAP_SHARED, MAP_PRIVATE, MAP_FIXED,
+ * MAP_ANONYMOUS, MAP_32BIT, MAP_GROWSDOWN, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED,
+ * MAP_NORESERVE, MAP_POPULATE, MAP_NONBLOCK, MAP_STACK, MAP_HUGETLB, MAP_UNINITIALIZED and the
+ * MAP_HUGE_2MB / MAP_HUGE_1GB encodings.
+ */
+export const LEGACY_MAP_MASK =
+  MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | 0x40 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x4000000 | (21 << 26) | (30 << 26);
+/** file_mmap_size_max: where a regular file's (memfd's) offsets end (MAX_LFS_FILESIZE). */
+export const MAX_LFS_FILESIZE = (1n << 63n) - 1n;
 
 /** Top of the mmap area (x86-64 user space is below 2^47). */
 const MMAP_TOP = 0x7fff_0000_0000n;
@@ -58,11 +73,50 @@ export interface PageRef {
   pageIndex: number;
 }
 
+/**
+ * mmap's argument checks that depend on the mapping's kind, in do_mmap's order: length (0 →
+ * EINVAL, beyond the address space → ENOMEM, MAP_FIXED address → EINVAL / ENOMEM), then for a
+ * file whose offsets end at `maxSize` the offset range (file_mmap_ok → EOVERFLOW), then the map
+ * type (MAP_SHARED drops non-legacy flags, MAP_SHARED_VALIDATE refuses them with EOPNOTSUPP, an
+ * anonymous mapping knows only MAP_SHARED and MAP_PRIVATE, anything else → EINVAL). `maxSize`
+ * undefined is an anonymous mapping. The offset's page alignment is checked before the fd
+ * (sys_mmap), by the caller. Returns the flags the mapping keeps: MAP_SHARED_VALIDATE becomes
+ * MAP_SHARED.
+ */
+export function mmapFlags(a: { addr: bigint; length: bigint; flags: number; offset: bigint }, maxSize: bigint | undefined): number {
+  if (a.length === 0n) throw kerr('EINVAL', 'mmap length 0');
+  const len = ((a.length + 4095n) / 4096n) * 4096n;
+  if (len > TASK_SIZE) throw kerr('ENOMEM', 'mmap length exceeds the address space');
+  if (a.flags & MAP_FIXED) {
+    if (a.addr % 4096n !== 0n) throw kerr('EINVAL', 'MAP_FIXED address not page aligned');
+    if (a.addr + len > TASK_SIZE) throw kerr('ENOMEM', 'MAP_FIXED range beyond the address space');
+  }
+  let flags = a.flags;
+  const type = flags & MAP_TYPE;
+  if (maxSize === undefined) {
+    if (type !== MAP_SHARED && type !== MAP_PRIVATE) throw kerr('EINVAL', `map type 0x${type.toString(16)} is not MAP_SHARED or MAP_PRIVATE for anonymous memory`);
+    return flags;
+  }
+  if (len > maxSize || a.offset >> 12n > (maxSize - len) >> 12n) {
+    throw kerr('EOVERFLOW', `offset 0x${a.offset.toString(16)} + length 0x${len.toString(16)} passes the file's largest offset 0x${maxSize.toString(16)}`);
+  }
+  if (type === MAP_SHARED) flags &= LEGACY_MAP_MASK;
+  else if (type === MAP_SHARED_VALIDATE) {
+    if (flags & ~LEGACY_MAP_MASK) throw kerr('EOPNOTSUPP', `MAP_SHARED_VALIDATE with flags 0x${(flags & ~LEGACY_MAP_MASK).toString(16)} this file does not support`);
+    flags = (flags & ~MAP_TYPE) | MAP_SHARED;
+  } else if (type !== MAP_PRIVATE) throw kerr('EINVAL', `unknown map type 0x${type.toString(16)}`);
+  return flags;
+}
+
 export class AddressSpace {
   readonly vmas: Vma[] = []; // sorted by start, non-overlapping
   private anonSeq = 0;
 
-  constructor(readonly mem: PhysicalMemory) {}
+  constructor(
+    readonly mem: PhysicalMemory,
+    /** The memory cgroup charged for the pages this address space faults in (its owner's). */
+    readonly cgroup: MemCgroup,
+  ) {}
 
   find(va: bigint): Vma | undefined {
     let lo = 0;
@@ -132,6 +186,9 @@ export class AddressSpace {
       vma.overlay.truncate(length);
       vma.overlayBase = start;
     }
+    // the mapping holds its memory object (and its COW overlay) and the open file behind it
+    vma.file?.get();
+    vma.overlay?.get();
     args.holder?.get();
     args.mmio?.holder.get();
     this.insert(vma);
@@ -169,43 +226,56 @@ export class AddressSpace {
     const len = ((length + 4095n) / 4096n) * 4096n;
     if (addr + len > U64_MAX) throw kerr('EINVAL', 'munmap range overflows');
     const end = addr + len;
+    // check first (a failing munmap changes nothing), then split and release
+    for (const v of this.vmas) {
+      if (v.end <= addr || v.start >= end || !v.file || v.file.folioOrder === 0) continue;
+      const fb = v.file.folioBytes;
+      if ((addr > v.start && (addr - v.start) % fb !== 0n) || (end < v.end && (end - v.start) % fb !== 0n)) {
+        throw kerr('EINVAL', 'munmap splits a huge page');
+      }
+    }
     const out: Vma[] = [];
     for (const v of this.vmas) {
       if (v.end <= addr || v.start >= end) {
         out.push(v);
         continue;
       }
-      if (v.file && v.file.folioOrder > 0) {
-        const fb = v.file.folioBytes;
-        if ((addr > v.start && (addr - v.start) % fb !== 0n) || (end < v.end && (end - v.start) % fb !== 0n)) {
-          throw kerr('EINVAL', 'munmap splits a huge page');
-        }
-      }
-      if (v.start < addr) out.push({ ...v, end: addr, ...this.holderGet(v) });
-      if (v.end > end) {
-        out.push({ ...v, start: end, fileOffset: v.fileOffset + (end - v.start), ...this.holderGet(v) });
-      }
-      // The split halves share the overlay: pages in it are indexed by offset from the original start.
-      this.releaseVma(v);
+      // The split halves share the file and the overlay (overlay pages are indexed from overlayBase).
+      if (v.start < addr) out.push(this.hold({ ...v, end: addr }));
+      if (v.end > end) out.push(this.hold({ ...v, start: end, fileOffset: v.fileOffset + (end - v.start) }));
+      this.releaseVma(v, v.start > addr ? v.start : addr, v.end < end ? v.end : end);
     }
     this.vmas.length = 0;
     this.vmas.push(...out);
   }
 
-  private holderGet(v: Vma): object {
+  /** A new VMA (a split half) takes its own references on what the mapping holds. */
+  private hold(v: Vma): Vma {
+    v.file?.get();
+    v.overlay?.get();
     v.holder?.get();
     v.mmio?.holder.get();
-    return {};
+    return v;
   }
 
-  private releaseVma(v: Vma): void {
+  /**
+   * Unmap [start, end) of `v` and drop its references. Anonymous pages and private (COW) copies
+   * in the range are freed at once, as the kernel zaps them (pinned ones stay until their last
+   * unpin); a file's own pages live as long as the file.
+   */
+  private releaseVma(v: Vma, start: bigint, end: bigint): void {
+    const pages = Number((end - start) >> 12n);
+    if (v.file?.anonymous) v.file.punch(Number((v.fileOffset + (start - v.start)) >> 12n), pages);
+    if (v.overlay) v.overlay.punch(Number((start - v.overlayBase!) >> 12n), pages);
+    v.file?.put();
+    v.overlay?.put();
     v.holder?.put();
     v.mmio?.holder.put();
   }
 
   /** Tear down every mapping (process exit). */
   clear(): void {
-    for (const v of this.vmas) this.releaseVma(v);
+    for (const v of this.vmas) this.releaseVma(v, v.start, v.end);
     this.vmas.length = 0;
   }
 
@@ -228,17 +298,21 @@ export class AddressSpace {
     const file = v.file!;
     if (v.overlay) {
       const oi = Number((va - v.overlayBase!) >> 12n);
-      const present = v.overlay.frameOf(oi, false) >= 0;
+      const present = v.overlay.frameOf(oi, null) >= 0;
       if (present) return { vma: v, page: { file: v.overlay, pageIndex: oi } };
-      if (write || unshare) {
-        // copy-on-write (or unshare): copy the file page into the private overlay
-        const src = file.read(((v.fileOffset + rel) >> 12n) << 12n, 4096);
-        v.overlay.write(BigInt(oi) << 12n, src);
-        return { vma: v, page: { file: v.overlay, pageIndex: oi } };
-      }
     }
     const off = v.fileOffset + rel;
     if (off >= ((file.size + 4095n) / 4096n) * 4096n) throw kerr('EFAULT', `address 0x${va.toString(16)} is past the end of ${file.name} (SIGBUS)`);
+    if (v.overlay && (write || unshare)) {
+      // copy-on-write (or unshare): copy the file page into the private overlay, charged to this
+      // mm's cgroup (a page never written reads as zero and needs no bytes)
+      const oi = Number((va - v.overlayBase!) >> 12n);
+      const srcPfn = file.frameOf(Number(off >> 12n), null);
+      const src = srcPfn >= 0 ? this.mem.frameBytes(srcPfn, false) : undefined;
+      const dst = v.overlay.frameOf(oi, this.cgroup);
+      if (src) this.mem.frameBytes(dst, true)!.set(src);
+      return { vma: v, page: { file: v.overlay, pageIndex: oi } };
+    }
     return { vma: v, page: { file, pageIndex: Number(off >> 12n) } };
   }
 
@@ -257,19 +331,22 @@ export class AddressSpace {
     return out;
   }
 
+  /** Write through the mappings; atomic: a failed write faults nothing in and writes nothing. */
   write(va: bigint, data: Uint8Array): void {
-    // check the whole range first so a failing write changes nothing
-    for (let a = va - (va % 4096n); a < va + BigInt(data.length); a += 4096n) this.pageFor(a, true);
-    let done = 0;
-    while (done < data.length) {
-      const a = va + BigInt(done);
-      const inPage = Number(a & 0xfffn);
-      const n = Math.min(data.length - done, 4096 - inPage);
-      const { page, vma } = this.pageFor(a, true);
-      const chunk = data.subarray(done, done + n);
-      if (page) page.file.write((BigInt(page.pageIndex) << 12n) + BigInt(inPage), chunk);
-      else vma.mmio!.write(a - vma.start + vma.fileOffset, chunk);
-      done += n;
-    }
+    withFaultRollback(this.mem, () => {
+      // check the whole range first so a failing write changes nothing
+      for (let a = va - (va % 4096n); a < va + BigInt(data.length); a += 4096n) this.pageFor(a, true);
+      let done = 0;
+      while (done < data.length) {
+        const a = va + BigInt(done);
+        const inPage = Number(a & 0xfffn);
+        const n = Math.min(data.length - done, 4096 - inPage);
+        const { page, vma } = this.pageFor(a, true);
+        const chunk = data.subarray(done, done + n);
+        if (page) page.file.write((BigInt(page.pageIndex) << 12n) + BigInt(inPage), chunk, this.cgroup);
+        else vma.mmio!.write(a - vma.start + vma.fileOffset, chunk);
+        done += n;
+      }
+    });
   }
 }
