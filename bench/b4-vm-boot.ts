@@ -43,10 +43,10 @@ function runCase(c: Case): { mapS: number; unmapS: number; tableBytes: number; l
   const ctx = host.iommufd(p, ifd);
   const dfd = host.open(p, '/dev/vfio/devices/vfio0', 2);
   const vf = host.vfioDevice(p, dfd);
-  vf.bind(ctx, 0);
-  const ioas = ctx.ioasAlloc(0);
+  vf.bind(p, ifd, 0);
+  const ioas = ctx.ioasAlloc(p, 0);
   if (!c.hugePages) ctx.option(p, 1, 0, ioas, 0n);
-  const hwpt = vf.attach(0, ioas, 0);
+  const hwpt = vf.attach(p, 0, ioas, 0);
   const mfd = host.memfdCreate(p, 'guest-ram', c.memfdFlags);
   host.ftruncate(p, mfd, c.bytes);
   const va = host.mmap(p, { addr: 0n, length: c.bytes, prot: 3, flags: 1, fd: mfd, offset: 0n });

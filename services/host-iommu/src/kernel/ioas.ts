@@ -5,6 +5,7 @@
 import { kerr } from '../../../../libs/errno/index.js';
 import { IntervalTree, NonOverlappingMap, type IntervalNode } from '../../../../libs/ranges/interval-tree.js';
 import { U64_MAX } from '../../../../libs/u64/index.js';
+import type { Cgroup } from '../process/principal.js';
 import type { Pages } from './pages.js';
 
 export const IOMMU_READ = 1;
@@ -23,6 +24,8 @@ export interface Area {
   prot: number;
   /** set while the area's pages are pinned for this IOAS's domains */
   pinned: boolean;
+  /** the memory cgroup the area's allocation is charged to (KMEM_PAGES.AREA), once inserted */
+  memcg?: Cgroup | undefined;
 }
 
 export type ReservedOwner =

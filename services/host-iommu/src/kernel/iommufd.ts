@@ -10,7 +10,7 @@ import type { MemFile } from '../../../../libs/memory/file.js';
 import type { PhysicalMemory } from '../../../../libs/memory/phys.js';
 import { encodeHwInfo } from '../platform/hwinfo.js';
 import { OpenFile, MemfdOpenFile, O_ACCMODE, O_RDONLY } from '../process/files.js';
-import { CAP } from '../process/principal.js';
+import { CAP, type Cgroup } from '../process/principal.js';
 import type { Process } from '../process/process.js';
 import {
   HwptDomain,
@@ -37,6 +37,11 @@ export const IOMMU_VFIO_IOAS_CLEAR = 2;
 export const IOMMU_HW_INFO_FLAG_INPUT_TYPE = 1 << 0;
 export const IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1;
 export const IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1;
+/**
+ * The most dirty bitmap one HwptGetDirtyBitmap returns: 2 MiB, the window iova_bitmap pins of
+ * the caller's bitmap at a time (512 pages), and below gRPC's default 4 MiB message limit.
+ */
+export const DIRTY_BITMAP_MAX_BYTES = 2 * 1024 * 1024;
 export const IOMMU_HWPT_DATA_NONE = 0;
 export const IOMMU_NO_PASID = 0;
 /** hwpt_alloc: flags a paging HWPT may carry */
@@ -44,16 +49,34 @@ const PAGING_FLAGS = IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACK
 
 export type ObjType = 'IOAS' | 'HWPT_PAGING' | 'DEVICE';
 
+/**
+ * Kernel memory charged per iommufd object and per IOAS area, in 4 KiB pages. Their structs
+ * (iommufd_ioas with its io_pagetable, iommufd_hwpt_paging with the driver's domain, iommufd_device,
+ * iopt_area with its iopt_pages / iopt_pages_list) are GFP_KERNEL_ACCOUNT allocations: they are
+ * charged to the memory cgroup of the task that makes them (current, not the fd's opener) and
+ * uncharged from that cgroup when freed. One page each is a documented upper bound of those slab
+ * objects (each is well under 4 KiB); page tables, pinned pages and data frames are not counted here.
+ */
+export const KMEM_PAGES = { IOAS: 1, HWPT_PAGING: 1, DEVICE: 1, AREA: 1 } as const;
+
 export abstract class IObj {
   /** long-term references; the object table holds one */
   users = 1;
   abstract readonly type: ObjType;
+  /** The memory cgroup this object's allocation was charged to, and how many pages. */
+  kmem: { memcg: Cgroup; pages: number } | undefined;
   constructor(
     readonly ctx: IommufdCtx,
     public id: number,
   ) {}
   /** Called by IOMMU_DESTROY / context teardown after the users check. */
   abstract destroy(): void;
+  /** Give the object's kernel memory back to the cgroup it was charged to (once). */
+  protected uncharge(): void {
+    if (!this.kmem) return;
+    this.kmem.memcg.unchargeMemory(this.kmem.pages);
+    this.kmem = undefined;
+  }
 }
 
 export class IoasObj extends IObj {
@@ -64,6 +87,7 @@ export class IoasObj extends IObj {
     // areas never block destroy: unmap everything
     for (const n of [...this.iopt.areas]) this.ctx.removeArea(this, n.value);
     if (this.ctx.vfioIoas === this) this.ctx.vfioIoas = undefined;
+    this.uncharge();
   }
 }
 
@@ -87,6 +111,7 @@ export class HwptObj extends IObj {
     this.ioas.hwpts.delete(this);
     this.ioas.users--;
     this.domain.destroy();
+    this.uncharge();
   }
 }
 
@@ -101,6 +126,7 @@ export class DeviceObj extends IObj {
   }
   destroy(): void {
     // Only reachable through unbind (the VFIO driver holds a user, so IOMMU_DESTROY says EBUSY).
+    this.uncharge();
   }
 }
 
@@ -140,6 +166,18 @@ export class IommufdCtx extends OpenFile {
     return obj;
   }
 
+  /**
+   * Allocate and finalize an object whose memory is charged to `memcg` (GFP_KERNEL_ACCOUNT):
+   * ENOMEM past memory.max, and then nothing changed.
+   */
+  installCharged<T extends KObj>(memcg: Cgroup, type: T['type'], make: (id: number) => T): T {
+    const pages = KMEM_PAGES[type];
+    memcg.chargeMemory(pages);
+    const obj = this.install(make);
+    obj.kmem = { memcg, pages };
+    return obj;
+  }
+
   lookup(id: number): KObj {
     const o = this.objects.get(id);
     if (!o) throw kerr('ENOENT', `no object with id ${id}`);
@@ -173,9 +211,9 @@ export class IommufdCtx extends OpenFile {
 
   // ------------------------------------------------------------------ IOAS
 
-  ioasAlloc(flags: number): number {
+  ioasAlloc(caller: Process, flags: number): number {
     if (flags !== 0) throw kerr('EOPNOTSUPP', 'IOAS_ALLOC flags must be 0');
-    return this.install((id) => new IoasObj(this, id)).id;
+    return this.installCharged(caller.principal.cgroup, 'IOAS', (id) => new IoasObj(this, id)).id;
   }
 
   ioasIovaRanges(ioasId: number): { ranges: Array<{ start: bigint; last: bigint }>; alignment: bigint } {
@@ -254,7 +292,7 @@ export class IommufdCtx extends OpenFile {
       caller.principal.account,
       undefined,
     );
-    return this.mapPages(ioas, flags, iova, length, userVa, pages, 0, Number(userVa - base));
+    return this.mapPages(caller.principal.cgroup, ioas, flags, iova, length, userVa, pages, 0, Number(userVa - base));
   }
 
   ioasMapFile(caller: Process, flags: number, ioasId: number, fileFd: number, start: bigint, length: bigint, iova: bigint): bigint {
@@ -272,17 +310,18 @@ export class IommufdCtx extends OpenFile {
     const base = alignDown(start, 4096n);
     const npages = Number((start - base + length + 4095n) >> 12n);
     const pages = new Pages('file', base, npages, (flags & IOMMU_IOAS_MAP_WRITEABLE) !== 0, this.accountModeFor(caller), caller, caller.principal.account, file);
-    return this.mapPages(ioas, flags, iova, length, start, pages, 0, Number(start - base));
+    return this.mapPages(caller.principal.cgroup, ioas, flags, iova, length, start, pages, 0, Number(start - base));
   }
 
-  /** Insert one area over `pages` (a fresh pages object or a shared one for COPY). */
-  private mapPages(ioas: IoasObj, flags: number, iova: bigint, length: bigint, srcAddr: bigint, pages: Pages, pageIndex: number, pageOffset: number): bigint {
-    const at = this.placeIova(ioas, flags, iova, length, srcAddr);
-    const align = ioas.iopt.iovaAlignment;
-    if (BigInt(pageOffset) % align !== 0n) throw kerr('EINVAL', 'source page offset is not aligned to the IOVA alignment');
+  /**
+   * A new area [iova, last] over `pages` from page `pageIndex` + `pageOffset`, with the map
+   * flags' permissions: filled into the IOAS's domains (pinning as needed; a failure there leaves
+   * nothing), then inserted, holding one reference on `pages` and its charge on `memcg`.
+   */
+  private insertArea(ioas: IoasObj, iova: bigint, last: bigint, pages: Pages, pageIndex: number, pageOffset: number, flags: number, memcg: Cgroup): Area {
     const area: Area = {
-      iova: at,
-      last: at + length - 1n,
+      iova,
+      last,
       pages,
       pageIndex,
       pageOffset,
@@ -290,9 +329,28 @@ export class IommufdCtx extends OpenFile {
       pinned: false,
     };
     this.fillArea(ioas, area);
+    area.memcg = memcg;
     ioas.iopt.areas.insert(area.iova, area.last, area);
     pages.refs++;
-    return at;
+    return area;
+  }
+
+  /**
+   * Insert one area over `pages` (a fresh pages object or a shared one for COPY). The area is
+   * allocated (charged to `memcg`, iopt_alloc_area_pages: ENOMEM) before its IOVA is chosen.
+   */
+  private mapPages(memcg: Cgroup, ioas: IoasObj, flags: number, iova: bigint, length: bigint, srcAddr: bigint, pages: Pages, pageIndex: number, pageOffset: number): bigint {
+    memcg.chargeMemory(KMEM_PAGES.AREA);
+    try {
+      const at = this.placeIova(ioas, flags, iova, length, srcAddr);
+      const align = ioas.iopt.iovaAlignment;
+      if (BigInt(pageOffset) % align !== 0n) throw kerr('EINVAL', 'source page offset is not aligned to the IOVA alignment');
+      this.insertArea(ioas, at, at + length - 1n, pages, pageIndex, pageOffset, flags, memcg);
+      return at;
+    } catch (e) {
+      memcg.unchargeMemory(KMEM_PAGES.AREA);
+      throw e;
+    }
   }
 
   /** Pin and map a new area into every domain of its IOAS; undo on failure. */
@@ -333,9 +391,13 @@ export class IommufdCtx extends OpenFile {
     const node = ioas.iopt.areas.find(area.iova);
     if (node) ioas.iopt.areas.remove(node);
     area.pages.refs--;
+    if (area.memcg) {
+      area.memcg.unchargeMemory(KMEM_PAGES.AREA);
+      area.memcg = undefined;
+    }
   }
 
-  ioasCopy(flags: number, dstIoasId: number, srcIoasId: number, length: bigint, dstIova: bigint, srcIova: bigint): bigint {
+  ioasCopy(caller: Process, flags: number, dstIoasId: number, srcIoasId: number, length: bigint, dstIova: bigint, srcIova: bigint): bigint {
     if (flags & ~MAP_FLAGS) throw kerr('EOPNOTSUPP', 'unknown copy flags');
     if (length >= ULONG_MAX || srcIova >= ULONG_MAX || dstIova >= ULONG_MAX) throw kerr('EOVERFLOW', 'argument >= ULONG_MAX');
     if (!(flags & (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE))) throw kerr('EINVAL', 'neither READABLE nor WRITEABLE');
@@ -357,34 +419,28 @@ export class IommufdCtx extends OpenFile {
       throw kerr('EPERM', 'source pages are read-only');
     }
     const dst = this.getIoas(dstIoasId);
-    const first = pieces[0]!;
-    const firstSrc = first.area.pages.base + BigInt(first.area.pageIndex) * 4096n + BigInt(first.area.pageOffset) + (first.start - first.area.iova);
-    const at = this.placeIova(dst, flags, dstIova, length, firstSrc);
-    // one destination area per source piece, all sharing the source pages
+    // the destination areas are allocated (charged to the caller's cgroup) before placement;
+    // each area made takes over one piece of the charge, the rest goes back on failure
+    const memcg = caller.principal.cgroup;
+    memcg.chargeMemory(pieces.length * KMEM_PAGES.AREA);
     const made: Area[] = [];
+    let at: bigint;
     try {
+      const first = pieces[0]!;
+      const firstSrc = first.area.pages.base + BigInt(first.area.pageIndex) * 4096n + BigInt(first.area.pageOffset) + (first.start - first.area.iova);
+      at = this.placeIova(dst, flags, dstIova, length, firstSrc);
+      // one destination area per source piece, all sharing the source pages
       for (const p of pieces) {
         const rel = BigInt(p.area.pageOffset) + (p.start - p.area.iova);
         const pageIndex = p.area.pageIndex + Number(rel >> 12n);
         const pageOffset = Number(rel & 0xfffn);
         if (BigInt(pageOffset) % dst.iopt.iovaAlignment !== 0n) throw kerr('EINVAL', 'source page offset is not aligned to the destination IOVA alignment');
         const iova = at + (p.start - srcIova);
-        const area: Area = {
-          iova,
-          last: iova + (p.last - p.start),
-          pages: p.area.pages,
-          pageIndex,
-          pageOffset,
-          prot: (flags & IOMMU_IOAS_MAP_READABLE ? IOMMU_READ : 0) | (flags & IOMMU_IOAS_MAP_WRITEABLE ? IOMMU_WRITE : 0),
-          pinned: false,
-        };
-        this.fillArea(dst, area);
-        dst.iopt.areas.insert(area.iova, area.last, area);
-        area.pages.refs++;
-        made.push(area);
+        made.push(this.insertArea(dst, iova, iova + (p.last - p.start), p.area.pages, pageIndex, pageOffset, flags, memcg));
       }
     } catch (e) {
       for (const a of made) this.removeArea(dst, a);
+      memcg.unchargeMemory((pieces.length - made.length) * KMEM_PAGES.AREA);
       throw e;
     }
     return at;
@@ -508,6 +564,12 @@ export class IommufdCtx extends OpenFile {
 
   // ------------------------------------------------------------------ IOMMU_GET_HW_INFO
 
+  /**
+   * iommufd_get_hw_info: copies min(data_len, the struct's size) bytes to the caller's buffer,
+   * clears the rest of it (clear_user of data_len - copied bytes) and writes back the struct's
+   * size as data_len. `data` is the copied bytes only; the cleared tail (`dataLen - data.length`
+   * zero bytes) is not materialised, so the cost is the struct's size whatever data_len says.
+   */
   getHwInfo(flags: number, devId: number, inDataType: number, dataLen: number) {
     if (flags & ~IOMMU_HW_INFO_FLAG_INPUT_TYPE) throw kerr('EOPNOTSUPP', 'unknown hw_info flags');
     const dev = this.getDevice(devId);
@@ -515,14 +577,20 @@ export class IommufdCtx extends OpenFile {
     if (flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE && inDataType !== 0 && inDataType !== info.type) {
       throw kerr('EOPNOTSUPP', `the IOMMU does not report hw_info type ${inDataType}`);
     }
-    const out = new Uint8Array(dataLen);
-    out.set(info.data.subarray(0, Math.min(dataLen, info.data.length)));
-    return { type: info.type, data: out, kernelLen: info.data.length, capabilities: info.capabilities, maxPasidLog2: info.maxPasidLog2, full: info.data };
+    const copied = Math.min(dataLen, info.data.length);
+    return {
+      type: info.type,
+      data: info.data.subarray(0, copied),
+      kernelLen: info.data.length,
+      capabilities: info.capabilities,
+      maxPasidLog2: info.maxPasidLog2,
+      full: info.data,
+    };
   }
 
   // ------------------------------------------------------------------ IOMMU_HWPT_ALLOC (paging)
 
-  hwptAlloc(flags: number, devId: number, ptId: number, dataType: number, data: Uint8Array, faultId: number): number {
+  hwptAlloc(caller: Process, flags: number, devId: number, ptId: number, dataType: number, data: Uint8Array, faultId: number): number {
     if (dataType === IOMMU_HWPT_DATA_NONE && data.length !== 0) throw kerr('EINVAL', 'data given with data_type NONE');
     if (dataType !== IOMMU_HWPT_DATA_NONE && data.length === 0) throw kerr('EINVAL', 'data_type given without data');
     const dev = this.getDevice(devId);
@@ -539,28 +607,39 @@ export class IommufdCtx extends OpenFile {
       if (flags & IOMMU_HWPT_FAULT_ID_VALID) {
         throw notModelled('IOPF-capable HWPTs (IOMMU_HWPT_FAULT_ID_VALID)', 'fault queues arrive with the nesting/IOPF issue');
       }
-      return this.allocPaging(pt, dev.dev, flags, false).id;
+      return this.allocPaging(caller.principal.cgroup, pt, dev.dev, flags, false).id;
     }
     if (pt.type === 'HWPT_PAGING') throw notModelled('nested HWPTs', 'HWPT_NESTED (stage-1 over a nest parent) arrives with the nesting issue');
     throw kerr('EINVAL', `pt_id ${ptId} is neither an IOAS nor a HWPT_PAGING`);
   }
 
-  /** Make a paging HWPT over `ioas` for `dev`'s unit and add it to the IOAS (atomic). */
-  allocPaging(ioas: IoasObj, dev: DeviceState, flags: number, auto: boolean): HwptObj {
-    const id = this.nextId();
-    const domain = new HwptDomain(id, dev.unit, this.mem, {
-      nestParent: (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) !== 0,
-      dirtyTracking: (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) !== 0,
-      pasidCompat: (flags & IOMMU_HWPT_ALLOC_PASID) !== 0,
-      autoDomain: auto,
-    });
+  /**
+   * Make a paging HWPT over `ioas` for `dev`'s unit and add it to the IOAS (atomic), its memory
+   * charged to `memcg` (the allocating task's cgroup: ENOMEM first, then nothing changed).
+   */
+  allocPaging(memcg: Cgroup, ioas: IoasObj, dev: DeviceState, flags: number, auto: boolean): HwptObj {
+    memcg.chargeMemory(KMEM_PAGES.HWPT_PAGING);
+    let domain: HwptDomain;
+    try {
+      domain = new HwptDomain(this.nextId(), dev.unit, this.mem, {
+        nestParent: (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) !== 0,
+        dirtyTracking: (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) !== 0,
+        pasidCompat: (flags & IOMMU_HWPT_ALLOC_PASID) !== 0,
+        autoDomain: auto,
+      });
+    } catch (e) {
+      memcg.unchargeMemory(KMEM_PAGES.HWPT_PAGING);
+      throw e;
+    }
     try {
       ioas.iopt.addDomain(domain, (a) => this.pinArea(a), (a) => this.unpinArea(a));
     } catch (e) {
       domain.destroy();
+      memcg.unchargeMemory(KMEM_PAGES.HWPT_PAGING);
       throw e;
     }
     const h = this.install((i) => new HwptObj(this, i, ioas, domain));
+    h.kmem = { memcg, pages: KMEM_PAGES.HWPT_PAGING };
     ioas.hwpts.add(h);
     ioas.users++;
     return h;
@@ -599,23 +678,36 @@ export class IommufdCtx extends OpenFile {
     h.domain.dirtyEnabled = enable;
   }
 
+  /**
+   * IOMMU_HWPT_GET_DIRTY_BITMAP. The kernel's checks come first (iommufd_check_iova_range, with its
+   * masks: page_size is used as a power of two, each bit covers 1 << __ffs(page_size) bytes), then
+   * the domain's dirty ops. In the kernel the bitmap is the caller's memory; here it is the
+   * response, so one call may return at most DIRTY_BITMAP_MAX_BYTES of it (2^24 bits: 64 GiB at
+   * 4 KiB): a longer range is EINVAL (as VFIO type1's verify_bitmap_size caps its dirty bitmap),
+   * checked before anything is read or cleared and before the bitmap is allocated.
+   */
   hwptGetDirtyBitmap(hwptId: number, flags: number, iova: bigint, length: bigint, pageSize: bigint): Uint8Array {
     if (flags & ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) throw kerr('EOPNOTSUPP', 'unknown dirty bitmap flags');
     const h = this.getHwptPaging(hwptId);
     const last = lastOf(iova, length);
     if (last === undefined || last >= ULONG_MAX) throw kerr('EOVERFLOW', 'iova + length overflows');
-    const align = h.ioas.iopt.iovaAlignment;
-    if (iova % align !== 0n || (last + 1n) % align !== 0n) throw kerr('EINVAL', 'range not aligned to the IOVA alignment');
+    const alignMask = h.ioas.iopt.iovaAlignment - 1n;
+    if (iova & alignMask || (last + 1n) & alignMask) throw kerr('EINVAL', 'range not aligned to the IOVA alignment');
     if (pageSize === 0n) throw kerr('EINVAL', 'page_size is 0');
-    if (iova % pageSize !== 0n || (last + 1n) % pageSize !== 0n) throw kerr('EINVAL', 'range not aligned to page_size');
+    if (iova & (pageSize - 1n) || (last + 1n) & (pageSize - 1n)) throw kerr('EINVAL', 'range not aligned to page_size');
     if (!h.domain.opts.dirtyTracking) throw kerr('EOPNOTSUPP', 'HWPT was not allocated with DIRTY_TRACKING');
     // intel_iommu_read_and_clear_dirty refuses a bitmap read while tracking is off (SMMUv3 HTTU
     // logs dirty bits all the time and has no such check)
     if (h.domain.unit.spec.type === 'vtd' && !h.domain.dirtyEnabled) throw kerr('EINVAL', 'dirty tracking is not enabled on this HWPT');
-    const nbits = (length + pageSize - 1n) / pageSize;
-    if (nbits > 1n << 32n) throw kerr('EINVAL', 'bitmap too large');
-    const words = Number((nbits + 63n) / 64n);
-    const bitmap = new Uint8Array(words * 8);
+    // iova_bitmap_alloc: pgshift = __ffs(page_size); (length - 1) / (64 << pgshift) + 1 u64 words
+    let shift = 0n;
+    while (!((pageSize >> shift) & 1n)) shift++;
+    const granule = 1n << shift;
+    const bytes = (((length - 1n) / (64n * granule)) + 1n) * 8n;
+    if (bytes > BigInt(DIRTY_BITMAP_MAX_BYTES)) {
+      throw kerr('EINVAL', `the bitmap of ${length} bytes at page_size ${pageSize} is ${bytes} bytes; one call returns at most ${DIRTY_BITMAP_MAX_BYTES} (${BigInt(DIRTY_BITMAP_MAX_BYTES * 8) * granule} bytes of IOVA): split the range`);
+    }
+    const bitmap = new Uint8Array(Number(bytes));
     const noClear = (flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) !== 0;
     // only areas inside the range are walked
     for (const n of h.ioas.iopt.areas.intersecting(iova, last)) {
@@ -629,7 +721,7 @@ export class IommufdCtx extends OpenFile {
         if (lo < iova) lo = iova;
         if (hi > last) hi = last;
         if (lo > hi) return;
-        for (let b = (lo - iova) / pageSize; b <= (hi - iova) / pageSize; b++) {
+        for (let b = (lo - iova) >> shift; b <= (hi - iova) >> shift; b++) {
           const bit = Number(b);
           bitmap[bit >> 3]! |= 1 << (bit & 7);
         }

@@ -5,6 +5,8 @@
  */
 import { kerr } from '../../../../libs/errno/index.js';
 import { OpenFile } from '../process/files.js';
+import type { Cgroup } from '../process/principal.js';
+import type { Process } from '../process/process.js';
 import type { ReservedRegion } from '../platform/profile.js';
 import { DeviceObj, HwptObj, IoasObj, IommufdCtx } from './iommufd.js';
 import type { DeviceState } from './topology.js';
@@ -46,9 +48,19 @@ export class VfioDeviceFile extends OpenFile {
 
   // ---------------------------------------------------------------- bind
 
-  bind(ctx: IommufdCtx, flags: number): number {
-    if (flags !== 0) throw kerr('EINVAL', 'BIND_IOMMUFD flags must be 0');
+  /**
+   * VFIO_DEVICE_BIND_IOMMUFD (vfio_df_ioctl_bind_iommufd) by `caller`, whose fd `iommufd` names
+   * the context: flags or a negative fd → EINVAL, already bound → EINVAL, then
+   * iommufd_ctx_from_fd (no such fd → EBADF, not an iommufd → EBADFD), then the device checks.
+   * The binding's memory is charged to the caller's cgroup.
+   */
+  bind(caller: Process, iommufd: number, flags: number): number {
+    if (flags !== 0 || iommufd < 0) throw kerr('EINVAL', flags !== 0 ? 'BIND_IOMMUFD flags must be 0' : `iommufd ${iommufd} is negative`);
     if (this.bound) throw kerr('EINVAL', 'device fd is already bound');
+    const f = caller.fds.get(iommufd);
+    if (!f) throw kerr('EBADF', `fd ${iommufd} is not open`);
+    if (!(f instanceof IommufdCtx)) throw kerr('EBADFD', `fd ${iommufd} (${f.kind}) is not an iommufd`);
+    const ctx = f;
     const dev = this.dev;
     if (!dev.plugged) throw kerr('ENODEV', `${dev.bdf} is gone`);
     if (dev.bound) throw kerr('EINVAL', `${dev.bdf} is already opened through another device fd`);
@@ -56,7 +68,7 @@ export class VfioDeviceFile extends OpenFile {
     if (group.owner && group.owner !== ctx) throw kerr('EBUSY', `group ${group.id} is owned by another iommufd`);
     const hostOwned = group.devices.find((d) => d.driver === 'host' && d.plugged);
     if (hostOwned) throw kerr('EBUSY', `group ${group.id} is not viable: ${hostOwned.bdf} is bound to a host driver`);
-    const obj = ctx.install((id) => new DeviceObj(ctx, id, dev));
+    const obj = ctx.installCharged(caller.principal.cgroup, 'DEVICE', (id) => new DeviceObj(ctx, id, dev));
     obj.users++; // held by the VFIO driver until unbind
     group.owner = ctx;
     group.bound.add(obj);
@@ -74,6 +86,7 @@ export class VfioDeviceFile extends OpenFile {
     detachRid(obj);
     ctx.objects.delete(obj.id);
     obj.users = 0;
+    obj.destroy();
     const group = this.dev.group;
     group.bound.delete(obj);
     if (group.bound.size === 0) group.owner = undefined;
@@ -84,12 +97,13 @@ export class VfioDeviceFile extends OpenFile {
 
   // ---------------------------------------------------------------- attach / detach
 
-  attach(flags: number, ptId: number, pasid: number): number {
+  /** ATTACH_IOMMUFD_PT by `caller`: an automatic domain it makes is charged to its cgroup. */
+  attach(caller: Process, flags: number, ptId: number, pasid: number): number {
     if (flags & ~VFIO_DEVICE_ATTACH_PASID) throw kerr('EINVAL', 'unknown attach flags');
     const obj = this.requireBound();
     if (flags & VFIO_DEVICE_ATTACH_PASID) return attachPasid(obj, ptId, pasid);
     if (pasid !== 0) throw kerr('EINVAL', 'pasid given without VFIO_DEVICE_ATTACH_PASID');
-    return attachRid(obj, ptId);
+    return attachRid(obj, ptId, caller.principal.cgroup);
   }
 
   detach(flags: number, pasid: number): void {
@@ -180,7 +194,7 @@ function destroyIfUnusedAuto(h: HwptObj): void {
   }
 }
 
-function resolveRidTarget(obj: DeviceObj, ptId: number): { hwpt: HwptObj; created: boolean } {
+function resolveRidTarget(obj: DeviceObj, ptId: number, memcg: Cgroup): { hwpt: HwptObj; created: boolean } {
   const ctx = obj.ctx;
   const dev = obj.dev;
   const pt = ctx.objects.get(ptId);
@@ -197,15 +211,15 @@ function resolveRidTarget(obj: DeviceObj, ptId: number): { hwpt: HwptObj; create
     if (rid && rid.hwpt !== h && !rid.devices.has(obj)) continue; // the group shares one domain
     return { hwpt: h, created: false };
   }
-  return { hwpt: ctx.allocPaging(pt, dev, 0, true), created: true };
+  return { hwpt: ctx.allocPaging(memcg, pt, dev, 0, true), created: true };
 }
 
-export function attachRid(obj: DeviceObj, ptId: number): number {
+export function attachRid(obj: DeviceObj, ptId: number, memcg: Cgroup): number {
   const dev = obj.dev;
   const group = dev.group;
   const rid = group.rid;
   const replacing = rid !== undefined && rid.devices.has(obj);
-  const { hwpt, created } = resolveRidTarget(obj, ptId);
+  const { hwpt, created } = resolveRidTarget(obj, ptId, memcg);
   try {
     if (!hwpt.domain.opts.pasidCompat && dev.pasids.size > 0) throw kerr('EINVAL', 'PASIDs are attached: the RID domain must be PASID-compatible');
     if (replacing) {

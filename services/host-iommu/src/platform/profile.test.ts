@@ -63,10 +63,13 @@ const STANDARD_PRINCIPALS = [
     capabilities: ['CAP_SYS_ADMIN', 'CAP_IPC_LOCK', 'CAP_SYS_RESOURCE', 'CAP_SYS_RAWIO'],
     memlockBytes: 'unlimited',
     roles: [],
+    limits: { nofile: 1024, pids: 'unlimited', memoryBytes: 'unlimited' },
   },
-  { name: 'qemu', uid: 107, gids: [107], capabilities: [], memlockBytes: 64n * GiB, roles: [] },
-  { name: 'platform', gids: [], capabilities: [], memlockBytes: 0n, roles: ['platform'] },
+  { name: 'qemu', uid: 107, gids: [107], capabilities: [], memlockBytes: 64n * GiB, roles: [], limits: { nofile: 1024, pids: 512, memoryBytes: 256n * GiB } },
+  { name: 'platform', gids: [], capabilities: [], memlockBytes: 0n, roles: ['platform'], limits: { nofile: 1024, pids: 'unlimited', memoryBytes: 'unlimited' } },
 ];
+/** The limits of a principal whose entry names none: Linux's RLIMIT_NOFILE default, no cgroup limit. */
+const DEFAULT_LIMITS = { nofile: 1024, pids: 'unlimited', memoryBytes: 'unlimited' };
 
 describe('built-in profiles', () => {
   it('lists intel-vtd (the default) and arm-smmuv3', () => {
@@ -331,8 +334,9 @@ nodes:
 
   it('merges principals with the standard set by name', () => {
     expect(p.principals.map((x) => x.name)).toEqual(['root', 'qemu', 'platform', 'alice']);
-    expect(p.principals[1]).toEqual({ name: 'qemu', uid: 64055, gids: [64055, 36], capabilities: [], memlockBytes: 'unlimited', roles: [] });
-    expect(p.principals[3]).toEqual({ name: 'alice', uid: 1000, gids: [1000], capabilities: ['CAP_IPC_LOCK'], memlockBytes: 8n * MiB, roles: [] });
+    // a user entry replaces the standard one whole: the built-in qemu limits do not carry over
+    expect(p.principals[1]).toEqual({ name: 'qemu', uid: 64055, gids: [64055, 36], capabilities: [], memlockBytes: 'unlimited', roles: [], limits: DEFAULT_LIMITS });
+    expect(p.principals[3]).toEqual({ name: 'alice', uid: 1000, gids: [1000], capabilities: ['CAP_IPC_LOCK'], memlockBytes: 8n * MiB, roles: [], limits: DEFAULT_LIMITS });
   });
 
   it('applies node templates and per-node overrides (principal names resolve to ids)', () => {
@@ -520,6 +524,57 @@ extra: 1
     ]);
   });
 
+  it('principal limits: nofile, pids and memory are checked with the path of the bad value', () => {
+    const yaml = `
+name: p
+arch: x86_64
+ram: 1GiB
+iommus: [{ name: dmar0, type: vtd }]
+principals:
+  - { name: a, uid: 1000, limits: { nofile: 3, pids: -1, memory: lots } }
+  - { name: b, uid: 1001, limits: { nofile: 1048577, pids: 4294967295, memory: -4096 } }
+  - { name: c, uid: 1002, limits: { nofile: "1024", pids: forever, cpu: 2 } }
+  - { name: d, uid: 1003, limits: [nofile, 64] }
+`;
+    expect(problemsOf(yaml)).toEqual([
+      'principals[0].limits.nofile: 3 is out of range (4..1048576)',
+      'principals[0].limits.pids: -1 is out of range (0..4294967294)',
+      "principals[0].limits.memory: bad size 'lots' (write e.g. 4096, 0x1000, 64KiB, 2MiB, 1GiB)",
+      'principals[1].limits.nofile: 1048577 is out of range (4..1048576)',
+      'principals[1].limits.pids: 4294967295 is out of range (0..4294967294)',
+      'principals[1].limits.memory: bad size -4096',
+      'principals[2].limits.cpu: unknown key',
+      "principals[2].limits.nofile: expected an integer, got '1024'",
+      "principals[2].limits.pids: expected an integer, got 'forever'",
+      'principals[3].limits: expected a mapping, got a list',
+    ]);
+  });
+
+  it('principal limits: values, unlimited, partial blocks take the defaults for the rest', () => {
+    const p = parseProfile(
+      `
+name: p
+arch: x86_64
+ram: 1GiB
+iommus: [{ name: dmar0, type: vtd }]
+principals:
+  - { name: tenant, uid: 2000, limits: { nofile: 64, pids: 8, memory: 256MiB } }
+  - { name: wide, uid: 2001, limits: { pids: unlimited, memory: unlimited } }
+  - { name: few, uid: 2002, limits: { pids: 0 } }
+  - { name: plain, uid: 2003 }
+`,
+      'limits.yaml',
+    );
+    const limits = new Map(p.principals.map((x) => [x.name, x.limits]));
+    expect(limits.get('tenant')).toEqual({ nofile: 64, pids: 8, memoryBytes: 256n * MiB });
+    expect(limits.get('wide')).toEqual({ nofile: 1024, pids: 'unlimited', memoryBytes: 'unlimited' });
+    expect(limits.get('few')).toEqual({ nofile: 1024, pids: 0, memoryBytes: 'unlimited' });
+    expect(limits.get('plain')).toEqual(DEFAULT_LIMITS);
+    // the standard principals keep the built-in limits: qemu is a bounded slice
+    expect(limits.get('qemu')).toEqual({ nofile: 1024, pids: 512, memoryBytes: 256n * GiB });
+    expect(limits.get('root')).toEqual(DEFAULT_LIMITS);
+  });
+
   it('duplicate principals and RAM beyond a unit', () => {
     const yaml = `
 name: p
@@ -649,6 +704,10 @@ describe('sizes', () => {
     expect(() => parseSize('1.5GiB')).toThrow("bad size '1.5GiB' (write e.g. 4096, 0x1000, 64KiB, 2MiB, 1GiB)");
     expect(() => parseSize('3 bananas')).toThrow("bad size '3 bananas' (unknown unit 'bananas')");
     expect(() => parseSize('0x10K')).toThrow("bad size '0x10K' (no unit after a hex number)");
+    // units are looked up in a Map: Object.prototype names are unknown units, not crashes
+    for (const u of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) {
+      expect(() => parseSize(`1${u}`)).toThrow(`bad size '1${u}' (unknown unit '${u}')`);
+    }
   });
   it('formats sizes', () => {
     expect(formatSize(64n * KiB)).toBe('64 KiB');
@@ -715,7 +774,7 @@ describe('profiles/README.md', () => {
     ]);
     expect(p.devices[1]!.reservedRegions).toEqual([MSI_X86, { start: 0xe0000n, last: 0xfffffn, type: 'direct' }]);
     expect(p.principals.map((x) => x.name)).toEqual(['root', 'qemu', 'platform', 'ci']);
-    expect(p.principals[3]).toMatchObject({ uid: 1500, capabilities: ['CAP_IPC_LOCK'], roles: ['platform'] });
+    expect(p.principals[3]).toMatchObject({ uid: 1500, capabilities: ['CAP_IPC_LOCK'], roles: ['platform'], limits: { nofile: 4096, pids: 64, memoryBytes: 8n * GiB } });
     const byPath = new Map(p.nodes.map((n) => [n.path, n]));
     expect(byPath.get('/dev/vfio/devices/vfio0')).toMatchObject({ uid: 64055, gid: 64055, mode: 0o600 });
     expect(byPath.get('/dev/vfio/devices/vfio1')).toMatchObject({ uid: 0, gid: 64055, mode: 0o660 });

@@ -126,6 +126,24 @@ export interface Principal {
   capabilities: string[];
   memlockBytes: bigint | 'unlimited';
   roles: string[];
+  /** Resource limits of the principal (its rlimits and its cgroup). */
+  limits: PrincipalLimits;
+}
+/**
+ * What a real host bounds a user with: rlimits (per process) and the user's cgroup (per
+ * principal, like a systemd user slice). Enforced with the kernel's errnos.
+ */
+export interface PrincipalLimits {
+  /** RLIMIT_NOFILE: the highest fd number + 1 a process may hold (open/dup → EMFILE). */
+  nofile: number;
+  /** pids.max of the principal's cgroup: live processes at once (fork → EAGAIN). */
+  pids: number | 'unlimited';
+  /**
+   * memory.max of the principal's cgroup: host RAM charged to it — data frames (memfd, anonymous
+   * and copy-on-write pages, charged to the principal of the process that faults them in) and
+   * kernel objects (iommufd objects and IOAS areas, GFP_KERNEL_ACCOUNT) → ENOMEM.
+   */
+  memoryBytes: bigint | 'unlimited';
 }
 export type NodeKind = 'iommu' | 'vfio-container' | 'vfio-group' | 'vfio-cdev';
 export interface NodeOwnership {
@@ -194,22 +212,23 @@ function issueText(i: ProfileIssue): string {
 // Sizes
 
 const KIB = 1024n;
-const SIZE_UNITS: Record<string, bigint> = {
-  '': 1n,
-  b: 1n,
-  k: KIB,
-  kib: KIB,
-  m: KIB ** 2n,
-  mib: KIB ** 2n,
-  g: KIB ** 3n,
-  gib: KIB ** 3n,
-  t: KIB ** 4n,
-  tib: KIB ** 4n,
-  p: KIB ** 5n,
-  pib: KIB ** 5n,
-  e: KIB ** 6n,
-  eib: KIB ** 6n,
-};
+/** Size units (lower case) → multiplier. A Map: the unit comes from the profile's text. */
+const SIZE_UNITS = new Map<string, bigint>([
+  ['', 1n],
+  ['b', 1n],
+  ['k', KIB],
+  ['kib', KIB],
+  ['m', KIB ** 2n],
+  ['mib', KIB ** 2n],
+  ['g', KIB ** 3n],
+  ['gib', KIB ** 3n],
+  ['t', KIB ** 4n],
+  ['tib', KIB ** 4n],
+  ['p', KIB ** 5n],
+  ['pib', KIB ** 5n],
+  ['e', KIB ** 6n],
+  ['eib', KIB ** 6n],
+]);
 const AMBIGUOUS_UNITS = new Set(['kb', 'mb', 'gb', 'tb', 'pb', 'eb']);
 
 /**
@@ -226,7 +245,7 @@ export function parseSize(text: string): bigint {
   if (AMBIGUOUS_UNITS.has(unit)) {
     throw new Error(`bad size '${text}' (ambiguous unit '${unitRaw}': write ${unitRaw[0]!.toUpperCase()}iB)`);
   }
-  const mult = SIZE_UNITS[unit];
+  const mult = SIZE_UNITS.get(unit);
   if (mult === undefined) throw new Error(`bad size '${text}' (unknown unit '${unitRaw}')`);
   const v = BigInt(num) * mult;
   if (v > U64_MAX) throw new Error(`bad size '${text}' (above 2^64 - 1)`);
@@ -275,6 +294,12 @@ export const GRANULE_LEAF_SIZES: Readonly<Record<number, readonly bigint[]>> = {
 
 export const KNOWN_ROLES: readonly string[] = ['platform'];
 export const DEFAULT_MEMLOCK = 8n * 1024n * 1024n; // Linux's RLIMIT_MEMLOCK default since 5.16
+/** Linux's default RLIMIT_NOFILE soft limit. */
+export const DEFAULT_NOFILE = 1024;
+/** Limits of a principal whose profile entry names none: Linux's rlimit defaults, no cgroup limit. */
+export function defaultLimits(): PrincipalLimits {
+  return { nofile: DEFAULT_NOFILE, pids: 'unlimited', memoryBytes: 'unlimited' };
+}
 
 const LINUX_CAPS = [
   'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP',
@@ -295,9 +320,19 @@ export function standardPrincipals(): Principal[] {
       capabilities: ['CAP_SYS_ADMIN', 'CAP_IPC_LOCK', 'CAP_SYS_RESOURCE', 'CAP_SYS_RAWIO'],
       memlockBytes: 'unlimited',
       roles: [],
+      limits: defaultLimits(),
     },
-    { name: 'qemu', uid: 107, gids: [107], capabilities: [], memlockBytes: 64n * KIB ** 3n, roles: [] },
-    { name: 'platform', gids: [], capabilities: [], memlockBytes: 0n, roles: ['platform'] },
+    // The sandboxed VMM user: a libvirt-like slice (processes and memory bounded).
+    {
+      name: 'qemu',
+      uid: 107,
+      gids: [107],
+      capabilities: [],
+      memlockBytes: 64n * KIB ** 3n,
+      roles: [],
+      limits: { nofile: DEFAULT_NOFILE, pids: 512, memoryBytes: 256n * KIB ** 3n },
+    },
+    { name: 'platform', gids: [], capabilities: [], memlockBytes: 0n, roles: ['platform'], limits: defaultLimits() },
   ];
 }
 
@@ -521,7 +556,10 @@ const DEVICE_KEYS = [
 ];
 const BAR_KEYS = ['index', 'size', 'prefetchable', 'is64'];
 const REGION_KEYS = ['start', 'last', 'size', 'type'];
-const PRINCIPAL_KEYS = ['name', 'uid', 'gids', 'capabilities', 'memlock', 'roles'];
+const PRINCIPAL_KEYS = ['name', 'uid', 'gids', 'capabilities', 'memlock', 'roles', 'limits'];
+const LIMITS_KEYS = ['nofile', 'pids', 'memory'];
+/** The kernel's hard ceiling for RLIMIT_NOFILE (fs.nr_open). */
+const NR_OPEN = 1048576;
 const NODE_KEYS = ['path', 'uid', 'gid', 'mode'];
 const OWNERSHIP_KEYS = ['uid', 'gid', 'mode'];
 const DRIVERS: readonly Driver[] = ['vfio-pci', 'host', 'none'];
@@ -976,8 +1014,20 @@ function parsePrincipal(c: Checker, v: unknown, path: Path): Principal | undefin
       } else if (!roles.includes(r)) roles.push(r);
     });
   }
+  const limits = defaultLimits();
+  if (o.limits !== undefined && o.limits !== null) {
+    const lp = [...path, 'limits'];
+    const l = c.map(o.limits, lp, LIMITS_KEYS);
+    if (l) {
+      limits.nofile = c.int(l, 'nofile', lp, 4, NR_OPEN, DEFAULT_NOFILE);
+      if (l.pids === 'unlimited') limits.pids = 'unlimited';
+      else if (l.pids !== undefined && l.pids !== null) limits.pids = c.int(l, 'pids', lp, 0, MAX_U32 - 1, 0);
+      if (l.memory === 'unlimited') limits.memoryBytes = 'unlimited';
+      else if (l.memory !== undefined && l.memory !== null) limits.memoryBytes = c.size(l, 'memory', lp) ?? 'unlimited';
+    }
+  }
   if (c.count !== before || name === undefined) return undefined;
-  return { name, ...(uid !== undefined ? { uid } : {}), gids, capabilities, memlockBytes, roles };
+  return { name, ...(uid !== undefined ? { uid } : {}), gids, capabilities, memlockBytes, roles, limits };
 }
 
 function idOf(

@@ -5,10 +5,37 @@ import type { OpenFile } from './files.js';
 import { AddressSpace } from './mm.js';
 import type { Principal } from './principal.js';
 
-export const FD_MAX = 1024; // RLIMIT_NOFILE
+/** The first fd a process can get (0-2 are its stdio). */
+export const FD_FIRST = 3;
+/** TASK_COMM_LEN: the kernel keeps a task name in char comm[16], NUL included. */
+export const TASK_COMM_LEN = 16;
+
+/**
+ * The name the kernel keeps for a task (__set_task_comm → strscpy_pad into comm[TASK_COMM_LEN]):
+ * the bytes before the first NUL, at most 15 of them. strscpy cuts bytes, so a multi-byte UTF-8
+ * character can be cut in the middle: /proc/<pid>/comm then ends in its leading bytes. A proto
+ * string cannot carry those, so such a cut character is dropped whole: the result is the longest
+ * valid UTF-8 prefix of the kernel's 15 bytes (never longer than 15 bytes).
+ */
+export function taskComm(name: string): string {
+  // 16 UTF-16 units encode to at least 16 bytes, so they decide the first 15 (a surrogate pair
+  // cut at unit 16 encodes past byte 15): the cost does not grow with what the caller sent.
+  const b = Buffer.from(name.slice(0, TASK_COMM_LEN), 'utf8');
+  const nul = b.indexOf(0);
+  let end = Math.min(nul < 0 ? b.length : nul, TASK_COMM_LEN - 1);
+  // b[end] is the first byte not kept: if it continues a character, that character was cut
+  if (end < b.length && (b[end]! & 0xc0) === 0x80) {
+    while (end > 0 && (b[end]! & 0xc0) === 0x80) end--;
+  }
+  return b.subarray(0, end).toString('utf8');
+}
 
 export class Process {
   readonly fds = new Map<number, OpenFile>();
+  /** Free fds below fdTop, as a min-heap: the lowest free fd costs O(log n), never O(RLIMIT_NOFILE). */
+  private readonly freeFds: number[] = [];
+  /** Every fd >= fdTop is free. */
+  private fdTop = FD_FIRST;
   readonly mm: AddressSpace;
   alive = true;
   /** VmPin, in pages (mm->pinned_vm). */
@@ -18,6 +45,12 @@ export class Process {
   /** cgroup device allow-list (paths); empty = unrestricted (no AllowDevice yet), binds root too. */
   readonly allowedDevices = new Set<string>();
   leaseExpiresAt: number;
+  /**
+   * When it started, in clock ticks (USER_HZ) since the host booted (/proc/<pid>/stat field 22,
+   * starttime); set by Host.spawn. With the host's boot id and the pid it names this process
+   * and no other, across host restarts.
+   */
+  startTime = 0n;
 
   constructor(
     readonly pid: number,
@@ -27,7 +60,7 @@ export class Process {
     readonly leaseMs: number,
     now: number,
   ) {
-    this.mm = new AddressSpace(mem);
+    this.mm = new AddressSpace(mem, principal.cgroup);
     this.leaseExpiresAt = leaseMs > 0 ? now + leaseMs : Infinity;
   }
 
@@ -35,21 +68,23 @@ export class Process {
     if (this.leaseMs > 0) this.leaseExpiresAt = now + this.leaseMs;
   }
 
-  /** Install an open file at the lowest free fd ≥ 3. Takes a reference on the file. */
+  /**
+   * Install an open file at the lowest free fd ≥ 3 (alloc_fd): EMFILE when every fd below the
+   * principal's RLIMIT_NOFILE is taken. Takes a reference on the file.
+   */
   installFd(file: OpenFile): number {
-    for (let fd = 3; fd < FD_MAX; fd++) {
-      if (!this.fds.has(fd)) {
-        this.fds.set(fd, file);
-        file.get();
-        return fd;
-      }
-    }
-    throw kerr('EMFILE', 'too many open files');
+    this.reserveCheck();
+    const fd = this.freeFds.length > 0 ? heapPop(this.freeFds) : this.fdTop++;
+    this.fds.set(fd, file);
+    file.get();
+    return fd;
   }
 
-  /** The lowest fd that installFd would use (to check before committing other state). */
+  /** EMFILE if installFd would fail (to check before committing other state). */
   reserveCheck(): void {
-    if (this.fds.size >= FD_MAX - 3) throw kerr('EMFILE', 'too many open files');
+    if (this.freeFds.length === 0 && this.fdTop >= this.principal.nofile) {
+      throw kerr('EMFILE', `too many open files (RLIMIT_NOFILE ${this.principal.nofile})`);
+    }
   }
 
   file(fd: number): OpenFile {
@@ -62,6 +97,8 @@ export class Process {
     const f = this.fds.get(fd);
     if (!f) throw kerr('EBADF', `fd ${fd} is not open in pid ${this.pid}`);
     this.fds.delete(fd);
+    if (fd === this.fdTop - 1) this.fdTop--;
+    else heapPush(this.freeFds, fd);
     f.put();
   }
 
@@ -71,5 +108,36 @@ export class Process {
     this.alive = false;
     this.mm.clear();
     for (const fd of [...this.fds.keys()].sort((a, b) => a - b)) this.close(fd);
+    this.freeFds.length = 0;
+    this.fdTop = FD_FIRST;
   }
+}
+
+function heapPush(h: number[], v: number): void {
+  let i = h.push(v) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (h[parent]! <= v) break;
+    h[i] = h[parent]!;
+    i = parent;
+  }
+  h[i] = v;
+}
+
+function heapPop(h: number[]): number {
+  const top = h[0]!;
+  const last = h.pop()!;
+  if (h.length > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const c = l + 1 < h.length && h[l + 1]! < h[l]! ? l + 1 : l;
+      if (h[c]! >= last) break;
+      h[i] = h[c]!;
+      i = c;
+    }
+    h[i] = last;
+  }
+  return top;
 }
