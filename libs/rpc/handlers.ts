@@ -56,6 +56,19 @@ export function metadataPid(metadata: grpc.Metadata): number | undefined {
   return Number(s);
 }
 
+/**
+ * One string value of an optional metadata key (at most 64 characters); undefined when absent.
+ * Several values or a longer one → INVALID_ARGUMENT (reason BAD_METADATA).
+ */
+export function metadataString(metadata: grpc.Metadata, key: string): string | undefined {
+  const v = metadata.get(key);
+  if (v.length === 0) return undefined;
+  if (v.length !== 1 || typeof v[0] !== 'string' || v[0].length > 64) {
+    throw new DomainError('INVALID_ARGUMENT', 'BAD_METADATA', `${key} must be one value of at most 64 characters`, { key });
+  }
+  return v[0].trim();
+}
+
 class Context<Call extends { metadata: grpc.Metadata; cancelled: boolean }> implements CallContext<Call> {
   constructor(
     readonly state: CallState,

@@ -187,10 +187,13 @@ describe('one /metrics for host-iommu and vmm (as `up` serves them)', () => {
   });
 
   it('a VM run moves vmm_vms, guest map/unmap counters, host DMA faults, and the host metrics under it', async () => {
-    const s0 = await scrape(http.url);
+    // the vmm's host link reads the host's boot id (Describe), then follows the event log
+    const s0 = await eventually(async () => {
+      const s = await scrape(http.url);
+      return s.get('event_stream_subscribers') === 1 ? s : undefined;
+    }, 'the vmm to follow the host event log');
     expect(s0.get('vmm_vms', { state: 'DEFINED' })).toBe(0);
     expect(s0.get('vmm_host_link_reconnects_total')).toBe(0);
-    expect(s0.get('event_stream_subscribers')).toBe(1); // the vmm's host link follows the event log
 
     const spec = {
       name: 'vm1',
@@ -252,10 +255,12 @@ describe('one /metrics for host-iommu and vmm (as `up` serves them)', () => {
     await libvirt.exit();
     const s7 = await scrape(http.url);
     expect([s7.get('vmm_vms', { state: 'RUNNING' }), s7.get('vmm_vms', { state: 'STOPPED' })]).toEqual([0, 1]);
-    expect([s7.get('iommu_pinned_bytes'), s7.get('host_processes'), s7.get('iommu_page_table_bytes')]).toEqual([0, 0, 0]);
-    // deleting the VM drops its backend; the counters keep what it did
+    // the stopped VM waits in a fresh, idle host process for a restart
+    expect([s7.get('iommu_pinned_bytes'), s7.get('host_processes'), s7.get('iommu_page_table_bytes')]).toEqual([0, 1, 0]);
+    // deleting the VM drops its backend and its host process; the counters keep what it did
     await call(v.Vmm.DeleteVm, { name: 'vm1' });
     const s8 = await scrape(http.url);
+    expect(s8.get('host_processes')).toBe(0);
     expect(s8.get('vmm_vms', { state: 'STOPPED' })).toBe(0);
     expect([s8.get('vmm_guest_maps_total'), s8.get('vmm_guest_unmaps_total')]).toEqual([s5.get('vmm_guest_maps_total'), s5.get('vmm_guest_unmaps_total')]);
     expect(s8.get('vmm_guest_maps_total')).toBeGreaterThan(0);

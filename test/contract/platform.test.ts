@@ -458,6 +458,28 @@ describe('WatchEvents', () => {
       third.cancel();
     }
   });
+
+  it('boot_id (issue #7 item 4): the log of this boot is served; another boot id is refused with BOOT_ID_MISMATCH, as a restarted host would', async () => {
+    const boot = (await t.hw.describe()).boot_id;
+    expect(boot).toBe(t.srv.host.bootId);
+    const p = await Sys.spawn(t.root, 'booted');
+    await p.exit();
+    const firstEvent = (bootId: string) =>
+      new Promise<{ kind: string; pid: number } | grpc.ServiceError>((resolve) => {
+        const stream = t.platform.Platform.WatchEvents({ after_sequence: String(t.srv.host.events.headSequence - 1n), boot_id: bootId });
+        stream.on('data', (m: { kind: string; pid: number }) => {
+          resolve(m);
+          stream.cancel();
+        });
+        stream.on('error', (e: grpc.ServiceError) => resolve(e));
+      });
+    expect(await firstEvent(boot)).toMatchObject({ kind: 'HOST_EVENT_KIND_PROCESS_EXITED', pid: p.pid });
+    await expectStatus(
+      firstEvent('00000000-0000-4000-8000-000000000000').then((r) => Promise.reject(r)),
+      grpc.status.FAILED_PRECONDITION,
+      'BOOT_ID_MISMATCH',
+    );
+  });
 });
 
 // ======================================================================================

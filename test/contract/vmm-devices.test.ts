@@ -5,35 +5,26 @@
  * gRPC; rules from vmm-api.md and shared/reference/vmm-viommu-semantics.md (§1.13, §2.7, §2.8).
  */
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../../libs/rpc/client.js';
 import type { DeviceInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/DeviceInfo.js';
 import type { VmInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { errorInfo, expectErrno, expectStatus } from './harness.js';
-import { Orchestrator, startTestTwin, type TestTwin } from './vmm-harness.js';
+import { useTwinHooks, type Orchestrator, type TestTwin } from './vmm-harness.js';
 
 let t: TestTwin;
 let orch: Orchestrator;
 const live = new Set<string>();
 
-beforeAll(async () => {
-  t = await startTestTwin();
-  orch = await Orchestrator.create(t);
-});
-afterEach(async () => {
-  for (const name of live) {
-    await call(t.v.Vmm.StopVm, { name }).catch(() => undefined);
-    await call(t.v.Vmm.DeleteVm, { name }).catch(() => undefined);
-  }
-  live.clear();
+useTwinHooks({
+  live,
+  use: (tw, o) => ([t, orch] = [tw, o]),
   // every test leaves the host as it found it
-  const h = await call(t.host.platform.Platform.Inspect, { host: true });
-  expect(h.pinned!.pages).toBe('0');
-  expect(h.page_tables).toEqual([]);
-});
-afterAll(async () => {
-  await orch.sys.exit();
-  await t.close();
+  async afterCleanup(tw) {
+    const h = await call(tw.host.platform.Platform.Inspect, { host: true });
+    expect(h.pinned!.pages).toBe('0');
+    expect(h.page_tables).toEqual([]);
+  },
 });
 
 // ------------------------------------------------------------------ constants
@@ -594,9 +585,18 @@ describe('VM lifecycle', () => {
     expect((await call(t.host.platform.Platform.Inspect, { bdf: '0000:01:00.0' })).page_tables).toEqual([]);
     await expectStatus(call(t.v.Guest.ReadMemory, { vm: n, gpa: '0', length: '4' }), grpc.status.FAILED_PRECONDITION, 'VM_NOT_RUNNING');
     await expectStatus(dma(n, 'nic0', MiB, 4), grpc.status.FAILED_PRECONDITION, 'VM_NOT_RUNNING');
-    await expectStatus(call(t.v.Vmm.StartVm, { name: n, passed_fds: {} }), grpc.status.FAILED_PRECONDITION, 'BAD_STATE');
+    // STOPPED waits in a fresh, idle host process; StartVm without the fds the qemu principal
+    // cannot open itself is refused as for a DEFINED VM, and changes nothing
+    const stopped = (await call(t.v.Vmm.GetVm, { name: n })).vm!;
+    expect(stopped.host_pid).not.toBe(vm.pid);
+    expect(await processStatus(stopped.host_pid)).toEqual({ pinned: 0n, fds: [] });
+    await expectStatus(call(t.v.Vmm.StartVm, { name: n, passed_fds: {} }), grpc.status.PERMISSION_DENIED, 'EACCES');
+    expect((await call(t.v.Vmm.GetVm, { name: n })).vm).toMatchObject({ state: 'VM_STATE_STOPPED', host_pid: stopped.host_pid });
+    expect(await processStatus(stopped.host_pid)).toEqual({ pinned: 0n, fds: [] });
     await call(t.v.Vmm.StopVm, { name: n }); // idempotent
+    expect((await call(t.v.Vmm.GetVm, { name: n })).vm!.host_pid).toBe(stopped.host_pid);
     await call(t.v.Vmm.DeleteVm, { name: n });
+    await expectErrno(call(t.host.root.Process.GetStatus, { pid: stopped.host_pid }), 'ESRCH');
     await expectStatus(call(t.v.Vmm.GetVm, { name: n }), grpc.status.NOT_FOUND, 'VM_NOT_FOUND');
     expect((await call(t.v.Vmm.ListVms, {})).vms.map((v) => v.spec!.name)).not.toContain(n);
     await expectStatus(call(t.v.Vmm.DeleteVm, { name: n }), grpc.status.NOT_FOUND, 'VM_NOT_FOUND');

@@ -3,6 +3,7 @@
  * vmm on top of it, plus the orchestrator's side of the libvirt → QEMU fd-passing story.
  */
 import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '../../libs/rpc/client.js';
 import { startVmmServer, type VmmServer } from '../../services/vmm/src/main.js';
 import { startTestHost, Sys, type TestHost } from './harness.js';
@@ -57,6 +58,80 @@ export class Orchestrator {
     const target = await this.sys.sendFd(fd, pid);
     await this.sys.close(fd);
     return target;
+  }
+}
+
+/**
+ * Registers in the calling test file: beforeAll starts a twin and an orchestrator (handed to
+ * `use`); afterEach stops and deletes every VM named in `live` (errors ignored), then runs
+ * `afterCleanup` (e.g. a check that the host is as it was found); afterAll ends both.
+ */
+export function useTwinHooks(opts: {
+  use(t: TestTwin, orch: Orchestrator): void;
+  live: Set<string>;
+  afterCleanup?(t: TestTwin): Promise<void>;
+}): void {
+  let twin: TestTwin | undefined;
+  let orch: Orchestrator | undefined;
+  beforeAll(async () => {
+    twin = await startTestTwin();
+    orch = await Orchestrator.create(twin);
+    opts.use(twin, orch);
+  });
+  afterEach(async () => {
+    for (const name of opts.live) {
+      await call(twin!.v.Vmm.StopVm, { name }).catch(() => undefined);
+      await call(twin!.v.Vmm.DeleteVm, { name }).catch(() => undefined);
+    }
+    opts.live.clear();
+    await opts.afterCleanup?.(twin!);
+  });
+  afterAll(async () => {
+    await orch?.sys.exit();
+    await twin?.close();
+  });
+}
+
+/**
+ * The VM most vmm tests boot: q35, a virtio-iommu, `nic0` (host `hostBdf`, EMULATED) at guest
+ * 0000:00:03.0 and a virtio-net `net0` with ACCESS_PLATFORM at 0000:00:04.0.
+ */
+export function nicAndNetVm(name: string, opts: { memoryBytes?: bigint; hostBdf?: string } = {}) {
+  return {
+    name,
+    memory_bytes: String(opts.memoryBytes ?? 64n << 20n),
+    machine: 'q35',
+    viommu: { model: 'VIOMMU_MODEL_VIRTIO_IOMMU' as const },
+    iommufd_objects: [{ id: 'iommufd0' }],
+    devices: [
+      { id: 'nic0', guest_bdf: '0000:00:03.0', vfio: { host_bdf: opts.hostBdf ?? '0000:01:00.0', iommufd: 'iommufd0', backend: 'VFIO_BACKEND_EMULATED' as const } },
+      { id: 'net0', guest_bdf: '0000:00:04.0', virtio: { type: 'VIRTIO_DEVICE_TYPE_NET' as const, access_platform: true } },
+    ],
+  };
+}
+
+/**
+ * The orchestrator's side of fd passing, once: a root process opens each node, SendFds it into
+ * `pid` and closes its copy, then exits. Returns the fds in `pid` by spec id (StartVm passed_fds).
+ */
+export async function passNodes(root: HostClients, pid: number, nodes: Record<string, string>): Promise<Record<string, number>> {
+  const orch = await Sys.spawn(root, 'libvirtd');
+  const fds: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const [id, path] of Object.entries(nodes)) {
+    const fd = await orch.open(path);
+    fds[id] = await orch.sendFd(fd, pid);
+    await orch.close(fd);
+  }
+  await orch.exit();
+  return fds;
+}
+
+/** Polls `cond` every 20 ms until it holds; fails after `timeoutMs` with `what`. */
+export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -13,51 +13,19 @@ import { startHostServer, type HostServer } from '../../services/host-iommu/src/
 import { startVmmServer, type VmmServer } from '../../services/vmm/src/main.js';
 import type { HostEvent as LinkEvent } from '../../services/vmm/src/hostlink/hostlink.js';
 import { expectStatus, Sys, TOKENS, watchEvents } from './harness.js';
-import { startTestTwin, type TestTwin } from './vmm-harness.js';
+import { nicAndNetVm, passNodes, startTestTwin, until, type TestTwin } from './vmm-harness.js';
 
 const MiB = 1n << 20n;
 const NIC_EP = 0x18; // 0000:00:03.0
 const NET_EP = 0x20; // 0000:00:04.0
 const silent = pino({ level: 'silent' });
 
-/** Polls `cond` every 20 ms until it holds; fails after `timeoutMs` with `what`. */
-async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function vmSpec(name: string, hostBdf = '0000:01:00.0') {
-  return {
-    name,
-    memory_bytes: String(64n * MiB),
-    machine: 'q35',
-    viommu: { model: 'VIOMMU_MODEL_VIRTIO_IOMMU' as const },
-    iommufd_objects: [{ id: 'iommufd0' }],
-    devices: [
-      { id: 'nic0', guest_bdf: '0000:00:03.0', vfio: { host_bdf: hostBdf, iommufd: 'iommufd0', backend: 'VFIO_BACKEND_EMULATED' as const } },
-      { id: 'net0', guest_bdf: '0000:00:04.0', virtio: { type: 'VIRTIO_DEVICE_TYPE_NET' as const, access_platform: true } },
-    ],
-  };
-}
-
 /** CreateVm + StartVm with /dev/iommu and the device's cdev opened by root and passed in. */
 async function bootVm(v: VmmClients, root: HostClients, name: string, cdev = 'vfio0', hostBdf = '0000:01:00.0') {
-  const created = await call(v.Vmm.CreateVm, { spec: vmSpec(name, hostBdf) });
+  const created = await call(v.Vmm.CreateVm, { spec: nicAndNetVm(name, { hostBdf }) });
   const pid = created.vm!.host_pid;
-  const orch = await Sys.spawn(root, 'libvirtd');
-  const pass = async (path: string) => {
-    const fd = await orch.open(path);
-    const target = await orch.sendFd(fd, pid);
-    await orch.close(fd);
-    return target;
-  };
-  const ifd = await pass('/dev/iommu');
-  const dfd = await pass(`/dev/vfio/devices/${cdev}`);
-  await orch.exit();
-  const started = await call(v.Vmm.StartVm, { name, passed_fds: { iommufd0: ifd, nic0: dfd } });
+  const passed_fds = await passNodes(root, pid, { iommufd0: '/dev/iommu', nic0: `/dev/vfio/devices/${cdev}` });
+  const started = await call(v.Vmm.StartVm, { name, passed_fds });
   expect(started.vm!.state).toBe('VM_STATE_RUNNING');
   return { pid, vm: started.vm! };
 }
@@ -165,7 +133,7 @@ describe('host event follower across a host-iommu restart on the same address', 
 
     // deleting the lost VM leaves its old pid alone: it is vm2's process now
     await call(v.Vmm.DeleteVm, { name: 'vm1' });
-    expect(hostB.host.processes.get(vm2Pid)?.name).toBe('qemu:vm2');
+    expect(hostB.host.processes.get(vm2Pid)?.startTime).toBe(vmm.mgr.vm('vm2').proc!.startTime);
     expect(await getVm(v, 'vm2')).toMatchObject({ state: 'VM_STATE_RUNNING', host_objects_lost: false });
 
     // StopVm: the expected PROCESS_EXITED is not a loss
@@ -197,11 +165,16 @@ describe('VM host processes', () => {
     const info = await getVm(t.v, 'vmk');
     expect(info.message).toBe(`host objects lost: host process ${pid}: PROCESS_EXITED`);
     expect(info.state).toBe('VM_STATE_RUNNING');
-    // the guest's memory went with the process: the host says so (ESRCH), the vmm passes it on
-    await expectStatus(call(t.v.Guest.ReadMemory, { vm: 'vmk', gpa: '0', length: '4' }), grpc.status.NOT_FOUND, 'ESRCH');
-    // stopping a lost VM does not touch the (gone) pid; the host holds nothing of it
+    // the guest's memory and devices went with the process: no guest or device access
+    await expectStatus(call(t.v.Guest.ReadMemory, { vm: 'vmk', gpa: '0', length: '4' }), grpc.status.FAILED_PRECONDITION, 'HOST_OBJECTS_LOST');
+    await expectStatus(call(t.v.Guest.Dma, { vm: 'vmk', device_id: 'nic0', iova: String(MiB), length: '4', write: false, data: Buffer.alloc(0) }), grpc.status.FAILED_PRECONDITION, 'HOST_OBJECTS_LOST');
+    // stopping a lost VM does not touch the (gone) pid; the host holds nothing of it; the VM
+    // waits in a fresh, idle host process for the next StartVm
     await call(t.v.Vmm.StopVm, { name: 'vmk' });
-    expect((await getVm(t.v, 'vmk')).state).toBe('VM_STATE_STOPPED');
+    const stopped = await getVm(t.v, 'vmk');
+    expect(stopped).toMatchObject({ state: 'VM_STATE_STOPPED', host_objects_lost: false, message: '' });
+    expect(stopped.host_pid).not.toBe(pid);
+    expect((await call(t.host.root.Process.GetStatus, { pid: stopped.host_pid })).fds).toEqual([]);
     const ins = await call(t.host.platform.Platform.Inspect, { host: true });
     expect(ins.pinned!.pages).toBe('0');
     expect(ins.page_tables).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../libs/rpc/client.js';
 import { expectErrno } from './harness.js';
-import { Orchestrator, startTestTwin, type TestTwin } from './vmm-harness.js';
+import { nicAndNetVm, Orchestrator, startTestTwin, type TestTwin } from './vmm-harness.js';
 
 let t: TestTwin;
 beforeAll(async () => {
@@ -13,23 +13,9 @@ afterAll(async () => {
 
 const MiB = 1n << 20n;
 
-function vmSpec(name: string) {
-  return {
-    name,
-    memory_bytes: String(256n * MiB),
-    machine: 'q35',
-    viommu: { model: 'VIOMMU_MODEL_VIRTIO_IOMMU' as const },
-    iommufd_objects: [{ id: 'iommufd0' }],
-    devices: [
-      { id: 'nic0', guest_bdf: '0000:00:03.0', vfio: { host_bdf: '0000:01:00.0', iommufd: 'iommufd0', backend: 'VFIO_BACKEND_EMULATED' as const } },
-      { id: 'net0', guest_bdf: '0000:00:04.0', virtio: { type: 'VIRTIO_DEVICE_TYPE_NET' as const, access_platform: true } },
-    ],
-  };
-}
-
 describe('vmm over host-iommu: an assigned device behind a virtio-iommu', () => {
   it('fd passing, boot bypass, guest MAP shadowed on the host, DMA both ways, stop releases everything', async () => {
-    const created = await call(t.v.Vmm.CreateVm, { spec: vmSpec('vm1') });
+    const created = await call(t.v.Vmm.CreateVm, { spec: nicAndNetVm('vm1', { memoryBytes: 256n * MiB }) });
     const pid = created.vm!.host_pid;
     expect(created.vm!.state).toBe('VM_STATE_DEFINED');
     const orch = await Orchestrator.create(t);
@@ -91,7 +77,7 @@ describe('vmm over host-iommu: an assigned device behind a virtio-iommu', () => 
   });
 
   it('a VM whose spec names no fd opens the nodes itself and fails like QEMU as qemu: PERMISSION_DENIED', async () => {
-    await call(t.v.Vmm.CreateVm, { spec: vmSpec('vm2') });
+    await call(t.v.Vmm.CreateVm, { spec: nicAndNetVm('vm2', { memoryBytes: 256n * MiB }) });
     const err = await expectErrno(call(t.v.Vmm.StartVm, { name: 'vm2', passed_fds: {} }), 'EACCES');
     expect(err.code).toBe(7);
     await call(t.v.Vmm.DeleteVm, { name: 'vm2' });

@@ -5,33 +5,19 @@
  * §1), check order and decisions of services/vmm/VIRTIO-IOMMU.md, backend rules of vmm-api.md.
  */
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../libs/rpc/client.js';
 import type { DeviceInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/DeviceInfo.js';
 import type { EventsResponse__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
 import type { VmInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { expectStatus } from './harness.js';
-import { Orchestrator, startTestTwin, type TestTwin } from './vmm-harness.js';
+import { useTwinHooks, type Orchestrator, type TestTwin } from './vmm-harness.js';
 
 let t: TestTwin;
 let orch: Orchestrator;
 const live = new Set<string>();
 
-beforeAll(async () => {
-  t = await startTestTwin();
-  orch = await Orchestrator.create(t);
-});
-afterEach(async () => {
-  for (const name of live) {
-    await call(t.v.Vmm.StopVm, { name }).catch(() => undefined);
-    await call(t.v.Vmm.DeleteVm, { name }).catch(() => undefined);
-  }
-  live.clear();
-});
-afterAll(async () => {
-  await orch.sys.exit();
-  await t.close();
-});
+useTwinHooks({ live, use: (tw, o) => ([t, orch] = [tw, o]) });
 
 // ------------------------------------------------------------------ constants (spec values)
 

@@ -137,6 +137,7 @@ import type { PlatformClient as _iommutwin_host_v1_PlatformClient, PlatformDefin
 import type { PlugRequest as _iommutwin_host_v1_PlugRequest, PlugRequest__Output as _iommutwin_host_v1_PlugRequest__Output } from './iommutwin/host/v1/PlugRequest.js';
 import type { PlugResponse as _iommutwin_host_v1_PlugResponse, PlugResponse__Output as _iommutwin_host_v1_PlugResponse__Output } from './iommutwin/host/v1/PlugResponse.js';
 import type { ProcessClient as _iommutwin_host_v1_ProcessClient, ProcessDefinition as _iommutwin_host_v1_ProcessDefinition } from './iommutwin/host/v1/Process.js';
+import type { ProcessIdentity as _iommutwin_host_v1_ProcessIdentity, ProcessIdentity__Output as _iommutwin_host_v1_ProcessIdentity__Output } from './iommutwin/host/v1/ProcessIdentity.js';
 import type { ReadFaultsRequest as _iommutwin_host_v1_ReadFaultsRequest, ReadFaultsRequest__Output as _iommutwin_host_v1_ReadFaultsRequest__Output } from './iommutwin/host/v1/ReadFaultsRequest.js';
 import type { ReadFaultsResponse as _iommutwin_host_v1_ReadFaultsResponse, ReadFaultsResponse__Output as _iommutwin_host_v1_ReadFaultsResponse__Output } from './iommutwin/host/v1/ReadFaultsResponse.js';
 import type { ReadMemoryRequest as _iommutwin_host_v1_ReadMemoryRequest, ReadMemoryRequest__Output as _iommutwin_host_v1_ReadMemoryRequest__Output } from './iommutwin/host/v1/ReadMemoryRequest.js';
@@ -233,9 +234,13 @@ import type { VirtioIommuSetFeaturesResponse as _iommutwin_vmm_v1_VirtioIommuSet
 import type { VirtioIommuSpec as _iommutwin_vmm_v1_VirtioIommuSpec, VirtioIommuSpec__Output as _iommutwin_vmm_v1_VirtioIommuSpec__Output } from './iommutwin/vmm/v1/VirtioIommuSpec.js';
 import type { VirtioIommuWriteBypassRequest as _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, VirtioIommuWriteBypassRequest__Output as _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest__Output } from './iommutwin/vmm/v1/VirtioIommuWriteBypassRequest.js';
 import type { VirtioIommuWriteBypassResponse as _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse, VirtioIommuWriteBypassResponse__Output as _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output } from './iommutwin/vmm/v1/VirtioIommuWriteBypassResponse.js';
+import type { VirtioReadStatusRequest as _iommutwin_vmm_v1_VirtioReadStatusRequest, VirtioReadStatusRequest__Output as _iommutwin_vmm_v1_VirtioReadStatusRequest__Output } from './iommutwin/vmm/v1/VirtioReadStatusRequest.js';
+import type { VirtioReadStatusResponse as _iommutwin_vmm_v1_VirtioReadStatusResponse, VirtioReadStatusResponse__Output as _iommutwin_vmm_v1_VirtioReadStatusResponse__Output } from './iommutwin/vmm/v1/VirtioReadStatusResponse.js';
 import type { VirtioReservedRegion as _iommutwin_vmm_v1_VirtioReservedRegion, VirtioReservedRegion__Output as _iommutwin_vmm_v1_VirtioReservedRegion__Output } from './iommutwin/vmm/v1/VirtioReservedRegion.js';
 import type { VirtioSetFeaturesRequest as _iommutwin_vmm_v1_VirtioSetFeaturesRequest, VirtioSetFeaturesRequest__Output as _iommutwin_vmm_v1_VirtioSetFeaturesRequest__Output } from './iommutwin/vmm/v1/VirtioSetFeaturesRequest.js';
 import type { VirtioSetFeaturesResponse as _iommutwin_vmm_v1_VirtioSetFeaturesResponse, VirtioSetFeaturesResponse__Output as _iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output } from './iommutwin/vmm/v1/VirtioSetFeaturesResponse.js';
+import type { VirtioWriteStatusRequest as _iommutwin_vmm_v1_VirtioWriteStatusRequest, VirtioWriteStatusRequest__Output as _iommutwin_vmm_v1_VirtioWriteStatusRequest__Output } from './iommutwin/vmm/v1/VirtioWriteStatusRequest.js';
+import type { VirtioWriteStatusResponse as _iommutwin_vmm_v1_VirtioWriteStatusResponse, VirtioWriteStatusResponse__Output as _iommutwin_vmm_v1_VirtioWriteStatusResponse__Output } from './iommutwin/vmm/v1/VirtioWriteStatusResponse.js';
 import type { VmInfo as _iommutwin_vmm_v1_VmInfo, VmInfo__Output as _iommutwin_vmm_v1_VmInfo__Output } from './iommutwin/vmm/v1/VmInfo.js';
 import type { VmSpec as _iommutwin_vmm_v1_VmSpec, VmSpec__Output as _iommutwin_vmm_v1_VmSpec__Output } from './iommutwin/vmm/v1/VmSpec.js';
 import type { VmmClient as _iommutwin_vmm_v1_VmmClient, VmmDefinition as _iommutwin_vmm_v1_VmmDefinition } from './iommutwin/vmm/v1/Vmm.js';
@@ -410,6 +415,7 @@ export interface ProtoGrpcType {
          * The processes of the modelled host and what they do with files and memory.
          */
         Process: SubtypeConstructor<typeof grpc.Client, _iommutwin_host_v1_ProcessClient> & { service: _iommutwin_host_v1_ProcessDefinition }
+        ProcessIdentity: MessageTypeDefinition<_iommutwin_host_v1_ProcessIdentity, _iommutwin_host_v1_ProcessIdentity__Output>
         ReadFaultsRequest: MessageTypeDefinition<_iommutwin_host_v1_ReadFaultsRequest, _iommutwin_host_v1_ReadFaultsRequest__Output>
         ReadFaultsResponse: MessageTypeDefinition<_iommutwin_host_v1_ReadFaultsResponse, _iommutwin_host_v1_ReadFaultsResponse__Output>
         ReadMemoryRequest: MessageTypeDefinition<_iommutwin_host_v1_ReadMemoryRequest, _iommutwin_host_v1_ReadMemoryRequest__Output>
@@ -520,9 +526,13 @@ export interface ProtoGrpcType {
         VirtioIommuSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuSpec, _iommutwin_vmm_v1_VirtioIommuSpec__Output>
         VirtioIommuWriteBypassRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest__Output>
         VirtioIommuWriteBypassResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse, _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>
+        VirtioReadStatusRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioReadStatusRequest, _iommutwin_vmm_v1_VirtioReadStatusRequest__Output>
+        VirtioReadStatusResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioReadStatusResponse, _iommutwin_vmm_v1_VirtioReadStatusResponse__Output>
         VirtioReservedRegion: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioReservedRegion, _iommutwin_vmm_v1_VirtioReservedRegion__Output>
         VirtioSetFeaturesRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioSetFeaturesRequest, _iommutwin_vmm_v1_VirtioSetFeaturesRequest__Output>
         VirtioSetFeaturesResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioSetFeaturesResponse, _iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>
+        VirtioWriteStatusRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioWriteStatusRequest, _iommutwin_vmm_v1_VirtioWriteStatusRequest__Output>
+        VirtioWriteStatusResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioWriteStatusResponse, _iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>
         VmInfo: MessageTypeDefinition<_iommutwin_vmm_v1_VmInfo, _iommutwin_vmm_v1_VmInfo__Output>
         VmSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VmSpec, _iommutwin_vmm_v1_VmSpec__Output>
         VmState: EnumTypeDefinition

@@ -4,9 +4,10 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { TokenTable } from '../../../libs/rpc/auth.js';
 import { createServerMetrics, serveMetrics, type MetricsHttpServer, type ServerMetrics } from '../../../libs/rpc/metrics.js';
 import { createServer, type RpcServer } from '../../../libs/rpc/server.js';
-import { defaultLogger, readTokensFile } from '../../host-iommu/src/main.js';
+import { defaultLogger } from '../../host-iommu/src/main.js';
 import { HostLink } from './hostlink/hostlink.js';
 import { VmManager } from './machine/vmm.js';
 import { vmmServices } from './transport/handlers.js';
@@ -16,8 +17,11 @@ export interface VmmServerOptions {
   listen: string;
   /** host-iommu address */
   host: string;
-  /** the vmm's own clients: token → principal map, or a YAML/JSON file */
-  tokens: string | Record<string, string>;
+  /**
+   * the vmm's own clients: token → principal, as a YAML/JSON file, a record or a TokenTable
+   * (checked at start: string tokens and principal names; every principal has full access)
+   */
+  tokens: string | Record<string, string> | TokenTable;
   /** host-iommu token of the principal VM processes run as (qemu) */
   hostToken: string;
   /** host-iommu token with the platform role */
@@ -64,7 +68,8 @@ export interface VmmServer {
 
 export async function startVmmServer(opts: VmmServerOptions): Promise<VmmServer> {
   const logger = opts.logger ?? defaultLogger('vmm');
-  const tokens = typeof opts.tokens === 'string' ? readTokensFile(opts.tokens) : opts.tokens;
+  const tokens = TokenTable.from(opts.tokens);
+  if (tokens.size === 0) throw new Error('vmm tokens: no token at all: nobody could call the vmm');
   const link = new HostLink({ address: opts.host, token: opts.hostToken, platformToken: opts.hostPlatformToken, logger, ...(opts.hostCredentials ? { credentials: opts.hostCredentials } : {}) });
   const mgr = new VmManager(link, logger, { leaseMs: opts.leaseMs ?? 10_000, heartbeatMs: opts.heartbeatMs ?? 2_000 });
   const follower = new AbortController();
@@ -91,7 +96,7 @@ export async function startVmmServer(opts: VmmServerOptions): Promise<VmmServer>
         status.hostRestarts++;
         status.lastSequence = 0n;
         recheckPending = true;
-        logger.warn({ lastSeen: lastSeen.toString() }, 'host-iommu restarted (its event log no longer has the last event seen): following it from its first event');
+        logger.warn({ lastSeen: lastSeen.toString() }, 'host-iommu restarted (it has another boot id): following its event log from its first event');
       },
     },
   );
@@ -114,7 +119,7 @@ export async function startVmmServer(opts: VmmServerOptions): Promise<VmmServer>
   recheck.unref();
   const metrics = opts.metrics ?? (opts.metricsListen !== undefined ? createServerMetrics() : undefined);
   if (metrics) registerVmmMetrics(metrics.registry, mgr, status);
-  const server = createServer({ name: 'vmm', logger, auth: { resolveToken: (t) => tokens[t] }, services: vmmServices(mgr, async () => (await link.describe()).name, () => status), ...(metrics ? { metrics } : {}) });
+  const server = createServer({ name: 'vmm', logger, auth: { resolveToken: (t) => tokens.resolveToken(t) }, services: vmmServices(mgr, async () => (await link.describe()).name, () => status), ...(metrics ? { metrics } : {}) });
   let addr: string;
   let metricsHttp: MetricsHttpServer | undefined;
   try {

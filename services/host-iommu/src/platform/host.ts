@@ -3,28 +3,51 @@
  * physical memory, its processes and the kernel objects they create. This is the domain root
  * the gRPC adapters call; it never imports grpc.
  */
+import { randomUUID } from 'node:crypto';
 import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
 import { newTranslateOut, type IotlbEntry } from '../../../../libs/iotlb/index.js';
+import { DeferredQueue } from '../../../../libs/memory/deferred.js';
 import { MemFile } from '../../../../libs/memory/file.js';
 import { PhysicalMemory } from '../../../../libs/memory/phys.js';
+import { U64_MAX } from '../../../../libs/u64/index.js';
 import { IommufdCtx, type HwptObj, type IoasObj } from '../kernel/iommufd.js';
 import type { Area } from '../kernel/ioas.js';
 import { DeviceState, GroupState, UnitState } from '../kernel/topology.js';
 import { VfioDeviceFile } from '../kernel/vfio.js';
 import { MemfdOpenFile, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY, type OpenFile } from '../process/files.js';
-import { MAP_ANONYMOUS, MAP_SHARED, type MmioBacking } from '../process/mm.js';
+import { MAP_ANONYMOUS, MAP_SHARED, MAX_LFS_FILESIZE, mmapFlags, type MmioBacking } from '../process/mm.js';
 import { Principal, UserAccount } from '../process/principal.js';
-import { Process } from '../process/process.js';
+import { Process, taskComm } from '../process/process.js';
 import { EventLog } from './events.js';
 import type { HostProfile } from './profile.js';
 
 export const MFD_CLOEXEC = 0x1;
 export const MFD_ALLOW_SEALING = 0x2;
 export const MFD_HUGETLB = 0x4;
+/** Since 6.3: a non-executable, sealable memfd (F_SEAL_EXEC), or an explicitly executable one. */
+export const MFD_NOEXEC_SEAL = 0x8;
+export const MFD_EXEC = 0x10;
+const MFD_NAME_MAX_LEN = 249;
 const MFD_HUGE_SHIFT = 26;
 const MFD_HUGE_2MB = 21 << MFD_HUGE_SHIFT;
 const MFD_HUGE_1GB = 30 << MFD_HUGE_SHIFT;
 const MFD_HUGE_MASK = 0x3f << MFD_HUGE_SHIFT;
+
+/** Clock ticks per second of /proc's times (USER_HZ). */
+export const USER_HZ = 100;
+
+/** A process of one host boot, as /proc names it (Platform.DeviceDma's owner assertion). */
+export interface ProcessIdentity {
+  bootId: string;
+  pid: number;
+  startTime: bigint;
+}
+
+/** PATH_MAX (bytes, NUL included) and NAME_MAX (bytes of one component) of linux/limits.h. */
+export const PATH_MAX = 4096;
+export const NAME_MAX = 255;
+/** The permission and set-id bits chmod keeps (S_IALLUGO). */
+const S_IALLUGO = 0o7777;
 
 /** Where BARs live in the physical address space (a 64-bit MMIO window above RAM). */
 const MMIO_WINDOW_BASE = 1n << 46n;
@@ -64,12 +87,24 @@ export class Host {
   private nextPid = 1000;
   private readonly tout = newTranslateOut();
   readonly dmaStats = { dmas: 0, faults: 0, bytes: 0 };
+  /** /proc/sys/kernel/random/boot_id: random per host-iommu start (a restarted host numbers pids again) */
+  readonly bootId: string = randomUUID();
+  /**
+   * Deferred teardown (libs/memory/deferred.ts): the per-page part of large frees and unpins
+   * (exit, last close, munmap, IoasUnmap) drains in time slices. Every call on the model awaits
+   * quiesce() first (the transport does, for every method but health and reflection).
+   */
+  readonly deferred = new DeferredQueue();
+  /** when this host booted (its `now` clock): process start times count from here */
+  private readonly bootedAt: number;
 
   constructor(
     readonly profile: HostProfile,
     readonly now: () => number = Date.now,
   ) {
+    this.bootedAt = now();
     this.mem = new PhysicalMemory({ ramBytes: profile.ramBytes });
+    this.mem.deferred = this.deferred;
     for (const u of profile.iommus) this.units.set(u.name, new UnitState(u));
     let mmio = MMIO_WINDOW_BASE;
     for (const d of profile.devices) {
@@ -113,7 +148,12 @@ export class Host {
   spawn(by: Principal, name: string, leaseMs: number): Process {
     if (by.uid === undefined) throw kerr('EPERM', `principal ${by.name} cannot own processes`);
     if (leaseMs < 0) throw kerr('EINVAL', 'lease_ms must be >= 0');
-    const p = new Process(this.nextPid++, name || 'process', by, this.mem, leaseMs, this.now());
+    // pids.max of the principal's cgroup (pids_can_fork: fork → EAGAIN); given back at exit
+    const cg = by.cgroup;
+    if (cg.pids + 1 > cg.pidsMax) throw kerr('EAGAIN', `pids.max of ${by.name}'s cgroup reached (${cg.pidsMax} processes)`);
+    const p = new Process(this.nextPid++, taskComm(name) || 'process', by, this.mem, leaseMs, this.now());
+    cg.pids++;
+    p.startTime = BigInt(Math.floor((this.now() - this.bootedAt) / (1000 / USER_HZ)));
     this.processes.set(p.pid, p);
     return p;
   }
@@ -131,10 +171,31 @@ export class Host {
     if (!p.alive) return;
     // An expired lease is reported first; the process then exits like a killed one, and its
     // PROCESS_EXITED follows once every fd is closed.
-    if (kind === 'LEASE_EXPIRED') this.events.emit({ kind, pid: p.pid, name: p.name, message: `process ${p.pid} (${p.name}) lease expired: killed` });
+    // Both are emitted through the deferred queue, after the teardown queued before them: an
+    // event follower sees PROCESS_EXITED once the process's memory and pins are all given back.
+    if (kind === 'LEASE_EXPIRED') {
+      const ev = { kind, pid: p.pid, name: p.name, message: `process ${p.pid} (${p.name}) lease expired: killed` } as const;
+      this.deferred.then(() => this.events.emit(ev));
+    }
     p.exit();
     this.processes.delete(p.pid);
-    this.events.emit({ kind: 'PROCESS_EXITED', pid: p.pid, name: p.name, message: `process ${p.pid} (${p.name}) exited` });
+    p.principal.cgroup.pids--;
+    const ev = { kind: 'PROCESS_EXITED', pid: p.pid, name: p.name, message: `process ${p.pid} (${p.name}) exited` } as const;
+    this.deferred.then(() => this.events.emit(ev));
+  }
+
+  /** No deferred teardown is pending: the model is exactly what the calls so far made it. */
+  get idle(): boolean {
+    return this.deferred.idle;
+  }
+
+  /**
+   * Resolves once every deferred teardown has finished (at once when none is pending). Callers
+   * that read the model directly after a call (in-process tests) await this first; the gRPC
+   * transport awaits it before every call.
+   */
+  quiesce(): Promise<void> {
+    return this.deferred.quiesce();
   }
 
   /** Expire leases; returns the pids killed. */
@@ -169,8 +230,45 @@ export class Host {
     if (p.allowedDevices.size > 0 && !p.allowedDevices.has(path)) throw kerr('EPERM', `${path}: not in the device cgroup of pid ${p.pid}`);
   }
 
+  /** getname: a path whose bytes and terminating NUL do not fit in PATH_MAX → ENAMETOOLONG. */
+  private getname(path: string): void {
+    if (Buffer.byteLength(path, 'utf8') >= PATH_MAX) throw kerr('ENAMETOOLONG', `path of ${Buffer.byteLength(path, 'utf8')} bytes: PATH_MAX is ${PATH_MAX} with the NUL`);
+  }
+
+  /**
+   * The path walk up to the last component (link_path_walk + the filesystem's lookup): a component
+   * longer than NAME_MAX is ENAMETOOLONG when the walk reaches it, i.e. when every directory before
+   * it exists; a missing directory on the way is ENOENT first. The directories are the parents of
+   * the profile's nodes; processes have no cwd here, so a relative path starts at /.
+   */
+  private walk(path: string): void {
+    let dir = '';
+    for (const c of path.split('/')) {
+      if (c === '') continue;
+      if (dir !== '' && !this.isDir(dir)) throw kerr('ENOENT', `${path}: ${dir} is not a directory here`);
+      const len = Buffer.byteLength(c, 'utf8');
+      if (len > NAME_MAX) throw kerr('ENAMETOOLONG', `${path.slice(0, 64)}…: a component of ${len} bytes (NAME_MAX ${NAME_MAX})`);
+      dir = `${dir}/${c}`;
+    }
+  }
+
+  private isDir(dir: string): boolean {
+    const prefix = `${dir}/`;
+    for (const k of this.nodes.keys()) if (k.startsWith(prefix)) return true;
+    return false;
+  }
+
+  /** A path argument as the kernel takes it: getname, then the walk (before any permission check). */
+  private lookupPath(path: string): void {
+    this.getname(path);
+    this.walk(path);
+  }
+
   open(p: Process, path: string, flags: number): number {
+    // do_sys_openat2: getname, then get_unused_fd_flags (EMFILE), then the walk
+    this.getname(path);
     p.reserveCheck();
+    this.walk(path);
     if (path === '/dev/iommu') {
       this.checkAccess(p, path, flags);
       if (!this.profile.kernel.iommufd) throw kerr('ENOENT', '/dev/iommu: kernel built without iommufd');
@@ -199,10 +297,12 @@ export class Host {
     return to.installFd(f);
   }
 
+  /** The node chown/chmod change: the path is looked up first (ENAMETOOLONG, ENOENT), then EPERM. */
   private nodeFor(by: Principal, path: string): NodeAttr {
-    if (!by.isRoot) throw kerr('EPERM', `only root may change ${path}`);
+    this.lookupPath(path);
     const n = this.nodes.get(path);
     if (!n) throw kerr('ENOENT', `${path}: no such file`);
+    if (!by.isRoot) throw kerr('EPERM', `only root may change ${path}`);
     return n;
   }
   chown(by: Principal, path: string, uid: number, gid: number): void {
@@ -210,27 +310,39 @@ export class Host {
     n.uid = uid;
     n.gid = gid;
   }
+  /** chmod_common keeps `mode & S_IALLUGO` (07777): higher bits are ignored, never refused. */
   chmod(by: Principal, path: string, mode: number): void {
-    if (mode < 0 || mode > 0o7777) throw kerr('EINVAL', 'bad mode');
     const n = this.nodeFor(by, path);
-    n.mode = mode;
+    n.mode = mode & S_IALLUGO;
   }
   allowDevice(by: Principal, p: Process, path: string): void {
+    this.getname(path);
     if (!by.isRoot) throw kerr('EPERM', 'only root may change a device cgroup');
+    this.walk(path);
     if (!this.nodes.has(path)) throw kerr('ENOENT', `${path}: no such file`);
     p.allowedDevices.add(path);
   }
 
+  /**
+   * memfd_create(2) in the kernel's order: unknown flags (huge page sizes only with MFD_HUGETLB),
+   * MFD_EXEC with MFD_NOEXEC_SEAL, the name's length in bytes, then the fd. MFD_NOEXEC_SEAL
+   * (6.3+) makes the file sealable with F_SEAL_EXEC set and its exec bits cleared; MFD_EXEC (or
+   * neither, with vm.memfd_noexec = 0) keeps them. The twin has no fcntl seals and no exec, so
+   * what those flags set is not observable and not stored: they are accepted as the kernel does.
+   */
   memfdCreate(p: Process, name: string, flags: number): number {
-    const known = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_HUGE_MASK;
+    const known = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC | MFD_HUGE_MASK;
     if (flags & ~known) throw kerr('EINVAL', 'unknown memfd flags');
-    if (name.length > 249) throw kerr('EINVAL', 'memfd name too long');
+    if (!(flags & MFD_HUGETLB) && flags & MFD_HUGE_MASK) throw kerr('EINVAL', 'huge page size without MFD_HUGETLB');
+    if (flags & MFD_EXEC && flags & MFD_NOEXEC_SEAL) throw kerr('EINVAL', 'MFD_EXEC and MFD_NOEXEC_SEAL together');
+    // MFD_NAME_MAX_LEN (NAME_MAX - strlen("memfd:")) counts bytes
+    if (Buffer.byteLength(name, 'utf8') > MFD_NAME_MAX_LEN) throw kerr('EINVAL', 'memfd name too long');
     let order = 0;
     if (flags & MFD_HUGETLB) {
       const sz = flags & MFD_HUGE_MASK;
       order = sz === MFD_HUGE_1GB ? 18 : sz === MFD_HUGE_2MB || sz === 0 ? 9 : -1;
       if (order < 0) throw kerr('EINVAL', 'unsupported huge page size');
-    } else if (flags & MFD_HUGE_MASK) throw kerr('EINVAL', 'huge page size without MFD_HUGETLB');
+    }
     p.reserveCheck();
     const file = new MemFile(this.mem, name, order, false);
     return p.installFd(new MemfdOpenFile(file, order > 0));
@@ -244,9 +356,14 @@ export class Host {
     f.file.truncate(length);
   }
 
-  mmap(p: Process, a: { addr: bigint; length: bigint; prot: number; flags: number; fd: number; offset: bigint }): bigint {
-    if (a.flags & MAP_ANONYMOUS) return p.mm.mmap({ addr: a.addr, length: a.length, prot: a.prot, flags: a.flags, offset: 0n });
-    const f = p.file(a.fd);
+  mmap(p: Process, args: { addr: bigint; length: bigint; prot: number; flags: number; fd: number; offset: bigint }): bigint {
+    // sys_mmap: an offset that is not page aligned is EINVAL before the fd is looked at (anonymous
+    // mappings included, which otherwise ignore it)
+    if (args.offset % 4096n !== 0n) throw kerr('EINVAL', 'mmap offset not page aligned');
+    if (args.flags & MAP_ANONYMOUS) return p.mm.mmap({ addr: args.addr, length: args.length, prot: args.prot, flags: mmapFlags(args, undefined), offset: 0n });
+    const f = p.file(args.fd);
+    // memfds are regular files (MAX_LFS_FILESIZE), VFIO device fds character devices (ULONG_MAX)
+    const a = { ...args, flags: mmapFlags(args, f instanceof MemfdOpenFile ? MAX_LFS_FILESIZE : U64_MAX) };
     if (f instanceof MemfdOpenFile) {
       if (a.prot & 2 && a.flags & MAP_SHARED && !f.writable) throw kerr('EACCES', 'file not opened for writing');
       return p.mm.mmap({ addr: a.addr, length: a.length, prot: a.prot, flags: a.flags, file: f.file, holder: f, offset: a.offset, alignment: f.file.folioBytes });
@@ -317,10 +434,11 @@ export class Host {
    * Translation of the whole range happens before any byte moves, so a faulting DMA touches
    * nothing. Faults go to the host event log, like DMAR fault records.
    */
-  deviceDma(bdf: string, pasid: number | undefined, iova: bigint, length: number, write: boolean, data?: Uint8Array): DmaResult {
+  deviceDma(bdf: string, pasid: number | undefined, iova: bigint, length: number, write: boolean, data?: Uint8Array, owner?: ProcessIdentity): DmaResult {
     const dev = this.device(bdf);
     if (length <= 0) throw kerr('EINVAL', 'length must be > 0');
     if (write && (!data || data.length !== length)) throw kerr('EINVAL', 'write data must be exactly `length` bytes');
+    if (owner) this.checkDeviceOwner(dev, owner);
     this.dmaStats.dmas++;
     const fault = (reason: DmaFault['reason'], addr: bigint, level: number, message: string): DmaResult => {
       this.dmaStats.faults++;
@@ -377,12 +495,36 @@ export class Host {
   }
 
   /**
+   * The owner assertion of DeviceDma: `owner` must be a live process of this boot (same pid and
+   * start time, else ESRCH) that holds the device's binding — a device fd of it bound to an
+   * iommufd it also holds (else EPERM). Costs the process's open fds, nothing more.
+   */
+  private checkDeviceOwner(dev: DeviceState, owner: ProcessIdentity): void {
+    const p = this.processes.get(owner.pid);
+    if (owner.bootId !== this.bootId || !p || !p.alive || p.startTime !== owner.startTime) {
+      throw kerr('ESRCH', `no process ${owner.pid} started at ${owner.startTime} in boot ${owner.bootId} (this boot is ${this.bootId})`);
+    }
+    const binding = dev.bound;
+    let device = false;
+    let ictx = false;
+    if (binding) {
+      for (const f of p.fds.values()) {
+        if (f instanceof VfioDeviceFile && f.bound === binding) device = true;
+        else if (f === binding.ctx) ictx = true;
+        if (device && ictx) break;
+      }
+    }
+    if (!device || !ictx) throw kerr('EPERM', `${dev.bdf} is not bound through a device fd and an iommufd held by pid ${owner.pid}`);
+  }
+
+  /**
    * Batched translations (no data moves): packed 16-byte records {u64 iova, u32 flags, u32 0} →
    * packed 16-byte results {u64 addr, u32 status (0 or a DmaFaultReason number), u32 info}.
    */
-  translateBatch(bdf: string, pasid: number | undefined, entries: Uint8Array): { results: Uint8Array; translated: number; faults: number } {
+  translateBatch(bdf: string, pasid: number | undefined, entries: Uint8Array, owner?: ProcessIdentity): { results: Uint8Array; translated: number; faults: number } {
     const dev = this.device(bdf);
     if (entries.length % 16 !== 0) throw kerr('EINVAL', 'entries must be a multiple of 16 bytes');
+    if (owner) this.checkDeviceOwner(dev, owner);
     const n = entries.length / 16;
     const inW = new Uint32Array(entries.buffer.slice(entries.byteOffset, entries.byteOffset + entries.length));
     for (let i = 0; i < n; i++) {

@@ -3,7 +3,8 @@
  * Nothing here decides semantics; every domain error becomes a status in libs/rpc.
  */
 import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
-import { unary, serverStream, bidiStream, type CallContext } from '../../../../libs/rpc/handlers.js';
+import { unary, serverStream, bidiStream, metadataString, type CallContext } from '../../../../libs/rpc/handlers.js';
+import { BOOT_ID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
 import { followLog } from '../../../../libs/seqlog/index.js';
 import { hostService, type ServiceRegistration } from '../../../../libs/rpc/proto.js';
 import { parseU64, u64 } from '../../../../libs/u64/index.js';
@@ -55,10 +56,31 @@ function faultMessage(f: DmaFault, unit: string, write: boolean) {
   };
 }
 
+/** DeviceDma / DeviceDmaBatch `expect_owner`. */
+function ownerOf(o: { boot_id: string; pid: number; start_time: string } | null | undefined) {
+  return o ? { bootId: o.boot_id, pid: o.pid, startTime: parseU64(o.start_time, 'expect_owner.start_time') } : undefined;
+}
+
 export function hostServices(host: Host): ServiceRegistration[] {
-  const principal = (ctx: CallContext) => host.principal(ctx.principal);
-  /** The process a per-process call acts for (metadata x-iommutwin-pid). */
-  const proc = (ctx: CallContext): Process => host.processFor(principal(ctx), ctx.requirePid());
+  /** The caller's principal; a call that names another boot (x-iommutwin-boot-id) is ESRCH. */
+  const principal = (ctx: CallContext) => {
+    const boot = metadataString(ctx.metadata, BOOT_ID_KEY);
+    if (boot !== undefined && boot !== host.bootId) throw kerr('ESRCH', `boot ${boot.slice(0, 36)} is not this host's boot (${host.bootId}): its processes are gone`);
+    return host.principal(ctx.principal);
+  };
+  /** `p`, if it is the process the call's x-iommutwin-start-time names (else ESRCH, as a gone pid). */
+  const identified = (ctx: CallContext, p: Process): Process => {
+    const st = metadataString(ctx.metadata, START_TIME_KEY);
+    if (st !== undefined && st !== String(p.startTime)) throw kerr('ESRCH', `no process ${p.pid} started at ${st.slice(0, 24)}`);
+    return p;
+  };
+  /** The process a per-process call acts for (metadata x-iommutwin-pid), identity checked. */
+  const proc = (ctx: CallContext): Process => identified(ctx, host.processFor(principal(ctx), ctx.requirePid()));
+  /** The process a request names in its body; the identity metadata refers to it when no acting pid is given. */
+  const named = (ctx: CallContext, pid: number): Process => {
+    const p = host.processFor(principal(ctx), pid);
+    return ctx.pid() === undefined ? identified(ctx, p) : p;
+  };
   const platformRole = (ctx: CallContext) => {
     const p = principal(ctx);
     if (!p.hasRole('platform')) throw kerr('EPERM', `${p.name} lacks the platform role`);
@@ -67,14 +89,14 @@ export function hostServices(host: Host): ServiceRegistration[] {
   const process = hostService('Process', {
     Spawn: unary((req, ctx) => {
       const p = host.spawn(principal(ctx), req.name, req.lease_ms);
-      return { pid: p.pid, lease_expires_unix_ms: u64(BigInt(Number.isFinite(p.leaseExpiresAt) ? p.leaseExpiresAt : 0)) };
+      return { pid: p.pid, lease_expires_unix_ms: u64(BigInt(Number.isFinite(p.leaseExpiresAt) ? p.leaseExpiresAt : 0)), boot_id: host.bootId, start_time: u64(p.startTime) };
     }),
     Exit: unary((req, ctx) => {
-      host.exit(host.processFor(principal(ctx), req.pid));
+      host.exit(named(ctx, req.pid));
       return {};
     }),
     Heartbeat: unary((req, ctx) => {
-      const p = host.processFor(principal(ctx), req.pid);
+      const p = named(ctx, req.pid);
       return { lease_expires_unix_ms: u64(BigInt(Number.isFinite(p.leaseExpiresAt) ? p.leaseExpiresAt : 0)) };
     }),
     Open: unary((req, ctx) => ({ fd: host.open(proc(ctx), req.path, req.flags) })),
@@ -97,7 +119,7 @@ export function hostServices(host: Host): ServiceRegistration[] {
     }),
     AllowDevice: unary((req, ctx) => {
       const by = principal(ctx);
-      host.allowDevice(by, host.processFor(by, req.pid), req.path);
+      host.allowDevice(by, named(ctx, req.pid), req.path);
       return {};
     }),
     MemfdCreate: unary((req, ctx) => ({ fd: host.memfdCreate(proc(ctx), req.name, req.flags) })),
@@ -131,7 +153,7 @@ export function hostServices(host: Host): ServiceRegistration[] {
       return { data: bytes(proc(ctx).mm.read(parseU64(req.addr, 'addr'), Number(len))) };
     }),
     GetStatus: unary((req, ctx) => {
-      const p = host.processFor(principal(ctx), req.pid);
+      const p = named(ctx, req.pid);
       const st = host.getStatus(p);
       return {
         vm_pinned_bytes: u64(st.vmPinnedBytes),
@@ -141,6 +163,8 @@ export function hostServices(host: Host): ServiceRegistration[] {
         principal: p.principal.name,
         uid: p.principal.uid ?? 0,
         lease_expires_unix_ms: u64(BigInt(Number.isFinite(p.leaseExpiresAt) ? p.leaseExpiresAt : 0)),
+        boot_id: host.bootId,
+        start_time: u64(p.startTime),
       };
     }),
   });
@@ -155,7 +179,10 @@ export function hostServices(host: Host): ServiceRegistration[] {
       ictx(ctx, req.fd).c.destroy(req.id);
       return {};
     }),
-    IoasAlloc: unary((req, ctx) => ({ out_ioas_id: ictx(ctx, req.fd).c.ioasAlloc(req.flags) })),
+    IoasAlloc: unary((req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { out_ioas_id: c.ioasAlloc(p, req.flags) };
+    }),
     IoasIovaRanges: unary((req, ctx) => {
       const r = ictx(ctx, req.fd).c.ioasIovaRanges(req.ioas_id);
       return { allowed_iovas: r.ranges.map((x) => ({ start: u64(x.start), last: u64(x.last) })), out_iova_alignment: u64(r.alignment) };
@@ -173,11 +200,12 @@ export function hostServices(host: Host): ServiceRegistration[] {
       const { p, c } = ictx(ctx, req.fd);
       return { iova: u64(c.ioasMapFile(p, req.flags, req.ioas_id, req.file_fd, parseU64(req.start, 'start'), parseU64(req.length, 'length'), parseU64(req.iova, 'iova'))) };
     }),
-    IoasCopy: unary((req, ctx) => ({
-      dst_iova: u64(
-        ictx(ctx, req.fd).c.ioasCopy(req.flags, req.dst_ioas_id, req.src_ioas_id, parseU64(req.length, 'length'), parseU64(req.dst_iova, 'dst_iova'), parseU64(req.src_iova, 'src_iova')),
-      ),
-    })),
+    IoasCopy: unary((req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return {
+        dst_iova: u64(c.ioasCopy(p, req.flags, req.dst_ioas_id, req.src_ioas_id, parseU64(req.length, 'length'), parseU64(req.dst_iova, 'dst_iova'), parseU64(req.src_iova, 'src_iova'))),
+      };
+    }),
     IoasUnmap: unary((req, ctx) => ({ length: u64(ictx(ctx, req.fd).c.ioasUnmap(req.ioas_id, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'))) })),
     IoasChangeProcess: unary((req, ctx) => {
       const { p, c } = ictx(ctx, req.fd);
@@ -201,7 +229,10 @@ export function hostServices(host: Host): ServiceRegistration[] {
         ...decoded,
       };
     }),
-    HwptAlloc: unary((req, ctx) => ({ out_hwpt_id: ictx(ctx, req.fd).c.hwptAlloc(req.flags, req.dev_id, req.pt_id, req.data_type, req.data, req.fault_id) })),
+    HwptAlloc: unary((req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { out_hwpt_id: c.hwptAlloc(p, req.flags, req.dev_id, req.pt_id, req.data_type, req.data, req.fault_id) };
+    }),
     HwptSetDirtyTracking: unary((req, ctx) => {
       ictx(ctx, req.fd).c.hwptSetDirtyTracking(req.flags, req.hwpt_id);
       return {};
@@ -244,12 +275,12 @@ export function hostServices(host: Host): ServiceRegistration[] {
   const vfio = hostService('Vfio', {
     DeviceBindIommufd: unary((req, ctx) => {
       const p = proc(ctx);
-      const dev = host.vfioDevice(p, req.device_fd);
-      const c = p.fds.get(req.iommufd);
-      if (!c) throw kerr('EBADF', `fd ${req.iommufd} is not open`);
-      return { out_devid: dev.bind(host.iommufd(p, req.iommufd), req.flags) };
+      return { out_devid: host.vfioDevice(p, req.device_fd).bind(p, req.iommufd, req.flags) };
     }),
-    DeviceAttachPt: unary((req, ctx) => ({ pt_id: vdev(ctx, req.device_fd).attach(req.flags, req.pt_id, req.pasid) })),
+    DeviceAttachPt: unary((req, ctx) => {
+      const p = proc(ctx);
+      return { pt_id: host.vfioDevice(p, req.device_fd).attach(p, req.flags, req.pt_id, req.pasid) };
+    }),
     DeviceDetachPt: unary((req, ctx) => {
       vdev(ctx, req.device_fd).detach(req.flags, req.pasid);
       return {};
@@ -289,14 +320,15 @@ export function hostServices(host: Host): ServiceRegistration[] {
       platformRole(ctx);
       const len = parseU64(req.length, 'length');
       if (len === 0n || len > 16n << 20n) throw kerr('EINVAL', 'length must be in (0, 16 MiB]');
-      const r = host.deviceDma(req.bdf, req.pasid ?? undefined, parseU64(req.iova, 'iova'), Number(len), req.write, req.write ? req.data : undefined);
+      const owner = ownerOf(req.expect_owner);
+      const r = host.deviceDma(req.bdf, req.pasid ?? undefined, parseU64(req.iova, 'iova'), Number(len), req.write, req.write ? req.data : undefined, owner);
       if (r.fault) return { fault: faultMessage(r.fault, host.device(req.bdf).unit.name, req.write), page_requests: 0 };
       if (req.write) return { written: u64(len), page_requests: 0 };
       return { data: bytes(r.data), page_requests: 0 };
     }),
     DeviceDmaBatch: unary((req, ctx) => {
       platformRole(ctx);
-      const r = host.translateBatch(req.bdf, req.pasid ?? undefined, req.entries);
+      const r = host.translateBatch(req.bdf, req.pasid ?? undefined, req.entries, ownerOf(req.expect_owner));
       return { results: bytes(r.results), translated: r.translated, faults: r.faults };
     }),
     DeviceAtsTranslate: unary((_req, ctx) => {
@@ -323,6 +355,9 @@ export function hostServices(host: Host): ServiceRegistration[] {
     WatchEvents: serverStream(async (req, out, ctx) => {
       platformRole(ctx);
       const after = parseU64(req.after_sequence, 'after_sequence');
+      if (req.boot_id !== '' && req.boot_id !== host.bootId) {
+        throw new DomainError('FAILED_PRECONDITION', 'BOOT_ID_MISMATCH', `after_sequence counts in the log of boot ${req.boot_id}; this host booted as ${host.bootId} (host-iommu restarted)`, { bootId: host.bootId });
+      }
       await followLog(
         host.events,
         after,
@@ -357,7 +392,25 @@ export function hostServices(host: Host): ServiceRegistration[] {
     }),
   });
 
-  return [process, iommufd, vfio, platform];
+  return [process, iommufd, vfio, platform].map((s) => afterDeferredTeardown(host, s));
+}
+
+/**
+ * The one place where host calls wait for deferred teardown (Host.deferred): every method of
+ * every host-iommu service starts only once the queue is empty, asynchronously, so health and
+ * reflection (served outside these services) are answered while a large exit, close, munmap or
+ * IoasUnmap drains, and no call ever sees a half-done teardown. When nothing is pending the
+ * handler runs at once, as before.
+ */
+function afterDeferredTeardown(host: Host, reg: ServiceRegistration): ServiceRegistration {
+  const handlers: Record<string, (...args: unknown[]) => void> = {};
+  for (const [name, h] of Object.entries(reg.handlers as Record<string, (...args: unknown[]) => void>)) {
+    handlers[name] = (...args: unknown[]) => {
+      if (host.idle) return h(...args);
+      void host.quiesce().then(() => h(...args));
+    };
+  }
+  return { ...reg, handlers: handlers as ServiceRegistration['handlers'] };
 }
 
 function vtdView(data: Uint8Array) {
@@ -405,6 +458,7 @@ function describe(host: Host) {
     arch: prof.arch,
     profile: prof.name,
     ram_bytes: u64(prof.ramBytes),
+    boot_id: host.bootId,
     kernel_features: {
       iommufd: prof.kernel.iommufd,
       vfio_compat_container: prof.kernel.vfioCompatContainer,

@@ -7,7 +7,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { DomainError, type StatusName } from '../../../../libs/errno/index.js';
-import { call, callMeta, createClients, type HostClients } from '../../../../libs/rpc/client.js';
+import { call, createClients, type HostClients } from '../../../../libs/rpc/client.js';
+import { BOOT_ID_KEY, PID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
 import { decodeErrorInfo } from '../../../../libs/rpc/errors.js';
 
 export const O_RDWR = 2;
@@ -58,7 +59,17 @@ async function h<T>(what: string, p: Promise<T>): Promise<T> {
   }
 }
 
+/** A host process as /proc names it across host restarts: boot id, pid and start time. */
+export interface HostProcessId {
+  bootId: string;
+  pid: number;
+  /** clock ticks since the host booted (/proc/<pid>/stat starttime) */
+  startTime: bigint;
+}
+
 export interface HostEvent {
+  /** the boot whose log numbers this event (a restarted host numbers its events and pids again) */
+  bootId: string;
   sequence: bigint;
   kind: string;
   bdf: string;
@@ -92,6 +103,8 @@ export interface HostDescription {
   units: HostUnit[];
   devices: HostDevice[];
   iommufd: boolean;
+  /** the host's boot id (random per host-iommu start) */
+  bootId: string;
 }
 
 export interface HostLinkOptions {
@@ -108,6 +121,17 @@ export class HostLink {
   readonly vm: HostClients;
   readonly hw: HostClients;
   private describeCache: HostDescription | undefined;
+  /**
+   * The boot id of the host as last read (Describe); undefined after the event stream broke and
+   * until the host is read again — the host may have restarted meanwhile and numbers its pids
+   * again, so a pid names a VM's process only while its boot is this one.
+   */
+  bootId: string | undefined;
+  /**
+   * Processes this link spawned, by pid: every per-process call carries their identity (boot id
+   * and start time metadata) so the host refuses it (ESRCH) once the pid names another process.
+   */
+  private readonly spawned = new Map<number, HostProcessId>();
 
   constructor(readonly opts: HostLinkOptions) {
     const common = { defaultDeadlineMs: 30_000, ...(opts.credentials ? { credentials: opts.credentials } : {}) };
@@ -123,78 +147,104 @@ export class HostLink {
 
   // ------------------------------------------------------------------ processes and files
 
-  async spawn(name: string, leaseMs: number): Promise<number> {
-    return (await h('Spawn', call(this.vm.Process.Spawn, { name, lease_ms: leaseMs }))).pid;
+  /** A new process of the VM principal: its identity across host restarts. */
+  async spawn(name: string, leaseMs: number): Promise<HostProcessId> {
+    const r = await h('Spawn', call(this.vm.Process.Spawn, { name, lease_ms: leaseMs }));
+    const id = { bootId: r.boot_id, pid: r.pid, startTime: BigInt(r.start_time as string) };
+    this.spawned.set(id.pid, id);
+    return id;
   }
   async heartbeat(pid: number): Promise<void> {
-    await h('Heartbeat', call(this.vm.Process.Heartbeat, { pid }));
+    await h('Heartbeat', call(this.vm.Process.Heartbeat, { pid }, this.identity(pid)));
   }
   async exit(pid: number): Promise<void> {
-    await h('Exit', call(this.vm.Process.Exit, { pid }));
+    try {
+      await h('Exit', call(this.vm.Process.Exit, { pid }, this.identity(pid)));
+    } catch (e) {
+      if (e instanceof HostCallError && e.reason === 'ESRCH') this.spawned.delete(pid);
+      throw e;
+    }
+    this.spawned.delete(pid);
+  }
+  /** Identity metadata of a process this link spawned (boot id, start time); none for others. */
+  private identity(pid: number): grpc.Metadata {
+    const md = new grpc.Metadata();
+    const id = this.spawned.get(pid);
+    if (id) {
+      md.set(BOOT_ID_KEY, id.bootId);
+      md.set(START_TIME_KEY, id.startTime.toString());
+    }
+    return md;
+  }
+  /** Metadata of a call acting as process `pid`: the pid and, when known, its identity. */
+  private meta(pid: number): grpc.Metadata {
+    const md = this.identity(pid);
+    md.set(PID_KEY, String(pid));
+    return md;
   }
   async open(pid: number, path: string): Promise<number> {
-    return (await h(`Open ${path}`, call(this.vm.Process.Open, { path, flags: O_RDWR }, callMeta(pid)))).fd;
+    return (await h(`Open ${path}`, call(this.vm.Process.Open, { path, flags: O_RDWR }, this.meta(pid)))).fd;
   }
   async closeFd(pid: number, fd: number): Promise<void> {
-    await h('Close', call(this.vm.Process.Close, { fd }, callMeta(pid)));
+    await h('Close', call(this.vm.Process.Close, { fd }, this.meta(pid)));
   }
   async fdKinds(pid: number): Promise<Map<number, string>> {
-    const r = await h('GetStatus', call(this.vm.Process.GetStatus, { pid }));
+    const r = await h('GetStatus', call(this.vm.Process.GetStatus, { pid }, this.identity(pid)));
     return new Map(r.fds.map((f) => [f.fd, f.kind as string]));
   }
-  /** Name and owning principal of a host process (/proc/<pid>/status). */
-  async processInfo(pid: number): Promise<{ name: string; principal: string }> {
+  /** What the host's process `pid` is now (/proc/<pid>/status and stat): its identity, name, owner. */
+  async processInfo(pid: number): Promise<HostProcessId & { name: string; principal: string }> {
     const r = await h('GetStatus', call(this.vm.Process.GetStatus, { pid }));
-    return { name: r.name, principal: r.principal };
+    return { bootId: r.boot_id, pid, startTime: BigInt(r.start_time as string), name: r.name, principal: r.principal };
   }
   async memfd(pid: number, name: string, size: bigint): Promise<number> {
-    const fd = (await h('MemfdCreate', call(this.vm.Process.MemfdCreate, { name, flags: 0 }, callMeta(pid)))).fd;
-    await h('Ftruncate', call(this.vm.Process.Ftruncate, { fd, length: size.toString() }, callMeta(pid)));
+    const fd = (await h('MemfdCreate', call(this.vm.Process.MemfdCreate, { name, flags: 0 }, this.meta(pid)))).fd;
+    await h('Ftruncate', call(this.vm.Process.Ftruncate, { fd, length: size.toString() }, this.meta(pid)));
     return fd;
   }
   async mmapShared(pid: number, fd: number, length: bigint): Promise<bigint> {
-    const r = await h('Mmap', call(this.vm.Process.Mmap, { addr: '0', length: length.toString(), prot: 3, flags: 1, fd, offset: '0' }, callMeta(pid)));
+    const r = await h('Mmap', call(this.vm.Process.Mmap, { addr: '0', length: length.toString(), prot: 3, flags: 1, fd, offset: '0' }, this.meta(pid)));
     return BigInt(r.addr as string);
   }
   async readMemory(pid: number, va: bigint, length: number): Promise<Buffer> {
-    return (await h('ReadMemory', call(this.vm.Process.ReadMemory, { addr: va.toString(), length: String(length) }, callMeta(pid)))).data as Buffer;
+    return (await h('ReadMemory', call(this.vm.Process.ReadMemory, { addr: va.toString(), length: String(length) }, this.meta(pid)))).data as Buffer;
   }
   async writeMemory(pid: number, va: bigint, data: Uint8Array): Promise<void> {
-    await h('WriteMemory', call(this.vm.Process.WriteMemory, { addr: va.toString(), data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }, callMeta(pid)));
+    await h('WriteMemory', call(this.vm.Process.WriteMemory, { addr: va.toString(), data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }, this.meta(pid)));
   }
 
   // ------------------------------------------------------------------ iommufd / vfio
 
   async ioasAlloc(pid: number, fd: number): Promise<number> {
-    return (await h('IoasAlloc', call(this.vm.Iommufd.IoasAlloc, { fd, flags: 0 }, callMeta(pid)))).out_ioas_id;
+    return (await h('IoasAlloc', call(this.vm.Iommufd.IoasAlloc, { fd, flags: 0 }, this.meta(pid)))).out_ioas_id;
   }
   async destroy(pid: number, fd: number, id: number): Promise<void> {
-    await h('Destroy', call(this.vm.Iommufd.Destroy, { fd, id }, callMeta(pid)));
+    await h('Destroy', call(this.vm.Iommufd.Destroy, { fd, id }, this.meta(pid)));
   }
   /** FIXED_IOVA map of `length` bytes of the process's VA at `iova`. */
   async ioasMapFixed(pid: number, fd: number, ioas: number, va: bigint, length: bigint, iova: bigint, read: boolean, write: boolean): Promise<void> {
     const flags = 1 | (write ? 2 : 0) | (read ? 4 : 0);
-    await h('IoasMap', call(this.vm.Iommufd.IoasMap, { fd, flags, ioas_id: ioas, user_va: va.toString(), length: length.toString(), iova: iova.toString() }, callMeta(pid)));
+    await h('IoasMap', call(this.vm.Iommufd.IoasMap, { fd, flags, ioas_id: ioas, user_va: va.toString(), length: length.toString(), iova: iova.toString() }, this.meta(pid)));
   }
   async ioasUnmap(pid: number, fd: number, ioas: number, iova: bigint, length: bigint): Promise<bigint> {
-    const r = await h('IoasUnmap', call(this.vm.Iommufd.IoasUnmap, { fd, ioas_id: ioas, iova: iova.toString(), length: length.toString() }, callMeta(pid)));
+    const r = await h('IoasUnmap', call(this.vm.Iommufd.IoasUnmap, { fd, ioas_id: ioas, iova: iova.toString(), length: length.toString() }, this.meta(pid)));
     return BigInt(r.length as string);
   }
   async ioasUnmapAll(pid: number, fd: number, ioas: number): Promise<bigint> {
     return this.ioasUnmap(pid, fd, ioas, 0n, U64_MAX);
   }
   async iovaRanges(pid: number, fd: number, ioas: number): Promise<Array<{ start: bigint; last: bigint }>> {
-    const r = await h('IoasIovaRanges', call(this.vm.Iommufd.IoasIovaRanges, { fd, ioas_id: ioas }, callMeta(pid)));
+    const r = await h('IoasIovaRanges', call(this.vm.Iommufd.IoasIovaRanges, { fd, ioas_id: ioas }, this.meta(pid)));
     return r.allowed_iovas.map((x) => ({ start: BigInt(x.start as string), last: BigInt(x.last as string) }));
   }
   async bind(pid: number, deviceFd: number, iommufd: number): Promise<number> {
-    return (await h('DeviceBindIommufd', call(this.vm.Vfio.DeviceBindIommufd, { device_fd: deviceFd, iommufd, flags: 0 }, callMeta(pid)))).out_devid;
+    return (await h('DeviceBindIommufd', call(this.vm.Vfio.DeviceBindIommufd, { device_fd: deviceFd, iommufd, flags: 0 }, this.meta(pid)))).out_devid;
   }
   async attach(pid: number, deviceFd: number, ptId: number): Promise<number> {
-    return (await h('DeviceAttachPt', call(this.vm.Vfio.DeviceAttachPt, { device_fd: deviceFd, flags: 0, pt_id: ptId, pasid: 0 }, callMeta(pid)))).pt_id;
+    return (await h('DeviceAttachPt', call(this.vm.Vfio.DeviceAttachPt, { device_fd: deviceFd, flags: 0, pt_id: ptId, pasid: 0 }, this.meta(pid)))).pt_id;
   }
   async detach(pid: number, deviceFd: number): Promise<void> {
-    await h('DeviceDetachPt', call(this.vm.Vfio.DeviceDetachPt, { device_fd: deviceFd, flags: 0, pasid: 0 }, callMeta(pid)));
+    await h('DeviceDetachPt', call(this.vm.Vfio.DeviceDetachPt, { device_fd: deviceFd, flags: 0, pasid: 0 }, this.meta(pid)));
   }
   async inspectPinned(pid: number, fd: number, id: number): Promise<bigint> {
     const r = await h('Inspect', call(this.hw.Platform.Inspect, { iommufd_object: { pid, fd, id } }));
@@ -206,7 +256,11 @@ export class HostLink {
   async describe(refresh = false): Promise<HostDescription> {
     if (this.describeCache && !refresh) return this.describeCache;
     const d = await h('Describe', call(this.hw.Platform.Describe, {}));
+    this.bootId = d.boot_id;
+    // processes of an earlier boot are gone with it: forget them (pids repeat across boots)
+    for (const [pid, id] of this.spawned) if (id.bootId !== d.boot_id) this.spawned.delete(pid);
     this.describeCache = {
+      bootId: d.boot_id,
       name: d.name,
       arch: d.arch,
       iommufd: d.kernel_features?.iommufd ?? false,
@@ -231,7 +285,17 @@ export class HostLink {
     return this.describeCache;
   }
 
-  async deviceDma(bdf: string, iova: bigint, length: number, write: boolean, data?: Uint8Array) {
+  /** The link forgets what it knew of the host (its boot, its description): the event stream broke. */
+  unverify(): void {
+    this.bootId = undefined;
+    this.describeCache = undefined;
+  }
+
+  /**
+   * The physical device's DMA, done only while `owner` (a live process of this boot) holds the
+   * device's binding: the host refuses with ESRCH / EPERM otherwise (DeviceDmaRequest.expect_owner).
+   */
+  async deviceDma(bdf: string, iova: bigint, length: number, write: boolean, data: Uint8Array | undefined, owner: HostProcessId) {
     return h(
       'DeviceDma',
       call(this.hw.Platform.DeviceDma, {
@@ -241,6 +305,7 @@ export class HostLink {
         write,
         data: data ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.alloc(0),
         allow_page_request: false,
+        expect_owner: { boot_id: owner.bootId, pid: owner.pid, start_time: owner.startTime.toString() },
       }),
     );
   }
@@ -253,80 +318,68 @@ export class HostLink {
 
   /**
    * Follow the host event log from `after` until `signal` aborts, resuming by sequence after any
-   * disconnect: each event is delivered once, in order. Resuming asks for the last event seen
-   * again and checks it is the same one; a host whose log does not have it (host-iommu
-   * restarted: its sequence starts again at 1) is followed from its first event, after
-   * `hooks.onHostRestart`. The host API has no boot id, so "does not have it" includes "did
-   * not replay it within `verifyMs` of a successful Ping" (the replay is sent at once).
+   * disconnect: each event is delivered once, in order. Every (re)connect reads the host's boot
+   * id first (Describe) and subscribes for that boot (WatchEventsRequest.boot_id). A host with
+   * another boot id (host-iommu restarted: its log numbers events again from 1) is followed from
+   * its first event, after `hooks.onHostRestart`; a restart between the Describe and the
+   * subscribe is refused by the host (BOOT_ID_MISMATCH) and seen by the next Describe. A broken
+   * stream makes the link forget the host's boot (`unverify`) until it is read again.
    */
   follow(after: bigint, onEvent: (e: HostEvent) => void, signal: AbortSignal, hooks: FollowHooks = {}): Promise<void> {
-    const verifyMs = hooks.verifyMs ?? 1000;
     let last = after;
-    /** identity of the event numbered `last`, once one was delivered */
-    let lastMark: string | undefined;
+    /** the boot whose log `last` counts in, once read */
+    let boot: string | undefined;
     let failures = 0;
     return new Promise<void>((resolve) => {
       const retry = (err: unknown, got: boolean) => {
         if (signal.aborted) return resolve();
+        this.unverify();
         failures = got ? 1 : failures + 1;
         hooks.onStreamLost?.(failures, err);
         setTimeout(() => void connect(), Math.min(2000, 50 * 2 ** Math.min(failures, 6))).unref();
       };
       const connect = async (): Promise<void> => {
         if (signal.aborted) return resolve();
-        let checking = lastMark !== undefined;
-        if (checking) {
-          // the replay is timed from here: make sure the host answers first
-          try {
-            await this.ping();
-          } catch (e) {
-            return retry(e, false);
-          }
-          if (signal.aborted) return resolve();
+        let current: string;
+        try {
+          current = (await this.describe(true)).bootId;
+        } catch (e) {
+          return retry(e, false);
         }
-        const stream = this.hw.Platform.WatchEvents({ after_sequence: (checking ? last - 1n : last).toString() });
-        let done = false;
-        let got = false;
-        let timer: NodeJS.Timeout | undefined;
-        const onAbort = () => stream.cancel();
-        signal.addEventListener('abort', onAbort, { once: true });
-        // grpc-js emits 'error' and then 'end' for one failed stream: act once
-        const finish = (err: unknown, restarted: boolean) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-          if (!restarted) return retry(err, got);
-          stream.cancel();
+        if (signal.aborted) return resolve();
+        if (boot !== undefined && current !== boot) {
           const seen = last;
           last = 0n;
-          lastMark = undefined;
           failures = 0;
           hooks.onHostRestart?.(seen);
           if (signal.aborted) return resolve();
-          setImmediate(() => void connect());
-        };
-        if (checking) {
-          timer = setTimeout(() => finish(undefined, true), verifyMs);
-          timer.unref();
         }
+        boot = current;
+        const streamBoot = current;
+        const stream = this.hw.Platform.WatchEvents({ after_sequence: last.toString(), boot_id: streamBoot });
+        let done = false;
+        let got = false;
+        const onAbort = () => stream.cancel();
+        signal.addEventListener('abort', onAbort, { once: true });
+        // grpc-js emits 'error' and then 'end' for one failed stream: act once
+        const finish = (err: unknown) => {
+          if (done) return;
+          done = true;
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) return resolve();
+          // restarted between Describe and WatchEvents: the next Describe reads the new boot
+          if (decodeErrorInfo(err as grpc.ServiceError)?.reason === 'BOOT_ID_MISMATCH') return void setImmediate(() => void connect());
+          retry(err, got);
+        };
         stream.on('data', (m) => {
           if (done) return;
           got = true;
           failures = 0;
           const seq = BigInt(m.sequence as string);
-          const lost = m.kind === 'HOST_EVENT_KIND_EVENTS_LOST';
-          if (checking) {
-            checking = false;
-            clearTimeout(timer);
-            if (!lost && seq === last && eventMark(m) === lastMark) return; // our last event again: the same log
-            // anything else but "the events after ours were dropped from the ring": another log
-            if (!(lost && seq >= last)) return finish(undefined, true);
-          }
           if (seq <= last) return;
           last = seq;
-          lastMark = lost ? undefined : eventMark(m);
           onEvent({
+            bootId: streamBoot,
             sequence: seq,
             kind: (m.kind as string).replace(/^HOST_EVENT_KIND_/, ''),
             bdf: m.bdf,
@@ -335,8 +388,8 @@ export class HostLink {
             ...(m.fault ? { fault: { reason: m.fault.reason as string, addr: BigInt(m.fault.addr as string), write: m.fault.write } } : {}),
           });
         });
-        stream.on('error', (e) => finish(e, false));
-        stream.on('end', () => finish(new Error('stream ended'), false));
+        stream.on('error', (e) => finish(e));
+        stream.on('end', () => finish(new Error('stream ended')));
       };
       void connect();
     });
@@ -346,12 +399,6 @@ export class HostLink {
 export interface FollowHooks {
   /** The stream broke (`attempt` counts failures in a row); the follower retries with backoff. */
   onStreamLost?(attempt: number, err: unknown): void;
-  /** The host's event log is not the one followed so far (`lastSeen` was its last sequence): following restarts at its first event. */
+  /** The host has another boot id than the one followed so far (`lastSeen` was the last sequence of the old boot): following restarts at its first event. */
   onHostRestart?(lastSeen: bigint): void;
-  /** How long a resumed stream may take to replay the last event seen (default 1000 ms). */
-  verifyMs?: number;
-}
-
-function eventMark(m: { kind: unknown; time_unix_ms: unknown; pid: number; bdf: string; message: string }): string {
-  return `${String(m.kind)}|${String(m.time_unix_ms)}|${m.pid}|${m.bdf}|${m.message}`;
 }

@@ -62,6 +62,13 @@ function enumName(v: unknown, prefix: string): string {
   return s.startsWith(prefix) ? s.slice(prefix.length) : s;
 }
 
+/**
+ * VM names and the ids of its devices and iommufd objects (they key passed_fds and QEMU-style
+ * `id=`): 1-63 characters of [A-Za-z0-9_.-], starting with a letter or digit, so no id can be
+ * `__proto__` or another name with a meaning of its own.
+ */
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
 export function parseBdf(s: string, field: string): { domain: number; bus: number; dev: number; fn: number } {
   const m = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/.exec(s);
   if (!m) throw bad('BAD_BDF', `${field}: '${s}' is not a PCI address DDDD:BB:DD.F`, field);
@@ -85,7 +92,7 @@ export function endpointOf(bdf: string): number {
 export function parseVmSpec(spec: any): VmConfig {
   if (!spec) throw bad('EMPTY_SPEC', 'spec is required', 'spec');
   const name = String(spec.name ?? '');
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) throw bad('BAD_NAME', `spec.name '${name}': 1-63 chars of [A-Za-z0-9_.-]`, 'spec.name');
+  if (!ID_RE.test(name)) throw bad('BAD_NAME', `spec.name '${name.slice(0, 64)}': 1-63 chars of [A-Za-z0-9_.-], starting with a letter or digit`, 'spec.name');
   const memoryBytes = parseU64(spec.memory_bytes, 'spec.memory_bytes');
   if (memoryBytes === 0n || memoryBytes % (2n << 20n) !== 0n) throw bad('BAD_MEMORY', 'spec.memory_bytes must be a non-zero multiple of 2 MiB', 'spec.memory_bytes');
   if (memoryBytes > 1n << 40n) throw bad('BAD_MEMORY', 'spec.memory_bytes above 1 TiB', 'spec.memory_bytes');
@@ -103,7 +110,7 @@ export function parseVmSpec(spec: any): VmConfig {
   const seenObj = new Set<string>();
   for (const [i, o] of (spec.iommufd_objects ?? []).entries()) {
     const id = String(o.id ?? '');
-    if (!id) throw bad('BAD_OBJECT', `spec.iommufd_objects[${i}].id is empty`, `spec.iommufd_objects[${i}].id`);
+    if (!ID_RE.test(id)) throw bad('BAD_OBJECT', `spec.iommufd_objects[${i}].id '${id.slice(0, 64)}': 1-63 chars of [A-Za-z0-9_.-], starting with a letter or digit`, `spec.iommufd_objects[${i}].id`);
     if (seenObj.has(id)) throw bad('DUPLICATE_ID', `spec.iommufd_objects[${i}].id '${id}' is used twice`, `spec.iommufd_objects[${i}].id`);
     seenObj.add(id);
     iommufdObjects.push({ id, ...(o.fd !== undefined && o.fd !== null ? { fd: o.fd } : {}) });
@@ -154,7 +161,7 @@ export function parseVirtioIommu(v: any, machine: Machine): VirtioIommuSettings 
 
 export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Set<string>, objs: VmConfig['iommufdObjects']): DeviceConfig {
   const id = String(d?.id ?? '');
-  if (!id) throw bad('BAD_DEVICE', `${path}.id is empty`, `${path}.id`);
+  if (!ID_RE.test(id)) throw bad('BAD_DEVICE', `${path}.id '${id.slice(0, 64)}': 1-63 chars of [A-Za-z0-9_.-], starting with a letter or digit`, `${path}.id`);
   if (ids.has(id)) throw bad('DUPLICATE_ID', `${path}.id '${id}' is used twice`, `${path}.id`);
   ids.add(id);
   let guestBdf = String(d.guest_bdf ?? '');

@@ -8,8 +8,9 @@ import type { Logger } from 'pino';
 import { DomainError } from '../../../../libs/errno/index.js';
 import { SeqLog } from '../../../../libs/seqlog/index.js';
 import { EmulatedBackend } from '../backends/emulated.js';
-import { HostCallError, type HostDescription, type HostDevice, type HostEvent, type HostLink } from '../hostlink/hostlink.js';
+import { HostCallError, type HostDescription, type HostDevice, type HostEvent, type HostLink, type HostProcessId } from '../hostlink/hostlink.js';
 import { VirtioIommu, type EndpointView } from '../viommu/virtio-iommu.js';
+import { decideStatusWrite, VIRTIO_STATUS } from '../viommu/virtio-status.js';
 import {
   assignBdfs,
   parseDevice,
@@ -48,6 +49,8 @@ export interface VirtioRuntime {
   offered: bigint;
   driverFeatures: bigint;
   featuresOk: boolean;
+  /** driver-set device status bits other than FEATURES_OK (Guest.VirtioWriteStatus; 0 = reset) */
+  status?: number;
 }
 
 export interface GuestEvent {
@@ -85,14 +88,27 @@ export class Vm {
   exiting = false;
   private chain: Promise<unknown> = Promise.resolve();
   heartbeat: NodeJS.Timeout | undefined;
+  /**
+   * The VM's host process as the host names it (boot id, pid, start time), recorded at spawn: a
+   * process is this VM's only if all three match. StopVm ends it and leaves a fresh, idle one
+   * for the next StartVm; undefined when a STOPPED VM has none (it could not be made, or died).
+   */
+  proc: HostProcessId | undefined;
 
   constructor(
     public cfg: VmConfig,
-    readonly hostPid: number,
-  ) {}
+    proc: HostProcessId,
+  ) {
+    this.proc = proc;
+  }
 
   get name(): string {
     return this.cfg.name;
+  }
+
+  /** The pid of the VM's host process (0: none). */
+  get hostPid(): number {
+    return this.proc?.pid ?? 0;
   }
 
   /** Serialise operations on this VM (the device model's hooks are asynchronous). */
@@ -112,6 +128,20 @@ function gpaCheck(vm: Vm, gpa: bigint, length: bigint): void {
   if (length === 0n || gpa + length > vm.cfg.memoryBytes) {
     throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `[0x${gpa.toString(16)}, +0x${length.toString(16)}) is outside guest RAM (0x${vm.cfg.memoryBytes.toString(16)} bytes)`);
   }
+}
+
+/** The VM's host process (and every host object in it) is gone: no guest or device access. */
+function hostObjectsLost(vm: Vm): DomainError {
+  return new DomainError(
+    'FAILED_PRECONDITION',
+    'HOST_OBJECTS_LOST',
+    `VM ${vm.name} lost its host process and every host object in it (${vm.message}): StopVm it, pass its fds into the new host_pid and StartVm it again`,
+    { name: vm.name },
+  );
+}
+
+function restarted(proc: HostProcessId, boot: string): string {
+  return `host-iommu restarted: boot ${proc.bootId} ended (the host is boot ${boot} now), so pid ${proc.pid} no longer names the VM's process`;
 }
 
 function incompatible(vm: string, violations: Violation[]): DomainError {
@@ -150,43 +180,106 @@ export class VmManager {
 
   async create(cfg: VmConfig): Promise<Vm> {
     if (this.vms.has(cfg.name)) throw new DomainError('ALREADY_EXISTS', 'VM_EXISTS', `a VM named '${cfg.name}' exists`, { name: cfg.name });
-    const pid = await this.link.spawn(`qemu:${cfg.name}`, this.opts.leaseMs);
-    const vm = new Vm(cfg, pid);
+    const proc = await this.link.spawn(`qemu:${cfg.name}`, this.opts.leaseMs);
+    const vm = new Vm(cfg, proc);
     this.vms.set(cfg.name, vm);
     this.startHeartbeat(vm);
-    this.logger.info({ vm: cfg.name, pid }, 'VM defined');
+    this.logger.info({ vm: cfg.name, pid: proc.pid, startTime: proc.startTime.toString(), bootId: proc.bootId }, 'VM defined');
     return vm;
   }
 
+  /** Keep the lease of the VM's current host process; never renew a process of another boot. */
   private startHeartbeat(vm: Vm): void {
+    if (vm.heartbeat) clearInterval(vm.heartbeat);
+    vm.heartbeat = undefined;
+    const proc = vm.proc;
+    if (!proc) return;
     vm.heartbeat = setInterval(() => {
-      this.link.heartbeat(vm.hostPid).catch((e: unknown) => {
-        if (!vm.hostObjectsLost && e instanceof HostCallError && (e.reason === 'ESRCH' || e.status === 'NOT_FOUND')) this.markLost(vm, 'the VM host process is gone');
+      const boot = this.link.bootId;
+      if (boot !== undefined && boot !== proc.bootId) return this.markLost(vm, restarted(proc, boot), proc);
+      this.link.heartbeat(proc.pid).catch((e: unknown) => {
+        if (e instanceof HostCallError && (e.reason === 'ESRCH' || e.status === 'NOT_FOUND')) this.markLost(vm, 'the VM host process is gone', proc);
       });
     }, this.opts.heartbeatMs);
     vm.heartbeat.unref();
   }
 
   /**
-   * The VM's host process is gone (or its pid now names another process): stop heartbeating it.
-   * Not for a VM StopVm is ending (a heartbeat or re-check racing with its exit sees it gone too).
+   * The VM's host process `proc` is gone (or its pid now names another process): stop
+   * heartbeating it. Nothing when the VM has another process by now, or StopVm is ending this one
+   * (a heartbeat or re-check racing with its exit sees it gone too). A DEFINED or RUNNING VM
+   * loses its host objects; a STOPPED VM only its idle process (StartVm makes another).
    */
-  markLost(vm: Vm, why: string): void {
-    if (vm.hostObjectsLost || vm.exiting || vm.state === 'STOPPED') return;
+  markLost(vm: Vm, why: string, proc: HostProcessId | undefined = vm.proc): void {
+    if (!proc || vm.proc !== proc || vm.exiting) return;
+    if (vm.state === 'STOPPED') {
+      vm.proc = undefined;
+      if (vm.heartbeat) clearInterval(vm.heartbeat);
+      vm.heartbeat = undefined;
+      vm.message = `no host process: ${why}`;
+      this.logger.warn({ vm: vm.name, pid: proc.pid }, vm.message);
+      return;
+    }
+    if (vm.hostObjectsLost) return;
     vm.hostObjectsLost = true;
     vm.message = `host objects lost: ${why}`;
     if (vm.heartbeat) clearInterval(vm.heartbeat);
-    this.logger.warn({ vm: vm.name, pid: vm.hostPid }, vm.message);
+    vm.heartbeat = undefined;
+    this.logger.warn({ vm: vm.name, pid: proc.pid }, vm.message);
+  }
+
+  /**
+   * The VM's host process, verified to be its own: not lost, and of the host's current boot (a
+   * restarted host numbers pids again). Reads the host's boot when the link lost it.
+   */
+  private async ownProcess(vm: Vm): Promise<HostProcessId> {
+    if (vm.hostObjectsLost || !vm.proc) throw hostObjectsLost(vm);
+    const boot = this.link.bootId ?? (await this.link.describe(true)).bootId;
+    return this.ofBoot(vm, boot);
+  }
+
+  /** As ownProcess, without a host call: refused while the link has not read the host's boot. */
+  private ownProcessNow(vm: Vm): HostProcessId {
+    if (vm.hostObjectsLost || !vm.proc) throw hostObjectsLost(vm);
+    const boot = this.link.bootId;
+    if (boot === undefined) throw new DomainError('UNAVAILABLE', 'HOST_LINK_DOWN', `the link to host-iommu is re-connecting: the host process of VM ${vm.name} is not verified yet`, { name: vm.name });
+    return this.ofBoot(vm, boot);
+  }
+
+  private ofBoot(vm: Vm, boot: string): HostProcessId {
+    const proc = vm.proc;
+    if (!proc || vm.hostObjectsLost) throw hostObjectsLost(vm);
+    if (proc.bootId !== boot) {
+      this.markLost(vm, restarted(proc, boot), proc);
+      throw hostObjectsLost(vm);
+    }
+    return proc;
   }
 
   async start(name: string, passedFds: Record<string, number>): Promise<Vm> {
     const vm = this.vm(name);
     return vm.lock(async () => {
-      if (vm.state !== 'DEFINED') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is ${vm.state}, not DEFINED`);
+      // a STOPPED VM starts again like a DEFINED one, in the fresh host process StopVm left it
+      // (host_pid): fresh host objects, its fds passed again
+      if (vm.hostObjectsLost) throw hostObjectsLost(vm);
+      if (vm.state === 'RUNNING') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is RUNNING, not DEFINED or STOPPED`);
       const desc = await this.link.describe();
       const violations = this.plugChecks(vm.cfg, vm.cfg.devices, desc);
       if (violations.length > 0) throw incompatible(name, violations);
-      const pid = vm.hostPid;
+      // an idle process of an earlier host boot is gone (a DEFINED VM's: its host objects are lost)
+      if (vm.proc && vm.proc.bootId !== desc.bootId) this.markLost(vm, restarted(vm.proc, desc.bootId), vm.proc);
+      if (vm.hostObjectsLost) throw hostObjectsLost(vm);
+      let spawned = false;
+      if (!vm.proc) {
+        const passed = Object.keys(passedFds);
+        if (passed.length > 0) {
+          throw new DomainError('FAILED_PRECONDITION', 'NO_HOST_PROCESS', `VM ${name} has no host process (${vm.message}), so no fd can have been passed into it for ${passed.join(', ')}: StopVm gives it a fresh one`, { name });
+        }
+        vm.proc = await this.link.spawn(`qemu:${name}`, this.opts.leaseMs);
+        spawned = true;
+        this.startHeartbeat(vm);
+      }
+      const pid = this.ofBoot(vm, desc.bootId).pid;
       const opened: number[] = [];
       try {
         // guest RAM: a memfd mapped shared into the VM process
@@ -219,9 +312,12 @@ export class VmManager {
         for (const [obj, ioas] of vm.sharedIoas) await EmulatedBackend.identityMap(this.link, vm, vm.iommufds.get(obj)!, ioas);
       } catch (e) {
         await this.unwindStart(vm, opened);
+        // a failed start changes nothing: the process it made goes again
+        if (spawned) await this.dropProcess(vm).catch(() => undefined);
         throw e;
       }
       vm.state = 'RUNNING';
+      vm.message = '';
       this.logger.info({ vm: name, pid, devices: vm.cfg.devices.length }, 'VM running');
       return vm;
     });
@@ -231,6 +327,11 @@ export class VmManager {
   private async unwindStart(vm: Vm, opened: number[]): Promise<void> {
     for (const d of vm.vfio.values()) if (!opened.includes(d.deviceFd)) opened.push(d.deviceFd);
     for (const fd of opened.reverse()) await this.link.closeFd(vm.hostPid, fd).catch(() => undefined);
+    this.resetRuntime(vm);
+  }
+
+  /** Forget every host object of the VM (its process is gone or has none of them). */
+  private resetRuntime(vm: Vm): void {
     vm.vfio.clear();
     vm.virtio.clear();
     vm.iommufds.clear();
@@ -239,6 +340,24 @@ export class VmManager {
     this.retireBackend(vm);
     vm.ramFd = -1;
     vm.ramVa = 0n;
+  }
+
+  /** End the VM's (idle) host process if it is still its own (this boot); the VM keeps none. */
+  private async dropProcess(vm: Vm): Promise<void> {
+    const proc = vm.proc;
+    if (!proc) return;
+    if (vm.heartbeat) clearInterval(vm.heartbeat);
+    vm.heartbeat = undefined;
+    vm.proc = undefined;
+    const boot = this.link.bootId ?? (await this.link.describe(true).catch(() => undefined))?.bootId;
+    if (boot !== proc.bootId) return; // another boot: the pid is not this VM's any more
+    await this.link.exit(proc.pid).catch((e: unknown) => {
+      if (!(e instanceof HostCallError && e.reason === 'ESRCH')) {
+        vm.proc = proc;
+        this.startHeartbeat(vm);
+        throw e;
+      }
+    });
   }
 
   private async openAsVm(pid: number, path: string, what: string): Promise<number> {
@@ -357,33 +476,69 @@ export class VmManager {
     return rt;
   }
 
+  /**
+   * StopVm: the VM's host process exits (every host object goes with it) and the VM is STOPPED
+   * with a fresh, idle host process (host_pid), as CreateVm gives a DEFINED VM one, so the
+   * orchestrator can pass its fds again and StartVm it. A lost VM's process is gone already.
+   */
   async stop(name: string): Promise<void> {
     const vm = this.vm(name);
-    await vm.lock(async () => {
-      if (vm.state === 'STOPPED') return;
-      vm.exiting = true;
-      // a lost VM's pid may name another process by now (a restarted host reuses pids): leave it
-      if (!vm.hostObjectsLost) {
-        await this.link.exit(vm.hostPid).catch((e: unknown) => {
-          if (!(e instanceof HostCallError && e.reason === 'ESRCH')) {
-            vm.exiting = false;
-            throw e;
-          }
+    await vm.lock(() => this.stopLocked(vm, true));
+  }
+
+  private async stopLocked(vm: Vm, respawn: boolean): Promise<void> {
+    if (vm.state === 'STOPPED') {
+      // its idle process died or could not be made: StopVm makes another (else a no-op)
+      if (respawn && !vm.proc) await this.respawn(vm);
+      return;
+    }
+    vm.exiting = true;
+    try {
+      // a lost VM's pid, or one of an earlier host boot, may name another process by now: leave it
+      const proc = vm.hostObjectsLost || !vm.proc ? undefined : vm.proc;
+      const boot = proc ? (this.link.bootId ?? (await this.link.describe(true)).bootId) : undefined;
+      if (proc && proc.bootId === boot) {
+        await this.link.exit(proc.pid).catch((e: unknown) => {
+          if (!(e instanceof HostCallError && e.reason === 'ESRCH')) throw e;
         });
       }
-      if (vm.heartbeat) clearInterval(vm.heartbeat);
-      vm.state = 'STOPPED';
-      vm.vfio.clear();
-      vm.viommu = undefined;
-      this.logger.info({ vm: name }, 'VM stopped: its host process exited');
-    });
+    } catch (e) {
+      vm.exiting = false;
+      throw e;
+    }
+    if (vm.heartbeat) clearInterval(vm.heartbeat);
+    vm.heartbeat = undefined;
+    const old = vm.hostPid;
+    vm.proc = undefined;
+    vm.state = 'STOPPED';
+    vm.hostObjectsLost = false;
+    vm.message = '';
+    this.resetRuntime(vm);
+    vm.exiting = false;
+    if (respawn) await this.respawn(vm);
+    this.logger.info({ vm: vm.name, pid: old, next: vm.hostPid }, 'VM stopped: its host process exited');
+  }
+
+  /** A STOPPED VM gets a fresh, idle host process to pass fds into (a failure is kept in `message`). */
+  private async respawn(vm: Vm): Promise<void> {
+    try {
+      vm.proc = await this.link.spawn(`qemu:${vm.name}`, this.opts.leaseMs);
+      vm.message = '';
+      this.startHeartbeat(vm);
+    } catch (e) {
+      // StartVm (without passed fds) or StopVm again makes one later
+      vm.message = `no host process: ${(e as Error).message}`;
+    }
   }
 
   async delete(name: string): Promise<void> {
     const vm = this.vm(name);
-    if (vm.state !== 'STOPPED') await this.stop(name);
-    this.retireBackend(vm);
-    this.vms.delete(name);
+    await vm.lock(async () => {
+      if (vm.state !== 'STOPPED') await this.stopLocked(vm, false);
+      else await this.dropProcess(vm);
+      this.retireBackend(vm);
+      this.vms.delete(name);
+    });
   }
 
   /** Keeps the counts of a backend about to be dropped (metrics stay monotonic). */
@@ -408,6 +563,7 @@ export class VmManager {
         vm.cfg = { ...vm.cfg, devices: [...vm.cfg.devices, d] };
         return vm;
       }
+      await this.ownProcess(vm);
       const desc = await this.link.describe();
       const violations = this.plugChecks(vm.cfg, [d], desc, [...vm.vfio.values()]);
       if (violations.length > 0) throw incompatible(name, violations);
@@ -437,6 +593,7 @@ export class VmManager {
       const d = vm.cfg.devices.find((x) => x.id === deviceId);
       if (!d) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no device '${deviceId}'`);
       if (vm.state === 'RUNNING') {
+        await this.ownProcess(vm);
         const rt = vm.vfio.get(deviceId);
         if (rt) rt.leaving = true;
         try {
@@ -465,21 +622,33 @@ export class VmManager {
 
   // ------------------------------------------------------------------ guest
 
+  /**
+   * A RUNNING VM whose host process is verified to be its own (not lost, of the host's current
+   * boot): the guest, its vIOMMU and its devices act only then.
+   */
   running(name: string): Vm {
     const vm = this.vm(name);
     if (vm.state !== 'RUNNING') throw new DomainError('FAILED_PRECONDITION', 'VM_NOT_RUNNING', `VM ${name} is ${vm.state}`);
+    this.ownProcessNow(vm);
     return vm;
   }
 
+  /** As running, reading the host's boot first when the link lost it. */
+  private async runningVerified(name: string): Promise<{ vm: Vm; proc: HostProcessId }> {
+    const vm = this.vm(name);
+    if (vm.state !== 'RUNNING') throw new DomainError('FAILED_PRECONDITION', 'VM_NOT_RUNNING', `VM ${name} is ${vm.state}`);
+    return { vm, proc: await this.ownProcess(vm) };
+  }
+
   async readMemory(name: string, gpa: bigint, length: bigint): Promise<Buffer> {
-    const vm = this.running(name);
+    const { vm } = await this.runningVerified(name);
     gpaCheck(vm, gpa, length);
     if (length > 16n << 20n) throw new DomainError('INVALID_ARGUMENT', 'TOO_LARGE', 'at most 16 MiB per read');
     return this.link.readMemory(vm.hostPid, vm.ramVa + gpa, Number(length));
   }
 
   async writeMemory(name: string, gpa: bigint, data: Uint8Array): Promise<void> {
-    const vm = this.running(name);
+    const { vm } = await this.runningVerified(name);
     gpaCheck(vm, gpa, BigInt(data.length));
     await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data);
   }
@@ -494,23 +663,74 @@ export class VmManager {
     const vm = this.running(name);
     const d = vm.virtio.get(deviceId);
     if (!d) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no virtio device '${deviceId}'`);
-    // FEATURES_OK: the driver may only accept offered bits, and must accept ACCESS_PLATFORM when offered
-    const ok = (driver & ~d.offered) === 0n && (!(d.offered & VIRTIO_F_ACCESS_PLATFORM) || (driver & VIRTIO_F_ACCESS_PLATFORM) !== 0n);
+    const ok = virtioFeaturesAcceptable(d, driver);
     d.driverFeatures = driver;
     d.featuresOk = ok;
     return ok;
   }
 
+  /**
+   * Guest.VirtioWriteStatus: the driver writes the device status register of the virtio-iommu
+   * (`deviceId` empty) or of a virtio device; resolves to the register read back. 0 resets the
+   * device (the virtio-iommu detaches every endpoint through its backends' hooks, as DETACH does).
+   */
+  async writeVirtioStatus(name: string, deviceId: string, value: number): Promise<{ status: number; needsReset: string }> {
+    if (deviceId === '') {
+      const { vm, dev } = this.viommuOf(name);
+      const status = await vm.lock(() => dev.writeStatus(value));
+      return { status, needsReset: dev.needsReset ?? '' };
+    }
+    const vm = this.running(name);
+    const d = vm.virtio.get(deviceId);
+    if (!d) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no virtio device '${deviceId}'`);
+    return vm.lock(async () => {
+      const w = decideStatusWrite(virtioStatusOf(d), value);
+      if (w.reset) {
+        d.driverFeatures = 0n;
+        d.featuresOk = false;
+        d.status = 0;
+      } else {
+        // FEATURES_OK newly set: checked against the driver features written so far
+        if (w.featuresOkRequested) d.featuresOk = virtioFeaturesAcceptable(d, d.driverFeatures);
+        d.status = w.bits & ~VIRTIO_STATUS.FEATURES_OK;
+      }
+      return { status: virtioStatusOf(d), needsReset: '' };
+    });
+  }
+
+  /** Guest.VirtioReadStatus: the device status register (see writeVirtioStatus). */
+  readVirtioStatus(name: string, deviceId: string): { status: number; needsReset: string } {
+    if (deviceId === '') {
+      const { dev } = this.viommuOf(name);
+      return { status: dev.status, needsReset: dev.needsReset ?? '' };
+    }
+    const d = this.running(name).virtio.get(deviceId);
+    if (!d) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no virtio device '${deviceId}'`);
+    return { status: virtioStatusOf(d), needsReset: '' };
+  }
+
   /** Guest.Dma: a virtio device translated by the vmm, or an assigned device's DMA on the host. */
   async dma(name: string, deviceId: string, iova: bigint, length: bigint, write: boolean, data: Uint8Array): Promise<DmaOutcome> {
-    const vm = this.running(name);
+    const { vm, proc: owner } = await this.runningVerified(name);
     if (length === 0n || length > 16n << 20n) throw new DomainError('INVALID_ARGUMENT', 'BAD_LENGTH', 'length must be in (0, 16 MiB]');
     if (write && BigInt(data.length) !== length) throw new DomainError('INVALID_ARGUMENT', 'BAD_LENGTH', 'write data must be exactly `length` bytes');
     const v = vm.virtio.get(deviceId);
     if (v) return vm.lock(() => this.virtioDma(vm, v, iova, length, write, data));
     const f = vm.vfio.get(deviceId);
     if (!f) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no device '${deviceId}'`);
-    const r = await this.link.deviceDma(f.cfg.hostBdf, iova, Number(length), write, write ? data : undefined);
+    // the host does it only while the VM's own process holds the device's binding (its device fd
+    // bound to its iommufd): a VM whose process died, or whose pid names another process after a
+    // host restart, cannot reach the device's next owner's memory even before the vmm notices
+    let r: Awaited<ReturnType<HostLink['deviceDma']>>;
+    try {
+      r = await this.link.deviceDma(f.cfg.hostBdf, iova, Number(length), write, write ? data : undefined, owner);
+    } catch (e) {
+      if (e instanceof HostCallError && e.reason === 'ESRCH') {
+        this.markLost(vm, `the host has no process ${owner.pid} started at ${owner.startTime} in boot ${owner.bootId} (device DMA refused)`, owner);
+        throw hostObjectsLost(vm);
+      }
+      throw e;
+    }
     // a fault is not guest-visible (as in QEMU); the host logs it and onHostEvent counts it
     if (r.result === 'fault') return { hostFault: r.fault! };
     if (r.result === 'written') return { written: length };
@@ -566,7 +786,8 @@ export class VmManager {
    */
   onHostEvent(e: HostEvent): void {
     if (e.kind === 'PROCESS_EXITED' || e.kind === 'LEASE_EXPIRED') {
-      for (const vm of this.vms.values()) if (vm.hostPid === e.pid && vm.state !== 'STOPPED' && !vm.exiting) this.markLost(vm, `host process ${e.pid}: ${e.kind}`);
+      // pids are numbered again by a restarted host: an event names a VM's process only in its boot
+      for (const vm of this.vms.values()) if (vm.proc && vm.proc.pid === e.pid && vm.proc.bootId === e.bootId) this.markLost(vm, `host process ${e.pid}: ${e.kind}`, vm.proc);
     }
     if (e.kind === 'DMA_FAULT') {
       for (const vm of this.vms.values()) {
@@ -586,20 +807,38 @@ export class VmManager {
 
   /**
    * After the host link reconnects: every VM whose process is gone lost its host objects. A
-   * restarted host numbers its processes again, so the pid must still be this VM's process.
+   * process is the VM's only if its boot id, pid and start time are all the ones recorded at
+   * spawn (a restarted host numbers its pids again, and anyone may name a process anything).
    */
   async recheckHost(): Promise<void> {
+    const boot = this.link.bootId ?? (await this.link.describe(true)).bootId;
     for (const vm of this.vms.values()) {
-      if (vm.state === 'STOPPED' || vm.hostObjectsLost) continue;
+      const proc = vm.proc;
+      if (!proc || vm.hostObjectsLost || vm.exiting) continue;
+      if (proc.bootId !== boot) {
+        this.markLost(vm, restarted(proc, boot), proc);
+        continue;
+      }
       try {
-        await this.link.heartbeat(vm.hostPid);
-        const p = await this.link.processInfo(vm.hostPid);
-        if (p.name !== `qemu:${vm.name}`) this.markLost(vm, `host-iommu restarted: pid ${vm.hostPid} is now '${p.name}', not the VM host process`);
+        const now = await this.link.processInfo(proc.pid);
+        if (now.bootId !== proc.bootId || now.startTime !== proc.startTime) {
+          this.markLost(vm, `pid ${proc.pid} now names another process (boot ${now.bootId}, started at ${now.startTime}; the VM's: boot ${proc.bootId}, started at ${proc.startTime})`, proc);
+        }
       } catch (e) {
-        if (e instanceof HostCallError && (e.reason === 'ESRCH' || e.status === 'NOT_FOUND' || e.status === 'PERMISSION_DENIED')) this.markLost(vm, 'host-iommu restarted: the VM host process no longer exists');
+        if (e instanceof HostCallError && (e.reason === 'ESRCH' || e.status === 'NOT_FOUND' || e.status === 'PERMISSION_DENIED')) this.markLost(vm, 'the VM host process no longer exists', proc);
       }
     }
   }
+}
+
+/** FEATURES_OK of a virtio device: the driver may only accept offered bits, and must accept ACCESS_PLATFORM when offered. */
+function virtioFeaturesAcceptable(d: VirtioRuntime, driver: bigint): boolean {
+  return (driver & ~d.offered) === 0n && (!(d.offered & VIRTIO_F_ACCESS_PLATFORM) || (driver & VIRTIO_F_ACCESS_PLATFORM) !== 0n);
+}
+
+/** A virtio device's status register as the driver reads it. */
+function virtioStatusOf(d: VirtioRuntime): number {
+  return (d.status ?? 0) | (d.featuresOk ? VIRTIO_STATUS.FEATURES_OK : 0);
 }
 
 export type DmaOutcome =

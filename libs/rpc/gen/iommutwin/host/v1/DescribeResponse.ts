@@ -42,6 +42,11 @@ export interface DescribeResponse {
    * Host RAM in bytes.
    */
   'ram_bytes'?: (number | string | Long);
+  /**
+   * The host's boot id (as /proc/sys/kernel/random/boot_id): a random UUID made when this
+   * host-iommu started; a restarted host has another one.
+   */
+  'boot_id'?: (string);
 }
 
 /**
@@ -80,4 +85,9 @@ export interface DescribeResponse__Output {
    * Host RAM in bytes.
    */
   'ram_bytes': (string);
+  /**
+   * The host's boot id (as /proc/sys/kernel/random/boot_id): a random UUID made when this
+   * host-iommu started; a restarted host has another one.
+   */
+  'boot_id': (string);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/iommutwin/host/v1/platform.proto
 
+import type { ProcessIdentity as _iommutwin_host_v1_ProcessIdentity, ProcessIdentity__Output as _iommutwin_host_v1_ProcessIdentity__Output } from '../../../iommutwin/host/v1/ProcessIdentity.js';
 
 /**
  * Request of DeviceDmaBatch.
@@ -23,6 +24,11 @@ export interface DeviceDmaBatchRequest {
    * Packed 16-byte request records.
    */
   'entries'?: (Buffer | Uint8Array | string);
+  /**
+   * Owner assertion, as DeviceDma's `expect_owner`: checked once before any record is
+   * translated (ESRCH / EPERM, nothing translated).
+   */
+  'expect_owner'?: (_iommutwin_host_v1_ProcessIdentity | null);
   '_pasid'?: "pasid";
 }
 
@@ -48,5 +54,10 @@ export interface DeviceDmaBatchRequest__Output {
    * Packed 16-byte request records.
    */
   'entries': (Buffer);
+  /**
+   * Owner assertion, as DeviceDma's `expect_owner`: checked once before any record is
+   * translated (ESRCH / EPERM, nothing translated).
+   */
+  'expect_owner': (_iommutwin_host_v1_ProcessIdentity__Output | null);
   '_pasid'?: "pasid";
 }

@@ -22,7 +22,8 @@ export interface GetHwInfoRequest {
    */
   'in_data_type'?: (number);
   /**
-   * Size of the caller's buffer; `data` is cut or zero-filled to it.
+   * Size of the caller's buffer (any u32: the kernel copies min(data_len, struct size) bytes and
+   * clears the rest of the buffer).
    */
   'data_len'?: (number);
 }
@@ -48,7 +49,8 @@ export interface GetHwInfoRequest__Output {
    */
   'in_data_type': (number);
   /**
-   * Size of the caller's buffer; `data` is cut or zero-filled to it.
+   * Size of the caller's buffer (any u32: the kernel copies min(data_len, struct size) bytes and
+   * clears the rest of the buffer).
    */
   'data_len': (number);
 }

@@ -14,7 +14,9 @@ export interface GetHwInfoResponse {
    */
   'out_data_type'?: (number);
   /**
-   * The uAPI struct's little-endian bytes, cut or zero-filled to the requested data_len.
+   * The bytes the kernel copies: the uAPI struct's little-endian bytes cut to the requested
+   * data_len when that is shorter. The kernel also zeroes the caller's buffer after them up to the
+   * requested data_len; those (requested data_len - len(data)) zero bytes are not sent.
    */
   'data'?: (Buffer | Uint8Array | string);
   /**
@@ -57,7 +59,9 @@ export interface GetHwInfoResponse__Output {
    */
   'out_data_type': (number);
   /**
-   * The uAPI struct's little-endian bytes, cut or zero-filled to the requested data_len.
+   * The bytes the kernel copies: the uAPI struct's little-endian bytes cut to the requested
+   * data_len when that is shorter. The kernel also zeroes the caller's buffer after them up to the
+   * requested data_len; those (requested data_len - len(data)) zero bytes are not sent.
    */
   'data': (Buffer);
   /**

@@ -35,6 +35,14 @@ export interface GetStatusResponse {
    * When the lease expires (Unix time, milliseconds).
    */
   'lease_expires_unix_ms'?: (number | string | Long);
+  /**
+   * The host's boot id (as SpawnResponse.boot_id).
+   */
+  'boot_id'?: (string);
+  /**
+   * When the process started (as SpawnResponse.start_time).
+   */
+  'start_time'?: (number | string | Long);
 }
 
 /**
@@ -69,4 +77,12 @@ export interface GetStatusResponse__Output {
    * When the lease expires (Unix time, milliseconds).
    */
   'lease_expires_unix_ms': (string);
+  /**
+   * The host's boot id (as SpawnResponse.boot_id).
+   */
+  'boot_id': (string);
+  /**
+   * When the process started (as SpawnResponse.start_time).
+   */
+  'start_time': (string);
 }

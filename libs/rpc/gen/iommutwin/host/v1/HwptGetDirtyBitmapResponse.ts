@@ -6,7 +6,8 @@
  */
 export interface HwptGetDirtyBitmapResponse {
   /**
-   * Little-endian u64 words; bit i = page (iova + i * page_size) dirty.
+   * Little-endian u64 words; bit i = page (iova + i * page_size) dirty. At most 2 MiB (one
+   * call covers length / page_size <= 2^24 bits): a longer range is EINVAL, split it.
    */
   'bitmap'?: (Buffer | Uint8Array | string);
 }
@@ -16,7 +17,8 @@ export interface HwptGetDirtyBitmapResponse {
  */
 export interface HwptGetDirtyBitmapResponse__Output {
   /**
-   * Little-endian u64 words; bit i = page (iova + i * page_size) dirty.
+   * Little-endian u64 words; bit i = page (iova + i * page_size) dirty. At most 2 MiB (one
+   * call covers length / page_size <= 2^24 bits): a longer range is EINVAL, split it.
    */
   'bitmap': (Buffer);
 }

@@ -14,6 +14,16 @@ export interface SpawnResponse {
    * When the lease expires unless renewed (Unix time, milliseconds).
    */
   'lease_expires_unix_ms'?: (number | string | Long);
+  /**
+   * The host's boot id (as /proc/sys/kernel/random/boot_id): random per host-iommu start.
+   */
+  'boot_id'?: (string);
+  /**
+   * When the process started, in clock ticks (USER_HZ = 100) since the host booted, as field 22
+   * (starttime) of /proc/<pid>/stat. (boot_id, pid, start_time) names this process and no other,
+   * across host restarts: pids are numbered again by a restarted host.
+   */
+  'start_time'?: (number | string | Long);
 }
 
 /**
@@ -28,4 +38,14 @@ export interface SpawnResponse__Output {
    * When the lease expires unless renewed (Unix time, milliseconds).
    */
   'lease_expires_unix_ms': (string);
+  /**
+   * The host's boot id (as /proc/sys/kernel/random/boot_id): random per host-iommu start.
+   */
+  'boot_id': (string);
+  /**
+   * When the process started, in clock ticks (USER_HZ = 100) since the host booted, as field 22
+   * (starttime) of /proc/<pid>/stat. (boot_id, pid, start_time) names this process and no other,
+   * across host restarts: pids are numbered again by a restarted host.
+   */
+  'start_time': (string);
 }

@@ -16,8 +16,12 @@ import type { VirtioIommuSetFeaturesRequest as _iommutwin_vmm_v1_VirtioIommuSetF
 import type { VirtioIommuSetFeaturesResponse as _iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse, VirtioIommuSetFeaturesResponse__Output as _iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output } from '../../../iommutwin/vmm/v1/VirtioIommuSetFeaturesResponse.js';
 import type { VirtioIommuWriteBypassRequest as _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, VirtioIommuWriteBypassRequest__Output as _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest__Output } from '../../../iommutwin/vmm/v1/VirtioIommuWriteBypassRequest.js';
 import type { VirtioIommuWriteBypassResponse as _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse, VirtioIommuWriteBypassResponse__Output as _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output } from '../../../iommutwin/vmm/v1/VirtioIommuWriteBypassResponse.js';
+import type { VirtioReadStatusRequest as _iommutwin_vmm_v1_VirtioReadStatusRequest, VirtioReadStatusRequest__Output as _iommutwin_vmm_v1_VirtioReadStatusRequest__Output } from '../../../iommutwin/vmm/v1/VirtioReadStatusRequest.js';
+import type { VirtioReadStatusResponse as _iommutwin_vmm_v1_VirtioReadStatusResponse, VirtioReadStatusResponse__Output as _iommutwin_vmm_v1_VirtioReadStatusResponse__Output } from '../../../iommutwin/vmm/v1/VirtioReadStatusResponse.js';
 import type { VirtioSetFeaturesRequest as _iommutwin_vmm_v1_VirtioSetFeaturesRequest, VirtioSetFeaturesRequest__Output as _iommutwin_vmm_v1_VirtioSetFeaturesRequest__Output } from '../../../iommutwin/vmm/v1/VirtioSetFeaturesRequest.js';
 import type { VirtioSetFeaturesResponse as _iommutwin_vmm_v1_VirtioSetFeaturesResponse, VirtioSetFeaturesResponse__Output as _iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output } from '../../../iommutwin/vmm/v1/VirtioSetFeaturesResponse.js';
+import type { VirtioWriteStatusRequest as _iommutwin_vmm_v1_VirtioWriteStatusRequest, VirtioWriteStatusRequest__Output as _iommutwin_vmm_v1_VirtioWriteStatusRequest__Output } from '../../../iommutwin/vmm/v1/VirtioWriteStatusRequest.js';
+import type { VirtioWriteStatusResponse as _iommutwin_vmm_v1_VirtioWriteStatusResponse, VirtioWriteStatusResponse__Output as _iommutwin_vmm_v1_VirtioWriteStatusResponse__Output } from '../../../iommutwin/vmm/v1/VirtioWriteStatusResponse.js';
 import type { WriteMemoryRequest as _iommutwin_vmm_v1_WriteMemoryRequest, WriteMemoryRequest__Output as _iommutwin_vmm_v1_WriteMemoryRequest__Output } from '../../../iommutwin/vmm/v1/WriteMemoryRequest.js';
 import type { WriteMemoryResponse as _iommutwin_vmm_v1_WriteMemoryResponse, WriteMemoryResponse__Output as _iommutwin_vmm_v1_WriteMemoryResponse__Output } from '../../../iommutwin/vmm/v1/WriteMemoryResponse.js';
 
@@ -84,6 +88,21 @@ export interface GuestClient extends grpc.Client {
   virtioIommuWriteBypass(argument: _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuWriteBypass(argument: _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The device status register of a virtio device (as VirtioWriteStatus selects it).
+   */
+  VirtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
+  VirtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
+  VirtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
+  VirtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The device status register of a virtio device (as VirtioWriteStatus selects it).
+   */
+  virtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
+  virtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
+  virtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
+  virtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
+  
   VirtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   VirtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   VirtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
@@ -92,6 +111,75 @@ export interface GuestClient extends grpc.Client {
   virtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   virtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   virtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The guest driver writes the virtio device status register (virtio 1.x, "Device Status
+   * Field") of one of the VM's virtio devices: the virtio-iommu (`device_id` empty) or a virtio
+   * device of the spec (`device_id`). Answers the register as read back right after the write.
+   * 
+   * 0                      device reset. The virtio-iommu destroys every domain (with its
+   * mappings) and detaches every endpoint, as a guest DETACH would
+   * (assigned devices' host IOAS follow: shadow mappings unmapped,
+   * pins released); unattached endpoints then follow config.bypass,
+   * which a device reset keeps (spec: `bypass` SHOULD NOT change on
+   * device reset); negotiated features and FEATURES_OK are cleared;
+   * DEVICE_NEEDS_RESET is cleared. A virtio-net/blk loses its driver
+   * features and FEATURES_OK. Reads back 0.
+   * ACKNOWLEDGE 1, DRIVER 2, DRIVER_OK 4, FAILED 128
+   * stored as written (the driver's progress; FAILED = it gave up).
+   * FEATURES_OK 8          newly set: the device checks the driver features written so far
+   * (only VirtioIommuSetFeatures / VirtioSetFeatures write them, 0
+   * after a reset) and keeps the bit only if it accepts them; the
+   * driver reads the status back to learn the outcome.
+   * DEVICE_NEEDS_RESET 64  the device's bit: ignored in a write (a driver's read-modify-write
+   * writes back what it read); read back while the device needs a reset.
+   * 16, 32                 not offered (VIRTIO_F_SUSPEND is not modelled): INVALID_ARGUMENT
+   * BAD_VIRTIO_STATUS, nothing changed; so is a value above 255.
+   * Clearing a driver bit without writing 0 (the driver MUST NOT): FAILED_PRECONDITION
+   * VIRTIO_STATUS_CLEARED, nothing changed. A device that is not a virtio device of the VM:
+   * NOT_FOUND DEVICE_NOT_FOUND; the virtio-iommu of a VM without one: FAILED_PRECONDITION
+   * NO_VIRTIO_IOMMU; a VM not RUNNING: FAILED_PRECONDITION VM_NOT_RUNNING. If a backend fails to
+   * follow a virtio-iommu reset, the reset still happens, the call answers INTERNAL
+   * VIOMMU_BACKEND_FAILED and the device reads DEVICE_NEEDS_RESET (a further reset retries).
+   */
+  VirtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
+  VirtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
+  VirtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
+  VirtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The guest driver writes the virtio device status register (virtio 1.x, "Device Status
+   * Field") of one of the VM's virtio devices: the virtio-iommu (`device_id` empty) or a virtio
+   * device of the spec (`device_id`). Answers the register as read back right after the write.
+   * 
+   * 0                      device reset. The virtio-iommu destroys every domain (with its
+   * mappings) and detaches every endpoint, as a guest DETACH would
+   * (assigned devices' host IOAS follow: shadow mappings unmapped,
+   * pins released); unattached endpoints then follow config.bypass,
+   * which a device reset keeps (spec: `bypass` SHOULD NOT change on
+   * device reset); negotiated features and FEATURES_OK are cleared;
+   * DEVICE_NEEDS_RESET is cleared. A virtio-net/blk loses its driver
+   * features and FEATURES_OK. Reads back 0.
+   * ACKNOWLEDGE 1, DRIVER 2, DRIVER_OK 4, FAILED 128
+   * stored as written (the driver's progress; FAILED = it gave up).
+   * FEATURES_OK 8          newly set: the device checks the driver features written so far
+   * (only VirtioIommuSetFeatures / VirtioSetFeatures write them, 0
+   * after a reset) and keeps the bit only if it accepts them; the
+   * driver reads the status back to learn the outcome.
+   * DEVICE_NEEDS_RESET 64  the device's bit: ignored in a write (a driver's read-modify-write
+   * writes back what it read); read back while the device needs a reset.
+   * 16, 32                 not offered (VIRTIO_F_SUSPEND is not modelled): INVALID_ARGUMENT
+   * BAD_VIRTIO_STATUS, nothing changed; so is a value above 255.
+   * Clearing a driver bit without writing 0 (the driver MUST NOT): FAILED_PRECONDITION
+   * VIRTIO_STATUS_CLEARED, nothing changed. A device that is not a virtio device of the VM:
+   * NOT_FOUND DEVICE_NOT_FOUND; the virtio-iommu of a VM without one: FAILED_PRECONDITION
+   * NO_VIRTIO_IOMMU; a VM not RUNNING: FAILED_PRECONDITION VM_NOT_RUNNING. If a backend fails to
+   * follow a virtio-iommu reset, the reset still happens, the call answers INTERNAL
+   * VIOMMU_BACKEND_FAILED and the device reads DEVICE_NEEDS_RESET (a further reset retries).
+   */
+  virtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
+  virtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
+  virtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
+  virtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
   
   WriteMemory(argument: _iommutwin_vmm_v1_WriteMemoryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_WriteMemoryResponse__Output>): grpc.ClientUnaryCall;
   WriteMemory(argument: _iommutwin_vmm_v1_WriteMemoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_WriteMemoryResponse__Output>): grpc.ClientUnaryCall;
@@ -122,7 +210,44 @@ export interface GuestHandlers extends grpc.UntypedServiceImplementation {
   
   VirtioIommuWriteBypass: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioIommuWriteBypassRequest__Output, _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse>;
   
+  /**
+   * The device status register of a virtio device (as VirtioWriteStatus selects it).
+   */
+  VirtioReadStatus: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioReadStatusRequest__Output, _iommutwin_vmm_v1_VirtioReadStatusResponse>;
+  
   VirtioSetFeatures: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioSetFeaturesRequest__Output, _iommutwin_vmm_v1_VirtioSetFeaturesResponse>;
+  
+  /**
+   * The guest driver writes the virtio device status register (virtio 1.x, "Device Status
+   * Field") of one of the VM's virtio devices: the virtio-iommu (`device_id` empty) or a virtio
+   * device of the spec (`device_id`). Answers the register as read back right after the write.
+   * 
+   * 0                      device reset. The virtio-iommu destroys every domain (with its
+   * mappings) and detaches every endpoint, as a guest DETACH would
+   * (assigned devices' host IOAS follow: shadow mappings unmapped,
+   * pins released); unattached endpoints then follow config.bypass,
+   * which a device reset keeps (spec: `bypass` SHOULD NOT change on
+   * device reset); negotiated features and FEATURES_OK are cleared;
+   * DEVICE_NEEDS_RESET is cleared. A virtio-net/blk loses its driver
+   * features and FEATURES_OK. Reads back 0.
+   * ACKNOWLEDGE 1, DRIVER 2, DRIVER_OK 4, FAILED 128
+   * stored as written (the driver's progress; FAILED = it gave up).
+   * FEATURES_OK 8          newly set: the device checks the driver features written so far
+   * (only VirtioIommuSetFeatures / VirtioSetFeatures write them, 0
+   * after a reset) and keeps the bit only if it accepts them; the
+   * driver reads the status back to learn the outcome.
+   * DEVICE_NEEDS_RESET 64  the device's bit: ignored in a write (a driver's read-modify-write
+   * writes back what it read); read back while the device needs a reset.
+   * 16, 32                 not offered (VIRTIO_F_SUSPEND is not modelled): INVALID_ARGUMENT
+   * BAD_VIRTIO_STATUS, nothing changed; so is a value above 255.
+   * Clearing a driver bit without writing 0 (the driver MUST NOT): FAILED_PRECONDITION
+   * VIRTIO_STATUS_CLEARED, nothing changed. A device that is not a virtio device of the VM:
+   * NOT_FOUND DEVICE_NOT_FOUND; the virtio-iommu of a VM without one: FAILED_PRECONDITION
+   * NO_VIRTIO_IOMMU; a VM not RUNNING: FAILED_PRECONDITION VM_NOT_RUNNING. If a backend fails to
+   * follow a virtio-iommu reset, the reset still happens, the call answers INTERNAL
+   * VIOMMU_BACKEND_FAILED and the device reads DEVICE_NEEDS_RESET (a further reset retries).
+   */
+  VirtioWriteStatus: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioWriteStatusRequest__Output, _iommutwin_vmm_v1_VirtioWriteStatusResponse>;
   
   WriteMemory: grpc.handleUnaryCall<_iommutwin_vmm_v1_WriteMemoryRequest__Output, _iommutwin_vmm_v1_WriteMemoryResponse>;
   
@@ -136,6 +261,8 @@ export interface GuestDefinition extends grpc.ServiceDefinition {
   VirtioIommuRequest: MethodDefinition<_iommutwin_vmm_v1_VirtioIommuRequestRequest, _iommutwin_vmm_v1_VirtioIommuRequestResponse, _iommutwin_vmm_v1_VirtioIommuRequestRequest__Output, _iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>
   VirtioIommuSetFeatures: MethodDefinition<_iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, _iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse, _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest__Output, _iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>
   VirtioIommuWriteBypass: MethodDefinition<_iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse, _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest__Output, _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>
+  VirtioReadStatus: MethodDefinition<_iommutwin_vmm_v1_VirtioReadStatusRequest, _iommutwin_vmm_v1_VirtioReadStatusResponse, _iommutwin_vmm_v1_VirtioReadStatusRequest__Output, _iommutwin_vmm_v1_VirtioReadStatusResponse__Output>
   VirtioSetFeatures: MethodDefinition<_iommutwin_vmm_v1_VirtioSetFeaturesRequest, _iommutwin_vmm_v1_VirtioSetFeaturesResponse, _iommutwin_vmm_v1_VirtioSetFeaturesRequest__Output, _iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>
+  VirtioWriteStatus: MethodDefinition<_iommutwin_vmm_v1_VirtioWriteStatusRequest, _iommutwin_vmm_v1_VirtioWriteStatusResponse, _iommutwin_vmm_v1_VirtioWriteStatusRequest__Output, _iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>
   WriteMemory: MethodDefinition<_iommutwin_vmm_v1_WriteMemoryRequest, _iommutwin_vmm_v1_WriteMemoryResponse, _iommutwin_vmm_v1_WriteMemoryRequest__Output, _iommutwin_vmm_v1_WriteMemoryResponse__Output>
 }
