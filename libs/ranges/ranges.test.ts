@@ -24,21 +24,11 @@ import {
   union,
   type Range,
 } from './index.js';
+import { prng } from '../../test/contract/prng.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const P = 4096n;
 
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function randInt(rnd: () => number, n: number): number {
   return Math.floor(rnd() * n);
 }
