@@ -5,20 +5,25 @@
  * (a) in-process: host-iommu and vmm in this process (127.0.0.1:0), the guest's MAP issued on
  *     the device model (`vm.viommu.map()`), timed until it resolves — by then the host IOAS has
  *     the mapping, which a hardware-side DMA through the host IOMMU checks after every MAP
- *     (untimed). Beside it: the device model alone (a domain with only a virtio endpoint: no
- *     host call) and a no-op RPC to the in-process host (the floor of the one host hop).
+ *     (untimed). The vmm's shadow maps go over its Iommufd.Ioctls stream, measured on both
+ *     transports: in-process (no HTTP/2, as `iommu-twin up`) and gRPC (loopback h2c). Beside
+ *     each: the device model alone (a domain with only a virtio endpoint: no host call), a no-op
+ *     unary RPC and a cheap ioctl (Option GET) on a stream of the same transport.
  * (b) over gRPC: host-iommu and vmm as child processes (the CLI), the client here:
  *     Guest.VirtioIommuRequest MAP + UNMAP pairs vs Vmm.Ping on the same vmm and client,
- *     serially and with 16 calls in flight.
+ *     serially and with 16 calls in flight; the vmm's shadow maps on its gRPC Ioctls stream.
  * Every loop is bounded in count and in time.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '../libs/rpc/client.js';
 import { startHostServer } from '../services/host-iommu/src/main.js';
 import { startVmmServer } from '../services/vmm/src/main.js';
+import { inProcessIoctls } from '../services/host-iommu/src/transport/handlers.js';
+import { IoctlPipe } from '../services/vmm/src/hostlink/ioctls.js';
 import { measure, pct, startCli, stopChild, type Child } from './lib.js';
 import type { BenchResult } from './types.js';
 
@@ -75,12 +80,29 @@ async function boot(v: VmmClients, root: HostClients, name: string): Promise<voi
 
 // ---------------------------------------------------------------------------------- (a)
 
-async function inProcess(quick: boolean, metrics: Record<string, number>, limit: Record<string, number>, ratio: Record<string, number>, notes: string[]): Promise<void> {
+/**
+ * (a) with the vmm's Ioctls stream on one transport: `in-process` (no HTTP/2; what `iommu-twin
+ * up` uses) or `grpc` (the same stream over loopback h2c). Metric prefix `inproc_` / `inproc_h2_`.
+ */
+export async function inProcess(transport: 'in-process' | 'grpc', quick: boolean, metrics: Record<string, number>, limit: Record<string, number>, ratio: Record<string, number>, notes: string[]): Promise<void> {
   const silent = pino({ level: 'silent' });
+  const px = transport === 'in-process' ? 'inproc_' : 'inproc_h2_';
   const host = await startHostServer({ listen: '127.0.0.1:0', profile: 'intel-vtd', tokens: { ...TOKENS }, logger: silent });
-  const vmm = await startVmmServer({ listen: '127.0.0.1:0', host: host.addr, tokens: { 'b7-vmm': 'root' }, hostToken: 'b7-qemu', hostPlatformToken: 'b7-platform', logger: silent });
+  const ioctls = transport === 'in-process' ? inProcessIoctls(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent }) : undefined;
+  const vmm = await startVmmServer({
+    listen: '127.0.0.1:0',
+    host: host.addr,
+    tokens: { 'b7-vmm': 'root' },
+    hostToken: 'b7-qemu',
+    hostPlatformToken: 'b7-platform',
+    logger: silent,
+    ...(ioctls ? { hostIoctls: (token: string, md: grpc.Metadata) => ioctls.open(token, md) } : {}),
+  });
+  if (vmm.link.ioctlTransport !== transport) throw new Error(`vmm link uses ${vmm.link.ioctlTransport}, not ${transport}`);
   const v = createVmmClients(vmm.addr, { token: 'b7-vmm', defaultDeadlineMs: 30_000 });
   const root = createClients(host.addr, { token: 'b7-root', defaultDeadlineMs: 30_000 });
+  const qemu = createClients(host.addr, { token: 'b7-qemu', defaultDeadlineMs: 30_000 });
+  let noopPipe: IoctlPipe | undefined;
   try {
     await boot(v, root, 'b7');
     const vm = vmm.mgr.vm('b7');
@@ -128,14 +150,27 @@ async function inProcess(quick: boolean, metrics: Record<string, number>, limit:
       maxMs / 2,
     );
     devLat.sort((a, b) => a - b);
-    limit.device_model_map_p50_us = pct(devLat, 0.5) * 1000;
-    limit.device_model_map_p99_us = pct(devLat, 0.99) * 1000;
-    limit.device_model_map_unmap_ops_per_s = d.rate * 2;
+    limit[`${px}device_model_map_p50_us`] = pct(devLat, 0.5) * 1000;
+    limit[`${px}device_model_map_p99_us`] = pct(devLat, 0.99) * 1000;
+    limit[`${px}device_model_map_unmap_ops_per_s`] = d.rate * 2;
 
-    // the host hop's floor: a no-op RPC to the in-process host, same client channel the backend uses
+    // the host hop's floors: a no-op unary RPC (Platform.Ping) on the link's channel, and a
+    // cheap ioctl (IOMMU_OPTION GET RLIMIT_MODE) on an Ioctls stream of the same transport as
+    // the VM process — one stream message and its answer, nothing mapped
     await measure(() => vmm.link.ping(), 1, 300, 500);
     const ping = await measure(() => vmm.link.ping(), 1, maxOps, maxMs / 2);
-    limit.inproc_host_noop_rpc_p50_us = ping.p50 * 1000;
+    limit[`${px}host_noop_rpc_p50_us`] = ping.p50 * 1000;
+    const rt = [...vm.vfio.values()][0]!;
+    const md = callMeta(vm.hostPid);
+    noopPipe = new IoctlPipe(ioctls ? (m) => ioctls.open('b7-qemu', m) : (m) => qemu.Iommufd.Ioctls(m), md, 30_000);
+    const pipe = noopPipe;
+    const optionGet = async () => {
+      const r = await pipe.submit({ option: { fd: rt.iommufd, option_id: 0, op: 1, object_id: 0, val64: '0' } });
+      if (r.status?.code !== 0) throw new Error(`Option GET on the stream: ${r.status?.message}`);
+    };
+    await measure(optionGet, 1, 300, 500);
+    const noop = await measure(optionGet, 1, maxOps, maxMs / 2);
+    limit[`${px}stream_noop_ioctl_p50_us`] = noop.p50 * 1000;
 
     // the whole path: domain 1 holds the assigned device
     await measure((i) => pair(1, true, i), 1, 300, 500); // warm-up
@@ -151,21 +186,25 @@ async function inProcess(quick: boolean, metrics: Record<string, number>, limit:
       maxMs,
     );
     if (vm.backend!.hostMaps - hostMapsBefore !== w.n) throw new Error(`${w.n} guest MAPs but ${vm.backend!.hostMaps - hostMapsBefore} host IoasMaps`);
+    const streams = vmm.link.ioctlStreams();
+    if (streams.opened !== 1) throw new Error(`the VM's ioctls used ${streams.opened} streams, not one`);
     mapLat.sort((a, b) => a - b);
     unmapLat.sort((a, b) => a - b);
-    metrics.inproc_map_to_host_visible_p50_us = pct(mapLat, 0.5) * 1000;
-    metrics.inproc_map_to_host_visible_p99_us = pct(mapLat, 0.99) * 1000;
-    metrics.inproc_unmap_p50_us = pct(unmapLat, 0.5) * 1000;
-    metrics.inproc_map_unmap_ops_per_s = w.rate * 2;
-    metrics.inproc_pairs = w.n;
-    limit.target_inproc_map_p50_us = 20;
-    ratio.inproc_map_p50_vs_target = metrics.inproc_map_to_host_visible_p50_us / 20;
-    ratio.inproc_map_p50_vs_host_noop_rpc = metrics.inproc_map_to_host_visible_p50_us / limit.inproc_host_noop_rpc_p50_us;
-    notes.push(`(a) every MAP checked visible by a host DeviceDma through the IOMMU (untimed); ${faultChecks} UNMAPs checked faulting again`);
-    notes.push('(a) the in-process path still crosses gRPC once per MAP (vmm → host-iommu IoasMap over loopback h2c): the host hop is the floor, the device model alone is limit.device_model_map_*');
+    metrics[`${px}map_to_host_visible_p50_us`] = pct(mapLat, 0.5) * 1000;
+    metrics[`${px}map_to_host_visible_p99_us`] = pct(mapLat, 0.99) * 1000;
+    metrics[`${px}unmap_p50_us`] = pct(unmapLat, 0.5) * 1000;
+    metrics[`${px}map_unmap_ops_per_s`] = w.rate * 2;
+    metrics[`${px}pairs`] = w.n;
+    limit[`${px}target_map_p50_us`] = 20;
+    ratio[`${px}map_p50_vs_target`] = metrics[`${px}map_to_host_visible_p50_us`]! / 20;
+    ratio[`${px}map_p50_vs_stream_noop`] = metrics[`${px}map_to_host_visible_p50_us`]! / limit[`${px}stream_noop_ioctl_p50_us`]!;
+    notes.push(`(a, ${transport}) every MAP checked visible by a host DeviceDma through the IOMMU (untimed); ${faultChecks} UNMAPs checked faulting again; all ${w.n} MAP+UNMAP pairs on one Ioctls stream`);
   } finally {
+    noopPipe?.close();
     v.close();
     root.close();
+    qemu.close();
+    ioctls?.close();
     await vmm.close(500);
     await host.close(500);
   }
@@ -220,7 +259,7 @@ async function overGrpc(quick: boolean, metrics: Record<string, number>, limit: 
     const r = await call(c.Guest.Dma, { vm: 'b7', device_id: 'nic0', iova: iova.toString(), length: '11', write: false, data: Buffer.alloc(0) });
     if (r.result !== 'data' || Buffer.from(r.data!).toString() !== 'b7 shadowed') throw new Error(`device DMA through the shadowed MAP: ${r.result}`);
     limit.target_grpc_ratio = 0.5;
-    notes.push('(b) host-iommu and vmm in child processes (node --import tsx services/cli/main.ts host|vmm), client in the bench process, loopback h2c; each guest MAP/UNMAP = 1 client→vmm call + 1 vmm→host call, so c1 is bounded by ~0.5 of the no-op rate');
+    notes.push('(b) host-iommu and vmm in child processes (node --import tsx services/cli/main.ts host|vmm), client in the bench process, loopback h2c; each guest MAP/UNMAP = 1 client→vmm call + 1 message on the vmm→host Ioctls stream');
     notes.push('(b) requests of one VM run one at a time (the single requestq, as in QEMU): with 16 in flight the pairs queue in the vmm while no-op pings do not');
   } finally {
     v?.close();
@@ -236,7 +275,9 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   const limit: Record<string, number> = {};
   const ratio: Record<string, number> = {};
   const notes: string[] = [];
-  await inProcess(opts.quick, metrics, limit, ratio, notes);
+  await inProcess('in-process', opts.quick, metrics, limit, ratio, notes);
+  await inProcess('grpc', opts.quick, metrics, limit, ratio, notes);
+  notes.push('(a) in-process = the vmm\'s Ioctls stream on the in-process transport (same messages as protobuf bytes, same dispatch table, no HTTP/2), as `iommu-twin up` runs it; inproc_h2_ = the same stream over loopback h2c');
   await overGrpc(opts.quick, metrics, limit, ratio, notes);
   notes.push('anchor: QEMU emulated VT-d guest map ≈ 12 µs; targets: in-process ≤ 20 µs p50, over gRPC ≥ 0.5 × the no-op RPC rate');
   return { name: 'b7-viommu', metrics, limit, ratio, notes };

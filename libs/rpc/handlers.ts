@@ -17,6 +17,13 @@ import { RpcError, rpcError, toServiceError } from './errors.js';
 import { PID_KEY } from './metadata.js';
 import { callLogger, callSignal, takeCallState, type CallState } from './server.js';
 
+/**
+ * The part of a call context a per-request function of an ordered request stream needs (the
+ * caller and the acting-process metadata): a unary call, a stream (checked again per request)
+ * and the in-process transport (inprocess.ts) all provide it.
+ */
+export type CallerContext = Pick<CallContext, 'principal' | 'metadata' | 'logger' | 'pid' | 'requirePid'>;
+
 /** What a handler knows about its call besides the request. */
 export interface CallContext<Call = unknown> {
   /** The authenticated principal (never empty). */
@@ -39,6 +46,8 @@ export interface CallContext<Call = unknown> {
   requirePid(): number;
   /** The raw grpc-js call. */
   readonly call: Call;
+  /** Adds fields to the call's one access-log line (e.g. request counts of a stream). */
+  annotate(fields: Record<string, unknown>): void;
 }
 
 const MAX_PID = 0x7fffffff;
@@ -104,6 +113,9 @@ class Context<Call extends { metadata: grpc.Metadata; cancelled: boolean }> impl
       throw new DomainError('INVALID_ARGUMENT', 'PID_REQUIRED', `this call needs metadata ${PID_KEY}`);
     }
     return pid;
+  }
+  annotate(fields: Record<string, unknown>): void {
+    this.state.logFields = { ...this.state.logFields, ...fields };
   }
 }
 
@@ -283,5 +295,127 @@ export function bidiStream<Req, Res>(
     } catch (e) {
       endStream(call, ctx, fail(ctx, e));
     }
+  };
+}
+
+/** Default number of requests an ordered request stream reads ahead of its answers. */
+export const REQUEST_STREAM_WINDOW = 32;
+
+/** Counts an ordered request stream reports in its access-log line. */
+export interface RequestStreamCounts {
+  /** requests answered */
+  requests: number;
+  /** of which answered with a non-OK in-band status */
+  failed: number;
+}
+
+/**
+ * An ordered request stream (bidi): every client message is answered by exactly one response,
+ * strictly in order. `handle` makes the response of one request (errors in-band: it must not
+ * throw for a request's failure — a throw or rejection ends the whole stream with the mapped
+ * status). `failed(res)` tells the log which responses carry an error.
+ *
+ * Bounded: at most `window` requests are read ahead of the responses written (a request whose
+ * `handle` is asynchronous holds the ones behind it), and reading pauses while grpc-js reports
+ * write backpressure (the client does not read its answers); HTTP/2 flow control then stops the
+ * client, so a hostile client cannot make the server buffer more than the window plus the
+ * transport's buffers. The stream ends OK after the client half-closes and every request is
+ * answered.
+ */
+export function requestStream<Req, Res>(
+  handle: (req: Req, ctx: CallContext<grpc.ServerDuplexStream<Req, Res>>) => Res | PromiseLike<Res>,
+  opts: { window?: number; failed?: (res: Res) => boolean } = {},
+): grpc.handleBidiStreamingCall<Req, Res> {
+  const window = Math.max(1, opts.window ?? REQUEST_STREAM_WINDOW);
+  const failedOf = opts.failed;
+  return (call) => {
+    let ctx: Context<grpc.ServerDuplexStream<Req, Res>> | undefined;
+    try {
+      ctx = contextOf(call);
+    } catch (e) {
+      endStream(call, ctx, fail(ctx, e));
+      return;
+    }
+    const c = ctx;
+    const queue: Req[] = [];
+    let head = 0;
+    let busy = false;
+    let blocked = false; // waiting for 'drain'
+    let halfClosed = false;
+    let ended = false;
+    const counts: RequestStreamCounts = { requests: 0, failed: 0 };
+    const finish = (err: RpcError | null): void => {
+      if (ended) return;
+      ended = true;
+      c.annotate({ requests: counts.requests, failed: counts.failed });
+      endStream(call, c, err);
+    };
+    const onDrain = (): void => {
+      blocked = false;
+      pump();
+    };
+    const answer = (res: Res): void => {
+      counts.requests++;
+      if (failedOf?.(res)) counts.failed++;
+      if (!call.write(res)) {
+        blocked = true;
+        call.once('drain', onDrain);
+      }
+    };
+    const pump = (): void => {
+      while (!busy && !blocked && head < queue.length) {
+        if (ended || c.cancelled()) return;
+        const req = queue[head]!;
+        queue[head++] = undefined as Req; // let it go
+        let out: Res | PromiseLike<Res>;
+        try {
+          out = handle(req, c);
+        } catch (e) {
+          finish(fail(c, e));
+          return;
+        }
+        if (isPromiseLike<Res>(out)) {
+          busy = true;
+          out.then(
+            (res) => {
+              busy = false;
+              if (ended || c.cancelled()) return;
+              answer(res);
+              pump();
+            },
+            (e: unknown) => {
+              busy = false;
+              finish(c.cancelled() ? null : fail(c, e));
+            },
+          );
+          break;
+        }
+        answer(out);
+      }
+      if (head === queue.length) {
+        queue.length = 0;
+        head = 0;
+      } else if (head >= 1024) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      const waiting = queue.length - head;
+      if (!blocked && waiting < window && call.isPaused()) call.resume();
+      if (halfClosed && waiting === 0 && !busy && !blocked) finish(null);
+    };
+    call.on('data', (req: Req) => {
+      if (ended) return;
+      queue.push(req);
+      if (queue.length - head >= window) call.pause();
+      pump();
+    });
+    call.on('end', () => {
+      halfClosed = true;
+      pump();
+    });
+    // a client cancel or a broken connection: the interceptor logs it; nothing more to answer
+    call.on('error', () => {
+      ended = true;
+    });
   };
 }

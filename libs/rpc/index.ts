@@ -8,3 +8,4 @@ export * from './client.js';
 export * from './metrics.js';
 export * from './tls.js';
 export * from './auth.js';
+export * from './inprocess.js';

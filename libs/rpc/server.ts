@@ -51,6 +51,8 @@ export interface CallState {
   lastSequence: string | undefined;
   abort: AbortController | undefined;
   logger: Logger | undefined;
+  /** Extra fields of the access-log line (CallContext.annotate). */
+  logFields: Record<string, unknown> | undefined;
 }
 
 /** Per-server state. */
@@ -289,6 +291,7 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
       };
       if (reason !== undefined) line.reason = reason;
       if (code !== grpc.status.OK) line.details = details;
+      if (state.logFields) Object.assign(line, state.logFields);
       server.logger[accessLogLevel](line, 'rpc');
     };
 
@@ -361,6 +364,7 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
       lastSequence: undefined,
       abort: undefined,
       logger: undefined,
+      logFields: undefined,
     };
     return call;
   };

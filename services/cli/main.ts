@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The iommu-twin command. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { startHostServer } from '../host-iommu/src/main.js';
 import { startVmmServer } from '../vmm/src/main.js';
 import { hostLinkTls, metricsLine, serverTls, tlsLine, upLinkTls, withHostLinkTls, withMetrics, withServerTls, type HostLinkTlsOptions, type MetricsOptions, type ServerTlsOptions } from './serve-options.js';
@@ -68,12 +68,17 @@ const upCmd = program
   .option('--listen <addr>', 'host-iommu address', '127.0.0.1:50051')
   .option('--vmm-listen <addr>', 'vmm address', '127.0.0.1:50052')
   .option('--profile <name|file>', 'host profile', 'intel-vtd')
-  .option('--state-dir <dir>', 'where generated tokens are written');
+  .option('--state-dir <dir>', 'where generated tokens are written')
+  .addOption(
+    new Option('--ioctl-transport <kind>', "how the vmm's Iommufd.Ioctls stream reaches host-iommu: in-process (same messages and dispatch, no HTTP/2) or grpc (over the loopback port)")
+      .choices(['in-process', 'grpc'])
+      .default('in-process'),
+  );
 withMetrics(withServerTls(upCmd), 'the metrics of both servers')
-  .action(async (o: { listen: string; vmmListen: string; profile: string; stateDir?: string } & ServerTlsOptions & MetricsOptions) => {
+  .action(async (o: { listen: string; vmmListen: string; profile: string; stateDir?: string; ioctlTransport: 'in-process' | 'grpc' } & ServerTlsOptions & MetricsOptions) => {
     const credentials = serverTls(o);
     const hostCredentials = upLinkTls(o);
-    const u = await startUp({ listen: o.listen, vmmListen: o.vmmListen, profile: o.profile, ...(o.stateDir ? { stateDir: o.stateDir } : {}), ...(credentials ? { credentials } : {}), ...(hostCredentials ? { hostCredentials } : {}), ...(o.metricsListen !== undefined ? { metricsListen: o.metricsListen } : {}) });
+    const u = await startUp({ listen: o.listen, vmmListen: o.vmmListen, profile: o.profile, ioctlTransport: o.ioctlTransport, ...(o.stateDir ? { stateDir: o.stateDir } : {}), ...(credentials ? { credentials } : {}), ...(hostCredentials ? { hostCredentials } : {}), ...(o.metricsListen !== undefined ? { metricsListen: o.metricsListen } : {}) });
     const d = u.host.host.profile;
     process.stdout.write(`host-iommu (${d.name}: ${d.iommus.map((x) => x.name).join(', ')}; ${d.devices.length} PCI devices) listening on ${u.host.addr}\n`);
     process.stdout.write(`  tokens (bearer token → principal): ${u.host.tokensFile}\n`);

@@ -10,7 +10,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { TokenTable } from '../../libs/rpc/auth.js';
 import { createServerMetrics, serveMetrics, type MetricsHttpServer } from '../../libs/rpc/metrics.js';
-import { startHostServer, type HostServer } from '../host-iommu/src/main.js';
+import { defaultLogger, startHostServer, type HostServer } from '../host-iommu/src/main.js';
+import { inProcessIoctls } from '../host-iommu/src/transport/handlers.js';
 import { startVmmServer, type VmmServer } from '../vmm/src/main.js';
 
 export interface UpOptions {
@@ -29,6 +30,12 @@ export interface UpOptions {
   metricsListen?: string;
   hostLogger?: Logger;
   vmmLogger?: Logger;
+  /**
+   * Transport of the vmm's Iommufd.Ioctls stream (its guest MAP/UNMAP shadowing): `in-process`
+   * (default: host-iommu runs in this process; same messages, dispatch and errors, no HTTP/2)
+   * or `grpc` (the same stream over the loopback connection, as a separate vmm uses it).
+   */
+  ioctlTransport?: 'in-process' | 'grpc';
 }
 
 export interface Up {
@@ -47,8 +54,14 @@ export async function startUp(o: UpOptions): Promise<Up> {
   const stateDir = o.stateDir ?? join(tmpdir(), 'iommu-twin');
   // one registry for both servers (their gRPC metrics differ by grpc_service), one endpoint
   const metrics = o.metricsListen !== undefined ? createServerMetrics() : undefined;
-  const host = await startHostServer({ listen: o.listen, profile: o.profile, stateDir, ...(o.credentials ? { credentials: o.credentials } : {}), ...(metrics ? { metrics } : {}), ...(o.hostLogger ? { logger: o.hostLogger } : {}) });
-  const closeHost = (): Promise<void> => host.close(0).catch(() => undefined);
+  const hostLogger = o.hostLogger ?? defaultLogger('host-iommu');
+  const host = await startHostServer({ listen: o.listen, profile: o.profile, stateDir, ...(o.credentials ? { credentials: o.credentials } : {}), ...(metrics ? { metrics } : {}), logger: hostLogger });
+  // the vmm's ioctl stream without HTTP/2: both run in this process
+  const ioctls = (o.ioctlTransport ?? 'in-process') === 'in-process' ? inProcessIoctls(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: hostLogger, ...(metrics ? { metrics } : {}) }) : undefined;
+  const closeHost = (): Promise<void> => {
+    ioctls?.close();
+    return host.close(0).catch(() => undefined);
+  };
   const qemu = host.tokenOf('qemu');
   const platform = host.tokenOf('platform');
   if (qemu === undefined || platform === undefined) {
@@ -58,7 +71,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
   const vmmTokens = TokenTable.fromEntries([[randomBytes(18).toString('base64url'), 'root']], { source: 'generated vmm tokens' });
   let vmm: VmmServer;
   try {
-    vmm = await startVmmServer({ listen: o.vmmListen, host: host.addr, tokens: vmmTokens, hostToken: qemu, hostPlatformToken: platform, ...(o.credentials ? { credentials: o.credentials } : {}), ...(o.hostCredentials ? { hostCredentials: o.hostCredentials } : {}), ...(metrics ? { metrics } : {}), ...(o.vmmLogger ? { logger: o.vmmLogger } : {}) });
+    vmm = await startVmmServer({ listen: o.vmmListen, host: host.addr, tokens: vmmTokens, hostToken: qemu, hostPlatformToken: platform, ...(o.credentials ? { credentials: o.credentials } : {}), ...(o.hostCredentials ? { hostCredentials: o.hostCredentials } : {}), ...(metrics ? { metrics } : {}), ...(o.vmmLogger ? { logger: o.vmmLogger } : {}), ...(ioctls ? { hostIoctls: (token, md) => ioctls.open(token, md) } : {}) });
   } catch (e) {
     await closeHost();
     throw e;
@@ -84,6 +97,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
     vmmTokensFile,
     ...(metricsHttp ? { metricsHttp } : {}),
     async close(deadlineMs = 5000) {
+      ioctls?.close();
       await Promise.all([vmm.close(deadlineMs), host.close(deadlineMs)]);
       await metricsHttp?.close();
     },

@@ -106,6 +106,8 @@ import type { IoasMapRequest as _iommutwin_host_v1_IoasMapRequest, IoasMapReques
 import type { IoasMapResponse as _iommutwin_host_v1_IoasMapResponse, IoasMapResponse__Output as _iommutwin_host_v1_IoasMapResponse__Output } from './iommutwin/host/v1/IoasMapResponse.js';
 import type { IoasUnmapRequest as _iommutwin_host_v1_IoasUnmapRequest, IoasUnmapRequest__Output as _iommutwin_host_v1_IoasUnmapRequest__Output } from './iommutwin/host/v1/IoasUnmapRequest.js';
 import type { IoasUnmapResponse as _iommutwin_host_v1_IoasUnmapResponse, IoasUnmapResponse__Output as _iommutwin_host_v1_IoasUnmapResponse__Output } from './iommutwin/host/v1/IoasUnmapResponse.js';
+import type { IoctlsRequest as _iommutwin_host_v1_IoctlsRequest, IoctlsRequest__Output as _iommutwin_host_v1_IoctlsRequest__Output } from './iommutwin/host/v1/IoctlsRequest.js';
+import type { IoctlsResponse as _iommutwin_host_v1_IoctlsResponse, IoctlsResponse__Output as _iommutwin_host_v1_IoctlsResponse__Output } from './iommutwin/host/v1/IoctlsResponse.js';
 import type { IommuGroup as _iommutwin_host_v1_IommuGroup, IommuGroup__Output as _iommutwin_host_v1_IommuGroup__Output } from './iommutwin/host/v1/IommuGroup.js';
 import type { IommuUnit as _iommutwin_host_v1_IommuUnit, IommuUnit__Output as _iommutwin_host_v1_IommuUnit__Output } from './iommutwin/host/v1/IommuUnit.js';
 import type { IommufdClient as _iommutwin_host_v1_IommufdClient, IommufdDefinition as _iommutwin_host_v1_IommufdDefinition } from './iommutwin/host/v1/Iommufd.js';
@@ -375,6 +377,8 @@ export interface ProtoGrpcType {
         IoasMapResponse: MessageTypeDefinition<_iommutwin_host_v1_IoasMapResponse, _iommutwin_host_v1_IoasMapResponse__Output>
         IoasUnmapRequest: MessageTypeDefinition<_iommutwin_host_v1_IoasUnmapRequest, _iommutwin_host_v1_IoasUnmapRequest__Output>
         IoasUnmapResponse: MessageTypeDefinition<_iommutwin_host_v1_IoasUnmapResponse, _iommutwin_host_v1_IoasUnmapResponse__Output>
+        IoctlsRequest: MessageTypeDefinition<_iommutwin_host_v1_IoctlsRequest, _iommutwin_host_v1_IoctlsRequest__Output>
+        IoctlsResponse: MessageTypeDefinition<_iommutwin_host_v1_IoctlsResponse, _iommutwin_host_v1_IoctlsResponse__Output>
         IommuGroup: MessageTypeDefinition<_iommutwin_host_v1_IommuGroup, _iommutwin_host_v1_IommuGroup__Output>
         IommuUnit: MessageTypeDefinition<_iommutwin_host_v1_IommuUnit, _iommutwin_host_v1_IommuUnit__Output>
         /**

@@ -8,7 +8,7 @@ import { TokenTable } from '../../../libs/rpc/auth.js';
 import { createServerMetrics, serveMetrics, type MetricsHttpServer, type ServerMetrics } from '../../../libs/rpc/metrics.js';
 import { createServer, type RpcServer } from '../../../libs/rpc/server.js';
 import { defaultLogger } from '../../host-iommu/src/main.js';
-import { HostLink } from './hostlink/hostlink.js';
+import { HostLink, type HostLinkOptions } from './hostlink/hostlink.js';
 import { VmManager } from './machine/vmm.js';
 import { vmmServices } from './transport/handlers.js';
 import { registerVmmMetrics } from './transport/metrics.js';
@@ -37,6 +37,12 @@ export interface VmmServerOptions {
   metricsListen?: string;
   /** Registry to add this server's metrics to (a process serving several servers shares one). */
   metrics?: ServerMetrics;
+  /**
+   * The in-process transport of the host's Iommufd.Ioctls stream, when host-iommu runs in this
+   * process (`inProcessIoctls(host, …).open` of services/host-iommu/src/transport/handlers.ts):
+   * the shadow maps/unmaps then skip HTTP/2. Default: the gRPC stream.
+   */
+  hostIoctls?: HostLinkOptions['ioctls'];
 }
 
 /** What the host link has done so far (read-only for callers; also logged). */
@@ -70,7 +76,14 @@ export async function startVmmServer(opts: VmmServerOptions): Promise<VmmServer>
   const logger = opts.logger ?? defaultLogger('vmm');
   const tokens = TokenTable.from(opts.tokens);
   if (tokens.size === 0) throw new Error('vmm tokens: no token at all: nobody could call the vmm');
-  const link = new HostLink({ address: opts.host, token: opts.hostToken, platformToken: opts.hostPlatformToken, logger, ...(opts.hostCredentials ? { credentials: opts.hostCredentials } : {}) });
+  const link = new HostLink({
+    address: opts.host,
+    token: opts.hostToken,
+    platformToken: opts.hostPlatformToken,
+    logger,
+    ...(opts.hostCredentials ? { credentials: opts.hostCredentials } : {}),
+    ...(opts.hostIoctls ? { ioctls: opts.hostIoctls } : {}),
+  });
   const mgr = new VmManager(link, logger, { leaseMs: opts.leaseMs ?? 10_000, heartbeatMs: opts.heartbeatMs ?? 2_000 });
   const follower = new AbortController();
   const status: HostLinkStatus = { eventsSeen: 0, lastSequence: 0n, streamBreaks: 0, hostRestarts: 0, rechecks: 0 };

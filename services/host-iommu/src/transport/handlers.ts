@@ -3,7 +3,13 @@
  * Nothing here decides semantics; every domain error becomes a status in libs/rpc.
  */
 import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
-import { unary, serverStream, bidiStream, metadataString, type CallContext } from '../../../../libs/rpc/handlers.js';
+import { unary, serverStream, bidiStream, requestStream, metadataString, type CallContext, type CallerContext } from '../../../../libs/rpc/handlers.js';
+import { toServiceError, type StatusMessage } from '../../../../libs/rpc/errors.js';
+import { InProcessStreams } from '../../../../libs/rpc/inprocess.js';
+import type { ServerMetrics } from '../../../../libs/rpc/metrics.js';
+import type { IoctlsRequest, IoctlsRequest__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
+import type { IoctlsResponse, IoctlsResponse__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
+import type { Logger } from 'pino';
 import { BOOT_ID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
 import { followLog } from '../../../../libs/seqlog/index.js';
 import { hostService, type ServiceRegistration } from '../../../../libs/rpc/proto.js';
@@ -61,30 +67,40 @@ function ownerOf(o: { boot_id: string; pid: number; start_time: string } | null 
   return o ? { bootId: o.boot_id, pid: o.pid, startTime: parseU64(o.start_time, 'expect_owner.start_time') } : undefined;
 }
 
-export function hostServices(host: Host): ServiceRegistration[] {
+/**
+ * The caller checks every host call makes, per call (or per request of a stream): the principal
+ * (ESRCH for another boot's identity), the acting process (metadata x-iommutwin-pid, ESRCH when
+ * x-iommutwin-start-time names another process), a process named in the body, the platform role.
+ */
+function callerChecks(host: Host) {
   /** The caller's principal; a call that names another boot (x-iommutwin-boot-id) is ESRCH. */
-  const principal = (ctx: CallContext) => {
+  const principal = (ctx: CallerContext) => {
     const boot = metadataString(ctx.metadata, BOOT_ID_KEY);
     if (boot !== undefined && boot !== host.bootId) throw kerr('ESRCH', `boot ${boot.slice(0, 36)} is not this host's boot (${host.bootId}): its processes are gone`);
     return host.principal(ctx.principal);
   };
   /** `p`, if it is the process the call's x-iommutwin-start-time names (else ESRCH, as a gone pid). */
-  const identified = (ctx: CallContext, p: Process): Process => {
+  const identified = (ctx: CallerContext, p: Process): Process => {
     const st = metadataString(ctx.metadata, START_TIME_KEY);
     if (st !== undefined && st !== String(p.startTime)) throw kerr('ESRCH', `no process ${p.pid} started at ${st.slice(0, 24)}`);
     return p;
   };
   /** The process a per-process call acts for (metadata x-iommutwin-pid), identity checked. */
-  const proc = (ctx: CallContext): Process => identified(ctx, host.processFor(principal(ctx), ctx.requirePid()));
+  const proc = (ctx: CallerContext): Process => identified(ctx, host.processFor(principal(ctx), ctx.requirePid()));
   /** The process a request names in its body; the identity metadata refers to it when no acting pid is given. */
-  const named = (ctx: CallContext, pid: number): Process => {
+  const named = (ctx: CallerContext, pid: number): Process => {
     const p = host.processFor(principal(ctx), pid);
     return ctx.pid() === undefined ? identified(ctx, p) : p;
   };
-  const platformRole = (ctx: CallContext) => {
+  const platformRole = (ctx: CallerContext) => {
     const p = principal(ctx);
     if (!p.hasRole('platform')) throw kerr('EPERM', `${p.name} lacks the platform role`);
   };
+  return { principal, proc, named, platformRole };
+}
+
+export function hostServices(host: Host): ServiceRegistration[] {
+  const { principal, proc, named, platformRole } = callerChecks(host);
 
   const process = hostService('Process', {
     Spawn: unary((req, ctx) => {
@@ -169,99 +185,40 @@ export function hostServices(host: Host): ServiceRegistration[] {
     }),
   });
 
-  const ictx = (ctx: CallContext, fd: number) => {
-    const p = proc(ctx);
-    return { p, c: host.iommufd(p, fd) };
-  };
-
+  // Every Iommufd ioctl is one function of the ioctl table (iommufdIoctls): the unary methods
+  // and the ordered ioctl stream (Ioctls, and its in-process transport) dispatch to the same
+  // functions, so their semantics cannot drift.
+  const ioctls = iommufdIoctls(host);
+  const unaryIoctl = <K extends IoctlName>(k: K) => unary<IoctlReq<K>, IoctlRes<K>>((req, ctx) => ioctls[k](req, ctx));
   const iommufd = hostService('Iommufd', {
-    Destroy: unary((req, ctx) => {
-      ictx(ctx, req.fd).c.destroy(req.id);
-      return {};
-    }),
-    IoasAlloc: unary((req, ctx) => {
-      const { p, c } = ictx(ctx, req.fd);
-      return { out_ioas_id: c.ioasAlloc(p, req.flags) };
-    }),
-    IoasIovaRanges: unary((req, ctx) => {
-      const r = ictx(ctx, req.fd).c.ioasIovaRanges(req.ioas_id);
-      return { allowed_iovas: r.ranges.map((x) => ({ start: u64(x.start), last: u64(x.last) })), out_iova_alignment: u64(r.alignment) };
-    }),
-    IoasAllowIovas: unary((req, ctx) => {
-      const ranges = req.allowed_iovas.map((r: { start: string; last: string }) => ({ start: parseU64(r.start, 'start'), last: parseU64(r.last, 'last') }));
-      ictx(ctx, req.fd).c.ioasAllowIovas(req.ioas_id, ranges);
-      return {};
-    }),
-    IoasMap: unary((req, ctx) => {
-      const { p, c } = ictx(ctx, req.fd);
-      return { iova: u64(c.ioasMap(p, req.flags, req.ioas_id, parseU64(req.user_va, 'user_va'), parseU64(req.length, 'length'), parseU64(req.iova, 'iova'))) };
-    }),
-    IoasMapFile: unary((req, ctx) => {
-      const { p, c } = ictx(ctx, req.fd);
-      return { iova: u64(c.ioasMapFile(p, req.flags, req.ioas_id, req.file_fd, parseU64(req.start, 'start'), parseU64(req.length, 'length'), parseU64(req.iova, 'iova'))) };
-    }),
-    IoasCopy: unary((req, ctx) => {
-      const { p, c } = ictx(ctx, req.fd);
-      return {
-        dst_iova: u64(c.ioasCopy(p, req.flags, req.dst_ioas_id, req.src_ioas_id, parseU64(req.length, 'length'), parseU64(req.dst_iova, 'dst_iova'), parseU64(req.src_iova, 'src_iova'))),
-      };
-    }),
-    IoasUnmap: unary((req, ctx) => ({ length: u64(ictx(ctx, req.fd).c.ioasUnmap(req.ioas_id, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'))) })),
-    IoasChangeProcess: unary((req, ctx) => {
-      const { p, c } = ictx(ctx, req.fd);
-      c.ioasChangeProcess(p);
-      return {};
-    }),
-    Option: unary((req, ctx) => {
-      const { p, c } = ictx(ctx, req.fd);
-      return { val64: u64(c.option(p, req.option_id, req.op, req.object_id, parseU64(req.val64, 'val64'))) };
-    }),
-    VfioIoas: unary((req, ctx) => ({ ioas_id: ictx(ctx, req.fd).c.vfioIoasOp(req.ioas_id, req.op) })),
-    GetHwInfo: unary((req, ctx) => {
-      const r = ictx(ctx, req.fd).c.getHwInfo(req.flags, req.dev_id, req.in_data_type, req.data_len);
-      const decoded = r.type === 1 ? { vtd: vtdView(r.full) } : r.type === 2 ? { smmuv3: smmuView(r.full) } : {};
-      return {
-        out_data_type: r.type,
-        data: bytes(r.data),
-        data_len: r.kernelLen,
-        out_capabilities: u64(r.capabilities),
-        out_max_pasid_log2: r.maxPasidLog2,
-        ...decoded,
-      };
-    }),
-    HwptAlloc: unary((req, ctx) => {
-      const { p, c } = ictx(ctx, req.fd);
-      return { out_hwpt_id: c.hwptAlloc(p, req.flags, req.dev_id, req.pt_id, req.data_type, req.data, req.fault_id) };
-    }),
-    HwptSetDirtyTracking: unary((req, ctx) => {
-      ictx(ctx, req.fd).c.hwptSetDirtyTracking(req.flags, req.hwpt_id);
-      return {};
-    }),
-    HwptGetDirtyBitmap: unary((req, ctx) => ({
-      bitmap: bytes(ictx(ctx, req.fd).c.hwptGetDirtyBitmap(req.hwpt_id, req.flags, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'), parseU64(req.page_size, 'page_size'))),
-    })),
-    HwptInvalidate: unary((req, ctx) => ({ entry_num: ictx(ctx, req.fd).c.hwptInvalidate(req.hwpt_id, req.entry_len, req.entries) })),
+    Destroy: unaryIoctl('destroy'),
+    IoasAlloc: unaryIoctl('ioas_alloc'),
+    IoasIovaRanges: unaryIoctl('ioas_iova_ranges'),
+    IoasAllowIovas: unaryIoctl('ioas_allow_iovas'),
+    IoasMap: unaryIoctl('ioas_map'),
+    IoasMapFile: unaryIoctl('ioas_map_file'),
+    IoasCopy: unaryIoctl('ioas_copy'),
+    IoasUnmap: unaryIoctl('ioas_unmap'),
+    IoasChangeProcess: unaryIoctl('ioas_change_process'),
+    Option: unaryIoctl('option'),
+    VfioIoas: unaryIoctl('vfio_ioas'),
+    GetHwInfo: unaryIoctl('get_hw_info'),
+    HwptAlloc: unaryIoctl('hwpt_alloc'),
+    HwptSetDirtyTracking: unaryIoctl('hwpt_set_dirty_tracking'),
+    HwptGetDirtyBitmap: unaryIoctl('hwpt_get_dirty_bitmap'),
+    HwptInvalidate: unaryIoctl('hwpt_invalidate'),
+    Ioctls: requestStream(ioctlDispatcher(host, ioctls), { failed: ioctlFailed }),
     InvalidationChannel: bidiStream(async () => {
       throw notModelled('InvalidationChannel', 'the streaming invalidation channel arrives with the nesting issue');
     }),
-    FaultQueueAlloc: unary(() => {
-      throw notModelled('IOMMU_FAULT_QUEUE_ALLOC', 'IOPF fault queues arrive with the nesting/IOPF issue');
-    }),
+    FaultQueueAlloc: unaryIoctl('fault_queue_alloc'),
     ReadFaults: serverStream(async () => {
       throw notModelled('fault queue reads', 'IOPF fault queues arrive with the nesting/IOPF issue');
     }),
-    RespondFaults: unary(() => {
-      throw notModelled('fault queue responses', 'IOPF fault queues arrive with the nesting/IOPF issue');
-    }),
-    ViommuAlloc: unary(() => {
-      throw notModelled('IOMMU_VIOMMU_ALLOC', 'vIOMMU objects arrive with the nesting issue');
-    }),
-    VdeviceAlloc: unary(() => {
-      throw notModelled('IOMMU_VDEVICE_ALLOC', 'vDEVICE objects arrive with the nesting issue');
-    }),
-    VeventqAlloc: unary(() => {
-      throw notModelled('IOMMU_VEVENTQ_ALLOC', 'vEVENTQs arrive with the nesting issue');
-    }),
+    RespondFaults: unaryIoctl('respond_faults'),
+    ViommuAlloc: unaryIoctl('viommu_alloc'),
+    VdeviceAlloc: unaryIoctl('vdevice_alloc'),
+    VeventqAlloc: unaryIoctl('veventq_alloc'),
     ReadVevents: serverStream(async () => {
       throw notModelled('vEVENTQ reads', 'vEVENTQs arrive with the nesting issue');
     }),
@@ -393,6 +350,161 @@ export function hostServices(host: Host): ServiceRegistration[] {
   });
 
   return [process, iommufd, vfio, platform].map((s) => afterDeferredTeardown(host, s));
+}
+
+// ------------------------------------------------------------------ Iommufd ioctls
+
+/** An Iommufd ioctl by its IoctlsRequest oneof member name (`ioas_map`, ...). */
+export type IoctlName = NonNullable<IoctlsRequest__Output['ioctl']>;
+type IoctlReq<K extends IoctlName> = NonNullable<IoctlsRequest__Output[K]>;
+type IoctlRes<K extends IoctlName> = NonNullable<IoctlsResponse[K]>;
+/** The one table of Iommufd ioctls: request → response, domain errors thrown. */
+export type IoctlTable = { [K in IoctlName]: (req: IoctlReq<K>, ctx: CallerContext) => IoctlRes<K> };
+
+/** Every Iommufd ioctl, as `(req, ctx) → response` (throws the domain error of a failure). */
+export function iommufdIoctls(host: Host): IoctlTable {
+  const { proc } = callerChecks(host);
+  const ictx = (ctx: CallerContext, fd: number) => {
+    const p = proc(ctx);
+    return { p, c: host.iommufd(p, fd) };
+  };
+  return {
+    destroy: (req, ctx) => {
+      ictx(ctx, req.fd).c.destroy(req.id);
+      return {};
+    },
+    ioas_alloc: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { out_ioas_id: c.ioasAlloc(p, req.flags) };
+    },
+    ioas_iova_ranges: (req, ctx) => {
+      const r = ictx(ctx, req.fd).c.ioasIovaRanges(req.ioas_id);
+      return { allowed_iovas: r.ranges.map((x) => ({ start: u64(x.start), last: u64(x.last) })), out_iova_alignment: u64(r.alignment) };
+    },
+    ioas_allow_iovas: (req, ctx) => {
+      const ranges = req.allowed_iovas.map((r: { start: string; last: string }) => ({ start: parseU64(r.start, 'start'), last: parseU64(r.last, 'last') }));
+      ictx(ctx, req.fd).c.ioasAllowIovas(req.ioas_id, ranges);
+      return {};
+    },
+    ioas_map: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { iova: u64(c.ioasMap(p, req.flags, req.ioas_id, parseU64(req.user_va, 'user_va'), parseU64(req.length, 'length'), parseU64(req.iova, 'iova'))) };
+    },
+    ioas_map_file: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { iova: u64(c.ioasMapFile(p, req.flags, req.ioas_id, req.file_fd, parseU64(req.start, 'start'), parseU64(req.length, 'length'), parseU64(req.iova, 'iova'))) };
+    },
+    ioas_copy: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return {
+        dst_iova: u64(c.ioasCopy(p, req.flags, req.dst_ioas_id, req.src_ioas_id, parseU64(req.length, 'length'), parseU64(req.dst_iova, 'dst_iova'), parseU64(req.src_iova, 'src_iova'))),
+      };
+    },
+    ioas_unmap: (req, ctx) => ({ length: u64(ictx(ctx, req.fd).c.ioasUnmap(req.ioas_id, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'))) }),
+    ioas_change_process: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      c.ioasChangeProcess(p);
+      return {};
+    },
+    option: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { val64: u64(c.option(p, req.option_id, req.op, req.object_id, parseU64(req.val64, 'val64'))) };
+    },
+    vfio_ioas: (req, ctx) => ({ ioas_id: ictx(ctx, req.fd).c.vfioIoasOp(req.ioas_id, req.op) }),
+    get_hw_info: (req, ctx) => {
+      const r = ictx(ctx, req.fd).c.getHwInfo(req.flags, req.dev_id, req.in_data_type, req.data_len);
+      const decoded = r.type === 1 ? { vtd: vtdView(r.full) } : r.type === 2 ? { smmuv3: smmuView(r.full) } : {};
+      return {
+        out_data_type: r.type,
+        data: bytes(r.data),
+        data_len: r.kernelLen,
+        out_capabilities: u64(r.capabilities),
+        out_max_pasid_log2: r.maxPasidLog2,
+        ...decoded,
+      };
+    },
+    hwpt_alloc: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { out_hwpt_id: c.hwptAlloc(p, req.flags, req.dev_id, req.pt_id, req.data_type, req.data, req.fault_id) };
+    },
+    hwpt_set_dirty_tracking: (req, ctx) => {
+      ictx(ctx, req.fd).c.hwptSetDirtyTracking(req.flags, req.hwpt_id);
+      return {};
+    },
+    hwpt_get_dirty_bitmap: (req, ctx) => ({
+      bitmap: bytes(ictx(ctx, req.fd).c.hwptGetDirtyBitmap(req.hwpt_id, req.flags, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'), parseU64(req.page_size, 'page_size'))),
+    }),
+    hwpt_invalidate: (req, ctx) => ({ entry_num: ictx(ctx, req.fd).c.hwptInvalidate(req.hwpt_id, req.entry_len, req.entries) }),
+    fault_queue_alloc: () => {
+      throw notModelled('IOMMU_FAULT_QUEUE_ALLOC', 'IOPF fault queues arrive with the nesting/IOPF issue');
+    },
+    respond_faults: () => {
+      throw notModelled('fault queue responses', 'IOPF fault queues arrive with the nesting/IOPF issue');
+    },
+    viommu_alloc: () => {
+      throw notModelled('IOMMU_VIOMMU_ALLOC', 'vIOMMU objects arrive with the nesting issue');
+    },
+    vdevice_alloc: () => {
+      throw notModelled('IOMMU_VDEVICE_ALLOC', 'vDEVICE objects arrive with the nesting issue');
+    },
+    veventq_alloc: () => {
+      throw notModelled('IOMMU_VEVENTQ_ALLOC', 'vEVENTQs arrive with the nesting issue');
+    },
+  };
+}
+
+const OK_STATUS: StatusMessage = Object.freeze({ code: 0, message: '', details: [] }) as StatusMessage;
+
+/** Whether an IoctlsResponse carries an error. */
+export function ioctlFailed(res: IoctlsResponse): boolean {
+  return (res.status?.code ?? 0) !== 0;
+}
+
+/**
+ * One request of the ioctl stream → its response: the table's function for the request's
+ * ioctl, after the deferred-teardown wait a unary call has (afterDeferredTeardown), its
+ * failure as the status (code, message, ErrorInfo) the unary call would have returned, via the
+ * same mapping (toServiceError). Never throws.
+ */
+export function ioctlDispatcher(host: Host, table: IoctlTable = iommufdIoctls(host)): (req: IoctlsRequest__Output, ctx: CallerContext) => IoctlsResponse | Promise<IoctlsResponse> {
+  const run = (req: IoctlsRequest__Output, ctx: CallerContext): IoctlsResponse => {
+    const k = req.ioctl;
+    try {
+      if (k === undefined || req[k] == null) throw new DomainError('INVALID_ARGUMENT', 'NO_IOCTL', 'IoctlsRequest carries no ioctl');
+      const res = (table[k] as (r: unknown, c: CallerContext) => unknown)(req[k], ctx);
+      return { tag: req.tag, status: OK_STATUS, [k]: res } as IoctlsResponse;
+    } catch (e) {
+      const err = toServiceError(e, ctx.logger);
+      ctx.logger.debug({ tag: req.tag, ioctl: k, code: err.code, reason: err.info.reason }, 'ioctl failed');
+      return { tag: req.tag, status: err.toStatusMessage() };
+    }
+  };
+  return (req, ctx) => (host.idle ? run(req, ctx) : host.quiesce().then(() => run(req, ctx)));
+}
+
+export const IOCTLS_METHOD = '/iommutwin.host.v1.Iommufd/Ioctls';
+
+/**
+ * The in-process transport of Ioctls for a client in this process (the vmm of `iommu-twin up`
+ * and of the in-process benchmark): the same messages, the same dispatch, ordering and error
+ * encoding as the gRPC stream, authenticated by the same tokens, without HTTP/2
+ * (libs/rpc/inprocess.ts). Close it before the server shuts down.
+ */
+export function inProcessIoctls(
+  host: Host,
+  opts: { resolveToken(token: string): unknown; logger: Logger; metrics?: ServerMetrics },
+): InProcessStreams<IoctlsRequest, IoctlsResponse, IoctlsRequest__Output, IoctlsResponse__Output> {
+  return new InProcessStreams<IoctlsRequest, IoctlsResponse, IoctlsRequest__Output, IoctlsResponse__Output>({
+    server: 'host-iommu',
+    method: IOCTLS_METHOD,
+    requestType: 'iommutwin.host.v1.IoctlsRequest',
+    responseType: 'iommutwin.host.v1.IoctlsResponse',
+    resolveToken: opts.resolveToken,
+    handle: ioctlDispatcher(host),
+    failed: ioctlFailed,
+    logger: opts.logger,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+  });
 }
 
 /**

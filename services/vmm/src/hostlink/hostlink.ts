@@ -9,7 +9,10 @@ import type { Logger } from 'pino';
 import { DomainError, type StatusName } from '../../../../libs/errno/index.js';
 import { call, createClients, type HostClients } from '../../../../libs/rpc/client.js';
 import { BOOT_ID_KEY, PID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
-import { decodeErrorInfo } from '../../../../libs/rpc/errors.js';
+import { decodeErrorInfo, errorInfoOfStatus, type ErrorInfo } from '../../../../libs/rpc/errors.js';
+import type { IoctlsRequest } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
+import type { IoctlsResponse__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
+import { IoctlPipe, type IoctlDuplex } from './ioctls.js';
 
 export const O_RDWR = 2;
 const U64_MAX = (1n << 64n) - 1n;
@@ -42,13 +45,17 @@ const CODE_NAME: Record<number, StatusName> = {
   [grpc.status.ABORTED]: 'ABORTED',
 };
 
-function wrap(what: string, e: unknown): HostCallError {
-  const err = e as grpc.ServiceError;
-  const info = decodeErrorInfo(err);
-  const code = typeof err.code === 'number' ? err.code : grpc.status.UNKNOWN;
+/** The HostCallError of a host answer: its status code, message and ErrorInfo. */
+function hostError(what: string, code: number, details: string, info: ErrorInfo | undefined): HostCallError {
   const status: StatusName = CODE_NAME[code] ?? 'UNAVAILABLE';
   const reason = info?.reason ?? (code === grpc.status.UNAVAILABLE ? 'HOST_UNAVAILABLE' : 'HOST_ERROR');
-  return new HostCallError(status, reason, `host-iommu ${what}: ${err.details ?? err.message}`, { ...(info?.metadata ?? {}), hostCall: what }, code);
+  return new HostCallError(status, reason, `host-iommu ${what}: ${details}`, { ...(info?.metadata ?? {}), hostCall: what }, code);
+}
+
+function wrap(what: string, e: unknown): HostCallError {
+  const err = e as grpc.ServiceError;
+  const code = typeof err.code === 'number' ? err.code : grpc.status.UNKNOWN;
+  return hostError(what, code, err.details ?? err.message, decodeErrorInfo(err));
 }
 
 async function h<T>(what: string, p: Promise<T>): Promise<T> {
@@ -115,7 +122,19 @@ export interface HostLinkOptions {
   platformToken: string;
   logger: Logger;
   credentials?: grpc.ChannelCredentials;
+  /**
+   * Opens an Iommufd.Ioctls stream as the principal `token` names (the in-process transport of a
+   * host-iommu in this process: `inProcessIoctls(...).open`). Default: the gRPC stream on the
+   * link's channel.
+   */
+  ioctls?: (token: string, metadata: grpc.Metadata) => IoctlDuplex;
+  /** Deadline of one host call (unary, or one ioctl on the stream); default 30 s. */
+  deadlineMs?: number;
 }
+
+/** The Ioctls oneof members the link sends on the stream, with the unary method each stands for. */
+type StreamIoctl = 'ioas_map' | 'ioas_unmap';
+const IOCTL_METHOD: Record<StreamIoctl, string> = { ioas_map: 'IoasMap', ioas_unmap: 'IoasUnmap' };
 
 export class HostLink {
   readonly vm: HostClients;
@@ -132,17 +151,77 @@ export class HostLink {
    * and start time metadata) so the host refuses it (ESRCH) once the pid names another process.
    */
   private readonly spawned = new Map<number, HostProcessId>();
+  /** The Ioctls stream of each VM process (by pid), opened on its first streamed ioctl. */
+  private readonly pipes = new Map<number, IoctlPipe>();
+  private readonly openIoctls: (metadata: grpc.Metadata) => IoctlDuplex;
+  private readonly deadlineMs: number;
+  private readonly deadlineTimer: ReturnType<typeof setInterval>;
+  /** which transport the ioctl streams use */
+  readonly ioctlTransport: 'grpc' | 'in-process';
 
   constructor(readonly opts: HostLinkOptions) {
-    const common = { defaultDeadlineMs: 30_000, ...(opts.credentials ? { credentials: opts.credentials } : {}) };
+    this.deadlineMs = opts.deadlineMs ?? 30_000;
+    const common = { defaultDeadlineMs: this.deadlineMs, ...(opts.credentials ? { credentials: opts.credentials } : {}) };
     this.vm = createClients(opts.address, { token: opts.token, ...common });
     this.hw = createClients(opts.address, { token: opts.platformToken, ...common });
+    const inProcess = opts.ioctls;
+    this.ioctlTransport = inProcess ? 'in-process' : 'grpc';
+    this.openIoctls = inProcess ? (md) => inProcess(opts.token, md) : (md) => this.vm.Iommufd.Ioctls(md);
+    this.deadlineTimer = setInterval(() => {
+      const now = performance.now();
+      for (const p of this.pipes.values()) p.checkDeadline(now);
+    }, Math.min(1000, this.deadlineMs));
+    this.deadlineTimer.unref();
   }
 
-  /** Close the channels. */
+  /** Close the ioctl streams and the channels. */
   dispose(): void {
+    clearInterval(this.deadlineTimer);
+    for (const p of this.pipes.values()) p.cancel();
+    this.pipes.clear();
     this.vm.close();
     this.hw.close();
+  }
+
+  /** Open ioctl streams (one per VM process that made a streamed ioctl) and streams opened so far. */
+  ioctlStreams(): { open: number; opened: number } {
+    let opened = 0;
+    for (const p of this.pipes.values()) opened += p.opened;
+    return { open: this.pipes.size, opened };
+  }
+
+  /**
+   * One ioctl on process `pid`'s Ioctls stream: its result, or the HostCallError the unary call
+   * would have thrown (same status, reason, message and metadata). The stream is opened with
+   * the process's current metadata; when that changes (another identity at this pid) a new
+   * stream is opened.
+   */
+  private async ioctl<K extends StreamIoctl>(pid: number, k: K, req: NonNullable<IoctlsRequest[K]>): Promise<NonNullable<IoctlsResponse__Output[K]>> {
+    const id = this.spawned.get(pid);
+    const key = id ? `${id.bootId}/${id.startTime}` : '';
+    let pipe = this.pipes.get(pid);
+    if (pipe && pipe.key !== key) {
+      pipe.close();
+      pipe = undefined;
+    }
+    if (!pipe) this.pipes.set(pid, (pipe = new IoctlPipe(this.openIoctls, this.meta(pid), this.deadlineMs, key)));
+    let r: IoctlsResponse__Output;
+    try {
+      r = await pipe.submit({ [k]: req } as IoctlsRequest);
+    } catch (e) {
+      throw wrap(IOCTL_METHOD[k], e);
+    }
+    const st = r.status;
+    if (st && st.code !== 0) throw hostError(IOCTL_METHOD[k], st.code, st.message, errorInfoOfStatus(st));
+    return r[k] as NonNullable<IoctlsResponse__Output[K]>;
+  }
+
+  /** Process `pid` is gone (or no longer ours): its ioctl stream ends. */
+  private dropPipe(pid: number): void {
+    const p = this.pipes.get(pid);
+    if (!p) return;
+    this.pipes.delete(pid);
+    p.close();
   }
 
   // ------------------------------------------------------------------ processes and files
@@ -158,6 +237,7 @@ export class HostLink {
     await h('Heartbeat', call(this.vm.Process.Heartbeat, { pid }, this.identity(pid)));
   }
   async exit(pid: number): Promise<void> {
+    this.dropPipe(pid);
     try {
       await h('Exit', call(this.vm.Process.Exit, { pid }, this.identity(pid)));
     } catch (e) {
@@ -221,14 +301,15 @@ export class HostLink {
   async destroy(pid: number, fd: number, id: number): Promise<void> {
     await h('Destroy', call(this.vm.Iommufd.Destroy, { fd, id }, this.meta(pid)));
   }
-  /** FIXED_IOVA map of `length` bytes of the process's VA at `iova`. */
+  /** FIXED_IOVA map of `length` bytes of the process's VA at `iova` (on the process's ioctl stream). */
   async ioasMapFixed(pid: number, fd: number, ioas: number, va: bigint, length: bigint, iova: bigint, read: boolean, write: boolean): Promise<void> {
     const flags = 1 | (write ? 2 : 0) | (read ? 4 : 0);
-    await h('IoasMap', call(this.vm.Iommufd.IoasMap, { fd, flags, ioas_id: ioas, user_va: va.toString(), length: length.toString(), iova: iova.toString() }, this.meta(pid)));
+    await this.ioctl(pid, 'ioas_map', { fd, flags, ioas_id: ioas, user_va: va.toString(), length: length.toString(), iova: iova.toString() });
   }
+  /** IOMMU_IOAS_UNMAP (on the process's ioctl stream): the bytes unmapped. */
   async ioasUnmap(pid: number, fd: number, ioas: number, iova: bigint, length: bigint): Promise<bigint> {
-    const r = await h('IoasUnmap', call(this.vm.Iommufd.IoasUnmap, { fd, ioas_id: ioas, iova: iova.toString(), length: length.toString() }, this.meta(pid)));
-    return BigInt(r.length as string);
+    const r = await this.ioctl(pid, 'ioas_unmap', { fd, ioas_id: ioas, iova: iova.toString(), length: length.toString() });
+    return BigInt(r.length);
   }
   async ioasUnmapAll(pid: number, fd: number, ioas: number): Promise<bigint> {
     return this.ioasUnmap(pid, fd, ioas, 0n, U64_MAX);
@@ -402,3 +483,4 @@ export interface FollowHooks {
   /** The host has another boot id than the one followed so far (`lastSeen` was the last sequence of the old boot): following restarts at its first event. */
   onHostRestart?(lastSeen: bigint): void;
 }
+

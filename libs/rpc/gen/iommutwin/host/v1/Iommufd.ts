@@ -34,6 +34,8 @@ import type { IoasMapRequest as _iommutwin_host_v1_IoasMapRequest, IoasMapReques
 import type { IoasMapResponse as _iommutwin_host_v1_IoasMapResponse, IoasMapResponse__Output as _iommutwin_host_v1_IoasMapResponse__Output } from '../../../iommutwin/host/v1/IoasMapResponse.js';
 import type { IoasUnmapRequest as _iommutwin_host_v1_IoasUnmapRequest, IoasUnmapRequest__Output as _iommutwin_host_v1_IoasUnmapRequest__Output } from '../../../iommutwin/host/v1/IoasUnmapRequest.js';
 import type { IoasUnmapResponse as _iommutwin_host_v1_IoasUnmapResponse, IoasUnmapResponse__Output as _iommutwin_host_v1_IoasUnmapResponse__Output } from '../../../iommutwin/host/v1/IoasUnmapResponse.js';
+import type { IoctlsRequest as _iommutwin_host_v1_IoctlsRequest, IoctlsRequest__Output as _iommutwin_host_v1_IoctlsRequest__Output } from '../../../iommutwin/host/v1/IoctlsRequest.js';
+import type { IoctlsResponse as _iommutwin_host_v1_IoctlsResponse, IoctlsResponse__Output as _iommutwin_host_v1_IoctlsResponse__Output } from '../../../iommutwin/host/v1/IoctlsResponse.js';
 import type { OptionRequest as _iommutwin_host_v1_OptionRequest, OptionRequest__Output as _iommutwin_host_v1_OptionRequest__Output } from '../../../iommutwin/host/v1/OptionRequest.js';
 import type { OptionResponse as _iommutwin_host_v1_OptionResponse, OptionResponse__Output as _iommutwin_host_v1_OptionResponse__Output } from '../../../iommutwin/host/v1/OptionResponse.js';
 import type { ReadFaultsRequest as _iommutwin_host_v1_ReadFaultsRequest, ReadFaultsRequest__Output as _iommutwin_host_v1_ReadFaultsRequest__Output } from '../../../iommutwin/host/v1/ReadFaultsRequest.js';
@@ -294,6 +296,41 @@ export interface IommufdClient extends grpc.Client {
   ioasUnmap(argument: _iommutwin_host_v1_IoasUnmapRequest, callback: grpc.requestCallback<_iommutwin_host_v1_IoasUnmapResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * The ordered ioctl stream: the fast path for any client that replays many ioctls (a VMM
+   * shadowing guest mappings, a migration replaying a map list). Each request carries one
+   * Iommufd request message, as the unary method of the same name takes it; the server answers
+   * every request with exactly one IoctlsResponse, strictly in request order, with the status
+   * and ErrorInfo that unary call would have returned (a failing request changes nothing and
+   * does not end the stream). The acting process is the stream's metadata (`x-iommutwin-pid`,
+   * and `x-iommutwin-boot-id` / `x-iommutwin-start-time` when given), checked per request as
+   * each unary call checks it: once the process is gone, later requests answer ESRCH. Requests
+   * may be pipelined; the server reads at most a bounded window ahead of the responses the
+   * client has not read (HTTP/2 flow control holds the rest). The stream itself ends only on a
+   * transport or authentication error, the client's half-close or cancel, or server shutdown
+   * (UNAVAILABLE, SHUTTING_DOWN); a request in flight then has no answer and may or may not
+   * have taken effect, exactly as a unary call cut off by a broken connection.
+   */
+  Ioctls(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_iommutwin_host_v1_IoctlsRequest, _iommutwin_host_v1_IoctlsResponse__Output>;
+  Ioctls(options?: grpc.CallOptions): grpc.ClientDuplexStream<_iommutwin_host_v1_IoctlsRequest, _iommutwin_host_v1_IoctlsResponse__Output>;
+  /**
+   * The ordered ioctl stream: the fast path for any client that replays many ioctls (a VMM
+   * shadowing guest mappings, a migration replaying a map list). Each request carries one
+   * Iommufd request message, as the unary method of the same name takes it; the server answers
+   * every request with exactly one IoctlsResponse, strictly in request order, with the status
+   * and ErrorInfo that unary call would have returned (a failing request changes nothing and
+   * does not end the stream). The acting process is the stream's metadata (`x-iommutwin-pid`,
+   * and `x-iommutwin-boot-id` / `x-iommutwin-start-time` when given), checked per request as
+   * each unary call checks it: once the process is gone, later requests answer ESRCH. Requests
+   * may be pipelined; the server reads at most a bounded window ahead of the responses the
+   * client has not read (HTTP/2 flow control holds the rest). The stream itself ends only on a
+   * transport or authentication error, the client's half-close or cancel, or server shutdown
+   * (UNAVAILABLE, SHUTTING_DOWN); a request in flight then has no answer and may or may not
+   * have taken effect, exactly as a unary call cut off by a broken connection.
+   */
+  ioctls(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_iommutwin_host_v1_IoctlsRequest, _iommutwin_host_v1_IoctlsResponse__Output>;
+  ioctls(options?: grpc.CallOptions): grpc.ClientDuplexStream<_iommutwin_host_v1_IoctlsRequest, _iommutwin_host_v1_IoctlsResponse__Output>;
+  
+  /**
    * IOMMU_OPTION.
    */
   Option(argument: _iommutwin_host_v1_OptionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_host_v1_OptionResponse__Output>): grpc.ClientUnaryCall;
@@ -493,6 +530,23 @@ export interface IommufdHandlers extends grpc.UntypedServiceImplementation {
   IoasUnmap: grpc.handleUnaryCall<_iommutwin_host_v1_IoasUnmapRequest__Output, _iommutwin_host_v1_IoasUnmapResponse>;
   
   /**
+   * The ordered ioctl stream: the fast path for any client that replays many ioctls (a VMM
+   * shadowing guest mappings, a migration replaying a map list). Each request carries one
+   * Iommufd request message, as the unary method of the same name takes it; the server answers
+   * every request with exactly one IoctlsResponse, strictly in request order, with the status
+   * and ErrorInfo that unary call would have returned (a failing request changes nothing and
+   * does not end the stream). The acting process is the stream's metadata (`x-iommutwin-pid`,
+   * and `x-iommutwin-boot-id` / `x-iommutwin-start-time` when given), checked per request as
+   * each unary call checks it: once the process is gone, later requests answer ESRCH. Requests
+   * may be pipelined; the server reads at most a bounded window ahead of the responses the
+   * client has not read (HTTP/2 flow control holds the rest). The stream itself ends only on a
+   * transport or authentication error, the client's half-close or cancel, or server shutdown
+   * (UNAVAILABLE, SHUTTING_DOWN); a request in flight then has no answer and may or may not
+   * have taken effect, exactly as a unary call cut off by a broken connection.
+   */
+  Ioctls: grpc.handleBidiStreamingCall<_iommutwin_host_v1_IoctlsRequest__Output, _iommutwin_host_v1_IoctlsResponse>;
+  
+  /**
    * IOMMU_OPTION.
    */
   Option: grpc.handleUnaryCall<_iommutwin_host_v1_OptionRequest__Output, _iommutwin_host_v1_OptionResponse>;
@@ -551,6 +605,7 @@ export interface IommufdDefinition extends grpc.ServiceDefinition {
   IoasMap: MethodDefinition<_iommutwin_host_v1_IoasMapRequest, _iommutwin_host_v1_IoasMapResponse, _iommutwin_host_v1_IoasMapRequest__Output, _iommutwin_host_v1_IoasMapResponse__Output>
   IoasMapFile: MethodDefinition<_iommutwin_host_v1_IoasMapFileRequest, _iommutwin_host_v1_IoasMapFileResponse, _iommutwin_host_v1_IoasMapFileRequest__Output, _iommutwin_host_v1_IoasMapFileResponse__Output>
   IoasUnmap: MethodDefinition<_iommutwin_host_v1_IoasUnmapRequest, _iommutwin_host_v1_IoasUnmapResponse, _iommutwin_host_v1_IoasUnmapRequest__Output, _iommutwin_host_v1_IoasUnmapResponse__Output>
+  Ioctls: MethodDefinition<_iommutwin_host_v1_IoctlsRequest, _iommutwin_host_v1_IoctlsResponse, _iommutwin_host_v1_IoctlsRequest__Output, _iommutwin_host_v1_IoctlsResponse__Output>
   Option: MethodDefinition<_iommutwin_host_v1_OptionRequest, _iommutwin_host_v1_OptionResponse, _iommutwin_host_v1_OptionRequest__Output, _iommutwin_host_v1_OptionResponse__Output>
   ReadFaults: MethodDefinition<_iommutwin_host_v1_ReadFaultsRequest, _iommutwin_host_v1_ReadFaultsResponse, _iommutwin_host_v1_ReadFaultsRequest__Output, _iommutwin_host_v1_ReadFaultsResponse__Output>
   ReadVevents: MethodDefinition<_iommutwin_host_v1_ReadVeventsRequest, _iommutwin_host_v1_ReadVeventsResponse, _iommutwin_host_v1_ReadVeventsRequest__Output, _iommutwin_host_v1_ReadVeventsResponse__Output>
