@@ -23,6 +23,7 @@ import { runInNewContext } from 'node:vm';
 import { Iotlb, newTranslateOut, newWalkOut, translate, type TranslateOut, type WalkOut, type Walker } from '../libs/iotlb/index.js';
 import { PhysicalMemory } from '../libs/memory/phys.js';
 import { PROT_READ, PROT_WRITE, createPageTable } from '../libs/pgtable/index.js';
+import { xorshift32 } from './rig.js';
 import type { BenchResult } from './types.js';
 
 const PAGES = 1 << 20; // 1 M × 4 KiB = 4 GiB
@@ -37,18 +38,6 @@ function getGc(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-/** xorshift32, deterministic. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 // ------------------------------------------------------------------ the limit: a bare 4-level walk
 
@@ -152,7 +141,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   const flushObserver = () => new Promise<void>((r) => setTimeout(r, 0));
 
   // ---------------------------------------------------------------- setup
-  const rnd = prng(0xb1b1b1);
+  const rnd = xorshift32(0xb1b1b1);
   const t0 = performance.now();
   const mem = new PhysicalMemory({ ramBytes: 64n << 30n });
   const pt = createPageTable(mem, 'vtd-ss', { inputBits: 48 });

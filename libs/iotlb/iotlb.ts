@@ -169,11 +169,10 @@ export class Iotlb {
 
   // ------------------------------------------------------------------ lookup
 
-  /** Offset in `e` of the entry translating (tag, iovaPfn), or -1. Counts nothing. */
-  private find(tag: number, iovaPfn: number): number {
+  /** Offset in `e` of the entry translating (tag, iovaPfn), or -1. Counts nothing. `th` = tagHash(tag). */
+  private find(tag: number, th: number, iovaPfn: number): number {
     const e = this.e;
     const lo = iovaPfn | 0;
-    const th = tagHash(tag);
     const h = lo ^ th; // setHash(th, lo, 0)
     const start = (h & this.setMask) * this.setStride;
     const p = start + ((h >>> this.setBits) & this.wayMask) * 4;
@@ -218,7 +217,7 @@ export class Iotlb {
 
   /** Look (tag, iovaPfn) up, counting a hit or a miss. Fills `out` on a hit. */
   lookup(tag: number, iovaPfn: number, out: TranslateOut): boolean {
-    const i = this.find(tag, iovaPfn);
+    const i = this.find(tag, tagHash(tag), iovaPfn);
     if (i < 0) {
       this.nMisses++;
       out.hit = false;
@@ -231,7 +230,7 @@ export class Iotlb {
 
   /** Like `lookup` but without touching the statistics (for inspection). */
   peek(tag: number, iovaPfn: number, out: TranslateOut): boolean {
-    const i = this.find(tag, iovaPfn);
+    const i = this.find(tag, tagHash(tag), iovaPfn);
     if (i < 0) {
       out.hit = false;
       return false;
@@ -278,7 +277,7 @@ export class Iotlb {
       const end = start + this.setStride;
       let dst = start;
       let oldest = e[start + 3];
-      for (let j = start; j < end; j += 4) {
+      for (let j = start + 4; j < end; j += 4) {
         const mj = e[j + 3];
         if (mj < oldest) {
           oldest = mj;
@@ -287,12 +286,11 @@ export class Iotlb {
       }
       if (oldest === 0) this.valid++;
       else this.nEvictions++;
-      if (dst !== p) {
-        e[dst] = e[p];
-        e[dst + 1] = e[p + 1];
-        e[dst + 2] = e[p + 2];
-        e[dst + 3] = e[p + 3];
-      }
+      // unconditionally (a copy onto itself when dst === p): one unpredictable branch less
+      e[dst] = e[p];
+      e[dst + 1] = e[p + 1];
+      e[dst + 2] = e[p + 2];
+      e[dst + 3] = e[p + 3];
     }
     e[p] = vbase;
     e[p + 1] = tag;
@@ -321,17 +319,22 @@ export class Iotlb {
    * when the walk fails: the IOTLB does not cache faults.
    */
   translate(tag: number, walker: Walker, iovaPfn: number, out: TranslateOut): boolean {
-    const i = this.find(tag, iovaPfn);
+    const th = tagHash(tag);
+    const i = this.find(tag, th, iovaPfn);
     if (i >= 0) {
       this.nHits++;
       this.fill(i, iovaPfn, out);
       return true;
     }
-    return this.walkAndFill(tag, walker, iovaPfn, out);
+    return this.walkAndFill(tag, th, walker, iovaPfn, out);
   }
 
-  /** The miss path of `translate`, kept out of line so the hit path stays small. */
-  private walkAndFill(tag: number, walker: Walker, iovaPfn: number, out: TranslateOut): boolean {
+  /**
+   * The miss path of `translate`. For a 4 KiB leaf the entry goes to the set `find` just probed,
+   * whose hash is known before the walk, so the replacement choice (loads and branches over the
+   * set) does not depend on the walk's table reads (only on a well-predicted size check).
+   */
+  private walkAndFill(tag: number, th: number, walker: Walker, iovaPfn: number, out: TranslateOut): boolean {
     this.nMisses++;
     this.nWalks++;
     const w = this.scratch;
@@ -349,11 +352,15 @@ export class Iotlb {
     const paPfn = w.paPfn;
     const pageShift = w.pageShift;
     const perm = w.perm;
-    const k = checkShift(pageShift);
     // find() probed every size already present, so this key is absent: no duplicate check
-    const lo = iovaPfn | 0;
-    const off = lo & ((1 << k) - 1);
-    this.place(setHash(tagHash(tag), lo, k), tag, iovaPfn - off, paPfn - off, pageShift, perm, k);
+    if (pageShift === MIN_PAGE_SHIFT) {
+      this.place((iovaPfn | 0) ^ th, tag, iovaPfn, paPfn, MIN_PAGE_SHIFT, perm, 0); // setHash(th, lo, 0)
+    } else {
+      const k = checkShift(pageShift);
+      const lo = iovaPfn | 0;
+      const off = lo & ((1 << k) - 1);
+      this.place(setHash(th, lo, k), tag, iovaPfn - off, paPfn - off, pageShift, perm, k);
+    }
     out.paPfn = paPfn;
     out.pageShift = pageShift;
     out.perm = perm;

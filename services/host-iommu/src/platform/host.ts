@@ -526,9 +526,10 @@ export class Host {
     if (entries.length % 16 !== 0) throw kerr('EINVAL', 'entries must be a multiple of 16 bytes');
     if (owner) this.checkDeviceOwner(dev, owner);
     const n = entries.length / 16;
-    const inW = new Uint32Array(entries.buffer.slice(entries.byteOffset, entries.byteOffset + entries.length));
+    // read the records in place (a view, no copy; protobuf hands over a slice at any byte offset)
+    const inW = new DataView(entries.buffer, entries.byteOffset, entries.length);
     for (let i = 0; i < n; i++) {
-      if (inW[i * 4 + 2]! & ~7 || inW[i * 4 + 3]! !== 0) throw kerr('EINVAL', `record ${i}: unknown flags or non-zero reserved word`);
+      if (inW.getUint32(i * 16 + 8, true) & ~7 || inW.getUint32(i * 16 + 12, true) !== 0) throw kerr('EINVAL', `record ${i}: unknown flags or non-zero reserved word`);
     }
     const out = new Uint32Array(n * 4);
     const usePasid = pasid !== undefined && pasid !== 0;
@@ -546,14 +547,19 @@ export class Host {
         resv.push(Number(r.start >> 12n), Number(r.start & 0xfffn), Number(r.last >> 12n), Number(r.last & 0xfffn));
       }
     }
+    // the domain's walk state, resolved once per batch rather than per record
+    const tlb = hwpt?.domain.unit.tlb;
+    const tag = hwpt ? hwpt.domain.tag : 0;
+    const pt = hwpt?.domain.pt;
+    const nResv = resv.length;
     for (let i = 0; i < n; i++) {
-      const lo = inW[i * 4]!;
-      const hi = inW[i * 4 + 1]!;
-      const write = (inW[i * 4 + 2]! & 1) !== 0;
+      const lo = inW.getUint32(i * 16, true);
+      const hi = inW.getUint32(i * 16 + 4, true);
+      const write = (inW.getUint32(i * 16 + 8, true) & 1) !== 0;
       const pfn = hi * 0x100000 + (lo >>> 12);
       const off = lo & 0xfff;
       let inResv = false;
-      for (let k = 0; k < resv.length; k += 4) {
+      for (let k = 0; k < nResv; k += 4) {
         const sp = resv[k]!;
         const lp = resv[k + 2]!;
         if ((pfn > sp || (pfn === sp && off >= resv[k + 1]!)) && (pfn < lp || (pfn === lp && off <= resv[k + 3]!))) {
@@ -565,7 +571,7 @@ export class Host {
       if (!hwpt) status = usePasid ? FAULT_CODE.PASID : FAULT_CODE.BLOCKED;
       else if (inResv) status = FAULT_CODE.RESERVED;
       else if (pfn > apLastPfn) status = FAULT_CODE.ADDRESS_SIZE;
-      else if (!hwpt.domain.unit.tlb.translate(hwpt.domain.tag, hwpt.domain.pt, pfn, t)) status = FAULT_CODE.TRANSLATION;
+      else if (!tlb!.translate(tag, pt!, pfn, t)) status = FAULT_CODE.TRANSLATION;
       else if (!(t.perm & (write ? 2 : 1))) status = FAULT_CODE.PERMISSION;
       if (status === 0) {
         const pa = t.paPfn * 4096 + (lo & 0xfff);
