@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --only b2,b4]: runs every bench/b*.ts, writes one JSON file per
+ * npm run bench [-- --quick] [-- --only b2,b4] [-- --soak]: runs every bench/b*.ts, writes one JSON file per
  * benchmark under bench/results/ and prints a table. Each benchmark measures its own limit in
  * the same run where one exists; compare ratios, not absolute numbers across runs.
  */
@@ -12,6 +12,8 @@ import type { BenchResult } from './types.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** --soak: the long soaks (B8's 10-minute one); the default run does short versions and says so. */
+const soak = args.includes('--soak') && !quick;
 const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? (args[onlyIdx + 1] ?? '').split(',').filter(Boolean) : [];
 
@@ -31,18 +33,18 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   let failed = 0;
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(here, f)).href)) as { run(o: { quick: boolean }): Promise<BenchResult> };
+    const mod = (await import(pathToFileURL(join(here, f)).href)) as { run(o: { quick: boolean; soak: boolean }): Promise<BenchResult> };
     const t0 = performance.now();
     let r: BenchResult;
     try {
-      r = await mod.run({ quick });
+      r = await mod.run({ quick, soak });
     } catch (e) {
       failed++;
       process.stdout.write(`\n${f}: FAILED: ${e instanceof Error ? e.stack : String(e)}\n`);
       continue;
     }
     const secs = (performance.now() - t0) / 1000;
-    const doc = { name: r.name, node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString(), quick, seconds: secs, metrics: r.metrics, limit: r.limit, ratio: r.ratio, notes: r.notes ?? [] };
+    const doc = { name: r.name, node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString(), quick, soak, seconds: secs, metrics: r.metrics, limit: r.limit, ratio: r.ratio, notes: r.notes ?? [] };
     writeFileSync(join(outDir, `${r.name}.json`), JSON.stringify(doc, null, 2) + '\n');
     process.stdout.write(`\n== ${r.name} (${secs.toFixed(1)} s${quick ? ', quick' : ''})\n`);
     const rows: Array<[string, string, string]> = [];

@@ -6,28 +6,54 @@
 export type Sequenced<T> = T & { sequence: bigint };
 
 export class SeqLog<T extends object> {
-  private readonly ring: Array<Sequenced<T>> = [];
+  /** A ring of `capacity` slots: the oldest retained item is at `start`, `count` items in all. */
+  private readonly ring: Array<Sequenced<T> | undefined>;
+  private start = 0;
+  private count = 0;
   private seq = 0n;
   private readonly listeners = new Set<(e: Sequenced<T>) => void>();
 
-  constructor(readonly capacity = 65536) {}
+  constructor(readonly capacity = 65536) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('SeqLog capacity must be a positive integer');
+    this.ring = new Array<Sequenced<T> | undefined>(capacity);
+  }
 
   get headSequence(): bigint {
     return this.seq;
   }
 
+  /** Items retained now (at most `capacity`). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Append; once full, the oldest item is dropped (O(1): the ring's start moves). */
   append(item: T): Sequenced<T> {
     const e = Object.assign({}, item, { sequence: ++this.seq }) as Sequenced<T>;
-    this.ring.push(e);
-    if (this.ring.length > this.capacity) this.ring.shift();
+    if (this.count < this.capacity) {
+      this.ring[(this.start + this.count) % this.capacity] = e;
+      this.count++;
+    } else {
+      this.ring[this.start] = e;
+      this.start = (this.start + 1) % this.capacity;
+    }
     for (const l of this.listeners) l(e);
     return e;
   }
 
-  /** Retained items with sequence > after; `expired` when items after `after` were dropped. */
+  /**
+   * Retained items with sequence > after; `expired` when items after `after` were dropped.
+   * Sequences in the ring are consecutive, so the first item returned is found by arithmetic:
+   * the cost is the number of items returned.
+   */
   since(after: bigint): { events: Array<Sequenced<T>>; expired: boolean } {
-    const expired = this.ring.length > 0 && after + 1n < this.ring[0]!.sequence && after < this.seq;
-    return { events: this.ring.filter((e) => e.sequence > after), expired };
+    if (this.count === 0) return { events: [], expired: false };
+    const oldest = this.ring[this.start]!.sequence;
+    const expired = after + 1n < oldest && after < this.seq;
+    const skip = after < oldest ? 0 : after >= this.seq ? this.count : Number(after - oldest + 1n);
+    const events: Array<Sequenced<T>> = [];
+    for (let i = skip; i < this.count; i++) events.push(this.ring[(this.start + i) % this.capacity]!);
+    return { events, expired };
   }
 
   subscribe(l: (e: Sequenced<T>) => void): () => void {
@@ -69,13 +95,20 @@ export async function followLog<T extends object>(
       last = e.sequence;
     }
     while (!signal.aborted) {
-      while (queue.length > 0) {
-        const e = queue.shift()!;
+      // drain by index (shift() per item is O(n): a slow reader with a long queue would go quadratic)
+      let i = 0;
+      while (i < queue.length) {
+        const e = queue[i++]!;
         if (e.sequence <= last) continue;
         await send(e);
         last = e.sequence;
+        if (i >= 1024) {
+          queue.splice(0, i);
+          i = 0;
+        }
       }
-      if (queue.length > 0 || signal.aborted) continue;
+      queue.length = 0;
+      if (signal.aborted) continue;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });

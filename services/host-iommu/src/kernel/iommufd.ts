@@ -327,6 +327,7 @@ export class IommufdCtx extends OpenFile {
       pageOffset,
       prot: (flags & IOMMU_IOAS_MAP_READABLE ? IOMMU_READ : 0) | (flags & IOMMU_IOAS_MAP_WRITEABLE ? IOMMU_WRITE : 0),
       pinned: false,
+      memcg: undefined, // set once inserted; declared here so the object keeps its fields in-object
     };
     this.fillArea(ioas, area);
     area.memcg = memcg;

@@ -31,7 +31,9 @@ interface PinUser {
 export class Pages {
   private nrefs = 0;
   runs: PinnedRun[] = []; // sorted by first, disjoint
-  private readonly users: PinUser[] = [];
+  // Both arrays are replaced by exact-size copies when they change (see exact()): most objects
+  // hold one run and one user, and an array grown by push() keeps room for 17 (≈150 B each).
+  private users: PinUser[] = [];
   npinned = 0;
 
   constructor(
@@ -85,14 +87,18 @@ export class Pages {
     }
     this.insertRuns(added);
     this.npinned += newPages;
-    this.users.push({ first, last });
+    const users = exact(this.users, this.users.length + 1);
+    users[this.users.length] = { first, last };
+    this.users = users;
   }
 
   /** Drop one user of [first, last]; unpins pages no other user covers. */
   removeUser(first: number, last: number): void {
     const i = this.users.findIndex((u) => u.first === first && u.last === last);
     if (i < 0) throw new Error('pages: removing an unknown pin user');
-    this.users.splice(i, 1);
+    const rest = this.users.slice(0, i);
+    for (let k = i + 1; k < this.users.length; k++) rest.push(this.users[k]!);
+    this.users = exact(rest, rest.length);
     const gaps = this.uncovered(first, last);
     let freed = 0;
     for (const g of gaps) freed += this.unpinRange(g.first, g.last);
@@ -210,7 +216,7 @@ export class Pages {
       if (j >= added.length || (i < old.length && old[i]!.first < added[j]!.first)) push(old[i++]!);
       else push(added[j++]!);
     }
-    this.runs = out;
+    this.runs = exact(out, out.length);
   }
 
   /** Unpin [first, last] (no user covers it any more): one splice of `runs`. */
@@ -284,6 +290,13 @@ export class Pages {
     this.sourceUser = user;
     if (moveCharge && n > 0) this.charge(n);
   }
+}
+
+/** A copy of `a` (padded with undefined up to `n`) whose backing store holds exactly `n` elements. */
+function exact<T>(a: readonly T[], n: number): T[] {
+  const out = new Array<T>(n);
+  for (let i = 0; i < a.length && i < n; i++) out[i] = a[i]!;
+  return out;
 }
 
 /** `b` continues `a` in page index, file index and frame: one run. */
