@@ -164,6 +164,17 @@ export class PhysicalMemory implements TableMemory {
       return base;
     }
     let j = this.smallestFree(order);
+    if (order > 0 && j < 0 && this.dataBump % n === 0 && this.dataBump + n <= this.tableBasePfn) {
+      // huge folios (hugetlb memfds), nothing free of this order or above, and the never-used
+      // frames start aligned: take them directly — the frame refill-and-split would hand out,
+      // without first making the halves the next allocations of this order take in turn (their
+      // frees still coalesce into the same aligned blocks). Order 0 keeps the refill path, whose
+      // maximal blocks keep reused 4 KiB frames in long ascending runs.
+      const base = this.dataBump;
+      this.dataBump = base + n;
+      this.dataFramesInUse += n;
+      return base;
+    }
     if (j < 0) j = this.refill(order);
     if (j < 0) throw kerr('ENOMEM', 'host RAM exhausted');
     const base = this.popBlock(j);
