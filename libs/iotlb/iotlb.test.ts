@@ -606,3 +606,108 @@ describe('snapshot', () => {
     expect(newWalkOut()).toEqual({ paPfn: 0, pageShift: 0, perm: 0, level: 0, memRefs: 0, dirty: false });
   });
 });
+
+describe('translate = lookup + walk + insert', () => {
+  // The contract any restructuring of translate's miss path must keep: the reference does the
+  // same through the public lookup + walk + insert; both must answer every operation identically
+  // and show the same contents (slots included) and counters.
+  it('agrees with lookup + walk + insert on random mixed workloads', () => {
+    let seed = 4242;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 3) % n;
+    };
+    const FRAMES = 2048; // 4 possible 2 MiB leaves
+    const tags = [TAG, TAG2, TAG_BIG];
+    for (const [cap, ways] of [[16, 4], [8, 8], [64, 2], [4, 1], [32, 4], [1, 1]] as const) {
+      const a = new Iotlb(cap, ways);
+      const b = new Iotlb(cap, ways);
+      const pts = tags.map(() => new FakeWalker());
+      for (const pt of pts) {
+        for (let v = 0; v < FRAMES; v += 512) {
+          if (rnd(3) === 0) pt.map(v, 0x100000 + v * 3, 21, RW);
+          else for (let f = v; f < v + 512; f += 1 + rnd(2)) pt.map(f, 0x40000 + rnd(1 << 20), 12, 1 + rnd(3));
+        }
+      }
+      const oa = newTranslateOut();
+      const ob = newTranslateOut();
+      const w = newWalkOut();
+      let walks = 0;
+      let faults = 0;
+      let memRefs = 0;
+      const compareAll = () => {
+        expect(a.snapshot()).toEqual(b.snapshot());
+        const sa = a.stats();
+        const sb = b.stats();
+        expect({ ...sa, walks: 0, walkFaults: 0, walkMemRefs: 0 }).toEqual({ ...sb, walks: 0, walkFaults: 0, walkMemRefs: 0 });
+        expect([sa.walks, sa.walkFaults, sa.walkMemRefs]).toEqual([walks, faults, memRefs]);
+        expect(a.validEntries).toBe(b.validEntries);
+        expect(a.pageSizeBits).toBe(b.pageSizeBits);
+      };
+      for (let op = 0; op < 6000; op++) {
+        const ti = rnd(8) === 0 ? rnd(3) : 0;
+        const tag = tags[ti];
+        const pt = pts[ti];
+        // mostly a small hot region (hits, conflicts), sometimes anywhere
+        const v = rnd(4) === 0 ? rnd(FRAMES) : 512 + rnd(48);
+        const r = rnd(1000);
+        if (r < 700) {
+          const okA = a.translate(tag, pt, v, oa);
+          let okB = b.lookup(tag, v, ob);
+          if (!okB) {
+            walks++;
+            w.memRefs = 0;
+            okB = pt.walk(v, w);
+            memRefs += w.memRefs;
+            if (okB) {
+              b.insert(tag, v, w.paPfn, w.pageShift, w.perm);
+              Object.assign(ob, { paPfn: w.paPfn, pageShift: w.pageShift, perm: w.perm, hit: false });
+            } else {
+              faults++;
+              Object.assign(ob, { paPfn: 0, pageShift: 0, perm: 0, hit: false });
+            }
+          }
+          expect([okA, { ...oa }]).toEqual([okB, { ...ob }]);
+        } else if (r < 780) {
+          expect([a.lookup(tag, v, oa), oa.hit ? { ...oa } : null]).toEqual([b.lookup(tag, v, ob), ob.hit ? { ...ob } : null]);
+        } else if (r < 840) {
+          expect([a.peek(tag, v, oa), oa.hit ? { ...oa } : null]).toEqual([b.peek(tag, v, ob), ob.hit ? { ...ob } : null]);
+        } else if (r < 860) {
+          const shift = rnd(5) === 0 ? 21 : 12;
+          const pa = rnd(1 << 20);
+          const perm = 1 + rnd(3);
+          expect(a.insert(tag, v, pa, shift, perm)).toBe(b.insert(tag, v, pa, shift, perm));
+        } else if (r < 900) {
+          // the table changes without an invalidation: cached entries go stale in both
+          if (rnd(2) === 0) pt.unmap(v);
+          else if (!pt.leaves.some((l) => v >= l.iova && v < l.iova + 2 ** (l.shift - 12))) pt.map(v, rnd(1 << 20), 12, 1 + rnd(3));
+        } else if (r < 930) {
+          const n = 1 + rnd(rnd(2) === 0 ? 8 : 1500);
+          expect(a.invalidateRange(tag, v, n)).toBe(b.invalidateRange(tag, v, n));
+        } else if (r < 935) {
+          expect(a.invalidateTag(tag)).toBe(b.invalidateTag(tag));
+        } else if (r < 938) {
+          expect(a.invalidateTagsRange(TAG, 2, v, 600)).toBe(b.invalidateTagsRange(TAG, 2, v, 600));
+        } else if (r < 940) {
+          expect(a.invalidateAll()).toBe(b.invalidateAll());
+        } else if (r < 945) {
+          compareAll();
+        }
+      }
+      compareAll();
+    }
+  });
+
+  it('a lookup right after a miss hits, and a fill evicts the oldest entry', () => {
+    const t = new Iotlb(4, 4); // one set
+    const pt = new FakeWalker();
+    for (let v = 0; v < 16; v++) pt.map(v, 0x100 + v, 12, RW);
+    const out = newTranslateOut();
+    for (let v = 0; v < 4; v++) expect(t.translate(TAG, pt, v, out)).toBe(true);
+    expect(t.lookup(TAG, 3, out)).toBe(true); // the newest fill, queued a moment ago
+    expect(t.translate(TAG, pt, 4, out)).toBe(true); // evicts 0 (oldest)
+    expect(t.peek(TAG, 0, out)).toBe(false);
+    expect(t.stats()).toMatchObject({ hits: 1, misses: 5, walks: 5, inserts: 5, evictions: 1, validEntries: 4 });
+    expect(t.snapshot().map((e) => e.iovaPfn)).toEqual([1, 2, 3, 4]);
+  });
+});
