@@ -620,7 +620,7 @@ export class IommufdCtx extends OpenFile {
    */
   allocPaging(memcg: Cgroup, ioas: IoasObj, dev: DeviceState, flags: number, auto: boolean): HwptObj {
     memcg.chargeMemory(KMEM_PAGES.HWPT_PAGING);
-    let domain: HwptDomain;
+    let domain: HwptDomain | undefined;
     try {
       domain = new HwptDomain(this.nextId(), dev.unit, this.mem, {
         nestParent: (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) !== 0,
@@ -628,14 +628,9 @@ export class IommufdCtx extends OpenFile {
         pasidCompat: (flags & IOMMU_HWPT_ALLOC_PASID) !== 0,
         autoDomain: auto,
       });
-    } catch (e) {
-      memcg.unchargeMemory(KMEM_PAGES.HWPT_PAGING);
-      throw e;
-    }
-    try {
       ioas.iopt.addDomain(domain, (a) => this.pinArea(a), (a) => this.unpinArea(a));
     } catch (e) {
-      domain.destroy();
+      domain?.destroy();
       memcg.unchargeMemory(KMEM_PAGES.HWPT_PAGING);
       throw e;
     }
