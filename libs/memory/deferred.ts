@@ -50,11 +50,6 @@ export class DeferredQueue {
     return this.head === this.items.length;
   }
 
-  /** Works queued and not yet finished. */
-  get pending(): number {
-    return this.items.length - this.head;
-  }
-
   /**
    * Run `work` (about `cost` units) now if nothing is queued and this macrotask's inline budget
    * allows it; else queue it behind everything queued before.

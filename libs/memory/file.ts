@@ -45,12 +45,6 @@ class FreeBatch {
   n = 0;
   owner = -1;
   constructor(private readonly file: MemFile) {}
-  /** Grow the pending run when `pfn` continues it (the common, inlined case). */
-  extend(pfn: number, pages: number, owner: number): boolean {
-    if (this.n === 0 || owner !== this.owner || pfn !== this.pfn + this.n) return false;
-    this.n += pages;
-    return true;
-  }
   add(pfn: number, pages: number, owner: number): void {
     if (this.n > 0 && owner === this.owner && pfn === this.pfn + this.n) {
       this.n += pages;
@@ -156,8 +150,7 @@ export class MemFile {
         run.n = 0;
         return -1;
       }
-      this.allocFolios(folio0, this.absentFolios(folio0, Math.ceil(((idx % fp) + maxPages) / fp)), cg);
-      pfn = this.frameOf(idx, null);
+      pfn = this.allocFolios(folio0, this.absentFolios(folio0, Math.ceil(((idx % fp) + maxPages) / fp)), cg) + (idx - folio0 * fp);
     }
     let n = Math.min(fp - (idx % fp), maxPages);
     let c = -1;

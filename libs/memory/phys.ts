@@ -151,8 +151,7 @@ export class PhysicalMemory implements TableMemory {
 
   /** Allocate a naturally aligned run of 2^order frames. Throws ENOMEM when RAM is exhausted. */
   allocFrames(order: number): number {
-    // frees still queued come first: the allocator hands out what it would without a queue
-    if (this.deferred !== undefined && !this.deferred.idle) this.deferred.drainNow();
+    this.drainDeferred();
     const n = 2 ** order;
     if (order > MAX_ORDER) {
       // larger than any buddy block: carve it from the never-used frames
@@ -193,7 +192,7 @@ export class PhysicalMemory implements TableMemory {
    * Throws ENOMEM when no frame is free.
    */
   allocRun(maxFrames: number, out: { n: number }): number {
-    if (this.deferred !== undefined && !this.deferred.idle) this.deferred.drainNow();
+    this.drainDeferred();
     let want = 0;
     while (want < MAX_ORDER && 2 ** want < maxFrames) want++;
     let j = this.smallestFree(want);
@@ -226,8 +225,13 @@ export class PhysicalMemory implements TableMemory {
 
   /** Free frames held in buddy blocks plus the never-used tail (RAM still available for data). */
   get dataFramesFree(): number {
-    if (this.deferred !== undefined && !this.deferred.idle) this.deferred.drainNow();
+    this.drainDeferred();
     return this.tableBasePfn - FIRST_DATA_PFN - this.dataFramesInUse;
+  }
+
+  /** Frees still queued come first: the allocator hands out (and counts) what it would without a queue. */
+  private drainDeferred(): void {
+    if (this.deferred !== undefined && !this.deferred.idle) this.deferred.drainNow();
   }
 
   private smallestFree(order: number): number {
@@ -252,8 +256,7 @@ export class PhysicalMemory implements TableMemory {
     const end = this.tableBasePfn;
     while (this.dataBump < end) {
       const p = this.dataBump;
-      let o = 0;
-      while (o < MAX_ORDER && p % 2 ** (o + 1) === 0 && p + 2 ** (o + 1) <= end) o++;
+      const o = blockOrder(p, end);
       this.dataBump = p + 2 ** o;
       this.insertFree(p, o);
       const j = this.smallestFree(order);
@@ -267,8 +270,7 @@ export class PhysicalMemory implements TableMemory {
     const end = pfn + n;
     let p = pfn;
     while (p < end) {
-      let o = 0;
-      while (o < MAX_ORDER && p % 2 ** (o + 1) === 0 && p + 2 ** (o + 1) <= end) o++;
+      const o = blockOrder(p, end);
       this.insertFree(p, o);
       p += 2 ** o;
     }
@@ -387,4 +389,11 @@ export class PhysicalMemory implements TableMemory {
   private checkRam(pfn: number): void {
     if (pfn >= this.ramFrames) throw kerr('EFAULT', `physical address 0x${(BigInt(pfn) << 12n).toString(16)} is not RAM or MMIO`);
   }
+}
+
+/** Order of the largest naturally aligned buddy block that starts at `p` and ends by `end`. */
+function blockOrder(p: number, end: number): number {
+  let o = 0;
+  while (o < MAX_ORDER && p % 2 ** (o + 1) === 0 && p + 2 ** (o + 1) <= end) o++;
+  return o;
 }

@@ -96,9 +96,9 @@ export class Pages {
   removeUser(first: number, last: number): void {
     const i = this.users.findIndex((u) => u.first === first && u.last === last);
     if (i < 0) throw new Error('pages: removing an unknown pin user');
-    const rest = this.users.slice(0, i);
-    for (let k = i + 1; k < this.users.length; k++) rest.push(this.users[k]!);
-    this.users = exact(rest, rest.length);
+    const rest = new Array<PinUser>(this.users.length - 1); // exact size, as exact() gives
+    for (let k = 0, j = 0; k < this.users.length; k++) if (k !== i) rest[j++] = this.users[k]!;
+    this.users = rest;
     const gaps = this.uncovered(first, last);
     let freed = 0;
     for (const g of gaps) freed += this.unpinRange(g.first, g.last);

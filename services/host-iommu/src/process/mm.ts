@@ -187,11 +187,7 @@ export class AddressSpace {
       vma.overlayBase = start;
     }
     // the mapping holds its memory object (and its COW overlay) and the open file behind it
-    vma.file?.get();
-    vma.overlay?.get();
-    args.holder?.get();
-    args.mmio?.holder.get();
-    this.insert(vma);
+    this.insert(this.hold(vma));
     return start;
   }
 
@@ -249,7 +245,7 @@ export class AddressSpace {
     this.vmas.push(...out);
   }
 
-  /** A new VMA (a split half) takes its own references on what the mapping holds. */
+  /** A new VMA (a mapping, a split half) takes its own references on what the mapping holds. */
   private hold(v: Vma): Vma {
     v.file?.get();
     v.overlay?.get();
@@ -296,17 +292,13 @@ export class AddressSpace {
     if (v.mmio) return { vma: v };
     const rel = va - v.start;
     const file = v.file!;
-    if (v.overlay) {
-      const oi = Number((va - v.overlayBase!) >> 12n);
-      const present = v.overlay.frameOf(oi, null) >= 0;
-      if (present) return { vma: v, page: { file: v.overlay, pageIndex: oi } };
-    }
+    const oi = v.overlay ? Number((va - v.overlayBase!) >> 12n) : 0;
+    if (v.overlay && v.overlay.frameOf(oi, null) >= 0) return { vma: v, page: { file: v.overlay, pageIndex: oi } };
     const off = v.fileOffset + rel;
     if (off >= ((file.size + 4095n) / 4096n) * 4096n) throw kerr('EFAULT', `address 0x${va.toString(16)} is past the end of ${file.name} (SIGBUS)`);
     if (v.overlay && (write || unshare)) {
       // copy-on-write (or unshare): copy the file page into the private overlay, charged to this
       // mm's cgroup (a page never written reads as zero and needs no bytes)
-      const oi = Number((va - v.overlayBase!) >> 12n);
       const srcPfn = file.frameOf(Number(off >> 12n), null);
       const src = srcPfn >= 0 ? this.mem.frameBytes(srcPfn, false) : undefined;
       const dst = v.overlay.frameOf(oi, this.cgroup);
