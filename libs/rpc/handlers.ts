@@ -65,6 +65,15 @@ export function metadataPid(metadata: grpc.Metadata): number | undefined {
   return Number(s);
 }
 
+/** Like metadataPid, but absent → INVALID_ARGUMENT (reason PID_REQUIRED). */
+export function requiredMetadataPid(metadata: grpc.Metadata): number {
+  const pid = metadataPid(metadata);
+  if (pid === undefined) {
+    throw new DomainError('INVALID_ARGUMENT', 'PID_REQUIRED', `this call needs metadata ${PID_KEY}`);
+  }
+  return pid;
+}
+
 /**
  * One string value of an optional metadata key (at most 64 characters); undefined when absent.
  * Several values or a longer one → INVALID_ARGUMENT (reason BAD_METADATA).
@@ -108,11 +117,7 @@ class Context<Call extends { metadata: grpc.Metadata; cancelled: boolean }> impl
     return metadataPid(this.call.metadata);
   }
   requirePid(): number {
-    const pid = this.pid();
-    if (pid === undefined) {
-      throw new DomainError('INVALID_ARGUMENT', 'PID_REQUIRED', `this call needs metadata ${PID_KEY}`);
-    }
-    return pid;
+    return requiredMetadataPid(this.call.metadata);
   }
   annotate(fields: Record<string, unknown>): void {
     this.state.logFields = { ...this.state.logFields, ...fields };
@@ -137,7 +142,8 @@ function fail(ctx: Context<{ metadata: grpc.Metadata; cancelled: boolean }> | un
   return err;
 }
 
-function isPromiseLike<T>(v: unknown): v is PromiseLike<T> {
+/** Whether a handler's result is a promise (or any thenable). */
+export function isPromiseLike<T>(v: unknown): v is PromiseLike<T> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<T>).then === 'function';
 }
 

@@ -23,11 +23,10 @@ import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { RpcError, rpcError, toServiceError } from './errors.js';
-import { type CallContext, metadataPid } from './handlers.js';
-import { PID_KEY } from './metadata.js';
+import { type CallContext, isPromiseLike, metadataPid, REQUEST_STREAM_WINDOW, requiredMetadataPid } from './handlers.js';
 import type { MethodLabels, ServerMetrics } from './metrics.js';
 import { messageType } from './proto.js';
-import { DomainError } from '../errno/index.js';
+import { resolvePrincipal } from './server.js';
 
 /** The client side of a bidi stream, as both transports give it. */
 export interface DuplexLike<Req, Res> {
@@ -95,10 +94,10 @@ export class InProcessStreams<Req, Res, ReqOut = Req, ResOut = Res> {
     const id = `${this.idPrefix}.${(++this.counter).toString(36)}`;
     const s = new InProcessStream<Req, Res, ReqOut, ResOut>(this, id, metadata.clone());
     let refusal: RpcError | undefined;
-    const resolved = this.closed ? undefined : this.opts.resolveToken(token);
+    const principal = this.closed ? undefined : resolvePrincipal(this.opts, token);
     if (this.closed) refusal = rpcError('UNAVAILABLE', 'SHUTTING_DOWN', 'server shutting down', { server: this.opts.server });
-    else if (typeof resolved !== 'string' || resolved.length === 0) refusal = rpcError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'unknown bearer token');
-    else s.principal = resolved;
+    else if (principal === undefined) refusal = rpcError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'unknown bearer token');
+    else s.principal = principal;
     if (this.labels) this.opts.metrics!.callStarted(this.labels);
     this.streams.add(s);
     if (refusal) {
@@ -136,7 +135,7 @@ export class InProcessStreams<Req, Res, ReqOut = Req, ResOut = Res> {
     const ms = Number(process.hrtime.bigint() - s.startNs) / 1e6;
     if (this.labels) this.opts.metrics!.callHandled(this.labels, code, ms / 1000);
     const line: Record<string, unknown> = {
-      callId: s.id,
+      callId: s.callId,
       method: this.opts.method,
       principal: s.principal,
       transport: 'in-process',
@@ -176,10 +175,6 @@ class InProcessStream<Req, Res, ReqOut, ResOut> extends EventEmitter implements 
     this.method = owner.opts.method;
   }
 
-  get id(): string {
-    return this.callId;
-  }
-
   // ------------------------------------------------------------ CallContext (server side)
 
   get logger(): Logger {
@@ -200,9 +195,7 @@ class InProcessStream<Req, Res, ReqOut, ResOut> extends EventEmitter implements 
     return metadataPid(this.metadata);
   }
   requirePid(): number {
-    const pid = this.pid();
-    if (pid === undefined) throw new DomainError('INVALID_ARGUMENT', 'PID_REQUIRED', `this call needs metadata ${PID_KEY}`);
-    return pid;
+    return requiredMetadataPid(this.metadata);
   }
   annotate(): void {
     // the log line carries the request counts already
@@ -216,7 +209,7 @@ class InProcessStream<Req, Res, ReqOut, ResOut> extends EventEmitter implements 
     this.queue.push(this.owner.decodeRequest(req));
     this.owner.received();
     this.schedule();
-    return this.queue.length - this.head < 32;
+    return this.queue.length - this.head < REQUEST_STREAM_WINDOW;
   }
   end(): void {
     if (this.done) return;
@@ -257,9 +250,9 @@ class InProcessStream<Req, Res, ReqOut, ResOut> extends EventEmitter implements 
         this.finish(toServiceError(e, this.logger));
         return;
       }
-      if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<Res>).then === 'function') {
+      if (isPromiseLike<Res>(out)) {
         this.busy = true;
-        (out as PromiseLike<Res>).then(
+        out.then(
           (res) => {
             this.busy = false;
             if (this.done) return;
@@ -273,7 +266,7 @@ class InProcessStream<Req, Res, ReqOut, ResOut> extends EventEmitter implements 
         );
         return;
       }
-      this.answer(out as Res);
+      this.answer(out);
     }
     if (this.head === this.queue.length) {
       this.queue.length = 0;

@@ -102,6 +102,16 @@ export interface AuthOptions {
   publicMethodPrefixes?: readonly string[];
 }
 
+/**
+ * The principal a bearer token names, or undefined. Defence in depth: whatever the resolver
+ * returns, only a non-empty string authenticates (the gRPC interceptor and the in-process
+ * transport both resolve through here).
+ */
+export function resolvePrincipal(auth: Pick<AuthOptions, 'resolveToken'>, token: string): string | undefined {
+  const resolved = auth.resolveToken(token);
+  return typeof resolved === 'string' && resolved.length > 0 ? resolved : undefined;
+}
+
 export interface CreateServerOptions {
   /** Server name for logs (`host-iommu`, `vmm`). */
   name: string;
@@ -307,9 +317,7 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
           return;
         }
         const token = bearerToken(metadata);
-        const resolved = token === undefined ? undefined : auth.resolveToken(token);
-        // defence in depth: a resolver that returns anything but a principal name never authenticates
-        const principal = typeof resolved === 'string' && resolved.length > 0 ? resolved : undefined;
+        const principal = token === undefined ? undefined : resolvePrincipal(auth, token);
         if (principal === undefined && !isPublic(method.path)) {
           reject(unauthenticated(token === undefined ? 'missing bearer token' : 'unknown bearer token'));
           return;

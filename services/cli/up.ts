@@ -3,14 +3,13 @@
  * process, with generated tokens written to 0600 files in the state directory.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { TokenTable } from '../../libs/rpc/auth.js';
 import { createServerMetrics, serveMetrics, type MetricsHttpServer } from '../../libs/rpc/metrics.js';
-import { defaultLogger, startHostServer, type HostServer } from '../host-iommu/src/main.js';
+import { defaultLogger, startHostServer, writeTokensFile, type HostServer } from '../host-iommu/src/main.js';
 import { inProcessIoctls } from '../host-iommu/src/transport/handlers.js';
 import { startVmmServer, type VmmServer } from '../vmm/src/main.js';
 
@@ -48,8 +47,6 @@ export interface Up {
   close(deadlineMs?: number): Promise<void>;
 }
 
-const fileSafe = (addr: string): string => addr.replace(/[^0-9A-Za-z.]/g, '_');
-
 export async function startUp(o: UpOptions): Promise<Up> {
   const stateDir = o.stateDir ?? join(tmpdir(), 'iommu-twin');
   // one registry for both servers (their gRPC metrics differ by grpc_service), one endpoint
@@ -80,10 +77,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
   let vmmTokensFile: string;
   try {
     if (metrics && o.metricsListen !== undefined) metricsHttp = await serveMetrics(metrics.registry, o.metricsListen);
-    mkdirSync(stateDir, { recursive: true });
-    vmmTokensFile = join(stateDir, `vmm-${fileSafe(vmm.addr)}.tokens.json`);
-    writeFileSync(vmmTokensFile, vmmTokens.toFileText(), { mode: 0o600 });
-    chmodSync(vmmTokensFile, 0o600);
+    vmmTokensFile = writeTokensFile(stateDir, 'vmm', vmm.addr, vmmTokens);
   } catch (e) {
     await vmm.close(0).catch(() => undefined);
     await closeHost();

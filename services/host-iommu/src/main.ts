@@ -51,6 +51,15 @@ export interface HostServer {
   close(deadlineMs?: number): Promise<void>;
 }
 
+/** Writes generated tokens to `<dir>/<server>-<addr>.tokens.json` (mode 0600); returns its path. */
+export function writeTokensFile(dir: string, server: string, addr: string, tokens: TokenTable): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${server}-${addr.replace(/[^0-9A-Za-z.]/g, '_')}.tokens.json`);
+  writeFileSync(file, tokens.toFileText(), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
+
 export function defaultLogger(name: string): Logger {
   return pino({ name, level: process.env.LOG_LEVEL ?? 'info', base: { service: name }, redact: ['*.authorization', '*.token'] });
 }
@@ -89,13 +98,7 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     logger.info({ server: 'host-iommu', url: metricsHttp.url }, 'metrics endpoint listening');
   }
   let tokensFile: string | undefined;
-  if (generated) {
-    const dir = opts.stateDir ?? join(tmpdir(), 'iommu-twin');
-    mkdirSync(dir, { recursive: true });
-    tokensFile = join(dir, `host-iommu-${addr.replace(/[^0-9A-Za-z.]/g, '_')}.tokens.json`);
-    writeFileSync(tokensFile, tokens.toFileText(), { mode: 0o600 });
-    chmodSync(tokensFile, 0o600);
-  }
+  if (generated) tokensFile = writeTokensFile(opts.stateDir ?? join(tmpdir(), 'iommu-twin'), 'host-iommu', addr, tokens);
   const sweep = setInterval(() => {
     for (const pid of host.sweepLeases()) logger.info({ pid }, 'process lease expired: killed');
   }, opts.leaseSweepMs ?? 100);

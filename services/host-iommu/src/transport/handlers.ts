@@ -12,7 +12,7 @@ import type { IoctlsResponse, IoctlsResponse__Output } from '../../../../libs/rp
 import type { Logger } from 'pino';
 import { BOOT_ID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
 import { followLog } from '../../../../libs/seqlog/index.js';
-import { hostService, type ServiceRegistration } from '../../../../libs/rpc/proto.js';
+import { hostService, hostServiceDefinitions, type ServiceRegistration } from '../../../../libs/rpc/proto.js';
 import { parseU64, u64 } from '../../../../libs/u64/index.js';
 import type { IotlbEntry } from '../../../../libs/iotlb/index.js';
 import { encodeHwInfo, decodeVtd, decodeSmmuv3 } from '../platform/hwinfo.js';
@@ -482,7 +482,7 @@ export function ioctlDispatcher(host: Host, table: IoctlTable = iommufdIoctls(ho
   return (req, ctx) => (host.idle ? run(req, ctx) : host.quiesce().then(() => run(req, ctx)));
 }
 
-export const IOCTLS_METHOD = '/iommutwin.host.v1.Iommufd/Ioctls';
+export const IOCTLS_METHOD: string = hostServiceDefinitions.Iommufd.Ioctls.path;
 
 /**
  * The in-process transport of Ioctls for a client in this process (the vmm of `iommu-twin up`

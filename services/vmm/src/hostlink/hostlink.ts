@@ -7,8 +7,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { DomainError, type StatusName } from '../../../../libs/errno/index.js';
-import { call, createClients, type HostClients } from '../../../../libs/rpc/client.js';
-import { BOOT_ID_KEY, PID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
+import { call, callMeta, createClients, type HostClients } from '../../../../libs/rpc/client.js';
+import { BOOT_ID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
 import { decodeErrorInfo, errorInfoOfStatus, type ErrorInfo } from '../../../../libs/rpc/errors.js';
 import type { IoctlsRequest } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
 import type { IoctlsResponse__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
@@ -205,12 +205,7 @@ export class HostLink {
       pipe = undefined;
     }
     if (!pipe) this.pipes.set(pid, (pipe = new IoctlPipe(this.openIoctls, this.meta(pid), this.deadlineMs, key)));
-    let r: IoctlsResponse__Output;
-    try {
-      r = await pipe.submit({ [k]: req } as IoctlsRequest);
-    } catch (e) {
-      throw wrap(IOCTL_METHOD[k], e);
-    }
+    const r = await h(IOCTL_METHOD[k], pipe.submit({ [k]: req } as IoctlsRequest));
     const st = r.status;
     if (st && st.code !== 0) throw hostError(IOCTL_METHOD[k], st.code, st.message, errorInfoOfStatus(st));
     return r[k] as NonNullable<IoctlsResponse__Output[K]>;
@@ -248,19 +243,15 @@ export class HostLink {
   }
   /** Identity metadata of a process this link spawned (boot id, start time); none for others. */
   private identity(pid: number): grpc.Metadata {
-    const md = new grpc.Metadata();
-    const id = this.spawned.get(pid);
-    if (id) {
-      md.set(BOOT_ID_KEY, id.bootId);
-      md.set(START_TIME_KEY, id.startTime.toString());
-    }
-    return md;
+    return callMeta(undefined, this.identityKeys(pid));
   }
   /** Metadata of a call acting as process `pid`: the pid and, when known, its identity. */
   private meta(pid: number): grpc.Metadata {
-    const md = this.identity(pid);
-    md.set(PID_KEY, String(pid));
-    return md;
+    return callMeta(pid, this.identityKeys(pid));
+  }
+  private identityKeys(pid: number): Record<string, string> {
+    const id = this.spawned.get(pid);
+    return id ? { [BOOT_ID_KEY]: id.bootId, [START_TIME_KEY]: id.startTime.toString() } : {};
   }
   async open(pid: number, path: string): Promise<number> {
     return (await h(`Open ${path}`, call(this.vm.Process.Open, { path, flags: O_RDWR }, this.meta(pid)))).fd;
