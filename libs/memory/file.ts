@@ -16,7 +16,7 @@
  */
 import { kerr } from '../errno/index.js';
 import type { DeferredWork } from './deferred.js';
-import type { PhysicalMemory } from './phys.js';
+import type { FaultRecorder, FaultUndo, PhysicalMemory } from './phys.js';
 
 const CHUNK = 512;
 
@@ -639,9 +639,9 @@ export class MemFile {
 }
 
 /** Folios faulted in by the running atomic operation, to free again if it fails. */
-export class FaultLog {
-  private readonly entries: Array<{ file: MemFile; folio: number; n: number }> = [];
-  record(file: MemFile, folio: number, n: number): void {
+export class FaultLog implements FaultRecorder {
+  private readonly entries: Array<{ file: FaultUndo; folio: number; n: number }> = [];
+  record(file: FaultUndo, folio: number, n: number): void {
     const last = this.entries[this.entries.length - 1];
     if (last && last.file === file && last.folio + last.n === folio) last.n += n;
     else this.entries.push({ file, folio, n });

@@ -13,7 +13,15 @@
  */
 import { kerr } from '../errno/index.js';
 import type { DeferredQueue } from './deferred.js';
-import type { FaultLog } from './file.js';
+
+/** What a fault-in can be undone on (a memory file): free and uncharge `n` folios from `folio`. */
+export interface FaultUndo {
+  undoFaults(folio: number, n: number): void;
+}
+/** The running atomic operation's record of folios faulted in (file.ts FaultLog). */
+export interface FaultRecorder {
+  record(file: FaultUndo, folio: number, n: number): void;
+}
 
 export const FRAME_SIZE = 4096;
 export const WORDS_PER_FRAME = FRAME_SIZE / 4;
@@ -71,7 +79,7 @@ export class PhysicalMemory implements TableMemory {
   private readonly frames = new Map<number, Uint8Array>(); // touched frames only
   dataFramesInUse = 0;
   /** Allocations of the running atomic operation (see withFaultRollback in file.ts), if any. */
-  faultLog: FaultLog | undefined = undefined;
+  faultLog: FaultRecorder | undefined = undefined;
   /**
    * The host's deferred-work queue: large frees and unpins of memory files run there, in time
    * slices (see deferred.ts). Without one (unit tests of the library) they run at once.

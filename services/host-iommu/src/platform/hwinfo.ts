@@ -12,7 +12,7 @@
  *
  * This is a control path (called per GET_HW_INFO and at profile load): bigint is fine here.
  */
-import type { IommuUnit, PciDevice } from './profile.js';
+import type { IommuUnit, PciDevice } from './hardware.js';
 
 // ---------------------------------------------------------------------------------------------
 // uAPI constants
