@@ -8,7 +8,9 @@ import { TokenTable } from '../../../libs/rpc/auth.js';
 import { createServerMetrics, serveMetrics, type MetricsHttpServer, type ServerMetrics } from '../../../libs/rpc/metrics.js';
 import { createServer, type RpcServer } from '../../../libs/rpc/server.js';
 import { defaultLogger } from '../../host-iommu/src/main.js';
-import { HostLink, type HostLinkOptions } from './hostlink/hostlink.js';
+import { HostLink, type HostLinkOptions, type HostLinkStatus } from './hostlink/hostlink.js';
+
+export type { HostLinkStatus } from './hostlink/hostlink.js';
 import { VmManager } from './machine/vmm.js';
 import { vmmServices } from './transport/handlers.js';
 import { registerVmmMetrics } from './transport/metrics.js';
@@ -43,20 +45,6 @@ export interface VmmServerOptions {
    * the shadow maps/unmaps then skip HTTP/2. Default: the gRPC stream.
    */
   hostIoctls?: HostLinkOptions['ioctls'];
-}
-
-/** What the host link has done so far (read-only for callers; also logged). */
-export interface HostLinkStatus {
-  /** host events delivered to the VM manager */
-  eventsSeen: number;
-  /** sequence of the last one (in the current host's log) */
-  lastSequence: bigint;
-  /** event stream failures (each followed by a reconnect attempt) */
-  streamBreaks: number;
-  /** host-iommu restarts detected (the event log started again) */
-  hostRestarts: number;
-  /** re-checks of the VMs' host processes after the link came back */
-  rechecks: number;
 }
 
 export interface VmmServer {

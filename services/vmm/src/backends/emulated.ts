@@ -14,7 +14,7 @@
 import type { Logger } from 'pino';
 import type { HostLink } from '../hostlink/hostlink.js';
 import { HostCallError } from '../hostlink/hostlink.js';
-import type { Vm, VfioRuntime } from '../machine/vmm.js';
+import type { BackendVm as Vm, VfioRuntime } from '../machine/runtime.js';
 import { S, sameView, type EndpointView, type Mapping, type VirtioIommu, type VirtioIommuHooks } from '../viommu/virtio-iommu.js';
 
 const MAP_F_READ = 1;

@@ -475,3 +475,16 @@ export interface FollowHooks {
   onHostRestart?(lastSeen: bigint): void;
 }
 
+/** What the host link has done so far (read-only for callers; also logged). */
+export interface HostLinkStatus {
+  /** host events delivered to the VM manager */
+  eventsSeen: number;
+  /** sequence of the last one (in the current host's log) */
+  lastSequence: bigint;
+  /** event stream failures (each followed by a reconnect attempt) */
+  streamBreaks: number;
+  /** host-iommu restarts detected (the event log started again) */
+  hostRestarts: number;
+  /** re-checks of the VMs' host processes after the link came back */
+  rechecks: number;
+}

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '../../../../libs/errno/index.js';
 import { SeqLog } from '../../../../libs/seqlog/index.js';
 import { EmulatedBackend } from '../backends/emulated.js';
-import { HostCallError, type HostDescription, type HostDevice, type HostEvent, type HostLink, type HostProcessId } from '../hostlink/hostlink.js';
+import { HostCallError, type HostDescription, type HostEvent, type HostLink, type HostProcessId } from '../hostlink/hostlink.js';
 import { VirtioIommu, type EndpointView } from '../viommu/virtio-iommu.js';
 import { decideStatusWrite, VIRTIO_STATUS } from '../viommu/virtio-status.js';
 import {
@@ -19,30 +19,14 @@ import {
   type VirtioDeviceConfig,
   type VmConfig,
 } from './config.js';
+import type { BackendVm, VfioRuntime } from './runtime.js';
+
+export type { BackendVm, VfioRuntime } from './runtime.js';
 
 export const VIRTIO_F_VERSION_1 = 1n << 32n;
 export const VIRTIO_F_ACCESS_PLATFORM = 1n << 33n;
 
 export type VmState = 'DEFINED' | 'RUNNING' | 'STOPPED';
-
-export interface VfioRuntime {
-  cfg: VfioDeviceConfig;
-  host: HostDevice;
-  iommufd: number;
-  deviceFd: number;
-  devId: number;
-  ioas: number;
-  hwpt: number;
-  /**
-   * 'EMULATED' (an IOAS mirroring the guest's vIOMMU view, shared only by devices of one host
-   * group) or 'NONE' (shared identity IOAS)
-   */
-  backend: 'EMULATED' | 'NONE';
-  /** fd the vmm opened itself (closed on unplug) vs passed in by the orchestrator */
-  ownFd: boolean;
-  /** being unplugged: its view no longer counts for the IOAS it shares with host-group siblings */
-  leaving?: boolean;
-}
 
 export interface VirtioRuntime {
   cfg: VirtioDeviceConfig;
@@ -68,7 +52,7 @@ export interface Violation {
   detail: string;
 }
 
-export class Vm {
+export class Vm implements BackendVm {
   state: VmState = 'DEFINED';
   ramFd = -1;
   ramVa = 0n;
