@@ -22,11 +22,13 @@ COPY package.json package-lock.json ./
 ARG INSTALL_CMD="npm ci --no-audit --no-fund"
 RUN sh -c "$INSTALL_CMD"
 COPY . .
-# Compile, drop dev dependencies, keep only what the services run.
+# Compile, drop dev dependencies, keep only what the services run, and point the package's
+# `#libs/*` imports at the compiled dist/libs (the sources are not in the runtime image).
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf dist/test dist/bench dist/vitest.config.js* \
- && find dist -name '*.test.js*' -exec rm -f {} +
+ && find dist -name '*.test.js*' -exec rm -f {} + \
+ && node -e 'const fs=require("fs");const p=JSON.parse(fs.readFileSync("package.json"));for(const k of Object.keys(p.imports||{}))p.imports[k]=p.imports[k].replace(/^\.\//,"./dist/");fs.writeFileSync("package.json",JSON.stringify(p,null,2)+"\n")'
 
 # ---------------------------------------------------------------------------- runtime
 FROM ${BASE_IMAGE} AS runtime
