@@ -77,6 +77,11 @@ export class PhysicalMemory implements TableMemory {
   private dataBump = FIRST_DATA_PFN;
   private readonly freeBlocks: Set<number>[] = Array.from({ length: MAX_ORDER + 1 }, () => new Set<number>()); // order → free block base pfns
   private readonly frames = new Map<number, Uint8Array>(); // touched frames only
+  /**
+   * Bumped whenever frames are freed (their bytes dropped): a cached frameBytes() result is
+   * valid while this is unchanged (the nested walker's per-level frame cache relies on it).
+   */
+  framesGen = 0;
   dataFramesInUse = 0;
   /** Allocations of the running atomic operation (see withFaultRollback in file.ts), if any. */
   faultLog: FaultRecorder | undefined = undefined;
@@ -223,6 +228,7 @@ export class PhysicalMemory implements TableMemory {
   /** Free `n` contiguous frames (any alignment): their bytes are dropped and the blocks coalesced. */
   freeRun(pfn: number, n: number): void {
     if (n <= 0) return;
+    this.framesGen++;
     const end = pfn + n;
     if (this.frames.size < n) {
       for (const p of this.frames.keys()) if (p >= pfn && p < end) this.frames.delete(p);
