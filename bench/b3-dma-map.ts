@@ -28,7 +28,7 @@
 import { Host } from '../services/host-iommu/src/platform/host.js';
 import { loadProfile } from '../services/host-iommu/src/platform/profile.js';
 import type { IommufdCtx } from '../services/host-iommu/src/kernel/iommufd.js';
-import type { HwptDomain } from '../services/host-iommu/src/kernel/hwpt.js';
+import type { HwptDomain } from '../services/host-iommu/src/kernel/hw_pagetable.js';
 import type { Area } from '../services/host-iommu/src/kernel/ioas.js';
 import type { Process } from '../services/host-iommu/src/process/process.js';
 import { allocIova, NonOverlappingMap } from '../libs/ranges/index.js';

@@ -26,11 +26,12 @@
  *  15 alloc_hwpt_nested     the paging parts are ported (dev/pt lookups ENOENT/EINVAL,
  *                           NEST_PARENT|FAULT_ID_VALID EOPNOTSUPP, parent and plain paging HWPTs,
  *                           data_type NONE with data EINVAL, replace onto the parent and back to the
- *                           IOAS, destroy). Nested HWPTs (VT-d IOMMU_HWPT_DATA_VTD_S1), their
- *                           IOMMU_HWPT_INVALIDATE cases and the IOPF HWPT are not modelled yet: the
- *                           refusal (UNIMPLEMENTED, NOT_MODELLED) is asserted once. The mock-only
- *                           IOMMU_HWPT_DATA_SELFTEST payload checks and MOCK_DOMAIN_REPLACE of stdev 0
- *                           have no uAPI and are dropped.
+ *                           IOAS, destroy), with one VT-d nested HWPT (IOMMU_HWPT_DATA_VTD_S1) on
+ *                           the parent holding it (EBUSY). The nested cases themselves (data checks,
+ *                           IOMMU_HWPT_INVALIDATE, the IOPF HWPT, replace onto nested HWPTs) are in
+ *                           selftest-nesting.test.ts (T1). The mock-only IOMMU_HWPT_DATA_SELFTEST
+ *                           payload checks and MOCK_DOMAIN_REPLACE of stdev 0 have no uAPI and are
+ *                           dropped.
  *  16 hwpt_attach           ported with vfio3 (same unit) attached directly to the existing HWPT.
  *  17 ioas_area_destroy     ported.
  *  18 ioas_area_auto_destroy ported, plus per-iopt_pages pin accounting (10 maps of one page pin 10).
@@ -285,7 +286,7 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     }
   });
 
-  it('iommufd_ioas.alloc_hwpt_nested: paging HWPT allocation rules; nested HWPTs refuse UNIMPLEMENTED', async () => {
+  it('iommufd_ioas.alloc_hwpt_nested: paging HWPT allocation rules; a nested HWPT holds its parent', async () => {
     const fx = await setup(v);
     const { sys, fd } = fx;
     const s1 = new Uint8Array(24); // struct iommu_hwpt_vtd_s1 {flags, pgtbl_addr, addr_width, __reserved}
@@ -308,9 +309,11 @@ describe.each(VARIANTS)('selftest fixture iommufd_ioas, variant $name', (v) => {
     // negative nested tests that the core decides: data_type NONE with data, a type without data
     await expectKernelErrno(sys.hwptAlloc(fd, fx.devId, parent, 0, IOMMU_HWPT_DATA_NONE, s1), 'EINVAL');
     await expectKernelErrno(sys.hwptAlloc(fd, fx.devId, parent, 0, IOMMU_HWPT_DATA_VTD_S1, new Uint8Array(0)), 'EINVAL');
-    // nested HWPTs are not modelled yet
-    const e = await expectErrno(sys.hwptAlloc(fd, fx.devId, parent, 0, IOMMU_HWPT_DATA_VTD_S1, s1), 'NOT_MODELLED');
-    expect(e.code).toBe(grpc.status.UNIMPLEMENTED);
+    // a nested HWPT on the parent (the next free id) holds it until destroyed
+    const nested = await sys.hwptAlloc(fd, fx.devId, parent, 0, IOMMU_HWPT_DATA_VTD_S1, s1);
+    expect(nested).toBe(next + 2);
+    await expectKernelErrno(sys.destroy(fd, parent), 'EBUSY');
+    await sys.destroy(fd, nested);
     // a manual HWPT holds its IOAS
     await expectKernelErrno(sys.destroy(fd, fx.ioas), 'EBUSY');
     // the new domains mirror the IOAS: map, then move the device onto the nest parent
@@ -859,7 +862,7 @@ describe('iommufd_ioas.alloc_hwpt_nested (invalidate part, paging target)', () =
     try {
       const { sys, fd, hwpt } = await deviceSetup(t2.root);
       const err = await expectErrno(sys.raw('Iommufd', 'HwptInvalidate', { fd, hwpt_id: hwpt, data_type: 0, entry_len: 16, entries: Buffer.alloc(16) }), 'EINVAL');
-      expect(errorInfo(err)?.metadata.entryNum).toBe('0');
+      expect(errorInfo(err)?.metadata.entry_num).toBe('0');
       await expectErrno(sys.raw('Iommufd', 'HwptInvalidate', { fd, hwpt_id: 999, data_type: 0, entry_len: 16, entries: Buffer.alloc(0) }), 'ENOENT');
       await sys.exit();
     } finally {

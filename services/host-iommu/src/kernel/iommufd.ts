@@ -13,15 +13,26 @@ import { OpenFile, MemfdOpenFile, O_ACCMODE, O_RDONLY } from '../process/files.j
 import { CAP, type Cgroup } from '../process/principal.js';
 import type { Process } from '../process/process.js';
 import {
+  checkNestedOnParent,
+  checkNestedOnViommu,
   HwptDomain,
+  HwptObj,
+  installNested,
+  invalErr,
   IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
   IOMMU_HWPT_ALLOC_NEST_PARENT,
   IOMMU_HWPT_ALLOC_PASID,
   IOMMU_HWPT_FAULT_ID_VALID,
-} from './hwpt.js';
-import { areaPages, IoPagetable, IOMMU_READ, IOMMU_WRITE, type Area } from './ioas.js';
+  vtdNestedInvalidate,
+  type NestedSpec,
+} from './hw_pagetable.js';
+import { areaPages, IoPagetable, IOMMU_READ, IOMMU_WRITE, type Area, type IoptDomain } from './ioas.js';
 import { ACCOUNT_MM, ACCOUNT_NONE, ACCOUNT_USER, Pages } from './pages.js';
-import type { DeviceState } from './topology.js';
+import type { DeviceState, IommufdCtxOps, IommufdDevice, IommufdFault, IommufdHwptPaging, IommufdIoas, IommufdObject } from './topology.js';
+import { IObj, KMEM_PAGES } from './object.js';
+import { vdeviceAlloc, viommuAlloc, viommuInvalidate } from './viommu.js';
+
+export { IObj, KMEM_PAGES, OBJ_TYPES, type ObjType } from './object.js';
 
 export const IOMMU_IOAS_MAP_FIXED_IOVA = 1 << 0;
 export const IOMMU_IOAS_MAP_WRITEABLE = 1 << 1;
@@ -47,42 +58,10 @@ export const IOMMU_NO_PASID = 0;
 /** hwpt_alloc: flags a paging HWPT may carry */
 const PAGING_FLAGS = IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID;
 
-export type ObjType = 'IOAS' | 'HWPT_PAGING' | 'DEVICE';
-
-/**
- * Kernel memory charged per iommufd object and per IOAS area, in 4 KiB pages. Their structs
- * (iommufd_ioas with its io_pagetable, iommufd_hwpt_paging with the driver's domain, iommufd_device,
- * iopt_area with its iopt_pages / iopt_pages_list) are GFP_KERNEL_ACCOUNT allocations: they are
- * charged to the memory cgroup of the task that makes them (current, not the fd's opener) and
- * uncharged from that cgroup when freed. One page each is a documented upper bound of those slab
- * objects (each is well under 4 KiB); page tables, pinned pages and data frames are not counted here.
- */
-export const KMEM_PAGES = { IOAS: 1, HWPT_PAGING: 1, DEVICE: 1, AREA: 1 } as const;
-
-export abstract class IObj {
-  /** long-term references; the object table holds one */
-  users = 1;
-  abstract readonly type: ObjType;
-  /** The memory cgroup this object's allocation was charged to, and how many pages. */
-  kmem: { memcg: Cgroup; pages: number } | undefined;
-  constructor(
-    readonly ctx: IommufdCtx,
-    public id: number,
-  ) {}
-  /** Called by IOMMU_DESTROY / context teardown after the users check. */
-  abstract destroy(): void;
-  /** Give the object's kernel memory back to the cgroup it was charged to (once). */
-  protected uncharge(): void {
-    if (!this.kmem) return;
-    this.kmem.memcg.unchargeMemory(this.kmem.pages);
-    this.kmem = undefined;
-  }
-}
-
-export class IoasObj extends IObj {
+export class IoasObj extends IObj<IommufdCtxOps> implements IommufdIoas {
   readonly type = 'IOAS';
   readonly iopt = new IoPagetable();
-  readonly hwpts = new Set<HwptObj>();
+  readonly hwpts = new Set<IommufdHwptPaging>();
   destroy(): void {
     // areas never block destroy: unmap everything
     for (const n of [...this.iopt.areas]) this.ctx.removeArea(this, n.value);
@@ -91,53 +70,21 @@ export class IoasObj extends IObj {
   }
 }
 
-export class HwptObj extends IObj {
-  readonly type = 'HWPT_PAGING';
-  readonly domain: HwptDomain;
-  constructor(
-    ctx: IommufdCtx,
-    id: number,
-    readonly ioas: IoasObj,
-    domain: HwptDomain,
-  ) {
-    super(ctx, id);
-    this.domain = domain;
-  }
-  get auto(): boolean {
-    return this.domain.opts.autoDomain;
-  }
-  destroy(): void {
-    this.ioas.iopt.removeDomain(this.domain, (a) => this.ctx.unpinArea(a));
-    this.ioas.hwpts.delete(this);
-    this.ioas.users--;
-    this.domain.destroy();
-    this.uncharge();
-  }
-}
+/** An object of the table (the object files' classes, as topology.ts declares them). */
+export type KObj = IommufdObject;
 
-export class DeviceObj extends IObj {
-  readonly type = 'DEVICE';
-  constructor(
-    ctx: IommufdCtx,
-    id: number,
-    readonly dev: DeviceState,
-  ) {
-    super(ctx, id);
-  }
-  destroy(): void {
-    // Only reachable through unbind (the VFIO driver holds a user, so IOMMU_DESTROY says EBUSY).
-    this.uncharge();
-  }
-}
-
-export type KObj = IoasObj | HwptObj | DeviceObj;
-
-export class IommufdCtx extends OpenFile {
+export class IommufdCtx extends OpenFile implements IommufdCtxOps {
   readonly kind = 'iommufd';
   readonly objects = new Map<number, KObj>();
+  /**
+   * IDs of objects destroyed behind the user's back (iommufd_object_tombstone_user: vDEVICEs of
+   * unbound devices). The ID stays reserved until the context is released; IOMMU_DESTROY of it
+   * is ENOENT.
+   */
+  readonly tombstones = new Set<number>();
   /** IOPT_PAGES_ACCOUNT_MM when true (IOMMU_OPTION_RLIMIT_MODE=1 or opened via /dev/vfio/vfio) */
   accountMm = false;
-  vfioIoas: IoasObj | undefined;
+  vfioIoas: IommufdIoas | undefined;
 
   constructor(
     path: string,
@@ -154,7 +101,7 @@ export class IommufdCtx extends OpenFile {
 
   nextId(): number {
     let id = 1;
-    while (this.objects.has(id)) id++;
+    while (this.objects.has(id) || this.tombstones.has(id)) id++;
     return id;
   }
 
@@ -183,17 +130,23 @@ export class IommufdCtx extends OpenFile {
     if (!o) throw kerr('ENOENT', `no object with id ${id}`);
     return o;
   }
-  getIoas(id: number): IoasObj {
+  getIoas(id: number): IommufdIoas {
     const o = this.objects.get(id);
     if (!o || o.type !== 'IOAS') throw kerr('ENOENT', `id ${id} is not an IOAS`);
     return o;
   }
-  getHwptPaging(id: number): HwptObj {
+  getHwptPaging(id: number): IommufdHwptPaging {
     const o = this.objects.get(id);
     if (!o || o.type !== 'HWPT_PAGING') throw kerr('ENOENT', `id ${id} is not a HWPT_PAGING`);
     return o;
   }
-  getDevice(id: number): DeviceObj {
+  /** iommufd_get_fault: a FAULT object, or ENOENT. */
+  getFault(id: number): IommufdFault {
+    const o = this.objects.get(id);
+    if (!o || o.type !== 'FAULT') throw kerr('ENOENT', `id ${id} is not a fault queue`);
+    return o;
+  }
+  getDevice(id: number): IommufdDevice {
     const o = this.objects.get(id);
     if (!o || o.type !== 'DEVICE') throw kerr('ENOENT', `id ${id} is not a device`);
     return o;
@@ -202,6 +155,7 @@ export class IommufdCtx extends OpenFile {
   // ------------------------------------------------------------------ IOMMU_DESTROY
 
   destroy(id: number): void {
+    if (this.tombstones.has(id)) throw kerr('ENOENT', `object ${id} was destroyed with its device (its ID stays reserved until the iommufd is closed)`);
     const o = this.lookup(id);
     if (o.users !== 1) throw kerr('EBUSY', `object ${id} is in use`);
     o.users = 0;
@@ -238,7 +192,7 @@ export class IommufdCtx extends OpenFile {
   }
 
   /** Common placement for MAP / MAP_FILE / COPY (iopt_alloc_iova or the fixed checks). */
-  private placeIova(ioas: IoasObj, flags: number, iova: bigint, length: bigint, srcAddr: bigint): bigint {
+  private placeIova(ioas: IommufdIoas, flags: number, iova: bigint, length: bigint, srcAddr: bigint): bigint {
     const iopt = ioas.iopt;
     const align = iopt.iovaAlignment;
     if (length % align !== 0n) throw kerr('EINVAL', `length is not a multiple of the IOVA alignment 0x${align.toString(16)}`);
@@ -318,7 +272,7 @@ export class IommufdCtx extends OpenFile {
    * flags' permissions: filled into the IOAS's domains (pinning as needed; a failure there leaves
    * nothing), then inserted, holding one reference on `pages` and its charge on `memcg`.
    */
-  private insertArea(ioas: IoasObj, iova: bigint, last: bigint, pages: Pages, pageIndex: number, pageOffset: number, flags: number, memcg: Cgroup): Area {
+  private insertArea(ioas: IommufdIoas, iova: bigint, last: bigint, pages: Pages, pageIndex: number, pageOffset: number, flags: number, memcg: Cgroup): Area {
     const area: Area = {
       iova,
       last,
@@ -340,7 +294,7 @@ export class IommufdCtx extends OpenFile {
    * Insert one area over `pages` (a fresh pages object or a shared one for COPY). The area is
    * allocated (charged to `memcg`, iopt_alloc_area_pages: ENOMEM) before its IOVA is chosen.
    */
-  private mapPages(memcg: Cgroup, ioas: IoasObj, flags: number, iova: bigint, length: bigint, srcAddr: bigint, pages: Pages, pageIndex: number, pageOffset: number): bigint {
+  private mapPages(memcg: Cgroup, ioas: IommufdIoas, flags: number, iova: bigint, length: bigint, srcAddr: bigint, pages: Pages, pageIndex: number, pageOffset: number): bigint {
     memcg.chargeMemory(KMEM_PAGES.AREA);
     try {
       const at = this.placeIova(ioas, flags, iova, length, srcAddr);
@@ -355,16 +309,16 @@ export class IommufdCtx extends OpenFile {
   }
 
   /** Pin and map a new area into every domain of its IOAS; undo on failure. */
-  private fillArea(ioas: IoasObj, area: Area): void {
+  private fillArea(ioas: IommufdIoas, area: Area): void {
     const domains = ioas.iopt.domains;
     if (domains.length === 0) return;
     this.pinArea(area);
     area.pinned = true;
-    const done: HwptDomain[] = [];
+    const done: IoptDomain[] = [];
     try {
       for (const d of domains) {
         d.mapArea(area, ioas.iopt.maxPageShift);
-        done.push(d as HwptDomain);
+        done.push(d);
       }
     } catch (e) {
       for (const d of done) d.unmapArea(area);
@@ -383,7 +337,7 @@ export class IommufdCtx extends OpenFile {
     area.pages.removeUser(first, last);
   }
 
-  removeArea(ioas: IoasObj, area: Area): void {
+  removeArea(ioas: IommufdIoas, area: Area): void {
     for (const d of ioas.iopt.domains) d.unmapArea(area);
     if (area.pinned) {
       this.unpinArea(area);
@@ -604,21 +558,47 @@ export class IommufdCtx extends OpenFile {
       if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING && !unit.dirtyTracking) throw kerr('EOPNOTSUPP', `${unit.name} cannot track dirty pages`);
       if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT && !unit.nesting) throw kerr('EOPNOTSUPP', `${unit.name} does not support nesting`);
       if (flags & IOMMU_HWPT_ALLOC_PASID && unit.pasidBits === 0) throw kerr('EOPNOTSUPP', `${unit.name} has no PASID support`);
-      if (dataType !== IOMMU_HWPT_DATA_NONE) throw kerr('EOPNOTSUPP', 'paging HWPTs take no driver data');
-      if (flags & IOMMU_HWPT_FAULT_ID_VALID) {
-        throw notModelled('IOPF-capable HWPTs (IOMMU_HWPT_FAULT_ID_VALID)', 'fault queues arrive with the nesting/IOPF issue');
+      // arm_smmu_domain_alloc_paging_flags: NEST_PARENT is a case of its own (no DIRTY_TRACKING
+      // or PASID with it; the default case is EOPNOTSUPP)
+      if (unit.type === 'smmuv3' && flags & IOMMU_HWPT_ALLOC_NEST_PARENT && flags & (IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_ALLOC_PASID)) {
+        throw kerr('EOPNOTSUPP', `${unit.name}: a nest parent takes neither DIRTY_TRACKING nor PASID`);
       }
-      return this.allocPaging(caller.principal.cgroup, pt, dev.dev, flags, false).id;
+      if (dataType !== IOMMU_HWPT_DATA_NONE) throw kerr('EOPNOTSUPP', 'paging HWPTs take no driver data');
+      const h = this.allocPaging(caller.principal.cgroup, pt, dev.dev, flags, false);
+      if (flags & IOMMU_HWPT_FAULT_ID_VALID) {
+        let fault: IommufdFault;
+        try {
+          fault = this.getFault(faultId);
+        } catch (e) {
+          this.abort(h);
+          throw e;
+        }
+        h.fault = fault;
+        fault.users++;
+      }
+      return h.id;
     }
-    if (pt.type === 'HWPT_PAGING') throw notModelled('nested HWPTs', 'HWPT_NESTED (stage-1 over a nest parent) arrives with the nesting issue');
-    throw kerr('EINVAL', `pt_id ${ptId} is neither an IOAS nor a HWPT_PAGING`);
+    if (pt.type === 'HWPT_PAGING' || pt.type === 'VIOMMU') {
+      const memcg = caller.principal.cgroup;
+      const spec: NestedSpec = pt.type === 'HWPT_PAGING' ? checkNestedOnParent(flags, dev, pt, dataType, data) : checkNestedOnViommu(flags, dev, pt, dataType, data);
+      const fault = flags & IOMMU_HWPT_FAULT_ID_VALID ? this.getFault(faultId) : undefined;
+      return installNested(this, spec, fault, (build) => this.installCharged(memcg, 'HWPT_NESTED', build)).id;
+    }
+    throw kerr('EINVAL', `pt_id ${ptId} is neither an IOAS, a HWPT_PAGING nor a vIOMMU`);
+  }
+
+  /** iommufd_object_abort_and_destroy: undo a finalized object of a call that fails after it. */
+  private abort(o: KObj): void {
+    this.objects.delete(o.id);
+    o.users = 0;
+    o.destroy();
   }
 
   /**
    * Make a paging HWPT over `ioas` for `dev`'s unit and add it to the IOAS (atomic), its memory
    * charged to `memcg` (the allocating task's cgroup: ENOMEM first, then nothing changed).
    */
-  allocPaging(memcg: Cgroup, ioas: IoasObj, dev: DeviceState, flags: number, auto: boolean): HwptObj {
+  allocPaging(memcg: Cgroup, ioas: IommufdIoas, dev: DeviceState, flags: number, auto: boolean): IommufdHwptPaging {
     memcg.chargeMemory(KMEM_PAGES.HWPT_PAGING);
     let domain: HwptDomain | undefined;
     try {
@@ -641,21 +621,40 @@ export class IommufdCtx extends OpenFile {
     return h;
   }
 
+  // ------------------------------------------------------------------ IOMMU_VIOMMU_ALLOC / IOMMU_VDEVICE_ALLOC
+
+  /** IOMMU_VIOMMU_ALLOC (viommu.ts): the new vIOMMU's ID and the driver data written back. */
+  viommuAlloc(caller: Process, flags: number, type: number, devId: number, hwptId: number): { id: number; data: Uint8Array } {
+    const r = viommuAlloc(this, caller.principal.cgroup, flags, type, devId, hwptId);
+    return { id: r.viommu.id, data: r.data };
+  }
+
+  /** IOMMU_VDEVICE_ALLOC (viommu.ts). */
+  vdeviceAlloc(caller: Process, viommuId: number, devId: number, virtId: bigint): number {
+    return vdeviceAlloc(this, caller.principal.cgroup, viommuId, devId, virtId).id;
+  }
+
   // ------------------------------------------------------------------ IOMMU_HWPT_INVALIDATE
 
   /**
-   * The core's checks before any driver code: entries without a length → EINVAL, unknown id →
-   * ENOENT, a paging HWPT (or anything but a nested HWPT / vIOMMU) → EINVAL with entry_num 0.
-   * Nested HWPTs and vIOMMUs do not exist in this model yet, so every valid target is refused
-   * earlier by its allocation.
+   * iommufd_hwpt_invalidate: the core's checks (entries without a length → EINVAL, unknown id →
+   * ENOENT; a nested HWPT whose driver has no cache_invalidate_user — SMMUv3's are invalidated
+   * through their vIOMMU — → EOPNOTSUPP; anything but a nested HWPT or a vIOMMU → EINVAL), then
+   * the driver's. Returns entry_num, the entries handled; every failure carries it as ErrorInfo
+   * metadata `entry_num` (0 for the core's checks).
    */
-  hwptInvalidate(hwptId: number, entryLen: number, entries: Uint8Array): number {
+  hwptInvalidate(hwptId: number, dataType: number, entryLen: number, entries: Uint8Array): number {
     if (entries.length > 0 && (entryLen === 0 || entries.length % entryLen !== 0)) {
-      throw kerr('EINVAL', 'entries is not a whole number of entry_len records', { entryNum: '0' });
+      throw invalErr('EINVAL', 'entries is not a whole number of entry_len records', 0);
     }
     const o = this.objects.get(hwptId);
-    if (!o) throw kerr('ENOENT', `no object with id ${hwptId}`, { entryNum: '0' });
-    throw kerr('EINVAL', `object ${hwptId} (${o.type}) is neither a nested HWPT nor a vIOMMU`, { entryNum: '0' });
+    if (!o) throw invalErr('ENOENT', `no object with id ${hwptId}`, 0);
+    if (o.type === 'HWPT_NESTED') {
+      if (o.s1.kind !== 'vtd') throw invalErr('EOPNOTSUPP', `nested HWPT ${hwptId} is invalidated through its vIOMMU`, 0);
+      return vtdNestedInvalidate(o, dataType, entryLen, entries);
+    }
+    if (o.type === 'VIOMMU') return viommuInvalidate(o, dataType, entryLen, entries);
+    throw invalErr('EINVAL', `object ${hwptId} (${o.type}) is neither a nested HWPT nor a vIOMMU`, 0);
   }
 
   // ------------------------------------------------------------------ dirty tracking

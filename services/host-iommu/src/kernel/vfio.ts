@@ -8,8 +8,10 @@ import { OpenFile } from '../process/files.js';
 import type { Cgroup } from '../process/principal.js';
 import type { Process } from '../process/process.js';
 import type { ReservedRegion } from '../platform/profile.js';
-import { DeviceObj, HwptObj, IoasObj, IommufdCtx } from './iommufd.js';
-import type { DeviceState } from './topology.js';
+import { checkNestedAttach, flushDetached } from './hw_pagetable.js';
+import { DeviceObj } from './device.js';
+import { IommufdCtx } from './iommufd.js';
+import type { AttachedHwpt, DeviceState, IommufdDevice, IommufdIoas } from './topology.js';
 
 export const VFIO_DEVICE_ATTACH_PASID = 1 << 0;
 export const VFIO_DEVICE_FLAGS_RESET = 1 << 0;
@@ -164,8 +166,8 @@ export class VfioDeviceFile extends OpenFile {
 
 // ------------------------------------------------------------------ attach machinery
 
-function addRegions(ioas: IoasObj, devs: DeviceState[], objs: DeviceObj[]): void {
-  const added: Array<ReturnType<IoasObj['iopt']['reserve']>> = [];
+function addRegions(ioas: IommufdIoas, devs: DeviceState[], objs: IommufdDevice[]): void {
+  const added: Array<ReturnType<IommufdIoas['iopt']['reserve']>> = [];
   try {
     devs.forEach((d, i) => {
       for (const r of enforcedRegions(d)) added.push(ioas.iopt.reserve(r.start, r.last, { kind: 'device', devId: objs[i]!.id, bdf: d.bdf }));
@@ -176,33 +178,61 @@ function addRegions(ioas: IoasObj, devs: DeviceState[], objs: DeviceObj[]): void
   }
 }
 
-function removeRegions(ioas: IoasObj, obj: DeviceObj): void {
+function removeRegions(ioas: IommufdIoas, obj: IommufdDevice): void {
   ioas.iopt.unreserveOwner((o) => o.kind === 'device' && o.devId === obj.id);
 }
 
-/** Checks a domain must pass for a device (the driver's attach_dev). */
-function checkCompatible(h: HwptObj, dev: DeviceState): void {
+/** The IOAS whose reserved regions an attachment enforces (find_hwpt_paging: a nested HWPT's parent's). */
+function ioasOf(h: AttachedHwpt): IommufdIoas {
+  return h.type === 'HWPT_NESTED' ? h.parent.ioas : h.ioas;
+}
+
+/** Checks a domain must pass for a device (the driver's attach_dev / set_dev_pasid). */
+function checkCompatible(h: AttachedHwpt, obj: IommufdDevice, pasid: number): void {
+  if (h.type === 'HWPT_NESTED') {
+    checkNestedAttach(h, obj, pasid);
+    return;
+  }
+  const dev = obj.dev;
   if (h.domain.unit !== dev.unit) throw kerr('EINVAL', `HWPT ${h.id} belongs to ${h.domain.unit.name}, ${dev.bdf} is behind ${dev.unit.name}`);
   if (h.domain.opts.dirtyTracking && !dev.unit.spec.dirtyTracking) throw kerr('EINVAL', `${dev.bdf} cannot use a dirty-tracking domain`);
 }
 
-function destroyIfUnusedAuto(h: HwptObj): void {
-  if (h.auto && h.users === 1) {
+function destroyIfUnusedAuto(h: AttachedHwpt): void {
+  if (h.type === 'HWPT_PAGING' && h.auto && h.users === 1) {
     h.ctx.objects.delete(h.id);
     h.users = 0;
     h.destroy();
   }
 }
 
-function resolveRidTarget(obj: DeviceObj, ptId: number, memcg: Cgroup): { hwpt: HwptObj; created: boolean } {
+/**
+ * `objs` left `h` on `pasid` (detach or replace): the caches of that attachment are flushed
+ * (flushDetached). When the attach handle itself went (`handleDevs`: the device object ids that
+ * used it), an IOPF-capable HWPT's fault queue answers INVALID the page requests that came
+ * through that handle (iommufd_auto_response_faults). A RID handle belongs to the group: it goes
+ * with the group's last device (or when the whole group is replaced); a PASID handle to one
+ * device and PASID.
+ */
+function leftHwpt(h: AttachedHwpt, objs: Iterable<IommufdDevice>, pasid: number, handleDevs: ReadonlySet<number> | undefined): void {
+  for (const o of objs) flushDetached(h, o.dev, pasid);
+  if (handleDevs) h.fault?.autoRespond(h, pasid, handleDevs);
+}
+
+/** The device object ids of a group's RID attach handle: its bound devices and `also`. */
+function ridHandleDevs(obj: IommufdDevice, also: Iterable<IommufdDevice>): Set<number> {
+  const ids = new Set<number>();
+  for (const o of obj.dev.group.bound) ids.add(o.id);
+  for (const o of also) ids.add(o.id);
+  return ids;
+}
+
+function resolveRidTarget(obj: IommufdDevice, ptId: number, memcg: Cgroup): { hwpt: AttachedHwpt; created: boolean } {
   const ctx = obj.ctx;
   const dev = obj.dev;
   const pt = ctx.objects.get(ptId);
   if (!pt) throw kerr('ENOENT', `pt_id ${ptId} does not exist`);
-  if (pt.type === 'HWPT_PAGING') {
-    checkCompatible(pt, dev);
-    return { hwpt: pt, created: false };
-  }
+  if (pt.type === 'HWPT_PAGING' || pt.type === 'HWPT_NESTED') return { hwpt: pt, created: false };
   if (pt.type !== 'IOAS') throw kerr('EINVAL', `pt_id ${ptId} is neither an IOAS nor a HWPT`);
   // auto domain: reuse a compatible auto HWPT of this IOAS, else make one
   const rid = dev.group.rid;
@@ -214,28 +244,50 @@ function resolveRidTarget(obj: DeviceObj, ptId: number, memcg: Cgroup): { hwpt: 
   return { hwpt: ctx.allocPaging(memcg, pt, dev, 0, true), created: true };
 }
 
-export function attachRid(obj: DeviceObj, ptId: number, memcg: Cgroup): number {
+/**
+ * Attach (or replace) the RID of `obj`'s group to `ptId`: an IOAS (auto domain), a paging HWPT
+ * or a nested HWPT. Core checks (PASID compatibility, the group's shared domain), then the
+ * reserved regions of the IOAS (a nested HWPT's parent's), then the driver's attach checks;
+ * any failure undoes what was done.
+ */
+export function attachRid(obj: IommufdDevice, ptId: number, memcg: Cgroup): number {
   const dev = obj.dev;
   const group = dev.group;
   const rid = group.rid;
   const replacing = rid !== undefined && rid.devices.has(obj);
   const { hwpt, created } = resolveRidTarget(obj, ptId, memcg);
+  const ioas = ioasOf(hwpt);
   try {
-    if (!hwpt.domain.opts.pasidCompat && dev.pasids.size > 0) throw kerr('EINVAL', 'PASIDs are attached: the RID domain must be PASID-compatible');
+    if (!hwpt.pasidCompat && dev.pasids.size > 0) throw kerr('EINVAL', 'PASIDs are attached: the RID domain must be PASID-compatible');
     if (replacing) {
-      if (rid!.hwpt === hwpt) return hwpt.id;
-      const movers = [...rid!.devices];
-      if (rid!.hwpt.ioas !== hwpt.ioas) addRegions(hwpt.ioas, movers.map((o) => o.dev), movers);
       const old = rid!.hwpt;
-      if (old.ioas !== hwpt.ioas) for (const o of movers) removeRegions(old.ioas, o);
+      if (old === hwpt) return hwpt.id;
+      const movers = [...rid!.devices];
+      const oldIoas = ioasOf(old);
+      const moveRegions = oldIoas !== ioas;
+      if (moveRegions) addRegions(ioas, movers.map((o) => o.dev), movers);
+      try {
+        for (const o of movers) checkCompatible(hwpt, o, 0);
+      } catch (e) {
+        if (moveRegions) for (const o of movers) removeRegions(ioas, o);
+        throw e;
+      }
+      if (moveRegions) for (const o of movers) removeRegions(oldIoas, o);
       group.rid = { hwpt, devices: rid!.devices };
       hwpt.users += movers.length;
       old.users -= movers.length;
+      leftHwpt(old, movers, 0, ridHandleDevs(obj, movers));
       destroyIfUnusedAuto(old);
       return hwpt.id;
     }
     if (rid && rid.hwpt !== hwpt) throw kerr('EINVAL', `group ${group.id} is attached to HWPT ${rid.hwpt.id}; all its devices must share it`);
-    addRegions(hwpt.ioas, [dev], [obj]);
+    addRegions(ioas, [dev], [obj]);
+    try {
+      checkCompatible(hwpt, obj, 0);
+    } catch (e) {
+      removeRegions(ioas, obj);
+      throw e;
+    }
   } catch (e) {
     if (created) destroyIfUnusedAuto(hwpt);
     throw e;
@@ -247,43 +299,47 @@ export function attachRid(obj: DeviceObj, ptId: number, memcg: Cgroup): number {
   return hwpt.id;
 }
 
-export function detachRid(obj: DeviceObj): void {
+export function detachRid(obj: IommufdDevice): void {
   const group = obj.dev.group;
   const rid = group.rid;
   if (!rid || !rid.devices.has(obj)) return;
   rid.devices.delete(obj);
-  removeRegions(rid.hwpt.ioas, obj);
+  removeRegions(ioasOf(rid.hwpt), obj);
   rid.hwpt.users--;
   obj.users--;
   if (rid.devices.size === 0) group.rid = undefined;
+  leftHwpt(rid.hwpt, [obj], 0, rid.devices.size === 0 ? ridHandleDevs(obj, [obj]) : undefined);
   destroyIfUnusedAuto(rid.hwpt);
 }
 
-export function attachPasid(obj: DeviceObj, ptId: number, pasid: number): number {
+export function attachPasid(obj: IommufdDevice, ptId: number, pasid: number): number {
   const dev = obj.dev;
   if (!dev.pasidCapable) throw kerr('EINVAL', `${dev.bdf} has no PASID capability`);
   const bits = Math.min(dev.spec.pasidBits, dev.unit.spec.pasidBits);
   if (pasid <= 0 || pasid >= 2 ** bits) throw kerr('EINVAL', `pasid ${pasid} out of range`);
   const pt = obj.ctx.objects.get(ptId);
   if (!pt) throw kerr('ENOENT', `pt_id ${ptId} does not exist`);
-  if (pt.type !== 'HWPT_PAGING') throw kerr('EINVAL', 'a PASID can only be attached to a HWPT (not an IOAS)');
-  if (!pt.domain.opts.pasidCompat) throw kerr('EINVAL', `HWPT ${pt.id} was not allocated with IOMMU_HWPT_ALLOC_PASID`);
+  if (pt.type !== 'HWPT_PAGING' && pt.type !== 'HWPT_NESTED') throw kerr('EINVAL', 'a PASID can only be attached to a HWPT (not an IOAS)');
+  if (!pt.pasidCompat) throw kerr('EINVAL', `HWPT ${pt.id} was not allocated with IOMMU_HWPT_ALLOC_PASID`);
   const rid = dev.group.rid;
-  if (rid && !rid.hwpt.domain.opts.pasidCompat) throw kerr('EINVAL', 'the RID domain is not PASID-compatible');
-  checkCompatible(pt, dev);
+  if (rid && !rid.hwpt.pasidCompat) throw kerr('EINVAL', 'the RID domain is not PASID-compatible');
+  checkCompatible(pt, obj, pasid);
   const old = dev.pasids.get(pasid);
   if (old === pt) return pt.id;
   dev.pasids.set(pasid, pt);
   pt.users++;
-  if (old) old.users--;
-  else obj.users++;
+  if (old) {
+    old.users--;
+    leftHwpt(old, [obj], pasid, new Set([obj.id]));
+  } else obj.users++;
   return pt.id;
 }
 
-export function detachPasid(obj: DeviceObj, pasid: number): void {
+export function detachPasid(obj: IommufdDevice, pasid: number): void {
   const old = obj.dev.pasids.get(pasid);
   if (!old) return;
   obj.dev.pasids.delete(pasid);
   old.users--;
   obj.users--;
+  leftHwpt(old, [obj], pasid, new Set([obj.id]));
 }

@@ -18,6 +18,10 @@ export interface HostEvent {
   iova?: bigint;
   reason?: string;
   write?: boolean;
+  /** DMA_FAULT of a nested translation: the stage that faulted (1 or 2). */
+  stage?: number;
+  /** DMA_FAULT: the page-table level at which the walk stopped. */
+  level?: number;
   message: string;
 }
 

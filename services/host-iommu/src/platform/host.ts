@@ -10,9 +10,14 @@ import { DeferredQueue } from '../../../../libs/memory/deferred.js';
 import { MemFile } from '../../../../libs/memory/file.js';
 import { PhysicalMemory } from '../../../../libs/memory/phys.js';
 import { U64_MAX } from '../../../../libs/u64/index.js';
-import { IommufdCtx, type HwptObj, type IoasObj } from '../kernel/iommufd.js';
+import { IommufdCtx, type IoasObj } from '../kernel/iommufd.js';
+import { stage2Of, type HwptNestedObj, type HwptObj } from '../kernel/hw_pagetable.js';
+import { extraWalkStats, nestedFault, nestedIpaOf, nestedTranslate } from '../kernel/nested_walk.js';
+import { IOMMUFD_PAGE_RESP_SUCCESS, IOMMU_PGFAULT_FLAGS_LAST_PAGE, IOMMU_PGFAULT_FLAGS_PASID_VALID, IOMMU_PGFAULT_PERM_READ, IOMMU_PGFAULT_PERM_WRITE, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3 } from '../kernel/eventq.js';
+import type { IopfGroup } from '../kernel/object.js';
+import { PERM_DIRTY_OK, encodeSmmuEvent, smmuEventForwarded } from '../../../../libs/pgtable/nested.js';
 import type { Area } from '../kernel/ioas.js';
-import { DeviceState, GroupState, UnitState } from '../kernel/topology.js';
+import { ASID_TAG_BASE, DeviceState, GroupState, UnitState, type AttachedHwpt } from '../kernel/topology.js';
 import { VfioDeviceFile } from '../kernel/vfio.js';
 import { MemfdOpenFile, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY, type OpenFile } from '../process/files.js';
 import { MAP_ANONYMOUS, MAP_SHARED, MAX_LFS_FILESIZE, mmapFlags, type MmioBacking } from '../process/mm.js';
@@ -59,18 +64,24 @@ export interface NodeAttr {
 }
 
 export interface DmaFault {
-  reason: 'BLOCKED' | 'TRANSLATION' | 'PERMISSION' | 'RESERVED' | 'ADDRESS_SIZE' | 'DEVICE_GONE' | 'PASID';
+  reason: 'BLOCKED' | 'TRANSLATION' | 'PERMISSION' | 'RESERVED' | 'ADDRESS_SIZE' | 'DEVICE_GONE' | 'PASID' | 'BAD_CONFIG' | 'PAGE_REQUEST_DENIED';
   addr: bigint;
   pasid?: number;
   level: number;
   recoverable: boolean;
   message: string;
+  /** Nested translation: the stage that faulted (1 or 2). */
+  stage?: number;
 }
 
 /** DmaFaultReason numbers of the wire contract (iommutwin.common.v1.DmaFaultReason). */
-export const FAULT_CODE = { BLOCKED: 1, TRANSLATION: 2, PERMISSION: 3, ADDRESS_SIZE: 4, PASID: 5, RESERVED: 9, DEVICE_GONE: 10 } as const;
+export const FAULT_CODE = { BLOCKED: 1, TRANSLATION: 2, PERMISSION: 3, ADDRESS_SIZE: 4, PASID: 5, BAD_CONFIG: 6, PAGE_REQUEST_DENIED: 7, RESERVED: 9, DEVICE_GONE: 10 } as const;
 
-export type DmaResult = { data: Uint8Array; fault?: undefined } | { fault: DmaFault; data?: undefined };
+/** A DMA's outcome; pageRequests: the page requests it raised (and had answered). */
+export type DmaResult = { data: Uint8Array; fault?: undefined; pageRequests?: number } | { fault: DmaFault; data?: undefined; pageRequests?: number };
+
+/** Page requests one DMA may have outstanding in turn (the device's PRI allocation). */
+export const PRI_MAX_OUTSTANDING = 32;
 
 export class Host {
   readonly mem: PhysicalMemory;
@@ -430,59 +441,226 @@ export class Host {
   // ------------------------------------------------------------------ the hardware: device DMA
 
   /**
-   * A device DMA: RID (or PASID) → attachment → IOTLB → page walk → permission → memory.
-   * Translation of the whole range happens before any byte moves, so a faulting DMA touches
-   * nothing. Faults go to the host event log, like DMAR fault records.
+   * What a request of `dev` is translated by: the attached HWPT and the SubstreamID/PASID the
+   * stage 1 sees (-1 for a request without PASID). A PASID without its own attachment on a
+   * device whose RID is attached to an SMMUv3 nested HWPT goes through the guest's CD table
+   * (the STE translates every SubstreamID); otherwise it has no translation.
    */
-  deviceDma(bdf: string, pasid: number | undefined, iova: bigint, length: number, write: boolean, data?: Uint8Array, owner?: ProcessIdentity): DmaResult {
+  private attachmentOf(dev: DeviceState, pasid: number | undefined): { hwpt: AttachedHwpt; ssid: number } | undefined {
+    const rid = dev.group.rid?.hwpt;
+    if (pasid === undefined || pasid === 0) return rid ? { hwpt: rid, ssid: -1 } : undefined;
+    const h = dev.pasids.get(pasid);
+    if (h) return { hwpt: h, ssid: pasid };
+    if (rid && rid.type === 'HWPT_NESTED' && rid.s1.kind === 'smmuv3' && dev.pasidCapable) return { hwpt: rid, ssid: pasid };
+    return undefined;
+  }
+
+  /** The fault of the last failed translatePage. */
+  private readonly pf = { reason: 'TRANSLATION' as DmaFault['reason'], level: 0, stage: 0, code: 0, cls: 0, addr2: 0, record: false, ssid: -1, message: '' };
+
+  /**
+   * Translate the 4 KiB frame `pfn` through attachment `h` (paging: the IOTLB and the domain's
+   * table; nested: the 2-D walk of kernel/nested_walk.ts). true: this.tout holds the host frame,
+   * leaf size and perm (the access is allowed); false: this.pf describes the fault.
+   */
+  private translatePage(h: AttachedHwpt, ssid: number, pfn: number, write: boolean, priv: boolean): boolean {
+    const out = this.tout;
+    const pf = this.pf;
+    if (h.type === 'HWPT_NESTED') {
+      if (nestedTranslate(this.mem, h, ssid, pfn, write, priv, out)) return true;
+      const f = nestedFault;
+      pf.reason = REASON_NAME[f.reason] ?? 'TRANSLATION';
+      pf.level = f.level;
+      pf.stage = f.stage;
+      pf.code = f.code;
+      pf.cls = f.cls;
+      pf.addr2 = f.addr2;
+      pf.record = f.record;
+      pf.ssid = f.ssid;
+      pf.message = nestedMessage(h, f.stage, f.code, f.reason);
+      return false;
+    }
+    const domain = h.domain;
+    pf.stage = 0;
+    pf.code = 0;
+    pf.cls = 0;
+    pf.addr2 = 0;
+    pf.record = false;
+    pf.ssid = ssid;
+    pf.level = 0;
+    if (pfn > Number(domain.apertureLast >> 12n)) {
+      pf.reason = 'ADDRESS_SIZE';
+      pf.message = `address beyond the ${domain.unit.spec.inputBits}-bit input range`;
+      return false;
+    }
+    if (!domain.unit.tlb.translate(domain.tag, domain.pt, pfn, out)) {
+      pf.reason = 'TRANSLATION';
+      pf.message = 'non-present entry';
+      return false;
+    }
+    if (!(out.perm & (write ? 2 : 1))) {
+      pf.reason = 'PERMISSION';
+      pf.message = write ? 'write to a read-only page' : 'read of a write-only page';
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Report the fault in this.pf of a request of `dev` at `addr`: an SMMUv3 stage-1 event of a
+   * device with a vDEVICE goes to its vIOMMU's vEVENTQ (the event record with the guest
+   * StreamID; translation/permission/access/address-size faults only when the CD's R bit asks
+   * for recording; never a stage-2 fault: arm_vmaster_report_event only if !event->s2); what no
+   * vEVENTQ takes goes to the host log. Returns whether a vEVENT was queued.
+   */
+  private reportFault(dev: DeviceState, h: AttachedHwpt | undefined, pasid: number | undefined, addr: bigint, write: boolean, priv: boolean): boolean {
+    const pf = this.pf;
+    this.dmaStats.faults++;
+    if (this.forwardVevent(dev, h, addr, write, priv)) return true;
+    if (h && h.type === 'HWPT_NESTED' && h.s1.kind === 'smmuv3' && pf.stage === 1 && pf.code !== 0 && !pf.record) return false; // CD.R = 0: not recorded
+    const stage = pf.stage ? ` stage ${pf.stage}` : '';
+    this.events.emit({
+      kind: 'DMA_FAULT',
+      bdf: dev.bdf,
+      ...(pasid !== undefined ? { pasid } : {}),
+      iova: addr,
+      reason: pf.reason,
+      write,
+      ...(pf.stage ? { stage: pf.stage } : {}),
+      level: pf.level,
+      message: `DMAR: [DMA ${write ? 'Write' : 'Read'}] ${dev.bdf} ${pasid !== undefined ? `PASID ${pasid} ` : ''}addr 0x${addr.toString(16)}${stage}: ${pf.message}`,
+    });
+    return false;
+  }
+
+  /** The vEVENT part of reportFault (this.pf): true when a vEVENTQ took the event. */
+  private forwardVevent(dev: DeviceState, h: AttachedHwpt | undefined, addr: bigint, write: boolean, priv: boolean): boolean {
+    const pf = this.pf;
+    if (!h || h.type !== 'HWPT_NESTED' || h.s1.kind !== 'smmuv3' || pf.stage !== 1 || pf.code === 0 || !pf.record) return false;
+    const vdev = dev.bound?.vdev;
+    const q = h.viommu && vdev && vdev.viommu === h.viommu ? h.viommu.veventqs.get(IOMMU_VEVENTQ_TYPE_ARM_SMMUV3) : undefined;
+    if (!q || !smmuEventForwarded(pf.code)) return false;
+    q.report(encodeSmmuEvent(new Uint8Array(32), { id: pf.code, sid: Number(vdev!.virtId & 0xffffffffn), ssid: pf.ssid, write, priv, s2: false, cls: pf.cls, inputAddr: addr, addr2: pf.addr2 }));
+    return true;
+  }
+
+  /**
+   * A device DMA: RID (or PASID) → attachment → IOTLB → page walk (2-D for nested HWPTs) →
+   * permission → memory. Translation of the whole range happens before any byte moves, so a
+   * faulting DMA touches nothing. Faults go to the host event log (DMAR fault records) or, for
+   * SMMUv3 stage-1 faults of a device with a vDEVICE, to its vIOMMU's vEVENTQ.
+   *
+   * IOPF: with `allowPageRequest`, a PRI-capable device (behind a unit with page requests)
+   * attached to an IOPF-capable HWPT (fault queue) turns a translation or permission fault of
+   * stage 1 (or of a paging HWPT) into a page request: the group goes to the HWPT's fault queue,
+   * the DMA waits for the response without blocking anything else (the result is then a
+   * promise), retries the whole range after SUCCESS, and faults PAGE_REQUEST_DENIED after
+   * INVALID. Each page requests at most once per DMA and a DMA has at most PRI_MAX_OUTSTANDING
+   * page requests (the device's outstanding page request allocation), whatever its length.
+   */
+  deviceDma(bdf: string, pasid: number | undefined, iova: bigint, length: number, write: boolean, data?: Uint8Array, owner?: ProcessIdentity, allowPageRequest?: false): DmaResult;
+  deviceDma(bdf: string, pasid: number | undefined, iova: bigint, length: number, write: boolean, data: Uint8Array | undefined, owner: ProcessIdentity | undefined, allowPageRequest: boolean): DmaResult | Promise<DmaResult>;
+  deviceDma(bdf: string, pasid: number | undefined, iova: bigint, length: number, write: boolean, data?: Uint8Array, owner?: ProcessIdentity, allowPageRequest = false): DmaResult | Promise<DmaResult> {
     const dev = this.device(bdf);
     if (length <= 0) throw kerr('EINVAL', 'length must be > 0');
     if (write && (!data || data.length !== length)) throw kerr('EINVAL', 'write data must be exactly `length` bytes');
     if (owner) this.checkDeviceOwner(dev, owner);
     this.dmaStats.dmas++;
-    const fault = (reason: DmaFault['reason'], addr: bigint, level: number, message: string): DmaResult => {
-      this.dmaStats.faults++;
-      this.events.emit({ kind: 'DMA_FAULT', bdf, ...(pasid !== undefined ? { pasid } : {}), iova: addr, reason, write, message: `DMAR: [DMA ${write ? 'Write' : 'Read'}] ${bdf} ${pasid !== undefined ? `PASID ${pasid} ` : ''}addr 0x${addr.toString(16)}: ${message}` });
-      return { fault: { reason, addr, ...(pasid !== undefined ? { pasid } : {}), level, recoverable: false, message } };
+    const requested = new Set<number>();
+    const attempt = (): DmaResult | Promise<DmaResult> => {
+      const r = this.dmaOnce(dev, pasid, iova, length, write, data);
+      if (!('pfn' in r)) return r.pageRequests === undefined && requested.size > 0 ? { ...r, pageRequests: requested.size } : r;
+      // a recoverable fault: raise a page request when allowed, else report it
+      const h = r.hwpt;
+      const pri = allowPageRequest && dev.spec.pri && dev.unit.spec.prs && h.fault !== undefined && dev.bound !== undefined;
+      if (!pri || requested.has(r.pfn) || requested.size >= PRI_MAX_OUTSTANDING) return this.dmaFault(dev, h, pasid, r.addr, write, false, requested.size);
+      requested.add(r.pfn);
+      return this.pageRequest(dev, h, pasid, r.addr, write).then((code) => {
+        if (code !== IOMMUFD_PAGE_RESP_SUCCESS) {
+          const pf = this.pf;
+          pf.reason = 'PAGE_REQUEST_DENIED';
+          pf.stage = 0;
+          pf.code = 0;
+          pf.level = 0;
+          pf.message = 'page request answered INVALID';
+          return this.dmaFault(dev, undefined, pasid, r.addr, write, true, requested.size);
+        }
+        return attempt();
+      });
     };
-    if (!dev.plugged) return fault('DEVICE_GONE', iova, 0, 'device removed');
+    return attempt();
+  }
+
+  /** Report this.pf and return it as the DMA's result. */
+  private dmaFault(dev: DeviceState, h: AttachedHwpt | undefined, pasid: number | undefined, addr: bigint, write: boolean, recoverable: boolean, pageRequests: number): DmaResult {
+    const pf = this.pf;
+    this.reportFault(dev, h, pasid, addr, write, false);
+    return {
+      fault: { reason: pf.reason, addr, ...(pasid !== undefined ? { pasid } : {}), level: pf.level, recoverable, message: pf.message, ...(pf.stage ? { stage: pf.stage } : {}) },
+      ...(pageRequests > 0 ? { pageRequests } : {}),
+    };
+  }
+
+  /**
+   * One pass of a DMA: translate every page, then move the bytes. A fault that a page request
+   * could resolve is returned as { pfn, addr, hwpt } (not reported yet); others are reported.
+   */
+  private dmaOnce(dev: DeviceState, pasid: number | undefined, iova: bigint, length: number, write: boolean, data: Uint8Array | undefined): DmaResult | { pfn: number; addr: bigint; hwpt: AttachedHwpt } {
+    const pf = this.pf;
+    const simple = (reason: DmaFault['reason'], addr: bigint, message: string): DmaResult => {
+      pf.reason = reason;
+      pf.level = 0;
+      pf.stage = 0;
+      pf.code = 0;
+      pf.message = message;
+      return this.dmaFault(dev, undefined, pasid, addr, write, false, 0);
+    };
+    if (!dev.plugged) return simple('DEVICE_GONE', iova, 'device removed');
     const usePasid = pasid !== undefined && pasid !== 0;
-    const hwpt = usePasid ? dev.pasids.get(pasid) : dev.group.rid?.hwpt;
-    if (!hwpt) return fault(usePasid ? 'PASID' : 'BLOCKED', iova, 0, usePasid ? 'no domain attached to this PASID' : 'DMA blocked: no domain attached');
+    const att = this.attachmentOf(dev, pasid);
+    if (!att) return simple(usePasid ? 'PASID' : 'BLOCKED', iova, usePasid ? 'no domain attached to this PASID' : 'DMA blocked: no domain attached');
     const last = iova + BigInt(length) - 1n;
     if (!usePasid) {
       for (const r of dev.spec.reservedRegions) {
         if (r.type === 'direct_relaxable') continue;
-        if (iova <= r.last && r.start <= last) return fault('RESERVED', iova > r.start ? iova : r.start, 0, `access to reserved region ${r.type} [0x${r.start.toString(16)}, 0x${r.last.toString(16)}]`);
+        if (iova <= r.last && r.start <= last) return simple('RESERVED', iova > r.start ? iova : r.start, `access to reserved region ${r.type} [0x${r.start.toString(16)}, 0x${r.last.toString(16)}]`);
       }
     }
-    const domain = hwpt.domain;
-    const tlb = domain.unit.tlb;
+    const h = att.hwpt;
     const out = this.tout;
     const segs: Array<[bigint, number]> = [];
     const firstPfn = Number(iova >> 12n);
     const lastPfn = Number(last >> 12n);
-    const apLastPfn = Number(domain.apertureLast >> 12n);
     for (let pfn = firstPfn; pfn <= lastPfn; pfn++) {
       // pages are translated in order: the fault names the first byte that cannot be translated
-      if (pfn > apLastPfn) return fault('ADDRESS_SIZE', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, `address beyond the ${domain.unit.spec.inputBits}-bit input range`);
-      if (!tlb.translate(domain.tag, domain.pt, pfn, out)) {
-        return fault('TRANSLATION', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, 'non-present entry');
+      const addr = pfn === firstPfn ? iova : BigInt(pfn) << 12n;
+      if (!this.translatePage(h, att.ssid, pfn, write, false)) {
+        const recoverable = (pf.reason === 'TRANSLATION' || pf.reason === 'PERMISSION') && (h.type !== 'HWPT_NESTED' || pf.stage === 1);
+        if (recoverable && h.fault !== undefined) return { pfn, addr, hwpt: h };
+        return this.dmaFault(dev, h, pasid, addr, write, false, 0);
       }
-      if (!(out.perm & (write ? 2 : 1))) return fault('PERMISSION', pfn === firstPfn ? iova : BigInt(pfn) << 12n, 0, write ? 'write to a read-only page' : 'read of a write-only page');
-      const pageStart = pfn === firstPfn ? iova : BigInt(pfn) << 12n;
+      const pageStart = addr;
       const pageEnd = pfn === lastPfn ? last + 1n : BigInt(pfn + 1) << 12n;
       segs.push([(BigInt(out.paPfn) << 12n) + (pageStart & 0xfffn), Number(pageEnd - pageStart)]);
     }
     this.dmaStats.bytes += length;
     dev.dmaCount++;
+    const s2 = stage2Of(h).domain;
     if (write) {
       let off = 0;
       for (const [pa, n] of segs) {
         this.mem.write(pa, data!.subarray(off, off + n));
         off += n;
       }
-      if (domain.hwDirtyLogging) for (let pfn = firstPfn; pfn <= lastPfn; pfn++) domain.pt.markDirty(pfn);
+      if (s2.hwDirtyLogging) {
+        if (h.type === 'HWPT_NESTED') {
+          // the dirty bit is the stage-2 leaf's: find each page's GPA/IPA
+          for (let pfn = firstPfn; pfn <= lastPfn; pfn++) {
+            const ipa = nestedIpaOf(this.mem, h, att.ssid, pfn);
+            if (ipa >= 0) s2.pt.markDirty(ipa);
+          }
+        } else for (let pfn = firstPfn; pfn <= lastPfn; pfn++) s2.pt.markDirty(pfn);
+      }
       return { data: new Uint8Array(0) };
     }
     const buf = new Uint8Array(length);
@@ -493,6 +671,36 @@ export class Host {
     }
     return { data: buf };
   }
+
+  /**
+   * Raise a page request for the page at `addr` (iommu_report_device_fault → the HWPT's fault
+   * queue): one group of one fault with LAST_PAGE, the PRG index the device's next one.
+   * Resolves with the response code (IOMMUFD_PAGE_RESP_*).
+   */
+  private pageRequest(dev: DeviceState, h: AttachedHwpt, pasid: number | undefined, addr: bigint, write: boolean): Promise<number> {
+    const idev = dev.bound!;
+    const usePasid = pasid !== undefined && pasid !== 0;
+    const grpid = (this.prgIndex.get(dev) ?? 0) & 0x1ff;
+    this.prgIndex.set(dev, grpid + 1);
+    return new Promise<number>((resolve) => {
+      let answered = false;
+      const group: IopfGroup = {
+        devId: idev.id,
+        faults: [{ flags: IOMMU_PGFAULT_FLAGS_LAST_PAGE | (usePasid ? IOMMU_PGFAULT_FLAGS_PASID_VALID : 0), pasid: usePasid ? pasid : 0, grpid, perm: write ? IOMMU_PGFAULT_PERM_WRITE : IOMMU_PGFAULT_PERM_READ, addr: addr & ~0xfffn }],
+        hwpt: h,
+        pasid: usePasid ? pasid : 0,
+        respond: (code: number) => {
+          if (answered) return;
+          answered = true;
+          resolve(code);
+        },
+      };
+      h.fault!.deliver(group);
+    });
+  }
+
+  /** The PRG index of each device's next page request group (9 bits). */
+  private readonly prgIndex = new WeakMap<DeviceState, number>();
 
   /**
    * The owner assertion of DeviceDma: `owner` must be a live process of this boot (same pid and
@@ -533,11 +741,16 @@ export class Host {
     }
     const out = new Uint32Array(n * 4);
     const usePasid = pasid !== undefined && pasid !== 0;
-    const hwpt = dev.plugged ? (usePasid ? dev.pasids.get(pasid) : dev.group.rid?.hwpt) : undefined;
+    const att = dev.plugged ? this.attachmentOf(dev, pasid) : undefined;
+    const hwpt = att?.hwpt;
+    // a nested HWPT: every record through translatePage (the 2-D walk and its IOTLB tag)
+    const nested = hwpt !== undefined && hwpt.type === 'HWPT_NESTED' ? hwpt : undefined;
+    const paging = hwpt !== undefined && hwpt.type === 'HWPT_PAGING' ? hwpt : undefined;
     let translated = 0;
     let faults = 0;
+    let logged = 0;
     const t = this.tout;
-    const apLastPfn = hwpt ? Number(hwpt.domain.apertureLast >> 12n) : 0;
+    const apLastPfn = paging ? Number(paging.domain.apertureLast >> 12n) : 0;
     // Reserved regions a request without PASID may not reach (as in deviceDma), as
     // [first pfn, first offset, last pfn, last offset] so the loop stays in numbers.
     const resv: number[] = [];
@@ -548,14 +761,16 @@ export class Host {
       }
     }
     // the domain's walk state, resolved once per batch rather than per record
-    const tlb = hwpt?.domain.unit.tlb;
-    const tag = hwpt ? hwpt.domain.tag : 0;
-    const pt = hwpt?.domain.pt;
+    const tlb = paging?.domain.unit.tlb;
+    const tag = paging ? paging.domain.tag : 0;
+    const pt = paging?.domain.pt;
+    let level = 0;
     const nResv = resv.length;
     for (let i = 0; i < n; i++) {
       const lo = inW.getUint32(i * 16, true);
       const hi = inW.getUint32(i * 16 + 4, true);
-      const write = (inW.getUint32(i * 16 + 8, true) & 1) !== 0;
+      const flags = inW.getUint32(i * 16 + 8, true);
+      const write = (flags & 1) !== 0;
       const pfn = hi * 0x100000 + (lo >>> 12);
       const off = lo & 0xfff;
       let inResv = false;
@@ -568,9 +783,17 @@ export class Host {
         }
       }
       let status = 0;
+      level = 0;
       if (!hwpt) status = usePasid ? FAULT_CODE.PASID : FAULT_CODE.BLOCKED;
       else if (inResv) status = FAULT_CODE.RESERVED;
-      else if (pfn > apLastPfn) status = FAULT_CODE.ADDRESS_SIZE;
+      else if (nested) {
+        if (!this.translatePage(nested, att!.ssid, pfn, write, (flags & 4) !== 0)) {
+          status = FAULT_CODE[this.pf.reason];
+          level = this.pf.level;
+          // an SMMUv3 stage-1 event goes to the vEVENTQ; the rest is summed up in one host event
+          if (!this.forwardVevent(dev, nested, BigInt(hi) * 0x100000000n + BigInt(lo), write, (flags & 4) !== 0)) logged++;
+        }
+      } else if (pfn > apLastPfn) status = FAULT_CODE.ADDRESS_SIZE;
       else if (!tlb!.translate(tag, pt!, pfn, t)) status = FAULT_CODE.TRANSLATION;
       else if (!(t.perm & (write ? 2 : 1))) status = FAULT_CODE.PERMISSION;
       if (status === 0) {
@@ -583,14 +806,53 @@ export class Host {
         out[i * 4] = lo;
         out[i * 4 + 1] = hi;
         out[i * 4 + 2] = status;
+        out[i * 4 + 3] = level;
         faults++;
+        if (!nested) logged++;
       }
     }
-    if (faults > 0) {
-      this.dmaStats.faults += faults;
-      this.events.emit({ kind: 'DMA_FAULT', bdf, ...(pasid !== undefined ? { pasid } : {}), reason: 'BATCH', message: `DMAR: ${faults} translation faults in a batch of ${n} from ${bdf}` });
+    this.dmaStats.faults += faults;
+    if (logged > 0) {
+      this.events.emit({ kind: 'DMA_FAULT', bdf, ...(pasid !== undefined ? { pasid } : {}), reason: 'BATCH', message: `DMAR: ${logged} translation faults in a batch of ${n} from ${bdf}` });
     }
     return { results: new Uint8Array(out.buffer), translated, faults };
+  }
+
+  /**
+   * An ATS Translation Request of `bdf` (PCIe ATS): the IOMMU translates `iova` as it would a DMA
+   * of the device (paging or nested, through the unit's IOTLB), and the completion fills the
+   * device's ATC (tagged by PASID, IOMMU_NO_PASID = 0). The device needs the ATS capability, the
+   * unit ATS support, and (SMMUv3 nested) a vSTE with EATS = TRANS: otherwise its ATS Enable bit
+   * is clear and no request can be sent (EINVAL). A request without write permission (No Write)
+   * is granted W only on a page already dirty, so a later write still reaches the IOMMU to set
+   * the dirty state. A failed translation answers R = W = 0 (the fault is returned, not logged:
+   * ATS completions are not fault records). Allocates nothing on the translation path itself.
+   */
+  atsTranslate(bdf: string, pasid: number | undefined, iova: bigint, write: boolean): { addr: bigint; size: bigint; perm: number; fault?: DmaFault } {
+    const dev = this.device(bdf);
+    if (!dev.spec.ats) throw kerr('EINVAL', `${bdf} has no ATS capability`);
+    if (!dev.unit.spec.ats) throw kerr('EINVAL', `${dev.unit.name} does not support ATS: ATS stays disabled on ${bdf}`);
+    const usePasid = pasid !== undefined && pasid !== 0;
+    const fail = (reason: DmaFault['reason'], level: number, stage: number, message: string) => ({
+      addr: 0n,
+      size: 0n,
+      perm: 0,
+      fault: { reason, addr: iova, ...(pasid !== undefined ? { pasid } : {}), level, recoverable: false, message, ...(stage ? { stage } : {}) },
+    });
+    if (!dev.plugged) return fail('DEVICE_GONE', 0, 0, 'device removed');
+    const att = this.attachmentOf(dev, pasid);
+    if (!att) return fail(usePasid ? 'PASID' : 'BLOCKED', 0, 0, usePasid ? 'no domain attached to this PASID' : 'no domain attached: ATS disabled');
+    const h = att.hwpt;
+    if (h.type === 'HWPT_NESTED' && h.s1.kind === 'smmuv3' && !h.s1.enableAts) {
+      throw kerr('EINVAL', `the vSTE of ${bdf} does not enable ATS (EATS): ATS stays disabled`);
+    }
+    const pfn = Number(iova >> 12n);
+    if (!this.translatePage(h, att.ssid, pfn, write, false)) return fail(this.pf.reason, this.pf.level, this.pf.stage, this.pf.message);
+    const t = this.tout;
+    const perm = write || t.perm & PERM_DIRTY_OK ? t.perm & 3 : t.perm & 1;
+    dev.atc.insert(usePasid ? pasid : 0, pfn, t.paPfn, t.pageShift, perm);
+    const size = 1n << BigInt(t.pageShift);
+    return { addr: (BigInt(t.paPfn) << 12n) & ~(size - 1n), size, perm };
   }
 
   // ------------------------------------------------------------------ Inspect
@@ -616,17 +878,35 @@ export class Host {
       cache: `${u.name}/iotlb`,
       hits: s.hits,
       misses: s.misses,
+      // nested walks made outside Iotlb.translate (CD fetches, re-walks) count too
+      walks: s.walks + extraWalkStats(u).walks,
+      memoryReferences: s.walkMemRefs + extraWalkStats(u).refs,
+      validEntries: s.validEntries,
+      capacity: s.capacity,
+      invalidations: s.invalidations.all + s.invalidations.tag + s.invalidations.range,
+      entries: entries ? u.tlb.snapshot().slice(0, max || undefined).map(shownEntry) : [],
+    };
+  }
+
+  /** A device's ATC as a translation cache (`<bdf>/atc`; entries tagged by PASID). */
+  private atcStats(d: DeviceState, entries: boolean, max: number): IotlbInfo {
+    const s = d.atc.stats();
+    return {
+      cache: `${d.bdf}/atc`,
+      hits: s.hits,
+      misses: s.misses,
       walks: s.walks,
       memoryReferences: s.walkMemRefs,
       validEntries: s.validEntries,
       capacity: s.capacity,
       invalidations: s.invalidations.all + s.invalidations.tag + s.invalidations.range,
-      entries: entries ? u.tlb.snapshot().slice(0, max || undefined) : [],
+      entries: entries ? d.atc.snapshot().slice(0, max || undefined).map(shownEntry) : [],
     };
   }
 
   inspect(sel: InspectSelector, includeEntries = false, maxEntries = 0): InspectInfo {
     const hwpts: HwptObj[] = [];
+    const atcs: DeviceState[] = [];
     const units = new Set<UnitState>();
     const areas: Array<{ ioasId: number; area: Area }> = [];
     let pinnedPages = 0;
@@ -645,18 +925,27 @@ export class Host {
       } else if (o.type === 'HWPT_PAGING') {
         hwpts.push(o);
         ioasAreas(o.ioas);
-      } else {
+      } else if (o.type === 'DEVICE') {
         const rid = o.dev.group.rid;
-        if (rid) hwpts.push(rid.hwpt);
-        for (const h of o.dev.pasids.values()) hwpts.push(h);
+        if (rid) hwpts.push(stage2Of(rid.hwpt));
+        for (const h of o.dev.pasids.values()) hwpts.push(stage2Of(h));
+        atcs.push(o.dev);
+      } else if (o.type === 'HWPT_NESTED') {
+        // the guest's stage 1 lives in guest memory; the host's table is the parent's stage 2
+        hwpts.push(o.parent);
+        ioasAreas(o.parent.ioas);
+      } else if (o.type === 'VIOMMU') {
+        hwpts.push(o.parent);
+        for (const v of o.vdevs.values()) atcs.push(v.idev.dev);
       }
       for (const h of hwpts) units.add(h.domain.unit);
     } else if (sel.kind === 'device') {
       const d = this.device(sel.bdf);
       kind = 'DEVICE';
-      if (d.group.rid) hwpts.push(d.group.rid.hwpt);
-      for (const h of d.pasids.values()) if (!hwpts.includes(h)) hwpts.push(h);
+      if (d.group.rid) hwpts.push(stage2Of(d.group.rid.hwpt));
+      for (const h of d.pasids.values()) if (!hwpts.includes(stage2Of(h))) hwpts.push(stage2Of(h));
       units.add(d.unit);
+      atcs.push(d);
     } else if (sel.kind === 'unit') {
       const u = this.units.get(sel.unit);
       if (!u) throw kerr('ENODEV', `no IOMMU unit ${sel.unit}`);
@@ -674,7 +963,7 @@ export class Host {
     return {
       kind,
       pageTables: hwpts.map((h) => this.tableStats(h)),
-      iotlbs: [...units].map((u) => this.unitStats(u, includeEntries, maxEntries)),
+      iotlbs: [...[...units].map((u) => this.unitStats(u, includeEntries, maxEntries)), ...atcs.filter((d) => d.spec.ats).map((d) => this.atcStats(d, includeEntries, maxEntries))],
       areas,
       pinnedPages,
     };
@@ -724,4 +1013,23 @@ function labelBytes(label: string): bigint {
   if (!m) return 0n;
   const mult = m[2] === 'K' ? 1n << 10n : m[2] === 'M' ? 1n << 20n : 1n << 30n;
   return BigInt(m[1]!) * mult;
+}
+
+/**
+ * An IOTLB entry as Inspect shows it: an SMMUv3 stage-1 tag (asidTag(vmid, asid)) as
+ * vmid << 16 | asid (the wire tag is 32 bits), perm as READ/WRITE/EXEC/PRIV bits only.
+ */
+function shownEntry(e: IotlbEntry): IotlbEntry {
+  const tag = e.tag >= ASID_TAG_BASE ? e.tag - ASID_TAG_BASE : e.tag;
+  return { ...e, tag, perm: e.perm & 0xf };
+}
+
+/** DmaFaultReason numbers of libs/pgtable/nested.ts → DmaFault reasons. */
+const REASON_NAME: Record<number, DmaFault['reason']> = { 1: 'BLOCKED', 2: 'TRANSLATION', 3: 'PERMISSION', 4: 'ADDRESS_SIZE', 6: 'BAD_CONFIG' };
+
+/** The fault log text of a nested-walk fault: the format's fault reason / event id and stage. */
+function nestedMessage(h: HwptNestedObj, stage: number, code: number, reason: number): string {
+  const what = REASON_NAME[reason] ?? 'TRANSLATION';
+  if (h.s1.kind === 'vtd') return `${what} fault, stage ${stage}, fault reason 0x${code.toString(16)}`;
+  return code === 0 ? 'STE abort' : `${what} fault, stage ${stage}, SMMU event 0x${code.toString(16).padStart(2, '0')}`;
 }

@@ -3,12 +3,14 @@
  * Nothing here decides semantics; every domain error becomes a status in libs/rpc.
  */
 import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
-import { unary, serverStream, bidiStream, requestStream, metadataString, type CallContext, type CallerContext } from '../../../../libs/rpc/handlers.js';
+import { unary, serverStream, requestStream, metadataString, type CallContext, type CallerContext } from '../../../../libs/rpc/handlers.js';
 import { toServiceError, type StatusMessage } from '../../../../libs/rpc/errors.js';
 import { InProcessStreams } from '../../../../libs/rpc/inprocess.js';
 import type { ServerMetrics } from '../../../../libs/rpc/metrics.js';
 import type { IoctlsRequest, IoctlsRequest__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
 import type { IoctlsResponse, IoctlsResponse__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
+import type { InvalidationChannelRequest__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/InvalidationChannelRequest.js';
+import type { InvalidationChannelResponse } from '../../../../libs/rpc/gen/iommutwin/host/v1/InvalidationChannelResponse.js';
 import type { Logger } from 'pino';
 import { BOOT_ID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
 import { followLog } from '../../../../libs/seqlog/index.js';
@@ -17,9 +19,10 @@ import { parseU64, u64 } from '../../../../libs/u64/index.js';
 import type { IotlbEntry } from '../../../../libs/iotlb/index.js';
 import { encodeHwInfo, decodeVtd, decodeSmmuv3 } from '../platform/hwinfo.js';
 import type { HostEvent } from '../platform/events.js';
-import type { DmaFault, Host, InspectInfo } from '../platform/host.js';
+import type { DmaFault, DmaResult, Host, InspectInfo } from '../platform/host.js';
 import type { Process } from '../process/process.js';
 import { resvTypeNumber } from '../platform/profile.js';
+import { faultFileOf, faultQueueAlloc, veventqAlloc, veventqFileOf, type FaultRecord } from '../kernel/eventq.js';
 
 const FD_KIND: Record<string, string> = {
   iommufd: 'FD_KIND_IOMMUFD',
@@ -42,10 +45,17 @@ const FAULT_REASON_NAME: Record<DmaFault['reason'], string> = {
   PASID: 'DMA_FAULT_REASON_PASID',
   RESERVED: 'DMA_FAULT_REASON_RESERVED',
   DEVICE_GONE: 'DMA_FAULT_REASON_DEVICE_GONE',
+  BAD_CONFIG: 'DMA_FAULT_REASON_BAD_CONFIG',
+  PAGE_REQUEST_DENIED: 'DMA_FAULT_REASON_PAGE_REQUEST_DENIED',
 };
 
 function bytes(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** One ReadFaults message: a fault group with its cookie (struct iommu_hwpt_pgfault records). */
+function faultGroupMessage(g: FaultRecord) {
+  return { cookie: g.cookie, faults: g.faults.map((f) => ({ flags: f.flags, dev_id: f.devId, pasid: f.pasid, grpid: f.grpid, perm: f.perm, addr: u64(f.addr), length: f.length })) };
 }
 
 function faultMessage(f: DmaFault, unit: string, write: boolean) {
@@ -55,7 +65,7 @@ function faultMessage(f: DmaFault, unit: string, write: boolean) {
     ...(f.pasid !== undefined ? { pasid: f.pasid } : {}),
     level: f.level,
     recoverable: f.recoverable,
-    stage: 0,
+    stage: f.stage ?? 0,
     write,
     unit,
     detail: f.message,
@@ -208,19 +218,20 @@ export function hostServices(host: Host): ServiceRegistration[] {
     HwptGetDirtyBitmap: unaryIoctl('hwpt_get_dirty_bitmap'),
     HwptInvalidate: unaryIoctl('hwpt_invalidate'),
     Ioctls: requestStream(ioctlDispatcher(host, ioctls), { failed: ioctlFailed }),
-    InvalidationChannel: bidiStream(async () => {
-      throw notModelled('InvalidationChannel', 'the streaming invalidation channel arrives with the nesting issue');
-    }),
+    InvalidationChannel: requestStream(invalidationDispatcher(host, ioctls), { failed: (r) => (r.status?.code ?? 0) !== 0 }),
     FaultQueueAlloc: unaryIoctl('fault_queue_alloc'),
-    ReadFaults: serverStream(async () => {
-      throw notModelled('fault queue reads', 'IOPF fault queues arrive with the nesting/IOPF issue');
+    ReadFaults: serverStream(async (req, out, ctx) => {
+      const p = proc(ctx);
+      await faultFileOf(p, req.fault_fd).follow(p, req.after_cookie, (g) => out.send(faultGroupMessage(g)), ctx.signal);
     }),
     RespondFaults: unaryIoctl('respond_faults'),
     ViommuAlloc: unaryIoctl('viommu_alloc'),
     VdeviceAlloc: unaryIoctl('vdevice_alloc'),
     VeventqAlloc: unaryIoctl('veventq_alloc'),
-    ReadVevents: serverStream(async () => {
-      throw notModelled('vEVENTQ reads', 'vEVENTQs arrive with the nesting issue');
+    ReadVevents: serverStream(async (req, out, ctx) => {
+      const p = proc(ctx);
+      const f = veventqFileOf(p, req.veventq_fd);
+      await f.follow(p, parseU64(req.after_sequence, 'after_sequence'), (e) => out.send({ flags: e.flags, sequence: u64(e.sequence), data: bytes(e.data) }), ctx.signal);
     }),
   });
 
@@ -278,19 +289,27 @@ export function hostServices(host: Host): ServiceRegistration[] {
       const len = parseU64(req.length, 'length');
       if (len === 0n || len > 16n << 20n) throw kerr('EINVAL', 'length must be in (0, 16 MiB]');
       const owner = ownerOf(req.expect_owner);
-      const r = host.deviceDma(req.bdf, req.pasid ?? undefined, parseU64(req.iova, 'iova'), Number(len), req.write, req.write ? req.data : undefined, owner);
-      if (r.fault) return { fault: faultMessage(r.fault, host.device(req.bdf).unit.name, req.write), page_requests: 0 };
-      if (req.write) return { written: u64(len), page_requests: 0 };
-      return { data: bytes(r.data), page_requests: 0 };
+      const reply = (r: DmaResult) => {
+        const page_requests = r.pageRequests ?? 0;
+        if (r.fault) return { fault: faultMessage(r.fault, host.device(req.bdf).unit.name, req.write), page_requests };
+        if (req.write) return { written: u64(len), page_requests };
+        return { data: bytes(r.data), page_requests };
+      };
+      // with allow_page_request a page request waits for its response: the call goes async
+      // (the server keeps serving); without it the DMA completes in this call
+      const r = host.deviceDma(req.bdf, req.pasid ?? undefined, parseU64(req.iova, 'iova'), Number(len), req.write, req.write ? req.data : undefined, owner, req.allow_page_request);
+      return r instanceof Promise ? r.then(reply) : reply(r);
     }),
     DeviceDmaBatch: unary((req, ctx) => {
       platformRole(ctx);
       const r = host.translateBatch(req.bdf, req.pasid ?? undefined, req.entries, ownerOf(req.expect_owner));
       return { results: bytes(r.results), translated: r.translated, faults: r.faults };
     }),
-    DeviceAtsTranslate: unary((_req, ctx) => {
+    DeviceAtsTranslate: unary((req, ctx) => {
       platformRole(ctx);
-      throw notModelled('ATS translation requests', 'the device ATC arrives with the ATS/PRI issue');
+      const r = host.atsTranslate(req.bdf, req.pasid ?? undefined, parseU64(req.iova, 'iova'), req.write);
+      if (r.fault) return { translated_addr: u64(0n), size: u64(0n), perm: 0, fault: faultMessage(r.fault, host.device(req.bdf).unit.name, req.write) };
+      return { translated_addr: u64(r.addr), size: u64(r.size), perm: r.perm };
     }),
     SetDriver: unary((req, ctx) => {
       platformRole(ctx);
@@ -434,21 +453,26 @@ export function iommufdIoctls(host: Host): IoctlTable {
     hwpt_get_dirty_bitmap: (req, ctx) => ({
       bitmap: bytes(ictx(ctx, req.fd).c.hwptGetDirtyBitmap(req.hwpt_id, req.flags, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'), parseU64(req.page_size, 'page_size'))),
     }),
-    hwpt_invalidate: (req, ctx) => ({ entry_num: ictx(ctx, req.fd).c.hwptInvalidate(req.hwpt_id, req.entry_len, req.entries) }),
-    fault_queue_alloc: () => {
-      throw notModelled('IOMMU_FAULT_QUEUE_ALLOC', 'IOPF fault queues arrive with the nesting/IOPF issue');
+    hwpt_invalidate: (req, ctx) => ({ entry_num: ictx(ctx, req.fd).c.hwptInvalidate(req.hwpt_id, req.data_type, req.entry_len, req.entries) }),
+    fault_queue_alloc: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      const r = faultQueueAlloc(c, p, req.flags);
+      return { out_fault_id: r.id, out_fault_fd: r.fd };
     },
-    respond_faults: () => {
-      throw notModelled('fault queue responses', 'IOPF fault queues arrive with the nesting/IOPF issue');
+    respond_faults: (req, ctx) => ({ count: faultFileOf(proc(ctx), req.fault_fd).obj.respond(req.responses) }),
+    viommu_alloc: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      const r = c.viommuAlloc(p, req.flags, req.type, req.dev_id, req.hwpt_id);
+      return { out_viommu_id: r.id, data: bytes(r.data) };
     },
-    viommu_alloc: () => {
-      throw notModelled('IOMMU_VIOMMU_ALLOC', 'vIOMMU objects arrive with the nesting issue');
+    vdevice_alloc: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      return { out_vdevice_id: c.vdeviceAlloc(p, req.viommu_id, req.dev_id, parseU64(req.virt_id, 'virt_id')) };
     },
-    vdevice_alloc: () => {
-      throw notModelled('IOMMU_VDEVICE_ALLOC', 'vDEVICE objects arrive with the nesting issue');
-    },
-    veventq_alloc: () => {
-      throw notModelled('IOMMU_VEVENTQ_ALLOC', 'vEVENTQs arrive with the nesting issue');
+    veventq_alloc: (req, ctx) => {
+      const { p, c } = ictx(ctx, req.fd);
+      const r = veventqAlloc(c, p, req.flags, req.viommu_id, req.type, req.veventq_depth);
+      return { out_veventq_id: r.id, out_veventq_fd: r.fd };
     },
   };
 }
@@ -477,6 +501,37 @@ export function ioctlDispatcher(host: Host, table: IoctlTable = iommufdIoctls(ho
       const err = toServiceError(e, ctx.logger);
       ctx.logger.debug({ tag: req.tag, ioctl: k, code: err.code, reason: err.info.reason }, 'ioctl failed');
       return { tag: req.tag, status: err.toStatusMessage() };
+    }
+  };
+  return (req, ctx) => (host.idle ? run(req, ctx) : host.quiesce().then(() => run(req, ctx)));
+}
+
+/**
+ * One request of the InvalidationChannel → its ack: the same function as HwptInvalidate
+ * (the ioctl table's hwpt_invalidate), applied synchronously, so the IOTLB/ATC change has taken
+ * effect when the ack is written; a failure is the status (code, message, ErrorInfo with
+ * `entry_num`) the unary call would have returned, with entry_num = the entries handled. Each
+ * stream's sequence must increase strictly: a request whose sequence does not is answered
+ * EINVAL and not applied. Requests are answered strictly in order (requestStream). Never throws.
+ */
+export function invalidationDispatcher(
+  host: Host,
+  table: IoctlTable = iommufdIoctls(host),
+): (req: InvalidationChannelRequest__Output, ctx: CallerContext) => InvalidationChannelResponse | Promise<InvalidationChannelResponse> {
+  /** last accepted sequence per stream (the stream's call context) */
+  const last = new WeakMap<CallerContext, bigint>();
+  const run = (req: InvalidationChannelRequest__Output, ctx: CallerContext): InvalidationChannelResponse => {
+    try {
+      const seq = parseU64(req.sequence, 'sequence');
+      const prev = last.get(ctx);
+      if (prev !== undefined && seq <= prev) throw kerr('EINVAL', `sequence ${seq} does not increase (the last was ${prev})`, { entry_num: '0' });
+      last.set(ctx, seq);
+      const r = table.hwpt_invalidate({ fd: req.fd, hwpt_id: req.hwpt_id, data_type: req.data_type, entry_len: req.entry_len, entries: req.entries }, ctx);
+      return { sequence: req.sequence, entry_num: r.entry_num ?? 0, status: OK_STATUS };
+    } catch (e) {
+      const err = toServiceError(e, ctx.logger);
+      const n = Number(err.info.metadata.entry_num ?? '0');
+      return { sequence: req.sequence, entry_num: Number.isSafeInteger(n) ? n : 0, status: err.toStatusMessage() };
     }
   };
   return (req, ctx) => (host.idle ? run(req, ctx) : host.quiesce().then(() => run(req, ctx)));
@@ -551,9 +606,9 @@ function eventMessage(host: Host, e: HostEvent) {
             reason: FAULT_REASON_NAME[e.reason as DmaFault['reason']] ?? 'DMA_FAULT_REASON_UNSPECIFIED',
             addr: u64(e.iova),
             ...(e.pasid !== undefined ? { pasid: e.pasid } : {}),
-            level: 0,
+            level: e.level ?? 0,
             recoverable: false,
-            stage: 0,
+            stage: e.stage ?? 0,
             write: e.write ?? false,
             unit: dev?.unit.name ?? '',
             detail: e.message,

@@ -5,10 +5,9 @@
 import type { Registry } from 'prom-client';
 import type { IotlbStats } from '../../../../libs/iotlb/index.js';
 import { scrapedCounter, scrapedGauge, type Sample } from '../../../../libs/rpc/metrics.js';
-import type { ObjType } from '../kernel/iommufd.js';
+import { OBJ_TYPES } from '../kernel/object.js';
 import type { Host } from '../platform/host.js';
 
-const OBJ_TYPES: readonly ObjType[] = ['IOAS', 'HWPT_PAGING', 'DEVICE'];
 const PAGE_SHIFT = 12;
 
 /** Registers the host-iommu domain metrics of `host` on `registry`. */
