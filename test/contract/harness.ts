@@ -427,3 +427,117 @@ export function watchEvents(c: HostClients, after = 0n) {
     },
   };
 }
+
+// ------------------------------------------------------------------------------------------
+// Nesting helpers (vIOMMU / vDEVICE / vEVENTQ / FAULT / HWPT_INVALIDATE) shared by
+// selftest-nesting.test.ts and nesting-atomicity.test.ts.
+
+/**
+ * A pull interface over any server stream (ReadFaults, ReadVevents, ...): waits on messages,
+ * never on time; every wait rejects on a stream error other than CANCELLED, or at its timeout.
+ */
+export function pullStream<T>(stream: grpc.ClientReadableStream<T>) {
+  const buf: T[] = [];
+  let failure: grpc.ServiceError | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  stream.on('data', (m: T) => {
+    buf.push(m);
+    wake?.();
+  });
+  stream.on('error', (e: grpc.ServiceError) => {
+    if (e.code !== grpc.status.CANCELLED) failure = e;
+    wake?.();
+  });
+  stream.on('end', () => {
+    ended = true;
+    wake?.();
+  });
+  async function settle<R>(ready: () => R | undefined, timeoutMs: number, what: () => string): Promise<R> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = ready();
+      if (v !== undefined) return v;
+      if (failure) throw failure;
+      const left = deadline - Date.now();
+      if (left <= 0 || ended) throw new Error(`${what()} (${ended ? 'stream ended' : `${timeoutMs} ms`})`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  }
+  return {
+    seen: buf,
+    /** Resolves once `n` messages arrived, with the first `n`. */
+    take(n: number, timeoutMs = 10_000): Promise<T[]> {
+      return settle(
+        () => (buf.length >= n ? buf.slice(0, n) : undefined),
+        timeoutMs,
+        () => `only ${buf.length} of ${n} stream messages`,
+      );
+    },
+    /** The stream's terminal error (waits for it). */
+    error(timeoutMs = 10_000): Promise<grpc.ServiceError> {
+      return settle(
+        () => failure,
+        timeoutMs,
+        () => 'stream did not fail',
+      );
+    },
+    cancel(): void {
+      stream.cancel();
+    },
+  };
+}
+
+/** The handled count HwptInvalidate reports in ErrorInfo metadata `entry_num` on error. */
+export function entryNumOf(e: unknown): string | undefined {
+  const md = errorInfo(e)?.metadata ?? {};
+  return md['entry_num'];
+}
+
+/** iommufd nesting ioctls of one process (u64 as bigint), next to Sys. */
+export class Nest {
+  constructor(readonly sys: Sys) {}
+  private m(): grpc.Metadata {
+    return callMeta(this.sys.pid);
+  }
+  async hwptAlloc(fd: number, a: { flags?: number; devId: number; ptId: number; dataType?: number; data?: Uint8Array; faultId?: number }): Promise<number> {
+    const r = await call(this.sys.c.Iommufd.HwptAlloc, { fd, flags: a.flags ?? 0, dev_id: a.devId, pt_id: a.ptId, data_type: a.dataType ?? 0, data: Buffer.from(a.data ?? new Uint8Array(0)), fault_id: a.faultId ?? 0 }, this.m());
+    return r.out_hwpt_id;
+  }
+  async viommuAlloc(fd: number, a: { flags?: number; type: number; devId: number; hwptId: number; data?: Uint8Array }): Promise<number> {
+    const r = await call(this.sys.c.Iommufd.ViommuAlloc, { fd, flags: a.flags ?? 0, type: a.type, dev_id: a.devId, hwpt_id: a.hwptId, data: Buffer.from(a.data ?? new Uint8Array(0)) }, this.m());
+    return r.out_viommu_id;
+  }
+  async vdeviceAlloc(fd: number, viommuId: number, devId: number, virtId: bigint): Promise<number> {
+    return (await call(this.sys.c.Iommufd.VdeviceAlloc, { fd, viommu_id: viommuId, dev_id: devId, virt_id: virtId.toString() }, this.m())).out_vdevice_id;
+  }
+  async veventqAlloc(fd: number, a: { flags?: number; viommuId: number; type: number; depth: number }): Promise<{ id: number; fd: number }> {
+    const r = await call(this.sys.c.Iommufd.VeventqAlloc, { fd, flags: a.flags ?? 0, viommu_id: a.viommuId, type: a.type, veventq_depth: a.depth }, this.m());
+    return { id: r.out_veventq_id, fd: r.out_veventq_fd };
+  }
+  async faultQueueAlloc(fd: number, flags = 0): Promise<{ id: number; fd: number }> {
+    const r = await call(this.sys.c.Iommufd.FaultQueueAlloc, { fd, flags }, this.m());
+    return { id: r.out_fault_id, fd: r.out_fault_fd };
+  }
+  async invalidate(fd: number, hwptId: number, dataType: number, entryLen: number, entries: Uint8Array): Promise<number> {
+    return (await call(this.sys.c.Iommufd.HwptInvalidate, { fd, hwpt_id: hwptId, data_type: dataType, entry_len: entryLen, entries: Buffer.from(entries) }, this.m())).entry_num;
+  }
+  async respondFaults(faultFd: number, responses: Array<{ cookie: number; code: number }>): Promise<number> {
+    return (await call(this.sys.c.Iommufd.RespondFaults, { fault_fd: faultFd, responses }, this.m())).count;
+  }
+  readFaults(faultFd: number, afterCookie = 0) {
+    type G = { cookie: number; faults: Array<{ flags: number; dev_id: number; pasid: number; grpid: number; perm: number; addr: string; length: number }> };
+    return pullStream<G>(this.sys.c.Iommufd.ReadFaults({ fault_fd: faultFd, after_cookie: afterCookie }, this.m()) as unknown as grpc.ClientReadableStream<G>);
+  }
+  readVevents(veventqFd: number, afterSequence = 0n) {
+    type V = { flags: number; sequence: string; data: Buffer };
+    return pullStream<V>(this.sys.c.Iommufd.ReadVevents({ veventq_fd: veventqFd, after_sequence: afterSequence.toString() }, this.m()) as unknown as grpc.ClientReadableStream<V>);
+  }
+}
