@@ -26,7 +26,7 @@ function fmt(v: number): string {
 
 async function main(): Promise<void> {
   const files = readdirSync(here)
-    .filter((f) => /^b\d+-.*\.ts$/.test(f))
+    .filter((f) => /^b\d+[a-z]?-.*\.ts$/.test(f)) // b1c-nested.ts: a lettered case of a row
     .sort((a, b) => parseInt(a.slice(1), 10) - parseInt(b.slice(1), 10))
     .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o + '-')));
   const outDir = join(here, 'results');
