@@ -13,7 +13,8 @@
  * read(2) becomes a server stream here (host-api.md: "Streams are resumable"). The loop that
  * serves one stream lives in this file (`follow` of each file), so the transport only encodes.
  */
-import { kerr } from '../../../../libs/errno/index.js';
+import { kerr } from '#libs/errno/index.js';
+import { LowestFree } from '#libs/ranges/lowest-free.js';
 import { OpenFile, O_RDWR } from '../process/files.js';
 import type { Process } from '../process/process.js';
 import { IObj, KMEM_PAGES, type IopfGroup } from './object.js';
@@ -95,33 +96,6 @@ async function serve(wq: WaitQueue, signal: AbortSignal, live: () => boolean, st
   }
 }
 
-// ------------------------------------------------------------------ cookie allocator
-
-/**
- * The lowest free index of [min, max] (xa_alloc on an ALLOC1 xarray): freed indices below the
- * high-water mark in a min-heap, so an allocation costs O(log n) in the indices in use.
- */
-class IndexAllocator {
-  private readonly free: number[] = [];
-  private top: number;
-  constructor(
-    min: number,
-    private readonly max: number,
-  ) {
-    this.top = min;
-  }
-  /** The lowest free index, or undefined when all are in use (xa_alloc: -EBUSY). */
-  alloc(): number | undefined {
-    if (this.free.length > 0) return heapPop(this.free);
-    if (this.top > this.max) return undefined;
-    return this.top++;
-  }
-  release(i: number): void {
-    if (i === this.top - 1) this.top--;
-    else heapPush(this.free, i);
-  }
-}
-
 // ------------------------------------------------------------------ FAULT
 
 /** One group as ReadFaults sends it (struct iommu_hwpt_pgfault records, one per fault). */
@@ -142,7 +116,7 @@ export class FaultObj extends IObj<IommufdCtxOps> implements IommufdFault {
   private readonly deliverQ = new Set<IopfGroup>();
   /** fault->response: groups read and not answered, by cookie, in the order they were read. */
   private readonly response = new Map<number, IopfGroup>();
-  private readonly cookies = new IndexAllocator(COOKIE_MIN, COOKIE_MAX);
+  private readonly cookies = new LowestFree(COOKIE_MIN, COOKIE_MAX);
   /** Readers of the file (waiting ReadFaults streams). */
   readonly wq = new WaitQueue();
   destroyed = false;
@@ -275,21 +249,64 @@ function record(group: IopfGroup, cookie: number): FaultRecord {
   };
 }
 
-/** The `[iommufd-pgfault]` file of a FAULT object (O_RDWR). */
-export class FaultFile extends OpenFile {
-  readonly kind = 'fault';
-  constructor(readonly obj: FaultObj) {
-    super(FAULT_FILE_NAME, O_RDWR);
+/**
+ * The anonymous file of an eventq object (iommufd_eventq_init: O_RDWR, holding a users
+ * reference on the object and one on the iommufd).
+ */
+abstract class EventqFile<O extends FaultObj | VeventqObj> extends OpenFile {
+  constructor(
+    name: string,
+    readonly obj: O,
+  ) {
+    super(name, O_RDWR);
   }
   /** Dropping an fd wakes the readers, so a stream of a process that closed it re-checks. */
   override put(): void {
     super.put();
     this.obj.wq.wake();
   }
-  /** iommufd_eventq_fops_release: pending faults are NOT answered by closing. */
+  /** iommufd_eventq_fops_release: drop the references; pending faults are NOT answered by closing. */
   protected release(): void {
     this.obj.users--;
     this.obj.ctx.put();
+  }
+  /** Whether a stream of `reader` on this file still runs. */
+  protected live(reader: Process): boolean {
+    return !this.released && !this.obj.destroyed && reader.alive;
+  }
+}
+
+/**
+ * The object and its file (iommufd_eventq_init), in the order the kernel fails: the object's
+ * memory charged to the caller's cgroup (ENOMEM), a free fd checked (EMFILE) — after either
+ * failure nothing changed — then the object installed, `join` (its other references), its file
+ * and the fd.
+ */
+function eventqInstall<O extends FaultObj | VeventqObj>(ctx: IommufdCtxOps, caller: Process, make: (id: number) => O, join: (o: O) => void, file: (o: O) => O['file']): { id: number; fd: number } {
+  const memcg = caller.principal.cgroup;
+  const pages = KMEM_PAGES.FAULT; // = KMEM_PAGES.VEVENTQ
+  memcg.chargeMemory(pages);
+  try {
+    caller.reserveCheck();
+  } catch (e) {
+    memcg.unchargeMemory(pages);
+    throw e;
+  }
+  const obj = ctx.install(make);
+  obj.kmem = { memcg, pages };
+  join(obj);
+  const f = file(obj);
+  obj.file = f;
+  obj.users++; // held by the file
+  ctx.get(); // the file holds the iommufd
+  return { id: obj.id, fd: caller.installFd(f) };
+}
+
+/** The `[iommufd-pgfault]` file of a FAULT object (O_RDWR). */
+export class FaultFile extends EventqFile<FaultObj> {
+  readonly kind = 'fault';
+  constructor(obj: FaultObj) {
+    super(FAULT_FILE_NAME, obj);
   }
 
   /**
@@ -301,7 +318,7 @@ export class FaultFile extends OpenFile {
    */
   async follow(reader: Process, afterCookie: number, send: (r: FaultRecord) => Promise<void>, signal: AbortSignal): Promise<void> {
     const obj = this.obj;
-    const live = () => !this.released && !obj.destroyed && reader.alive;
+    const live = () => this.live(reader);
     for (const { cookie, group } of obj.unanswered(afterCookie)) {
       if (signal.aborted || !live()) return;
       if (obj.isAwaiting(cookie, group)) await send(record(group, cookie));
@@ -319,21 +336,7 @@ export class FaultFile extends OpenFile {
  */
 export function faultQueueAlloc(ctx: IommufdCtxOps, caller: Process, flags: number): { id: number; fd: number } {
   if (flags !== 0) throw kerr('EOPNOTSUPP', 'FAULT_QUEUE_ALLOC flags must be 0');
-  const memcg = caller.principal.cgroup;
-  memcg.chargeMemory(KMEM_PAGES.FAULT);
-  try {
-    caller.reserveCheck();
-  } catch (e) {
-    memcg.unchargeMemory(KMEM_PAGES.FAULT);
-    throw e;
-  }
-  const obj = ctx.install((id) => new FaultObj(ctx, id));
-  obj.kmem = { memcg, pages: KMEM_PAGES.FAULT };
-  const file = new FaultFile(obj);
-  obj.file = file;
-  obj.users++; // held by the file
-  ctx.get(); // the file holds the iommufd
-  return { id: obj.id, fd: caller.installFd(file) };
+  return eventqInstall(ctx, caller, (id) => new FaultObj(ctx, id), () => {}, (o) => new FaultFile(o));
 }
 
 /** The fault file behind `fd` of `p`: EBADF when not open, EINVAL when it is another kind of file. */
@@ -451,18 +454,10 @@ export class VeventqObj extends IObj<IommufdCtxOps> implements IommufdVeventq {
 }
 
 /** The `[iommufd-viommu-event]` file of a VEVENTQ (O_RDWR, no write op). */
-export class VeventqFile extends OpenFile {
+export class VeventqFile extends EventqFile<VeventqObj> {
   readonly kind = 'veventq';
-  constructor(readonly obj: VeventqObj) {
-    super(VEVENTQ_FILE_NAME, O_RDWR);
-  }
-  override put(): void {
-    super.put();
-    this.obj.wq.wake();
-  }
-  protected release(): void {
-    this.obj.users--;
-    this.obj.ctx.put();
+  constructor(obj: VeventqObj) {
+    super(VEVENTQ_FILE_NAME, obj);
   }
 
   /**
@@ -476,7 +471,7 @@ export class VeventqFile extends OpenFile {
   async follow(reader: Process, afterSequence: bigint, send: (e: Vevent) => Promise<void>, signal: AbortSignal): Promise<void> {
     const obj = this.obj;
     if (afterSequence !== 0n) obj.skipThrough(afterSequence);
-    const live = () => !this.released && !obj.destroyed && reader.alive;
+    const live = () => this.live(reader);
     await serve(obj.wq, signal, live, () => {
       const ev = obj.read();
       return ev === undefined ? false : send(ev).then(() => true);
@@ -496,23 +491,16 @@ export function veventqAlloc(ctx: IommufdCtxOps, caller: Process, flags: number,
   const viommu = ctx.objects.get(viommuId);
   if (!viommu || viommu.type !== 'VIOMMU') throw kerr('ENOENT', `id ${viommuId} is not a vIOMMU`);
   if (viommu.veventqs.has(type)) throw kerr('EEXIST', `vIOMMU ${viommuId} already has a vEVENTQ of type ${type}`);
-  const memcg = caller.principal.cgroup;
-  memcg.chargeMemory(KMEM_PAGES.VEVENTQ);
-  try {
-    caller.reserveCheck();
-  } catch (e) {
-    memcg.unchargeMemory(KMEM_PAGES.VEVENTQ);
-    throw e;
-  }
-  const obj = ctx.install((id) => new VeventqObj(ctx, id, viommu, type, depth));
-  obj.kmem = { memcg, pages: KMEM_PAGES.VEVENTQ };
-  viommu.users++;
-  viommu.veventqs.set(type, obj);
-  const file = new VeventqFile(obj);
-  obj.file = file;
-  obj.users++;
-  ctx.get();
-  return { id: obj.id, fd: caller.installFd(file) };
+  return eventqInstall(
+    ctx,
+    caller,
+    (id) => new VeventqObj(ctx, id, viommu, type, depth),
+    (o) => {
+      viommu.users++;
+      viommu.veventqs.set(type, o);
+    },
+    (o) => new VeventqFile(o),
+  );
 }
 
 /** The vEVENTQ file behind `fd` of `p`: EBADF when not open, EINVAL for another kind of file. */
@@ -520,35 +508,4 @@ export function veventqFileOf(p: Process, fd: number): VeventqFile {
   const f = p.file(fd);
   if (!(f instanceof VeventqFile)) throw kerr('EINVAL', `fd ${fd} (${f.kind}) is not a vEVENTQ`);
   return f;
-}
-
-// ------------------------------------------------------------------ heap
-
-function heapPush(h: number[], v: number): void {
-  let i = h.push(v) - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (h[parent]! <= v) break;
-    h[i] = h[parent]!;
-    i = parent;
-  }
-  h[i] = v;
-}
-
-function heapPop(h: number[]): number {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= h.length) break;
-      const c = l + 1 < h.length && h[l + 1]! < h[l]! ? l + 1 : l;
-      if (h[c]! >= last) break;
-      h[i] = h[c]!;
-      i = c;
-    }
-    h[i] = last;
-  }
-  return top;
 }

@@ -1,5 +1,6 @@
 /** Processes: fd tables, address spaces, leases and the accounting counters /proc shows. */
-import { kerr } from '../../../../libs/errno/index.js';
+import { kerr } from '#libs/errno/index.js';
+import { LowestFree } from '#libs/ranges/lowest-free.js';
 import type { PhysicalMemory } from '../../../../libs/memory/phys.js';
 import type { OpenFile } from './files.js';
 import { AddressSpace } from './mm.js';
@@ -32,10 +33,8 @@ export function taskComm(name: string): string {
 
 export class Process {
   readonly fds = new Map<number, OpenFile>();
-  /** Free fds below fdTop, as a min-heap: the lowest free fd costs O(log n), never O(RLIMIT_NOFILE). */
-  private readonly freeFds: number[] = [];
-  /** Every fd >= fdTop is free. */
-  private fdTop = FD_FIRST;
+  /** Fd numbers: the lowest free one costs O(log n), never O(RLIMIT_NOFILE). */
+  private readonly fdIds = new LowestFree(FD_FIRST);
   readonly mm: AddressSpace;
   alive = true;
   /** VmPin, in pages (mm->pinned_vm). */
@@ -74,7 +73,7 @@ export class Process {
    */
   installFd(file: OpenFile): number {
     this.reserveCheck();
-    const fd = this.freeFds.length > 0 ? heapPop(this.freeFds) : this.fdTop++;
+    const fd = this.fdIds.alloc()!;
     this.fds.set(fd, file);
     file.get();
     return fd;
@@ -82,7 +81,7 @@ export class Process {
 
   /** EMFILE if installFd would fail (to check before committing other state). */
   reserveCheck(): void {
-    if (this.freeFds.length === 0 && this.fdTop >= this.principal.nofile) {
+    if (this.fdIds.peek() >= this.principal.nofile) {
       throw kerr('EMFILE', `too many open files (RLIMIT_NOFILE ${this.principal.nofile})`);
     }
   }
@@ -97,8 +96,7 @@ export class Process {
     const f = this.fds.get(fd);
     if (!f) throw kerr('EBADF', `fd ${fd} is not open in pid ${this.pid}`);
     this.fds.delete(fd);
-    if (fd === this.fdTop - 1) this.fdTop--;
-    else heapPush(this.freeFds, fd);
+    this.fdIds.release(fd);
     f.put();
   }
 
@@ -108,36 +106,6 @@ export class Process {
     this.alive = false;
     this.mm.clear();
     for (const fd of [...this.fds.keys()].sort((a, b) => a - b)) this.close(fd);
-    this.freeFds.length = 0;
-    this.fdTop = FD_FIRST;
+    this.fdIds.reset();
   }
-}
-
-function heapPush(h: number[], v: number): void {
-  let i = h.push(v) - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (h[parent]! <= v) break;
-    h[i] = h[parent]!;
-    i = parent;
-  }
-  h[i] = v;
-}
-
-function heapPop(h: number[]): number {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= h.length) break;
-      const c = l + 1 < h.length && h[l + 1]! < h[l]! ? l + 1 : l;
-      if (h[c]! >= last) break;
-      h[i] = h[c]!;
-      i = c;
-    }
-    h[i] = last;
-  }
-  return top;
 }
