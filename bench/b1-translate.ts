@@ -18,12 +18,10 @@
  * collection in between), together with the number of GCs the run triggered.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Iotlb, newTranslateOut, newWalkOut, translate, type TranslateOut, type WalkOut, type Walker } from '../libs/iotlb/index.js';
 import { PhysicalMemory } from '../libs/memory/phys.js';
 import { PROT_READ, PROT_WRITE, createPageTable } from '../libs/pgtable/index.js';
-import { xorshift32 } from './rig.js';
+import { getGc, RadixTables, xorshift32 } from './rig.js';
 import type { BenchResult } from './types.js';
 
 const PAGES = 1 << 20; // 1 M × 4 KiB = 4 GiB
@@ -31,44 +29,7 @@ const IOVA_BASE_PFN = 1 << 20; // IOVA 4 GiB
 const HOT_PAGES = 4096;
 const TAG = 1 * 2 ** 21 + 0; // domain 1, no PASID
 
-function getGc(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (typeof g === 'function') return g;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-
 // ------------------------------------------------------------------ the limit: a bare 4-level walk
-
-/** Plain 4-level radix tables: 512 Int32 entries per table, -1 = empty, leaves hold the PA frame. */
-class RadixTables {
-  pool = new Int32Array(512 * 64).fill(-1);
-  used = 1; // table 0 is the root
-
-  private child(t: number, idx: number): number {
-    const p = t * 512 + idx;
-    let c = this.pool[p];
-    if (c < 0) {
-      if ((this.used + 1) * 512 > this.pool.length) {
-        const g = new Int32Array(this.pool.length * 2).fill(-1);
-        g.set(this.pool);
-        this.pool = g;
-      }
-      c = this.used++;
-      this.pool[p] = c;
-    }
-    return c;
-  }
-
-  /** iovaPfn < 2^32 (the benchmark's IOVAs are below 16 TiB). */
-  map(iovaPfn: number, paPfn: number): void {
-    let t = this.child(0, (iovaPfn >>> 27) & 511);
-    t = this.child(t, (iovaPfn >>> 18) & 511);
-    t = this.child(t, (iovaPfn >>> 9) & 511);
-    this.pool[t * 512 + (iovaPfn & 511)] = paPfn;
-  }
-}
 
 function limitLoop(pool: Int32Array, stream: Float64Array): number {
   let sum = 0;

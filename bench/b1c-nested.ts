@@ -22,51 +22,16 @@
  * the run triggered.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Iotlb, newTranslateOut, newWalkOut, type TranslateOut, type WalkOut, type Walker } from '../libs/iotlb/index.js';
 import { PhysicalMemory } from '../libs/memory/phys.js';
 import { PROT_READ, PROT_WRITE, createPageTable, type PageTable } from '../libs/pgtable/index.js';
 import { Smmuv3S1Walker, VtdFirstStageWalker, decodeVste, encodeCd } from '../libs/pgtable/nested.js';
-import { xorshift32 } from './rig.js';
+import { getGc, RadixTables, xorshift32 } from './rig.js';
 import type { BenchResult } from './types.js';
 
 const GUEST_FRAMES = 1 << 18; // 1 GiB guest
 const PAGES = 1 << 16; // stage-1 mapped pages
 const IOVA_BASE_PFN = 1 << 20; // IOVA 4 GiB
-
-function getGc(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (typeof g === 'function') return g;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-/** Bare 4-level radix (512 Int32 per table, -1 empty; leaves hold a frame). */
-class Radix {
-  pool = new Int32Array(512 * 256).fill(-1);
-  used = 1;
-  private child(t: number, idx: number): number {
-    const p = t * 512 + idx;
-    let c = this.pool[p]!;
-    if (c < 0) {
-      if ((this.used + 1) * 512 > this.pool.length) {
-        const g = new Int32Array(this.pool.length * 2).fill(-1);
-        g.set(this.pool);
-        this.pool = g;
-      }
-      c = this.used++;
-      this.pool[p] = c;
-    }
-    return c;
-  }
-  map(pfn: number, to: number): void {
-    let t = this.child(0, (pfn >>> 27) & 511);
-    t = this.child(t, (pfn >>> 18) & 511);
-    t = this.child(t, (pfn >>> 9) & 511);
-    this.pool[t * 512 + (pfn & 511)] = to;
-  }
-}
 
 /**
  * The limit: stage-1 tables as Int32Array "guest frames" (s1[frame * 512 + idx] = next guest frame),
@@ -133,7 +98,7 @@ interface World {
   s2: PageTable;
   /** guest frame → host frame */
   g2h: Int32Array;
-  s2radix: Radix;
+  s2radix: RadixTables;
   /** Compact copy of the guest's stage-1 tables for the limit, indexed by the host frame of each table. */
   limS1: Int32Array;
   nextGuest: () => number;
@@ -151,7 +116,7 @@ function world(format: 'vtd-ss' | 'lpae-s2', rnd: () => number): World {
     g2h[i] = g2h[j]!;
     g2h[j] = x;
   }
-  const s2radix = new Radix();
+  const s2radix = new RadixTables(256);
   for (let i = 0; i < GUEST_FRAMES; i++) {
     g2h[i] = hostBase + g2h[i]!;
     s2.map(i, g2h[i]!, 1, PROT_READ | PROT_WRITE, 12);

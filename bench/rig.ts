@@ -3,6 +3,8 @@ import type { IommufdCtx } from '../services/host-iommu/src/kernel/iommufd.js';
 import type { VfioDeviceFile } from '../services/host-iommu/src/kernel/vfio.js';
 import type { Host } from '../services/host-iommu/src/platform/host.js';
 import type { Process } from '../services/host-iommu/src/process/process.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export interface DeviceIoas {
   p: Process;
@@ -42,4 +44,47 @@ export function xorshift32(seed: number): () => number {
     s >>>= 0;
     return s;
   };
+}
+
+/** The GC function (global.gc when node runs with --expose-gc, else enabled at run time). */
+export function getGc(): () => void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (typeof g === 'function') return g;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/**
+ * The limits' page tables: plain 4-level radix tables, 512 Int32 entries per table (table 0 is
+ * the root), -1 = empty, leaves hold the target frame; frames below 2^32 (16 TiB).
+ */
+export class RadixTables {
+  pool: Int32Array;
+  used = 1;
+
+  constructor(initialTables = 64) {
+    this.pool = new Int32Array(512 * initialTables).fill(-1);
+  }
+
+  private child(t: number, idx: number): number {
+    const p = t * 512 + idx;
+    let c = this.pool[p]!;
+    if (c < 0) {
+      if ((this.used + 1) * 512 > this.pool.length) {
+        const g = new Int32Array(this.pool.length * 2).fill(-1);
+        g.set(this.pool);
+        this.pool = g;
+      }
+      c = this.used++;
+      this.pool[p] = c;
+    }
+    return c;
+  }
+
+  map(pfn: number, to: number): void {
+    let t = this.child(0, (pfn >>> 27) & 511);
+    t = this.child(t, (pfn >>> 18) & 511);
+    t = this.child(t, (pfn >>> 9) & 511);
+    this.pool[t * 512 + (pfn & 511)] = to;
+  }
 }

@@ -51,6 +51,20 @@ export class KernelError extends Error {
   }
 }
 
+/**
+ * How a kernel-model call fails: its errno and ErrorInfo metadata, or undefined when it
+ * succeeds. Anything thrown that is not a KernelError is rethrown.
+ */
+export function kernelFailure(f: () => unknown): { errno: ErrnoName; meta: Record<string, string> } | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof KernelError) return { errno: e.errno, meta: e.metadata };
+    throw e;
+  }
+  return undefined;
+}
+
 export function kerr(errno: ErrnoName, message: string, metadata?: Record<string, string>): KernelError {
   return new KernelError(errno, message, metadata);
 }

@@ -7,7 +7,7 @@
  * `veventqs` map, the only part of viommu.ts a vEVENTQ uses).
  */
 import { describe, expect, it } from 'vitest';
-import { KernelError } from '../../../../libs/errno/index.js';
+import { kernelFailure } from '../../../../libs/errno/index.js';
 import { Host } from '../platform/host.js';
 import { loadProfile } from '../platform/profile.js';
 import { Principal } from '../process/principal.js';
@@ -35,15 +35,7 @@ import {
 import type { IommufdCtx } from './iommufd.js';
 import { IObj, type IopfGroup, type VeventqSink } from './object.js';
 
-function errnoOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KernelError) return e.errno;
-    throw e;
-  }
-  return undefined;
-}
+const errnoOf = (f: () => unknown): string | undefined => kernelFailure(f)?.errno;
 
 function setup(principal?: (root: Principal) => Principal) {
   const host = new Host(loadProfile('intel-vtd'));

@@ -7,7 +7,7 @@
  * survive (PSI address masks included) — and the parent-domain flush when stage 2 changes.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { KernelError } from '../../../../libs/errno/index.js';
+import { kernelFailure } from '../../../../libs/errno/index.js';
 import { U64_MAX } from '../../../../libs/u64/index.js';
 import { Host } from '../platform/host.js';
 import { loadProfile } from '../platform/profile.js';
@@ -30,15 +30,7 @@ import type { HwptObj } from './hw_pagetable.js';
 const MAP_SHARED = 1;
 const MAP_ANONYMOUS = 0x20;
 
-function fail(f: () => unknown): { errno: string; meta: Record<string, string> } | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KernelError) return { errno: e.errno, meta: e.metadata };
-    throw e;
-  }
-  return undefined;
-}
+const fail = kernelFailure;
 const errnoOf = (f: () => unknown) => fail(f)?.errno;
 
 /** struct iommu_hwpt_vtd_s1 */

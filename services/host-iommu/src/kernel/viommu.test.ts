@@ -7,7 +7,7 @@
  * CD cache.
  */
 import { describe, expect, it } from 'vitest';
-import { KernelError } from '../../../../libs/errno/index.js';
+import { kernelFailure } from '../../../../libs/errno/index.js';
 import { Host } from '../platform/host.js';
 import { loadProfile } from '../platform/profile.js';
 import {
@@ -37,15 +37,7 @@ import {
   VdeviceObj,
 } from './viommu.js';
 
-function fail(f: () => unknown): { errno: string; meta: Record<string, string> } | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KernelError) return { errno: e.errno, meta: e.metadata };
-    throw e;
-  }
-  return undefined;
-}
+const fail = kernelFailure;
 const errnoOf = (f: () => unknown) => fail(f)?.errno;
 
 const V = 1n;
