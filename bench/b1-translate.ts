@@ -18,9 +18,9 @@
  * collection in between), together with the number of GCs the run triggered.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
-import { Iotlb, newTranslateOut, newWalkOut, translate, type TranslateOut, type WalkOut, type Walker } from '../libs/iotlb/index.js';
-import { PhysicalMemory } from '../libs/memory/phys.js';
-import { PROT_READ, PROT_WRITE, createPageTable } from '../libs/pgtable/index.js';
+import { Iotlb, newTranslateOut, newWalkOut, translate, type TranslateOut, type WalkOut, type Walker } from '#libs/iotlb/index.js';
+import { PhysicalMemory } from '#libs/memory/phys.js';
+import { PROT_READ, PROT_WRITE, createPageTable } from '#libs/pgtable/index.js';
 import { getGc, RadixTables, xorshift32 } from './rig.js';
 import type { BenchResult } from './types.js';
 

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
-import { call, callMeta, createClients, type HostClients } from '../libs/rpc/client.js';
+import { call, callMeta, createClients, type HostClients } from '#libs/rpc/client.js';
 import { pct, startCli, stopChild } from './lib.js';
 import type { BenchResult } from './types.js';
 

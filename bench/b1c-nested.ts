@@ -22,10 +22,10 @@
  * the run triggered.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
-import { Iotlb, newTranslateOut, newWalkOut, type TranslateOut, type WalkOut, type Walker } from '../libs/iotlb/index.js';
-import { PhysicalMemory } from '../libs/memory/phys.js';
-import { PROT_READ, PROT_WRITE, createPageTable, type PageTable } from '../libs/pgtable/index.js';
-import { Smmuv3S1Walker, VtdFirstStageWalker, decodeVste, encodeCd } from '../libs/pgtable/nested.js';
+import { Iotlb, newTranslateOut, newWalkOut, type TranslateOut, type WalkOut, type Walker } from '#libs/iotlb/index.js';
+import { PhysicalMemory } from '#libs/memory/phys.js';
+import { PROT_READ, PROT_WRITE, createPageTable, type PageTable } from '#libs/pgtable/index.js';
+import { Smmuv3S1Walker, VtdFirstStageWalker, decodeVste, encodeCd } from '#libs/pgtable/nested.js';
 import { getGc, RadixTables, xorshift32 } from './rig.js';
 import type { BenchResult } from './types.js';
 

@@ -21,7 +21,7 @@
  * ≈55 ns for a single-PTE call, ≈1.5 ns per PTE in bulk) and `ratio` = ours / anchor.
  * Targets: bulk ≤ 50 ns/PTE; single map ≤ 1 µs p50.
  */
-import { PhysicalMemory } from '../libs/memory/phys.js';
+import { PhysicalMemory } from '#libs/memory/phys.js';
 import {
   PROT_CACHE,
   PROT_READ,
@@ -30,7 +30,7 @@ import {
   newWalkOut,
   type PageTable,
   type PageTableFormat,
-} from '../libs/pgtable/index.js';
+} from '#libs/pgtable/index.js';
 import type { BenchResult } from './types.js';
 
 const PROT = PROT_READ | PROT_WRITE | PROT_CACHE;

@@ -31,7 +31,7 @@ import type { IommufdCtx } from '../services/host-iommu/src/kernel/iommufd.js';
 import type { HwptDomain } from '../services/host-iommu/src/kernel/hw_pagetable.js';
 import type { Area } from '../services/host-iommu/src/kernel/ioas.js';
 import type { Process } from '../services/host-iommu/src/process/process.js';
-import { allocIova, NonOverlappingMap } from '../libs/ranges/index.js';
+import { allocIova, NonOverlappingMap } from '#libs/ranges/index.js';
 import { pct } from './lib.js';
 import { deviceIoas } from './rig.js';
 import type { BenchResult } from './types.js';

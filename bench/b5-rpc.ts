@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, callMeta, createClients, type HostClients } from '../libs/rpc/client.js';
+import { call, callMeta, createClients, type HostClients } from '#libs/rpc/client.js';
 import { IoctlPipe } from '../services/vmm/src/hostlink/ioctls.js';
 import { measure, startCli, stopChild } from './lib.js';
 import type { BenchResult } from './types.js';

@@ -22,9 +22,9 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
-import { call, callMeta, createClients } from '../libs/rpc/client.js';
-import { hostServiceDefinitions } from '../libs/rpc/proto.js';
-import type { ReadFaultsResponse__Output } from '../libs/rpc/gen/iommutwin/host/v1/ReadFaultsResponse.js';
+import { call, callMeta, createClients } from '#libs/rpc/client.js';
+import { hostServiceDefinitions } from '#libs/rpc/proto.js';
+import type { ReadFaultsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/ReadFaultsResponse.js';
 import { FaultFile, type FaultObj } from '../services/host-iommu/src/kernel/eventq.js';
 import type { IObj, IopfGroup } from '../services/host-iommu/src/kernel/object.js';
 import { startHostServer, type HostServer } from '../services/host-iommu/src/main.js';

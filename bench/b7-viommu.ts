@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '../libs/rpc/client.js';
+import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
 import { startHostServer } from '../services/host-iommu/src/main.js';
 import { startVmmServer } from '../services/vmm/src/main.js';
 import { inProcessIoctls } from '../services/host-iommu/src/transport/handlers.js';

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import type { DmaResponse__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/DmaResponse.js';
-import type { InspectResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/InspectResponse.js';
-import type { IotlbStats__Output } from '../../libs/rpc/gen/iommutwin/host/v1/IotlbStats.js';
-import type { WatchEventsResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
+import type { DmaResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/DmaResponse.js';
+import type { InspectResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/InspectResponse.js';
+import type { IotlbStats__Output } from '#libs/rpc/gen/iommutwin/host/v1/IotlbStats.js';
+import type { WatchEventsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
 import {
   Session,
   VIRTIO_F_ACCESS_PLATFORM,

@@ -4,12 +4,12 @@
  * `iommu-twin: <STATUS> <reason>: <message>`.
  */
 import * as grpc from '@grpc/grpc-js';
-import { decodeErrorInfo } from '../../libs/rpc/errors.js';
-import type { DescribeResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/DescribeResponse.js';
-import type { InspectResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/InspectResponse.js';
-import type { WatchEventsResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
-import type { EventsResponse__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
-import type { VmInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
+import { decodeErrorInfo } from '#libs/rpc/errors.js';
+import type { DescribeResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/DescribeResponse.js';
+import type { InspectResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/InspectResponse.js';
+import type { WatchEventsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
+import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
+import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 
 // ------------------------------------------------------------------ errors
 

@@ -1,7 +1,7 @@
 /** Command-line options shared by the serving commands (host, vmm, up): TLS and metrics. */
 import type * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
-import { channelCredentialsFromFiles, serverCredentialsFromFiles } from '../../libs/rpc/tls.js';
+import { channelCredentialsFromFiles, serverCredentialsFromFiles } from '#libs/rpc/tls.js';
 
 export interface ServerTlsOptions {
   tlsCert?: string;

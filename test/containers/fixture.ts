@@ -9,8 +9,8 @@ import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { GenericContainer, getContainerRuntimeClient, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { inject } from 'vitest';
-import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '../../libs/rpc/client.js';
-import type { WatchEventsResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
+import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import type { WatchEventsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
 import { Sys, TOKENS } from '../contract/harness.js';
 
 // No registry: the resource reaper (ryuk) cannot be pulled; the suites stop what they start.

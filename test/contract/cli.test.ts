@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../../libs/rpc/client.js';
+import { call } from '#libs/rpc/client.js';
 import { parseU64Arg, parseVmSpecText, tokenFiles } from '../../services/cli/ctl.js';
 import { CliError, bytesText, errorLine, pageSizesText, table } from '../../services/cli/format.js';
 import { startHostServer } from '../../services/host-iommu/src/main.js';

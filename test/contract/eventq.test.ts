@@ -8,7 +8,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { call, callMeta } from '../../libs/rpc/client.js';
+import { call, callMeta } from '#libs/rpc/client.js';
 import { FaultFile, VeventqFile } from '../../services/host-iommu/src/kernel/eventq.js';
 import type { IObj, IopfGroup, VeventqSink } from '../../services/host-iommu/src/kernel/object.js';
 import { IoctlPipe } from '../../services/vmm/src/hostlink/ioctls.js';

@@ -6,10 +6,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { ERRNO, ERRNO_STATUS, type ErrnoName } from '../../libs/errno/index.js';
-import { call, callMeta, createClients, type HostClients } from '../../libs/rpc/client.js';
-import { decodeErrorInfo, statusCode } from '../../libs/rpc/errors.js';
-import type { WatchEventsResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
+import { ERRNO, ERRNO_STATUS, type ErrnoName } from '#libs/errno/index.js';
+import { call, callMeta, createClients, type HostClients } from '#libs/rpc/client.js';
+import { decodeErrorInfo, statusCode } from '#libs/rpc/errors.js';
+import type { WatchEventsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
 import { startHostServer, type HostServer } from '../../services/host-iommu/src/main.js';
 import { pino } from 'pino';
 

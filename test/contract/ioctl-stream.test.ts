@@ -10,11 +10,11 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, callMeta, type HostClients } from '../../libs/rpc/client.js';
-import { decodeErrorInfo, errorInfoOfStatus } from '../../libs/rpc/errors.js';
-import type { IoctlsRequest } from '../../libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
-import type { IoctlsResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
-import { BOOT_ID_KEY, START_TIME_KEY } from '../../libs/rpc/metadata.js';
+import { call, callMeta, type HostClients } from '#libs/rpc/client.js';
+import { decodeErrorInfo, errorInfoOfStatus } from '#libs/rpc/errors.js';
+import type { IoctlsRequest } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
+import type { IoctlsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
+import { BOOT_ID_KEY, START_TIME_KEY } from '#libs/rpc/metadata.js';
 import { pino } from 'pino';
 import { inProcessIoctls } from '../../services/host-iommu/src/transport/handlers.js';
 import { IoctlPipe } from '../../services/vmm/src/hostlink/ioctls.js';

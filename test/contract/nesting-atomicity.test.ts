@@ -21,8 +21,8 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { call, callMeta } from '../../libs/rpc/client.js';
-import { errorInfoOfStatus } from '../../libs/rpc/errors.js';
+import { call, callMeta } from '#libs/rpc/client.js';
+import { errorInfoOfStatus } from '#libs/rpc/errors.js';
 import { entryNumOf, expectErrno, Nest, PAGE, useTestHost, type HostFixture, type Sys } from './harness.js';
 
 const NEST_PARENT = 1;

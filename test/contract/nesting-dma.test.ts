@@ -19,8 +19,8 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { call, callMeta } from '../../libs/rpc/client.js';
-import type { InvalidationChannelResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/InvalidationChannelResponse.js';
+import { call, callMeta } from '#libs/rpc/client.js';
+import type { InvalidationChannelResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/InvalidationChannelResponse.js';
 import { expectErrno, Nest, PAGE, useTestHost, watchEvents, type HostFixture, type Sys } from './harness.js';
 
 const NEST_PARENT = 1 << 0;

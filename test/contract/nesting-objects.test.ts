@@ -9,9 +9,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { callMeta } from '../../libs/rpc/client.js';
-import { errorInfoOfStatus } from '../../libs/rpc/errors.js';
-import type { InvalidationChannelResponse__Output } from '../../libs/rpc/gen/iommutwin/host/v1/InvalidationChannelResponse.js';
+import { callMeta } from '#libs/rpc/client.js';
+import { errorInfoOfStatus } from '#libs/rpc/errors.js';
+import type { InvalidationChannelResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/InvalidationChannelResponse.js';
 import type { HwptNestedObj } from '../../services/host-iommu/src/kernel/hw_pagetable.js';
 import { asidTag } from '../../services/host-iommu/src/kernel/topology.js';
 import { entryNumOf, expectKernelErrno, Nest, useTestHost, type HostFixture, type Sys } from './harness.js';

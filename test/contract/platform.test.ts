@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { call } from '../../libs/rpc/client.js';
+import { call } from '#libs/rpc/client.js';
 import { deviceSetup, expectStatus, MAP_READABLE, PAGE, Sys, text, useTestHost, watchEvents } from './harness.js';
 
 const MiB = 1n << 20n;

@@ -6,8 +6,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { call, callMeta, createClients } from '../../libs/rpc/client.js';
-import { proto } from '../../libs/rpc/proto.js';
+import { call, callMeta, createClients } from '#libs/rpc/client.js';
+import { proto } from '#libs/rpc/proto.js';
 import {
   errorInfo,
   expectErrno,

@@ -24,7 +24,7 @@
  *  accounting charges the same user twice for a moment); every IOAS of the context is checked.
  */
 import { describe, expect, it } from 'vitest';
-import type { HostClients } from '../../libs/rpc/client.js';
+import type { HostClients } from '#libs/rpc/client.js';
 import { expectKernelErrno, PAGE, Sys, useTestHost } from './harness.js';
 
 const P = PAGE;

@@ -74,7 +74,7 @@
  *   variants (no size framing, reserved fields or pointers in the gRPC contract).
  */
 import { describe, expect, it } from 'vitest';
-import { call } from '../../libs/rpc/client.js';
+import { call } from '#libs/rpc/client.js';
 import { entryNumOf, errorInfo, expectErrno, Nest, PAGE, useTestHost, type HostFixture, type Sys } from './harness.js';
 
 // §A.2 / §2.x constants

@@ -12,8 +12,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call, callMeta, createClients } from '../../libs/rpc/client.js';
-import { decodeStatus, ERROR_INFO_TYPE_URL, errorInfoOfStatus, STATUS_DETAILS_KEY } from '../../libs/rpc/errors.js';
+import { call, callMeta, createClients } from '#libs/rpc/client.js';
+import { decodeStatus, ERROR_INFO_TYPE_URL, errorInfoOfStatus, STATUS_DETAILS_KEY } from '#libs/rpc/errors.js';
 import { deviceSetup, PAGE, rejectionOf, Sys, useTestHost } from './harness.js';
 import { startCli } from './obs-helpers.js';
 

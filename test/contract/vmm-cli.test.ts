@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createClients, createVmmClients } from '../../libs/rpc/client.js';
+import { call, createClients, createVmmClients } from '#libs/rpc/client.js';
 import { Sys } from './harness.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

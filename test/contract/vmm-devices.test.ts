@@ -6,9 +6,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { call } from '../../libs/rpc/client.js';
-import type { DeviceInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/DeviceInfo.js';
-import type { VmInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
+import { call } from '#libs/rpc/client.js';
+import type { DeviceInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/DeviceInfo.js';
+import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { errorInfo, expectErrno, expectStatus } from './harness.js';
 import { useTwinHooks, type Orchestrator, type TestTwin } from './vmm-harness.js';
 

@@ -4,7 +4,7 @@
  */
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '../../libs/rpc/client.js';
+import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
 import { startVmmServer, type VmmServer } from '../../services/vmm/src/main.js';
 import { startTestHost, Sys, type TestHost } from './harness.js';
 

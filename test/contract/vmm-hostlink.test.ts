@@ -7,8 +7,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '../../libs/rpc/client.js';
-import type { EventsResponse__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
+import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
 import { startHostServer, type HostServer } from '../../services/host-iommu/src/main.js';
 import { startVmmServer, type VmmServer } from '../../services/vmm/src/main.js';
 import type { HostEvent as LinkEvent } from '../../services/vmm/src/hostlink/hostlink.js';

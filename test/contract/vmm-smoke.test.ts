@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../../libs/rpc/client.js';
+import { call } from '#libs/rpc/client.js';
 import { expectErrno } from './harness.js';
 import { nicAndNetVm, Orchestrator, startTestTwin, type TestTwin } from './vmm-harness.js';
 

@@ -6,10 +6,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../../libs/rpc/client.js';
-import type { DeviceInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/DeviceInfo.js';
-import type { EventsResponse__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
-import type { VmInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
+import { call } from '#libs/rpc/client.js';
+import type { DeviceInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/DeviceInfo.js';
+import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
+import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { expectStatus } from './harness.js';
 import { useTwinHooks, type Orchestrator, type TestTwin } from './vmm-harness.js';
 

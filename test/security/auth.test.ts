@@ -23,9 +23,9 @@ vi.mock('node:crypto', async (importOriginal) => {
 });
 
 import { timingSafeEqual } from 'node:crypto';
-import { TokenTable } from '../../libs/rpc/auth.js';
-import { call, createClients, createVmmClients } from '../../libs/rpc/client.js';
-import { decodeErrorInfo } from '../../libs/rpc/errors.js';
+import { TokenTable } from '#libs/rpc/auth.js';
+import { call, createClients, createVmmClients } from '#libs/rpc/client.js';
+import { decodeErrorInfo } from '#libs/rpc/errors.js';
 import { startHostServer } from '../../services/host-iommu/src/main.js';
 import { startVmmServer } from '../../services/vmm/src/main.js';
 import { startUp, type Up } from '../../services/cli/up.js';

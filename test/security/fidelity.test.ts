@@ -9,7 +9,7 @@
  * - chmod: chmod_common keeps mode & S_IALLUGO (07777), higher bits are ignored.
  */
 import { describe, expect, it } from 'vitest';
-import { call } from '../../libs/rpc/client.js';
+import { call } from '#libs/rpc/client.js';
 import { expectKernelErrno, MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MAP_SHARED, PAGE, text, useTestHost } from '../contract/harness.js';
 
 const MAP_SHARED_VALIDATE = 0x03;

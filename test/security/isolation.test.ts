@@ -20,8 +20,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '../../libs/rpc/client.js';
-import { BOOT_ID_KEY, START_TIME_KEY } from '../../libs/rpc/metadata.js';
+import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import { BOOT_ID_KEY, START_TIME_KEY } from '#libs/rpc/metadata.js';
 import { startHostServer, type HostServer } from '../../services/host-iommu/src/main.js';
 import { startVmmServer } from '../../services/vmm/src/main.js';
 import { expectStatus, Sys, TOKENS } from '../contract/harness.js';

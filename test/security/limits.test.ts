@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call } from '../../libs/rpc/client.js';
+import { call } from '#libs/rpc/client.js';
 import { expectKernelErrno, PAGE, Sys, useTestHost, watchEvents } from '../contract/harness.js';
 
 const NIC = '0000:01:00.0';

@@ -21,7 +21,7 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClients, type HostClients } from '../../libs/rpc/client.js';
+import { createClients, type HostClients } from '#libs/rpc/client.js';
 import { startHostServer, type HostServer } from '../../services/host-iommu/src/main.js';
 import { Host } from '../../services/host-iommu/src/platform/host.js';
 import { loadProfile, type HostProfile } from '../../services/host-iommu/src/platform/profile.js';

@@ -10,8 +10,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { ERRNO } from '../../libs/errno/index.js';
-import { call, callMeta } from '../../libs/rpc/client.js';
+import { ERRNO } from '#libs/errno/index.js';
+import { call, callMeta } from '#libs/rpc/client.js';
 import { prng } from '../contract/prng.js';
 import { errorInfo, MAP_RW, PROT_RW, MAP_SHARED, Sys, useTestHost } from '../contract/harness.js';
 

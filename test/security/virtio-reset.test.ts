@@ -13,10 +13,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../libs/errno/index.js';
-import { call } from '../../libs/rpc/client.js';
-import { decodeErrorInfo } from '../../libs/rpc/errors.js';
-import type { VmInfo__Output } from '../../libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
+import { DomainError } from '#libs/errno/index.js';
+import { call } from '#libs/rpc/client.js';
+import { decodeErrorInfo } from '#libs/rpc/errors.js';
+import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import {
   featureBit,
   sameView,

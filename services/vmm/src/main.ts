@@ -4,9 +4,9 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { TokenTable } from '../../../libs/rpc/auth.js';
-import { createServerMetrics, serveMetrics, type MetricsHttpServer, type ServerMetrics } from '../../../libs/rpc/metrics.js';
-import { createServer, type RpcServer } from '../../../libs/rpc/server.js';
+import { TokenTable } from '#libs/rpc/auth.js';
+import { createServerMetrics, serveMetrics, type MetricsHttpServer, type ServerMetrics } from '#libs/rpc/metrics.js';
+import { createServer, type RpcServer } from '#libs/rpc/server.js';
 import { defaultLogger } from '../../host-iommu/src/main.js';
 import { HostLink, type HostLinkOptions, type HostLinkStatus } from './hostlink/hostlink.js';
 

@@ -7,7 +7,7 @@
  * `veventqs` map, the only part of viommu.ts a vEVENTQ uses).
  */
 import { describe, expect, it } from 'vitest';
-import { kernelFailure } from '../../../../libs/errno/index.js';
+import { kernelFailure } from '#libs/errno/index.js';
 import { Host } from '../platform/host.js';
 import { loadProfile } from '../platform/profile.js';
 import { Principal } from '../process/principal.js';

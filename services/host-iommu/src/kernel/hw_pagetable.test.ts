@@ -7,8 +7,8 @@
  * survive (PSI address masks included) — and the parent-domain flush when stage 2 changes.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { kernelFailure } from '../../../../libs/errno/index.js';
-import { U64_MAX } from '../../../../libs/u64/index.js';
+import { kernelFailure } from '#libs/errno/index.js';
+import { U64_MAX } from '#libs/u64/index.js';
 import { Host } from '../platform/host.js';
 import { loadProfile } from '../platform/profile.js';
 import { faultQueueAlloc } from './eventq.js';

@@ -15,11 +15,11 @@
  * driver's, in the kernel's order), its attach-time checks and the VT-d
  * `iommu_hwpt_vtd_s1_invalidate` cache invalidation live here.
  */
-import { kerr } from '../../../../libs/errno/index.js';
-import type { Iotlb } from '../../../../libs/iotlb/index.js';
-import type { PhysicalMemory } from '../../../../libs/memory/phys.js';
-import { createPageTable, type PageTable } from '../../../../libs/pgtable/index.js';
-import { U64_MAX } from '../../../../libs/u64/index.js';
+import { kerr } from '#libs/errno/index.js';
+import type { Iotlb } from '#libs/iotlb/index.js';
+import type { PhysicalMemory } from '#libs/memory/phys.js';
+import { createPageTable, type PageTable } from '#libs/pgtable/index.js';
+import { U64_MAX } from '#libs/u64/index.js';
 import { decodeVtdCap, decodeVtdEcap, vtdRegsOf } from '../platform/hwinfo.js';
 import type { Area } from './ioas.js';
 import { areaPages, IOMMU_CACHE, IOMMU_READ, IOMMU_WRITE } from './ioas.js';

@@ -2,9 +2,9 @@
  * io_pagetable: one IOAS's areas, reserved and allowed ranges, the paging domains that mirror
  * it and its IOVA alignment. Every mutation is atomic: on failure nothing changed.
  */
-import { kerr } from '../../../../libs/errno/index.js';
-import { IntervalTree, NonOverlappingMap, type IntervalNode } from '../../../../libs/ranges/interval-tree.js';
-import { U64_MAX } from '../../../../libs/u64/index.js';
+import { kerr } from '#libs/errno/index.js';
+import { IntervalTree, NonOverlappingMap, type IntervalNode } from '#libs/ranges/interval-tree.js';
+import { U64_MAX } from '#libs/u64/index.js';
 import type { Cgroup } from '../process/principal.js';
 import type { Pages } from './pages.js';
 

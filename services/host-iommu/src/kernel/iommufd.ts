@@ -3,11 +3,11 @@
  * kernel's checks in the kernel's order and its errnos. Every call is atomic: a failure leaves
  * no object, no consumed ID, no pin and no mapping behind.
  */
-import { kerr, notModelled } from '../../../../libs/errno/index.js';
-import { allocIova, autoIovaAlignment } from '../../../../libs/ranges/index.js';
-import { alignDown, lastOf, U64_MAX, ULONG_MAX } from '../../../../libs/u64/index.js';
-import type { MemFile } from '../../../../libs/memory/file.js';
-import type { PhysicalMemory } from '../../../../libs/memory/phys.js';
+import { kerr, notModelled } from '#libs/errno/index.js';
+import { allocIova, autoIovaAlignment } from '#libs/ranges/index.js';
+import { alignDown, lastOf, U64_MAX, ULONG_MAX } from '#libs/u64/index.js';
+import type { MemFile } from '#libs/memory/file.js';
+import type { PhysicalMemory } from '#libs/memory/phys.js';
 import { encodeHwInfo } from '../platform/hwinfo.js';
 import { OpenFile, MemfdOpenFile, O_ACCMODE, O_RDONLY } from '../process/files.js';
 import { CAP, type Cgroup } from '../process/principal.js';

@@ -16,8 +16,8 @@
  * clean entry must set D / clear AP[2]; a permission miss is re-checked against the tables) and
  * the new result replaces the entry.
  */
-import type { PhysicalMemory } from '../../../../libs/memory/phys.js';
-import type { TranslateOut } from '../../../../libs/iotlb/index.js';
+import type { PhysicalMemory } from '#libs/memory/phys.js';
+import type { TranslateOut } from '#libs/iotlb/index.js';
 import {
   CLASS_CD,
   CLASS_IN,
@@ -36,7 +36,7 @@ import {
   decodeVste,
   type Cd,
   type Vste,
-} from '../../../../libs/pgtable/nested.js';
+} from '#libs/pgtable/nested.js';
 import { decodeSmmuReg, SMMU_IDR0 } from '../platform/hwinfo.js';
 import type { IObj } from './object.js';
 import { asidTag, type IommufdHwptNested, type UnitState } from './topology.js';

@@ -6,8 +6,8 @@
  * pinning and unpinning cost is linear in the pages and runs touched: one splice of `runs` per call
  * or gap, never one per run.
  */
-import { kerr } from '../../../../libs/errno/index.js';
-import { withFaultRollback, type MemFile } from '../../../../libs/memory/file.js';
+import { kerr } from '#libs/errno/index.js';
+import { withFaultRollback, type MemFile } from '#libs/memory/file.js';
 import type { Process } from '../process/process.js';
 import type { UserAccount } from '../process/principal.js';
 

@@ -9,9 +9,9 @@
  * device.ts, viommu.ts, eventq.ts, iommufd.ts) implements its own. This file depends only on
  * object.ts, ioas.ts and the libraries, never on an object file.
  */
-import { kerr } from '../../../../libs/errno/index.js';
-import { Iotlb } from '../../../../libs/iotlb/index.js';
-import type { PageTable } from '../../../../libs/pgtable/index.js';
+import { kerr } from '#libs/errno/index.js';
+import { Iotlb } from '#libs/iotlb/index.js';
+import type { PageTable } from '#libs/pgtable/index.js';
 import type { IommuUnit, PciDevice } from '../platform/profile.js';
 import type { OpenFile } from '../process/files.js';
 import type { Cgroup } from '../process/principal.js';

@@ -3,7 +3,7 @@
  * ownership, ATTACH/DETACH_IOMMUFD_PT (auto domains, replace, PASID rules), device info and
  * regions. Device access is refused (EINVAL) until the fd is bound, as in the kernel.
  */
-import { kerr } from '../../../../libs/errno/index.js';
+import { kerr } from '#libs/errno/index.js';
 import { OpenFile } from '../process/files.js';
 import type { Cgroup } from '../process/principal.js';
 import type { Process } from '../process/process.js';

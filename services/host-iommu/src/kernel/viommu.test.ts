@@ -7,7 +7,7 @@
  * CD cache.
  */
 import { describe, expect, it } from 'vitest';
-import { kernelFailure } from '../../../../libs/errno/index.js';
+import { kernelFailure } from '#libs/errno/index.js';
 import { Host } from '../platform/host.js';
 import { loadProfile } from '../platform/profile.js';
 import {

@@ -11,8 +11,8 @@
  * asid)), on the CD cache of the DMA path (invalidateCdCache) and on device ATCs.
  * The VT-d driver has no vIOMMU type (VT-d nesting is a nested HWPT on a paging parent).
  */
-import { kerr } from '../../../../libs/errno/index.js';
-import { ULONG_MAX } from '../../../../libs/u64/index.js';
+import { kerr } from '#libs/errno/index.js';
+import { ULONG_MAX } from '#libs/u64/index.js';
 import type { Cgroup } from '../process/principal.js';
 import { atcInvalidate, invalErr, IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 } from './hw_pagetable.js';
 import { invalidateCdCache } from './nested_walk.js';

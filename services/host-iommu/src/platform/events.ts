@@ -2,7 +2,7 @@
  * The host event log (what dmesg / the DMAR fault log and process accounting would show):
  * a bounded ring with per-log increasing sequence numbers, resumable by `after_sequence`.
  */
-import { SeqLog } from '../../../../libs/seqlog/index.js';
+import { SeqLog } from '#libs/seqlog/index.js';
 
 export type HostEventKind = 'DMA_FAULT' | 'DEVICE_UNPLUGGED' | 'PROCESS_EXITED' | 'LEASE_EXPIRED' | 'DMABUF_REVOKED';
 

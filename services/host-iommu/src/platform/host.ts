@@ -4,18 +4,18 @@
  * the gRPC adapters call; it never imports grpc.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
-import { newTranslateOut, type IotlbEntry } from '../../../../libs/iotlb/index.js';
-import { DeferredQueue } from '../../../../libs/memory/deferred.js';
-import { MemFile } from '../../../../libs/memory/file.js';
-import { PhysicalMemory } from '../../../../libs/memory/phys.js';
-import { U64_MAX } from '../../../../libs/u64/index.js';
+import { DomainError, kerr, notModelled } from '#libs/errno/index.js';
+import { newTranslateOut, type IotlbEntry } from '#libs/iotlb/index.js';
+import { DeferredQueue } from '#libs/memory/deferred.js';
+import { MemFile } from '#libs/memory/file.js';
+import { PhysicalMemory } from '#libs/memory/phys.js';
+import { U64_MAX } from '#libs/u64/index.js';
 import { IommufdCtx, type IoasObj } from '../kernel/iommufd.js';
 import { stage2Of, type HwptNestedObj, type HwptObj } from '../kernel/hw_pagetable.js';
 import { extraWalkStats, nestedFault, nestedIpaOf, nestedTranslate } from '../kernel/nested_walk.js';
 import { IOMMUFD_PAGE_RESP_SUCCESS, IOMMU_PGFAULT_FLAGS_LAST_PAGE, IOMMU_PGFAULT_FLAGS_PASID_VALID, IOMMU_PGFAULT_PERM_READ, IOMMU_PGFAULT_PERM_WRITE, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3 } from '../kernel/eventq.js';
 import type { IopfGroup } from '../kernel/object.js';
-import { PERM_DIRTY_OK, encodeSmmuEvent, smmuEventForwarded } from '../../../../libs/pgtable/nested.js';
+import { PERM_DIRTY_OK, encodeSmmuEvent, smmuEventForwarded } from '#libs/pgtable/nested.js';
 import type { Area } from '../kernel/ioas.js';
 import { ASID_TAG_BASE, DeviceState, GroupState, UnitState, type AttachedHwpt } from '../kernel/topology.js';
 import { VfioDeviceFile } from '../kernel/vfio.js';

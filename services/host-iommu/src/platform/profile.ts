@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, isNode, parseDocument } from 'yaml';
-import { U64_MAX, hex } from '../../../../libs/u64/index.js';
+import { U64_MAX, hex } from '#libs/u64/index.js';
 import type { Arch, Bar, Driver, IommuUnit, KernelFeatures, PciDevice, ReservedRegion } from './hardware.js';
 import { RESV_TYPES } from './hardware.js';
 import { computeSmmuv3Regs, computeVtdRegs, regImageMismatches, SMMU_OAS_ENCODING, vtdNdFor } from './hwinfo.js';

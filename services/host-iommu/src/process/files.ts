@@ -2,7 +2,7 @@
  * Open files. An fd names an open file; SendFd shares the same open file with another
  * process (SCM_RIGHTS). The file's release runs when the last fd referring to it closes.
  */
-import type { MemFile } from '../../../../libs/memory/file.js';
+import type { MemFile } from '#libs/memory/file.js';
 
 export type FileKind =
   | 'iommufd'

@@ -4,10 +4,10 @@
  * long-term pin unshares (copies) the page first, so the pinned frame stays the process's frame
  * when it later writes the page (the ro_unshare rule).
  */
-import { kerr } from '../../../../libs/errno/index.js';
-import { MemFile, withFaultRollback, type MemCgroup } from '../../../../libs/memory/file.js';
-import type { PhysicalMemory } from '../../../../libs/memory/phys.js';
-import { U64_MAX } from '../../../../libs/u64/index.js';
+import { kerr } from '#libs/errno/index.js';
+import { MemFile, withFaultRollback, type MemCgroup } from '#libs/memory/file.js';
+import type { PhysicalMemory } from '#libs/memory/phys.js';
+import { U64_MAX } from '#libs/u64/index.js';
 import type { OpenFile } from './files.js';
 
 export const PROT_NONE = 0;

@@ -1,5 +1,5 @@
 /** Principals (users), per-user accounting (user_struct->locked_vm) and the user's cgroup. */
-import { kerr } from '../../../../libs/errno/index.js';
+import { kerr } from '#libs/errno/index.js';
 import type { Principal as PrincipalSpec } from '../platform/profile.js';
 
 /** A principal as the host profile declares it (name, uid, groups, capabilities, RLIMIT_MEMLOCK, roles). */

@@ -1,7 +1,7 @@
 /** Processes: fd tables, address spaces, leases and the accounting counters /proc shows. */
 import { kerr } from '#libs/errno/index.js';
 import { LowestFree } from '#libs/ranges/lowest-free.js';
-import type { PhysicalMemory } from '../../../../libs/memory/phys.js';
+import type { PhysicalMemory } from '#libs/memory/phys.js';
 import type { OpenFile } from './files.js';
 import { AddressSpace } from './mm.js';
 import type { Principal } from './principal.js';

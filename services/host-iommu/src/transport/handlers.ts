@@ -2,21 +2,21 @@
  * gRPC adapters of host-iommu: decode → call the domain (platform/host.ts, kernel/*) → encode.
  * Nothing here decides semantics; every domain error becomes a status in libs/rpc.
  */
-import { DomainError, kerr, notModelled } from '../../../../libs/errno/index.js';
-import { unary, serverStream, requestStream, metadataString, type CallContext, type CallerContext } from '../../../../libs/rpc/handlers.js';
-import { toServiceError, type StatusMessage } from '../../../../libs/rpc/errors.js';
-import { InProcessStreams } from '../../../../libs/rpc/inprocess.js';
-import type { ServerMetrics } from '../../../../libs/rpc/metrics.js';
-import type { IoctlsRequest, IoctlsRequest__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
-import type { IoctlsResponse, IoctlsResponse__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
-import type { InvalidationChannelRequest__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/InvalidationChannelRequest.js';
-import type { InvalidationChannelResponse } from '../../../../libs/rpc/gen/iommutwin/host/v1/InvalidationChannelResponse.js';
+import { DomainError, kerr, notModelled } from '#libs/errno/index.js';
+import { unary, serverStream, requestStream, metadataString, type CallContext, type CallerContext } from '#libs/rpc/handlers.js';
+import { toServiceError, type StatusMessage } from '#libs/rpc/errors.js';
+import { InProcessStreams } from '#libs/rpc/inprocess.js';
+import type { ServerMetrics } from '#libs/rpc/metrics.js';
+import type { IoctlsRequest, IoctlsRequest__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
+import type { IoctlsResponse, IoctlsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
+import type { InvalidationChannelRequest__Output } from '#libs/rpc/gen/iommutwin/host/v1/InvalidationChannelRequest.js';
+import type { InvalidationChannelResponse } from '#libs/rpc/gen/iommutwin/host/v1/InvalidationChannelResponse.js';
 import type { Logger } from 'pino';
-import { BOOT_ID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
-import { followLog } from '../../../../libs/seqlog/index.js';
-import { hostService, hostServiceDefinitions, type ServiceRegistration } from '../../../../libs/rpc/proto.js';
-import { parseU64, u64 } from '../../../../libs/u64/index.js';
-import type { IotlbEntry } from '../../../../libs/iotlb/index.js';
+import { BOOT_ID_KEY, START_TIME_KEY } from '#libs/rpc/metadata.js';
+import { followLog } from '#libs/seqlog/index.js';
+import { hostService, hostServiceDefinitions, type ServiceRegistration } from '#libs/rpc/proto.js';
+import { parseU64, u64 } from '#libs/u64/index.js';
+import type { IotlbEntry } from '#libs/iotlb/index.js';
 import { encodeHwInfo, decodeVtd, decodeSmmuv3 } from '../platform/hwinfo.js';
 import type { HostEvent } from '../platform/events.js';
 import type { DmaFault, DmaResult, Host, InspectInfo } from '../platform/host.js';

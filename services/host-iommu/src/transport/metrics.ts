@@ -3,8 +3,8 @@
  * the translation hot path). Counters mirror the model's own monotonic counters.
  */
 import type { Registry } from 'prom-client';
-import type { IotlbStats } from '../../../../libs/iotlb/index.js';
-import { scrapedCounter, scrapedGauge, type Sample } from '../../../../libs/rpc/metrics.js';
+import type { IotlbStats } from '#libs/iotlb/index.js';
+import { scrapedCounter, scrapedGauge, type Sample } from '#libs/rpc/metrics.js';
 import { OBJ_TYPES } from '../kernel/object.js';
 import type { Host } from '../platform/host.js';
 

@@ -6,12 +6,12 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { DomainError, type StatusName } from '../../../../libs/errno/index.js';
-import { call, callMeta, createClients, type HostClients } from '../../../../libs/rpc/client.js';
-import { BOOT_ID_KEY, START_TIME_KEY } from '../../../../libs/rpc/metadata.js';
-import { decodeErrorInfo, errorInfoOfStatus, type ErrorInfo } from '../../../../libs/rpc/errors.js';
-import type { IoctlsRequest } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
-import type { IoctlsResponse__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
+import { DomainError, type StatusName } from '#libs/errno/index.js';
+import { call, callMeta, createClients, type HostClients } from '#libs/rpc/client.js';
+import { BOOT_ID_KEY, START_TIME_KEY } from '#libs/rpc/metadata.js';
+import { decodeErrorInfo, errorInfoOfStatus, type ErrorInfo } from '#libs/rpc/errors.js';
+import type { IoctlsRequest } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
+import type { IoctlsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
 import { IoctlPipe, type IoctlDuplex } from './ioctls.js';
 
 export const O_RDWR = 2;

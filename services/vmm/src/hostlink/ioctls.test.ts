@@ -5,8 +5,8 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import type { IoctlsRequest } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
-import type { IoctlsResponse__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
+import type { IoctlsRequest } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
+import type { IoctlsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
 import { IoctlPipe, type IoctlDuplex } from './ioctls.js';
 
 class FakeStream extends EventEmitter {

@@ -12,9 +12,9 @@
  * (DEADLINE_EXCEEDED for every request waiting), as the unary calls' default deadline does.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { DuplexLike } from '../../../../libs/rpc/inprocess.js';
-import type { IoctlsRequest } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
-import type { IoctlsResponse__Output } from '../../../../libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
+import type { DuplexLike } from '#libs/rpc/inprocess.js';
+import type { IoctlsRequest } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
+import type { IoctlsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
 
 export type IoctlDuplex = DuplexLike<IoctlsRequest, IoctlsResponse__Output>;
 

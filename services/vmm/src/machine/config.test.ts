@@ -1,6 +1,6 @@
 /** VM spec parsing: names and ids a caller chooses are plain identifiers (issue #7, caller strings). */
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../../../libs/errno/index.js';
+import { DomainError } from '#libs/errno/index.js';
 import { parseVmSpec } from './config.js';
 
 const base = () => ({

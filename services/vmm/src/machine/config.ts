@@ -2,8 +2,8 @@
  * VM configuration: the wire VmSpec normalised into domain types and validated. Everything the
  * guest can see comes from here (or its documented defaults), never from the host.
  */
-import { DomainError } from '../../../../libs/errno/index.js';
-import { parseU64 } from '../../../../libs/u64/index.js';
+import { DomainError } from '#libs/errno/index.js';
+import { parseU64 } from '#libs/u64/index.js';
 import type { VirtioIommuConfig } from '../viommu/virtio-iommu.js';
 
 export type ViommuModel = 'NONE' | 'VIRTIO_IOMMU' | 'INTEL_IOMMU' | 'SMMUV3';

@@ -5,8 +5,8 @@
  * heartbeats while the VM exists.
  */
 import type { Logger } from 'pino';
-import { DomainError } from '../../../../libs/errno/index.js';
-import { SeqLog } from '../../../../libs/seqlog/index.js';
+import { DomainError } from '#libs/errno/index.js';
+import { SeqLog } from '#libs/seqlog/index.js';
 import { EmulatedBackend } from '../backends/emulated.js';
 import { HostCallError, type HostDescription, type HostEvent, type HostLink, type HostProcessId } from '../hostlink/hostlink.js';
 import { VirtioIommu, type EndpointView } from '../viommu/virtio-iommu.js';

@@ -1,15 +1,15 @@
 /** gRPC adapters of the vmm: decode → VmManager → encode. */
-import { DomainError, notModelled } from '../../../../libs/errno/index.js';
-import { serverStream, unary } from '../../../../libs/rpc/handlers.js';
-import { vmmService, type ServiceRegistration } from '../../../../libs/rpc/proto.js';
+import { DomainError, notModelled } from '#libs/errno/index.js';
+import { serverStream, unary } from '#libs/rpc/handlers.js';
+import { vmmService, type ServiceRegistration } from '#libs/rpc/proto.js';
 import { followLog } from '#libs/seqlog/index.js';
-import { parseU64, u64 } from '../../../../libs/u64/index.js';
+import { parseU64, u64 } from '#libs/u64/index.js';
 import { parseVmSpec, type DeviceConfig, type VmConfig } from '../machine/config.js';
 import type { Vm, VmManager } from '../machine/vmm.js';
 import type { HostLinkStatus } from '../hostlink/hostlink.js';
 import type { VirtioIommu, RequestResult } from '../viommu/virtio-iommu.js';
 import * as W from '../viommu/wire.js';
-import type { VirtioIommuRequestRequest__Output } from '../../../../libs/rpc/gen/iommutwin/vmm/v1/VirtioIommuRequestRequest.js';
+import type { VirtioIommuRequestRequest__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VirtioIommuRequestRequest.js';
 
 /** Guest.VirtioIommuRequest: typed requests are encoded to the exact wire bytes; raw goes as is. */
 async function viommuRequest(dev: VirtioIommu, req: VirtioIommuRequestRequest__Output) {

@@ -4,7 +4,7 @@
  * kept from backends it dropped, so they stay monotonic across VM deletion.
  */
 import type { Registry } from 'prom-client';
-import { scrapedCounter, scrapedGauge, type Sample } from '../../../../libs/rpc/metrics.js';
+import { scrapedCounter, scrapedGauge, type Sample } from '#libs/rpc/metrics.js';
 import type { VmManager, VmState } from '../machine/vmm.js';
 
 const VM_STATES: readonly VmState[] = ['DEFINED', 'RUNNING', 'STOPPED'];

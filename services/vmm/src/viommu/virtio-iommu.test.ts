@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, kerr } from '../../../../libs/errno/index.js';
+import { DomainError, kerr } from '#libs/errno/index.js';
 import {
   decodeProbeProperties,
   encodeAttach,

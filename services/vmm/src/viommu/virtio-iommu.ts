@@ -12,8 +12,8 @@
  * so `translate()` and `snapshot()` (synchronous) always see a consistent, committed state.
  * A hook must not await another queued operation of the same device (it would deadlock).
  */
-import { DomainError, KernelError } from '../../../../libs/errno/index.js';
-import { NonOverlappingMap, type IntervalNode } from '../../../../libs/ranges/index.js';
+import { DomainError, KernelError } from '#libs/errno/index.js';
+import { NonOverlappingMap, type IntervalNode } from '#libs/ranges/index.js';
 import { decideStatusWrite, VIRTIO_STATUS } from './virtio-status.js';
 import * as W from './wire.js';
 

@@ -8,7 +8,7 @@
  * FEATURES_OK when it does not accept the driver's features, and it initialises the field to 0
  * on reset. Bit 4 (SUSPEND) exists only with VIRTIO_F_SUSPEND, which no device here offers.
  */
-import { DomainError } from '../../../../libs/errno/index.js';
+import { DomainError } from '#libs/errno/index.js';
 
 export const VIRTIO_STATUS = {
   ACKNOWLEDGE: 1,
