@@ -10,6 +10,9 @@
  *   (a)  IOTLB-hit-heavy: random lookups among 4096 hot pages forming one 16 MiB IOVA window;
  *   (a2) the same with 4096 hot pages scattered over the 4 GiB (conflict misses show up here);
  *   (b)  random over all 1 M pages (the IOTLB covers 0.4 % of them: almost every lookup walks).
+ * Each workload also runs through `translateMany` (batches of 4096 frames, the batched path of
+ * DeviceDmaBatch) on a second fresh IOTLB, whose contents and counters must end equal to the
+ * per-call one's.
  * Limit, measured in the same run on the same streams: a minimal 4-level walk over plain
  * Int32Array radix tables holding the same mapping (no format bits, no permission or size checks,
  * no cache). Both loops sum the resulting frames and the sums must agree.
@@ -28,6 +31,8 @@ const PAGES = 1 << 20; // 1 M × 4 KiB = 4 GiB
 const IOVA_BASE_PFN = 1 << 20; // IOVA 4 GiB
 const HOT_PAGES = 4096;
 const TAG = 1 * 2 ** 21 + 0; // domain 1, no PASID
+/** frames per translateMany call (as B5b's 4096 records per TranslateBatch call) */
+const BATCH = 4096;
 
 // ------------------------------------------------------------------ the limit: a bare 4-level walk
 
@@ -53,6 +58,32 @@ function oursLoop(tlb: Iotlb, walker: Walker, stream: Float64Array, out: Transla
   for (let i = 0; i < stream.length; i++) {
     if (!translate(tlb, TAG, walker, stream[i], out)) throw new Error(`translate failed at ${stream[i]}`);
     sum += out.paPfn;
+  }
+  return sum;
+}
+
+/** The batched path: translateMany over `batches` (views of the stream made before timing). */
+function manyLoop(tlb: Iotlb, walker: Walker, batches: Float64Array[], outPa: Float64Array, outInfo: Int32Array): number {
+  let sum = 0;
+  for (let b = 0; b < batches.length; b++) {
+    const pfns = batches[b]!;
+    const n = pfns.length;
+    if (tlb.translateMany(TAG, walker, pfns, n, outPa, outInfo) !== n) throw new Error(`translateMany failed in batch ${b}`);
+    for (let j = 0; j < n; j++) sum += outPa[j]!;
+  }
+  return sum;
+}
+
+function walkBatchOnlyLoop(pt: { walkBatch(p: Float64Array, n: number, pa: Float64Array, info: Int32Array): void }, batches: Float64Array[], outPa: Float64Array, outInfo: Int32Array): number {
+  let sum = 0;
+  for (let b = 0; b < batches.length; b++) {
+    const pfns = batches[b]!;
+    const n = pfns.length;
+    pt.walkBatch(pfns, n, outPa, outInfo);
+    for (let j = 0; j < n; j++) {
+      if ((outInfo[j]! & 0xff) === 0) throw new Error(`walkBatch failed at ${pfns[j]}`);
+      sum += outPa[j]!;
+    }
   }
   return sum;
 }
@@ -142,26 +173,46 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   const ratio: Record<string, number> = {};
   const out = newTranslateOut();
   const walkOut = newWalkOut();
+  const outPa = new Float64Array(BATCH);
+  const outInfo = new Int32Array(BATCH);
 
   for (const name of ['a_hot', 'a2_hot_scattered', 'b_random'] as const) {
     const stream = streams[name];
     // a fresh IOTLB per workload; one warm-up pass of every loop (JIT, cache fill), then the stats
     // of the IOTLB are taken over the timed reps only
     const tlb = new Iotlb(4096, 4);
+    // the batched path gets its own fresh IOTLB, run over the same stream the same number of
+    // times: its contents and counters must end up equal to the per-call one's
+    const tlbMany = new Iotlb(4096, 4);
+    const batches: Float64Array[] = [];
+    for (let c = 0; c < streamLen; c += BATCH) batches.push(stream.subarray(c, Math.min(streamLen, c + BATCH)));
     limitLoop(radix.pool, stream);
     oursLoop(tlb, pt, stream, out);
+    manyLoop(tlbMany, pt, batches, outPa, outInfo);
     tlb.resetStats();
-    const bodies = [() => oursLoop(tlb, pt, stream, out), () => limitLoop(radix.pool, stream)];
+    tlbMany.resetStats();
+    const bodies = [
+      () => oursLoop(tlb, pt, stream, out),
+      () => limitLoop(radix.pool, stream),
+      () => manyLoop(tlbMany, pt, batches, outPa, outInfo),
+    ];
     if (name === 'b_random') {
       walkOnlyLoop(pt, stream, walkOut);
-      bodies.push(() => walkOnlyLoop(pt, stream, walkOut));
+      walkBatchOnlyLoop(pt, batches, outPa, outInfo);
+      bodies.push(() => walkOnlyLoop(pt, stream, walkOut), () => walkBatchOnlyLoop(pt, batches, outPa, outInfo));
     }
-    const [ours, lim, walkOnly] = timeInterleaved(reps, streamLen, bodies);
-    if (ours.checksum !== lim.checksum || (walkOnly && walkOnly.checksum !== lim.checksum)) {
-      const got = `translate ${ours.checksum}, walk-only ${walkOnly?.checksum ?? '-'}`;
-      throw new Error(`B1 ${name}: frame checksums differ (${got}; limit walk ${lim.checksum})`);
+    const [ours, lim, many, walkOnly, walkBatchOnly] = timeInterleaved(reps, streamLen, bodies);
+    for (const [label, m] of [['translateMany', many], ['walk-only', walkOnly], ['walkBatch-only', walkBatchOnly]] as const) {
+      if (m && m.checksum !== lim.checksum) {
+        throw new Error(`B1 ${name}: frame checksums differ (${label} ${m.checksum}, translate ${ours.checksum}; limit walk ${lim.checksum})`);
+      }
     }
+    if (ours.checksum !== lim.checksum) throw new Error(`B1 ${name}: frame checksums differ (translate ${ours.checksum}; limit walk ${lim.checksum})`);
     const s = tlb.stats();
+    const sMany = tlbMany.stats();
+    if (JSON.stringify(s) !== JSON.stringify(sMany) || JSON.stringify(tlb.snapshot()) !== JSON.stringify(tlbMany.snapshot())) {
+      throw new Error(`B1 ${name}: translateMany left other IOTLB contents or counters than translate (${JSON.stringify(sMany)} vs ${JSON.stringify(s)})`);
+    }
 
     // allocations: collect, run once, read heapUsed before any further collection
     gc();
@@ -173,6 +224,14 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     await flushObserver();
     const gcsDuringRun = gcCount - gcBefore;
     gc();
+    await flushObserver();
+    const gcBeforeMany = gcCount;
+    const m0 = process.memoryUsage().heapUsed;
+    manyLoop(tlbMany, pt, batches, outPa, outInfo);
+    const m1 = process.memoryUsage().heapUsed;
+    await flushObserver();
+    const gcsDuringMany = gcCount - gcBeforeMany;
+    gc();
 
     metrics[`${name}_mtps`] = round(ours.mps, 2);
     metrics[`${name}_ns_per_op`] = round(1000 / ours.mps, 2);
@@ -180,9 +239,15 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     metrics[`${name}_mem_refs_per_op`] = round(s.walkMemRefs / (s.hits + s.misses), 4);
     metrics[`${name}_alloc_bytes_per_op`] = round(Math.max(0, h1 - h0) / streamLen, 4);
     metrics[`${name}_gcs_during_run`] = gcsDuringRun;
+    metrics[`${name}_batch${BATCH}_mtps`] = round(many.mps, 2);
+    metrics[`${name}_batch${BATCH}_ns_per_op`] = round(1000 / many.mps, 2);
+    metrics[`${name}_batch${BATCH}_alloc_bytes_per_op`] = round(Math.max(0, m1 - m0) / streamLen, 4);
+    metrics[`${name}_batch${BATCH}_gcs_during_run`] = gcsDuringMany;
     if (walkOnly) metrics[`${name}_pgtable_walk_only_mtps`] = round(walkOnly.mps, 2);
+    if (walkBatchOnly) metrics[`${name}_pgtable_walkbatch_only_mtps`] = round(walkBatchOnly.mps, 2);
     limit[`${name}_mtps`] = round(lim.mps, 2);
     ratio[`${name}_mtps`] = round(ours.mps / lim.mps, 3);
+    ratio[`${name}_batch${BATCH}_mtps`] = round(many.mps / lim.mps, 3);
   }
   obs.disconnect();
 
@@ -197,6 +262,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
       `a_hot: random lookups in a 16 MiB IOVA window (4096 contiguous pages); a2_hot_scattered: 4096 random pages over 4 GiB; b_random: uniform over 1 M pages; ${streamLen} pre-generated lookups per rep; best of ${reps} reps, reps of all loops interleaved`,
       'limit: bare 4-level walk over Int32Array radix tables holding the same mapping (no format bits, no IOTLB), same streams, checksums verified equal',
       'b_random_pgtable_walk_only_mtps: libs/pgtable walk() alone over the b stream (no IOTLB): the floor (b) sits on',
+      `*_batch${BATCH}_*: the same stream through Iotlb.translateMany, ${BATCH} frames per call (the misses of each chunk of 256 walked ahead by libs/pgtable walkBatch: upper levels per frame, then all last-level reads in one pass), on its own fresh IOTLB; checksums equal to the limit walk's, and its IOTLB contents and counters after the run verified equal to the per-call IOTLB's`,
+      'b_random_pgtable_walkbatch_only_mtps: libs/pgtable walkBatch() alone over the b stream in the same batches (no IOTLB)',
       'alloc_bytes_per_op: heapUsed after one run minus heapUsed after a forced GC just before it, divided by the lookups; gcs_during_run should be 0',
       'targets: (a) >= 50 M/s, (b) >= 10 M/s, 0 allocations per translation',
       '(c) nested 2-D walk: not measured; nested HWPTs (stage-1 over stage-2 walks) are a later issue',

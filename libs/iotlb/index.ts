@@ -5,6 +5,7 @@ export {
   newTranslateOut,
   MIN_PAGE_SHIFT,
   MAX_PAGE_SHIFT,
+  TRANSLATE_HIT,
   type Walker,
   type WalkOut,
   type TranslateOut,

@@ -41,7 +41,22 @@ export type { WalkOut };
 /** Anything that can walk a translation structure (a page table, a nested walker, a fake). */
 export interface Walker {
   walk(iovaPfn: number, out: WalkOut): boolean;
+  /**
+   * Optional: `walk` of the first n frames of `pfns`, packed as libs/pgtable's walkBatch does
+   * (paPfn[j] the frame, 0 when not mapped; info[j] = pageShift | perm << 8 | memRefs << 16 |
+   * level << 24 | dirty << 28, pageShift 0 when not mapped). A walker that has it promises that
+   * its walks only read (a walk's result does not depend on which walks came before), so
+   * `translateMany` may walk frames ahead of time, many at once. Without it `translateMany`
+   * translates one frame after another.
+   */
+  walkBatch?(pfns: Float64Array, n: number, paPfn: Float64Array, info: Int32Array): void;
 }
+
+/** translateMany's result word: pageShift | perm << 8 | TRANSLATE_HIT; 0 = the walk failed. */
+export const TRANSLATE_HIT = 1 << 16;
+
+/** Frames per chunk of translateMany (its scratch arrays hold one chunk). */
+const BATCH_CHUNK = 256;
 
 /** Result of a lookup or translate: the exact 4 KiB frame, the leaf size and the permission bits. */
 export interface TranslateOut {
@@ -125,6 +140,18 @@ export class Iotlb {
   private sizeBits = 0;
   private valid = 0;
   private readonly scratch: WalkOut = newWalkOut();
+  // translateMany's scratch, one chunk: frames to walk, their results, and per frame of the chunk
+  // the index of its walk result (-1: not walked ahead)
+  private readonly bPfn = new Float64Array(BATCH_CHUNK);
+  private readonly bPa = new Float64Array(BATCH_CHUNK);
+  private readonly bInfo = new Int32Array(BATCH_CHUNK);
+  private readonly bIdx = new Int32Array(BATCH_CHUNK);
+  private readonly bOut: TranslateOut = newTranslateOut();
+  /** per frame of the chunk: the slot offset its probe found (-1: a miss) */
+  private readonly bSlot = new Int32Array(BATCH_CHUNK);
+  /** per set: the serial of the last translateMany chunk that placed an entry in it (made on first use) */
+  private bSetMark: Uint32Array | undefined;
+  private bSerial = 0;
   // counters: plain number fields (cheapest to bump on the hot path; exact up to 2^53)
   private nHits = 0;
   private nMisses = 0;
@@ -365,6 +392,131 @@ export class Iotlb {
     out.pageShift = pageShift;
     out.perm = perm;
     return true;
+  }
+
+  /**
+   * `translate` of the first n frames of `pfns`, in order, with exactly the effects of n calls of
+   * `translate` (the same IOTLB contents, replacement, counters and stale hits), the results in
+   * `outPa` (the frame, 0 when the walk failed) and `outInfo` (pageShift | perm << 8 | TRANSLATE_HIT
+   * when the IOTLB supplied it; 0 when the walk failed). Returns the frames translated.
+   *
+   * With a walker that has `walkBatch`, the frames of a chunk that miss the IOTLB when probed are
+   * walked ahead with the walker's `walkBatch` (libs/pgtable: the last-level reads of the whole
+   * chunk in one pass) before the chunk is translated in order: the walks of the chunk are load
+   * chains independent of one another, so their table reads overlap instead of queueing behind the
+   * miss bookkeeping of the frame before. Then each frame in order: lookup; on a hit the entry; on a miss the walk result
+   * (or, for a frame that was not walked ahead because it looked like a hit, a walk now), counted
+   * and cached as `translate` does. A walk done ahead whose frame then hits is not counted: the
+   * counters are those of the per-call path. A frame whose probe result cannot have changed (only
+   * 4 KiB entries, and no entry placed in its set since the probe) is not looked up twice.
+   * Allocates nothing per frame (a per-set mark array is made on the first call).
+   */
+  translateMany(tag: number, walker: Walker, pfns: Float64Array | Uint32Array, n: number, outPa: Float64Array, outInfo: Int32Array): number {
+    if (!(n >= 0 && n <= pfns.length && n <= outPa.length && n <= outInfo.length && (n | 0) === n)) {
+      throw new RangeError(`translateMany: ${n} frames do not fit arrays of ${pfns.length}, ${outPa.length}, ${outInfo.length}`);
+    }
+    if (walker.walkBatch === undefined) return this.translateEach(tag, walker, pfns, n, outPa, outInfo);
+    const th = tagHash(tag);
+    const e = this.e;
+    const bPfn = this.bPfn;
+    const bPa = this.bPa;
+    const bInfo = this.bInfo;
+    const bIdx = this.bIdx;
+    const bSlot = this.bSlot;
+    const mark = (this.bSetMark ??= new Uint32Array(this.sets));
+    const setMask = this.setMask;
+    let translated = 0;
+    for (let c0 = 0; c0 < n; c0 += BATCH_CHUNK) {
+      const len = Math.min(BATCH_CHUNK, n - c0);
+      const serial = (this.bSerial = (this.bSerial + 1) >>> 0);
+      // 1. probe the chunk; the frames that miss now are walked ahead
+      const bits = this.sizeBits; // <= 1: only 4 KiB entries, so a lookup reads one set
+      let m = 0;
+      for (let j = 0; j < len; j++) {
+        const pfn = pfns[c0 + j]!;
+        const i = this.find(tag, th, pfn);
+        bSlot[j] = i;
+        if (i < 0) {
+          bPfn[m] = pfn;
+          bIdx[j] = m++;
+        } else bIdx[j] = -1;
+      }
+      // 2. walk them, level by level
+      walker.walkBatch(bPfn, m, bPa, bInfo);
+      // 3. in order, as translate() does. With only 4 KiB entries a lookup reads one set: if no
+      // frame before in this chunk placed an entry in it, the IOTLB answers as it did to the probe.
+      for (let j = 0; j < len; j++) {
+        const pfn = pfns[c0 + j]!;
+        const o = c0 + j;
+        const set = ((pfn | 0) ^ th) & setMask; // setHash(th, lo, 0)
+        const i = (bits | this.sizeBits) <= 1 && mark[set] !== serial ? bSlot[j]! : this.find(tag, th, pfn);
+        if (i >= 0) {
+          this.nHits++;
+          const meta = e[i + 3]!;
+          outPa[o] = e[i + 2]! + (pfn - e[i]!);
+          outInfo[o] = (meta & 0xff) | (meta & 0xff00) | TRANSLATE_HIT;
+          translated++;
+          continue;
+        }
+        this.nMisses++;
+        this.nWalks++;
+        const k = bIdx[j]!;
+        let pa: number;
+        let info: number;
+        if (k >= 0) {
+          pa = bPa[k]!;
+          info = bInfo[k]!;
+        } else {
+          // it hit when probed, and an entry placed since evicted it: walk now
+          const w = this.scratch;
+          w.memRefs = 0;
+          const ok = walker.walk(pfn, w);
+          pa = w.paPfn;
+          info = (ok ? w.pageShift & 0xff : 0) | (w.perm & 0xff) << 8 | (w.memRefs & 0xff) << 16;
+        }
+        this.nWalkMemRefs += (info >>> 16) & 0xff;
+        const pageShift = info & 0xff;
+        if (pageShift === 0) {
+          this.nWalkFaults++;
+          outPa[o] = 0;
+          outInfo[o] = 0;
+          continue;
+        }
+        const perm = (info >>> 8) & 0xff;
+        if (pageShift === MIN_PAGE_SHIFT) {
+          mark[set] = serial;
+          this.place((pfn | 0) ^ th, tag, pfn, pa, MIN_PAGE_SHIFT, perm, 0);
+        } else {
+          const kk = checkShift(pageShift);
+          const lo = pfn | 0;
+          const off = lo & ((1 << kk) - 1);
+          const h = setHash(th, lo, kk);
+          mark[h & setMask] = serial;
+          this.place(h, tag, pfn - off, pa - off, pageShift, perm, kk);
+        }
+        outPa[o] = pa;
+        outInfo[o] = pageShift | (perm << 8);
+        translated++;
+      }
+    }
+    return translated;
+  }
+
+  /** translateMany without walking ahead: translate() per frame. */
+  private translateEach(tag: number, walker: Walker, pfns: Float64Array | Uint32Array, n: number, outPa: Float64Array, outInfo: Int32Array): number {
+    const out = this.bOut;
+    let translated = 0;
+    for (let j = 0; j < n; j++) {
+      if (this.translate(tag, walker, pfns[j]!, out)) {
+        outPa[j] = out.paPfn;
+        outInfo[j] = out.pageShift | (out.perm & 0xff) << 8 | (out.hit ? TRANSLATE_HIT : 0);
+        translated++;
+      } else {
+        outPa[j] = 0;
+        outInfo[j] = 0;
+      }
+    }
+    return translated;
   }
 
   // ------------------------------------------------------------------ invalidation

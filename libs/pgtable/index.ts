@@ -7,6 +7,8 @@ export {
   PROT_PRIV,
   createPageTable,
   newWalkOut,
+  packWalkInfo,
+  unpackWalkInfo,
   leafLabel,
 } from './pgtable.js';
 export type { PageTable, PageTableFormat, PageTableOptions, PageTableStats, WalkOut, IommuPageTable } from './pgtable.js';

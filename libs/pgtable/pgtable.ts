@@ -72,6 +72,24 @@ export function newWalkOut(): WalkOut {
   return { paPfn: 0, pageShift: 0, perm: 0, level: 0, memRefs: 0, dirty: false };
 }
 
+/** Pack a walk result as `walkBatch` does (pageShift 0 for a failed walk). */
+export function packWalkInfo(ok: boolean, out: WalkOut): number {
+  return (ok ? out.pageShift & 0xff : 0) | (ok ? (out.perm & 0xff) << 8 : 0) | (out.memRefs & 0xff) << 16 |
+    (out.level & 0xf) << 24 | (ok && out.dirty ? 1 << 28 : 0);
+}
+
+/** Unpack a `walkBatch` result into `out` (paPfn from the batch's frame array); returns whether the walk succeeded. */
+export function unpackWalkInfo(paPfn: number, info: number, out: WalkOut): boolean {
+  const ok = (info & 0xff) !== 0;
+  out.paPfn = paPfn;
+  if (ok) out.pageShift = info & 0xff;
+  out.perm = (info >>> 8) & 0xff;
+  out.memRefs = (info >>> 16) & 0xff;
+  out.level = (info >>> 24) & 0xf;
+  out.dirty = ((info >>> 28) & 1) !== 0;
+  return ok;
+}
+
 export interface PageTableStats {
   /** Frames (4 KiB) of table memory owned by this page table, root included. */
   tableFrames: number;
@@ -111,6 +129,16 @@ export interface PageTable {
   unmap(iovaPfn: number, nPages: number): number;
   /** Translate one 4 KiB frame; no allocation. false if not mapped (out.level = level of the miss). */
   walk(iovaPfn: number, out: WalkOut): boolean;
+  /**
+   * `walk` for the first n frames of `pfns` at once, with the same results, packed (see
+   * `unpackWalkInfo`): paPfn[j] = the frame (0 when not mapped), info[j] = pageShift | perm << 8 |
+   * memRefs << 16 | level << 24 | dirty << 28 (pageShift 0 when not mapped). A 4-level VT-d table
+   * walks every frame down to its last-level table first, then reads all the last-level entries in
+   * a pass of their own (the reads that miss the CPU caches, independent of one another, so they
+   * overlap); other formats walk one frame after another. Reads the table only; no allocation.
+   * RangeError if an array is shorter than n.
+   */
+  walkBatch(pfns: Float64Array, n: number, paPfn: Float64Array, info: Int32Array): void;
   /**
    * A DMA write by hardware with dirty tracking on. VT-d (hd): sets A on the paging entries used and
    * A|D on the leaf. LPAE (hd): a DBM leaf in writable-clean state becomes writable-dirty (S1 clears
@@ -174,6 +202,8 @@ const LPAE_S2_MEMATTR_DEV = 0x1 << 2;
 const LPAE_HI_DBM = 1 << (51 - 32);
 const LPAE_HI_XN = 3 << (53 - 32);
 
+/** walkBatch: marks a frame whose walk goes on at the next level (info is negative). */
+const BATCH_PENDING = -0x80000000;
 const TWO20 = 1048576; // frames per 4 GiB: pfn → (lo bits 31:12, hi bits)
 const TWO32 = 4294967296;
 const S2_MAX_CONCAT_TABLES = 16;
@@ -719,6 +749,104 @@ class IommuPageTable implements PageTable {
     if (!(iovaPfn >= 0 && iovaPfn < this.limitPfn)) return this.outOfRange(out);
     if (this.vtd4) return this.walkVtd4(iovaPfn, out);
     return this.walkGeneric(iovaPfn, out);
+  }
+
+  walkBatch(pfns: Float64Array, n: number, paPfn: Float64Array, info: Int32Array): void {
+    if (!(n >= 0 && n <= pfns.length && n <= paPfn.length && n <= info.length && (n | 0) === n)) {
+      throw new RangeError(`walkBatch: ${n} frames do not fit arrays of ${pfns.length}, ${paPfn.length}, ${info.length}`);
+    }
+    if (this.vtd4) {
+      this.walkBatchVtd4(pfns, n, paPfn, info);
+      return;
+    }
+    const w = this.batchOut;
+    for (let j = 0; j < n; j++) {
+      const ok = this.walk(pfns[j]!, w);
+      paPfn[j] = ok ? w.paPfn : 0;
+      info[j] = packWalkInfo(ok, w);
+    }
+  }
+
+  private readonly batchOut: WalkOut = newWalkOut();
+
+  /**
+   * walkBatch of a 4-level VT-d table in two passes: the first walks every frame down to its
+   * SL-PDE (the upper levels of a table are few and stay in the CPU caches, so these reads rarely
+   * wait), the second reads the SL-PTEs, the level whose reads miss the caches, as independent
+   * loads of one loop, so that they overlap. Between the passes a frame still walking keeps the
+   * pool word index of its SL-PTE in paPfn[j] and BATCH_PENDING | (R/W bits of the entries read
+   * so far) in info[j] (negative); a frame whose walk ended holds its packed result. Same checks
+   * and results as walkVtd4.
+   */
+  private walkBatchVtd4(pfns: Float64Array, n: number, paPfn: Float64Array, info: Int32Array): void {
+    const w = this.mem.words;
+    const base = this.base;
+    const limit = this.limitPfn;
+    const root = this.rootIdx * 1024;
+    for (let j = 0; j < n; j++) {
+      const pfn = pfns[j]!;
+      if (!(pfn >= 0 && pfn < limit)) {
+        paPfn[j] = 0;
+        info[j] = 4 << 24; // out of range: level 4, no reads
+        continue;
+      }
+      const lo32 = pfn | 0;
+      // SL-PML4E (never a leaf): frame bits 35:27
+      let p = root + (((pfn / 134217728) >>> 0) & 511) * 2;
+      let lo = w[p]!;
+      if ((lo & (VTD_R | VTD_W)) === 0) {
+        paPfn[j] = 0;
+        info[j] = (1 << 16) | (4 << 24);
+        continue;
+      }
+      let perm = lo;
+      // SL-PDPE: bits 26:18, may be a 1 GiB leaf
+      p = vtdNext(w, p, lo, base) + ((lo32 >>> 18) & 511) * 2;
+      lo = w[p]!;
+      if ((lo & (VTD_R | VTD_W)) === 0) {
+        paPfn[j] = 0;
+        info[j] = (2 << 16) | (3 << 24);
+        continue;
+      }
+      perm &= lo;
+      if ((lo & VTD_PS) !== 0) {
+        paPfn[j] = (lo >>> 12) + (w[p + 1]! & 0xfffff) * TWO20 + (lo32 & 0x3ffff);
+        info[j] = 30 | ((perm & (VTD_R | VTD_W)) << 8) | (2 << 16) | (3 << 24) | ((lo & VTD_D) !== 0 ? 1 << 28 : 0);
+        continue;
+      }
+      // SL-PDE: bits 17:9, may be a 2 MiB leaf
+      p = vtdNext(w, p, lo, base) + ((lo32 >>> 9) & 511) * 2;
+      lo = w[p]!;
+      if ((lo & (VTD_R | VTD_W)) === 0) {
+        paPfn[j] = 0;
+        info[j] = (3 << 16) | (2 << 24);
+        continue;
+      }
+      perm &= lo;
+      if ((lo & VTD_PS) !== 0) {
+        paPfn[j] = (lo >>> 12) + (w[p + 1]! & 0xfffff) * TWO20 + (lo32 & 0x1ff);
+        info[j] = 21 | ((perm & (VTD_R | VTD_W)) << 8) | (3 << 16) | (2 << 24) | ((lo & VTD_D) !== 0 ? 1 << 28 : 0);
+        continue;
+      }
+      paPfn[j] = vtdNext(w, p, lo, base) + (lo32 & 511) * 2;
+      info[j] = BATCH_PENDING | (perm & (VTD_R | VTD_W));
+    }
+    // SL-PTE: always a 4 KiB leaf
+    const fault3 = (4 << 16) | (1 << 24);
+    const leaf3 = 12 | (4 << 16) | (1 << 24);
+    for (let j = 0; j < n; j++) {
+      const s = info[j]!;
+      if (s >= 0) continue;
+      const p = paPfn[j]!;
+      const lo = w[p]!;
+      if ((lo & (VTD_R | VTD_W)) === 0) {
+        paPfn[j] = 0;
+        info[j] = fault3;
+        continue;
+      }
+      paPfn[j] = (lo >>> 12) + (w[p + 1]! & 0xfffff) * TWO20;
+      info[j] = leaf3 | ((s & lo & (VTD_R | VTD_W)) << 8) | ((lo & VTD_D) !== 0 ? 1 << 28 : 0);
+    }
   }
 
   private outOfRange(out: WalkOut): false {
