@@ -193,6 +193,7 @@ import type { GetHostCapabilitiesResponse as _iommutwin_vmm_v1_GetHostCapabiliti
 import type { GetVmRequest as _iommutwin_vmm_v1_GetVmRequest, GetVmRequest__Output as _iommutwin_vmm_v1_GetVmRequest__Output } from './iommutwin/vmm/v1/GetVmRequest.js';
 import type { GetVmResponse as _iommutwin_vmm_v1_GetVmResponse, GetVmResponse__Output as _iommutwin_vmm_v1_GetVmResponse__Output } from './iommutwin/vmm/v1/GetVmResponse.js';
 import type { GuestClient as _iommutwin_vmm_v1_GuestClient, GuestDefinition as _iommutwin_vmm_v1_GuestDefinition } from './iommutwin/vmm/v1/Guest.js';
+import type { GuestInterrupt as _iommutwin_vmm_v1_GuestInterrupt, GuestInterrupt__Output as _iommutwin_vmm_v1_GuestInterrupt__Output } from './iommutwin/vmm/v1/GuestInterrupt.js';
 import type { HostLinkStatus as _iommutwin_vmm_v1_HostLinkStatus, HostLinkStatus__Output as _iommutwin_vmm_v1_HostLinkStatus__Output } from './iommutwin/vmm/v1/HostLinkStatus.js';
 import type { HostObjects as _iommutwin_vmm_v1_HostObjects, HostObjects__Output as _iommutwin_vmm_v1_HostObjects__Output } from './iommutwin/vmm/v1/HostObjects.js';
 import type { HotplugDeviceRequest as _iommutwin_vmm_v1_HotplugDeviceRequest, HotplugDeviceRequest__Output as _iommutwin_vmm_v1_HotplugDeviceRequest__Output } from './iommutwin/vmm/v1/HotplugDeviceRequest.js';
@@ -205,6 +206,11 @@ import type { MapReq as _iommutwin_vmm_v1_MapReq, MapReq__Output as _iommutwin_v
 import type { MigrateRequest as _iommutwin_vmm_v1_MigrateRequest, MigrateRequest__Output as _iommutwin_vmm_v1_MigrateRequest__Output } from './iommutwin/vmm/v1/MigrateRequest.js';
 import type { MigrateResponse as _iommutwin_vmm_v1_MigrateResponse, MigrateResponse__Output as _iommutwin_vmm_v1_MigrateResponse__Output } from './iommutwin/vmm/v1/MigrateResponse.js';
 import type { MigrationBlocker as _iommutwin_vmm_v1_MigrationBlocker, MigrationBlocker__Output as _iommutwin_vmm_v1_MigrationBlocker__Output } from './iommutwin/vmm/v1/MigrationBlocker.js';
+import type { MmioReadRequest as _iommutwin_vmm_v1_MmioReadRequest, MmioReadRequest__Output as _iommutwin_vmm_v1_MmioReadRequest__Output } from './iommutwin/vmm/v1/MmioReadRequest.js';
+import type { MmioReadResponse as _iommutwin_vmm_v1_MmioReadResponse, MmioReadResponse__Output as _iommutwin_vmm_v1_MmioReadResponse__Output } from './iommutwin/vmm/v1/MmioReadResponse.js';
+import type { MmioRegion as _iommutwin_vmm_v1_MmioRegion, MmioRegion__Output as _iommutwin_vmm_v1_MmioRegion__Output } from './iommutwin/vmm/v1/MmioRegion.js';
+import type { MmioWriteRequest as _iommutwin_vmm_v1_MmioWriteRequest, MmioWriteRequest__Output as _iommutwin_vmm_v1_MmioWriteRequest__Output } from './iommutwin/vmm/v1/MmioWriteRequest.js';
+import type { MmioWriteResponse as _iommutwin_vmm_v1_MmioWriteResponse, MmioWriteResponse__Output as _iommutwin_vmm_v1_MmioWriteResponse__Output } from './iommutwin/vmm/v1/MmioWriteResponse.js';
 import type { PingRequest as _iommutwin_vmm_v1_PingRequest, PingRequest__Output as _iommutwin_vmm_v1_PingRequest__Output } from './iommutwin/vmm/v1/PingRequest.js';
 import type { PingResponse as _iommutwin_vmm_v1_PingResponse, PingResponse__Output as _iommutwin_vmm_v1_PingResponse__Output } from './iommutwin/vmm/v1/PingResponse.js';
 import type { ProbeProperty as _iommutwin_vmm_v1_ProbeProperty, ProbeProperty__Output as _iommutwin_vmm_v1_ProbeProperty__Output } from './iommutwin/vmm/v1/ProbeProperty.js';
@@ -246,6 +252,7 @@ import type { VirtioWriteStatusResponse as _iommutwin_vmm_v1_VirtioWriteStatusRe
 import type { VmInfo as _iommutwin_vmm_v1_VmInfo, VmInfo__Output as _iommutwin_vmm_v1_VmInfo__Output } from './iommutwin/vmm/v1/VmInfo.js';
 import type { VmSpec as _iommutwin_vmm_v1_VmSpec, VmSpec__Output as _iommutwin_vmm_v1_VmSpec__Output } from './iommutwin/vmm/v1/VmSpec.js';
 import type { VmmClient as _iommutwin_vmm_v1_VmmClient, VmmDefinition as _iommutwin_vmm_v1_VmmDefinition } from './iommutwin/vmm/v1/Vmm.js';
+import type { VtdFault as _iommutwin_vmm_v1_VtdFault, VtdFault__Output as _iommutwin_vmm_v1_VtdFault__Output } from './iommutwin/vmm/v1/VtdFault.js';
 import type { WriteMemoryRequest as _iommutwin_vmm_v1_WriteMemoryRequest, WriteMemoryRequest__Output as _iommutwin_vmm_v1_WriteMemoryRequest__Output } from './iommutwin/vmm/v1/WriteMemoryRequest.js';
 import type { WriteMemoryResponse as _iommutwin_vmm_v1_WriteMemoryResponse, WriteMemoryResponse__Output as _iommutwin_vmm_v1_WriteMemoryResponse__Output } from './iommutwin/vmm/v1/WriteMemoryResponse.js';
 
@@ -484,6 +491,7 @@ export interface ProtoGrpcType {
          * What the guest OS and its drivers do.
          */
         Guest: SubtypeConstructor<typeof grpc.Client, _iommutwin_vmm_v1_GuestClient> & { service: _iommutwin_vmm_v1_GuestDefinition }
+        GuestInterrupt: MessageTypeDefinition<_iommutwin_vmm_v1_GuestInterrupt, _iommutwin_vmm_v1_GuestInterrupt__Output>
         HostLinkStatus: MessageTypeDefinition<_iommutwin_vmm_v1_HostLinkStatus, _iommutwin_vmm_v1_HostLinkStatus__Output>
         HostObjects: MessageTypeDefinition<_iommutwin_vmm_v1_HostObjects, _iommutwin_vmm_v1_HostObjects__Output>
         HotplugDeviceRequest: MessageTypeDefinition<_iommutwin_vmm_v1_HotplugDeviceRequest, _iommutwin_vmm_v1_HotplugDeviceRequest__Output>
@@ -496,6 +504,11 @@ export interface ProtoGrpcType {
         MigrateRequest: MessageTypeDefinition<_iommutwin_vmm_v1_MigrateRequest, _iommutwin_vmm_v1_MigrateRequest__Output>
         MigrateResponse: MessageTypeDefinition<_iommutwin_vmm_v1_MigrateResponse, _iommutwin_vmm_v1_MigrateResponse__Output>
         MigrationBlocker: MessageTypeDefinition<_iommutwin_vmm_v1_MigrationBlocker, _iommutwin_vmm_v1_MigrationBlocker__Output>
+        MmioReadRequest: MessageTypeDefinition<_iommutwin_vmm_v1_MmioReadRequest, _iommutwin_vmm_v1_MmioReadRequest__Output>
+        MmioReadResponse: MessageTypeDefinition<_iommutwin_vmm_v1_MmioReadResponse, _iommutwin_vmm_v1_MmioReadResponse__Output>
+        MmioRegion: MessageTypeDefinition<_iommutwin_vmm_v1_MmioRegion, _iommutwin_vmm_v1_MmioRegion__Output>
+        MmioWriteRequest: MessageTypeDefinition<_iommutwin_vmm_v1_MmioWriteRequest, _iommutwin_vmm_v1_MmioWriteRequest__Output>
+        MmioWriteResponse: MessageTypeDefinition<_iommutwin_vmm_v1_MmioWriteResponse, _iommutwin_vmm_v1_MmioWriteResponse__Output>
         PingRequest: MessageTypeDefinition<_iommutwin_vmm_v1_PingRequest, _iommutwin_vmm_v1_PingRequest__Output>
         PingResponse: MessageTypeDefinition<_iommutwin_vmm_v1_PingResponse, _iommutwin_vmm_v1_PingResponse__Output>
         ProbeProperty: MessageTypeDefinition<_iommutwin_vmm_v1_ProbeProperty, _iommutwin_vmm_v1_ProbeProperty__Output>
@@ -544,6 +557,7 @@ export interface ProtoGrpcType {
          * The management plane of one VMM instance (QEMU-like), a client of its host-iommu.
          */
         Vmm: SubtypeConstructor<typeof grpc.Client, _iommutwin_vmm_v1_VmmClient> & { service: _iommutwin_vmm_v1_VmmDefinition }
+        VtdFault: MessageTypeDefinition<_iommutwin_vmm_v1_VtdFault, _iommutwin_vmm_v1_VtdFault__Output>
         WriteMemoryRequest: MessageTypeDefinition<_iommutwin_vmm_v1_WriteMemoryRequest, _iommutwin_vmm_v1_WriteMemoryRequest__Output>
         WriteMemoryResponse: MessageTypeDefinition<_iommutwin_vmm_v1_WriteMemoryResponse, _iommutwin_vmm_v1_WriteMemoryResponse__Output>
       }

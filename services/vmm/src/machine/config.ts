@@ -3,6 +3,7 @@
  * guest can see comes from here (or its documented defaults), never from the host.
  */
 import { DomainError } from '#libs/errno/index.js';
+import type { IntelIommuConfig } from '../viommu/intel-iommu/caps.js';
 import { parseU64 } from '#libs/u64/index.js';
 import type { VirtioIommuConfig } from '../viommu/virtio-iommu.js';
 
@@ -35,11 +36,20 @@ export interface VfioDeviceConfig {
 
 export type DeviceConfig = VirtioDeviceConfig | VfioDeviceConfig;
 
+/** Guest-visible intel-iommu settings, validated as QEMU's vtd_decide_config checks them: the model's configuration. */
+export type IntelIommuSettings = IntelIommuConfig;
+
+/** The guest-physical register block of the DMAR unit on q35 (QEMU's Q35_HOST_BRIDGE_IOMMU_ADDR). */
+export const VTD_MMIO = { base: 0xfed90000n, size: 0x1000n } as const;
+
+/** The widest PASID the model offers (ECAP.PSS is 5 bits: PASID width - 1 ≤ 19). */
+export const VTD_MAX_PASID_BITS = 20;
+
 export interface VmConfig {
   name: string;
   memoryBytes: bigint;
   machine: Machine;
-  viommu: { model: ViommuModel; virtio?: VirtioIommuSettings };
+  viommu: { model: ViommuModel; virtio?: VirtioIommuSettings; intel?: IntelIommuSettings };
   iommufdObjects: Array<{ id: string; fd?: number }>;
   devices: DeviceConfig[];
 }
@@ -101,10 +111,11 @@ export function parseVmSpec(spec: any): VmConfig {
   const model = enumName(spec.viommu?.model, 'VIOMMU_MODEL_') || 'NONE';
   if (!['NONE', 'VIRTIO_IOMMU', 'INTEL_IOMMU', 'SMMUV3', 'UNSPECIFIED'].includes(model)) throw bad('BAD_VIOMMU', `unknown vIOMMU model ${model}`, 'spec.viommu.model');
   const viommu: VmConfig['viommu'] = { model: (model === 'UNSPECIFIED' ? 'NONE' : model) as ViommuModel };
-  if (viommu.model === 'INTEL_IOMMU' || viommu.model === 'SMMUV3') {
-    throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `the ${viommu.model} vIOMMU model is not built yet: use VIRTIO_IOMMU or NONE`, { feature: viommu.model });
+  if (viommu.model === 'SMMUV3') {
+    throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `the ${viommu.model} vIOMMU model is not built yet: use VIRTIO_IOMMU, INTEL_IOMMU or NONE`, { feature: viommu.model });
   }
   if (viommu.model === 'VIRTIO_IOMMU') viommu.virtio = parseVirtioIommu(spec.viommu?.virtio ?? {}, machine as Machine);
+  if (viommu.model === 'INTEL_IOMMU') viommu.intel = parseIntelIommu(spec.viommu?.intel ?? {}, machine as Machine);
 
   const iommufdObjects: VmConfig['iommufdObjects'] = [];
   const seenObj = new Set<string>();
@@ -119,7 +130,7 @@ export function parseVmSpec(spec: any): VmConfig {
   const devices: DeviceConfig[] = [];
   const used = new Set<string>();
   const ids = new Set<string>(seenObj);
-  for (const [i, d] of (spec.devices ?? []).entries()) devices.push(parseDevice(d, `spec.devices[${i}]`, ids, used, iommufdObjects));
+  for (const [i, d] of (spec.devices ?? []).entries()) devices.push(parseDevice(d, `spec.devices[${i}]`, ids, used, iommufdObjects, viommu));
   assignBdfs(devices, used);
   return { name, memoryBytes, machine: machine as Machine, viommu, iommufdObjects, devices };
 }
@@ -159,7 +170,41 @@ export function parseVirtioIommu(v: any, machine: Machine): VirtioIommuSettings 
   };
 }
 
-export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Set<string>, objs: VmConfig['iommufdObjects']): DeviceConfig {
+/**
+ * intel-iommu settings with QEMU's defaults (aw-bits 48, dma-drain on, everything else off) and
+ * QEMU's realize checks (vtd_decide_config; x86_iommu realize for the machine). QEMU stops at the
+ * first failed check; the twin lists every violation in one INVALID_ARGUMENT BAD_VIOMMU, in
+ * QEMU's check order, each with QEMU's message.
+ */
+export function parseIntelIommu(v: any, machine: Machine): IntelIommuSettings {
+  const awRaw = Number(v.aw_bits ?? 0);
+  const scalableMode = !!v.scalable_mode;
+  const flts = !!v.flts;
+  const pasidBits = Number(v.pasid_bits ?? 0);
+  const deviceIotlb = !!v.device_iotlb;
+  const dmaDrain = v.dma_drain === undefined || v.dma_drain === null ? true : !!v.dma_drain;
+  const aw = awRaw === 0 ? 48 : awRaw;
+  const violations: Array<{ field: string; detail: string }> = [];
+  const f = (field: string, detail: string) => violations.push({ field: `spec.viommu.intel.${field}`, detail });
+  if (machine !== 'q35') violations.push({ field: 'spec.machine', detail: `intel-iommu is a q35 device: machine '${machine}' has no DMAR unit (QEMU: 'intel-iommu' is not a valid device model name)` });
+  if (flts && !scalableMode) f('flts', 'x-flts is only available in scalable mode');
+  if (!flts && aw !== 39 && aw !== 48) f('aw_bits', `${scalableMode ? 'Scalable mode(flts=off)' : 'Legacy mode'}: supported values for aw-bits are: 39, 48 (got ${awRaw})`);
+  if (flts && aw !== 48) f('aw_bits', `Scalable mode(flts=on): supported value for aw-bits is: 48 (got ${awRaw})`);
+  if (scalableMode && !dmaDrain) f('dma_drain', 'Need to set dma_drain for scalable mode');
+  if (pasidBits !== 0 && !scalableMode) f('pasid_bits', 'Need to set scalable mode for PASID');
+  if (!Number.isInteger(pasidBits) || pasidBits < 0 || pasidBits > VTD_MAX_PASID_BITS) f('pasid_bits', `pasid_bits ${pasidBits}: 0 (no PASID) or 1-${VTD_MAX_PASID_BITS}`);
+  if (pasidBits !== 0 && deviceIotlb) f('pasid_bits', 'PASID based device IOTLB is not supported');
+  if (violations.length > 0) {
+    throw new DomainError('INVALID_ARGUMENT', 'BAD_VIOMMU', `intel-iommu configuration refused: ${violations.map((x) => `${x.field}: ${x.detail}`).join('; ')}`, {
+      field: violations[0]!.field,
+      violations: JSON.stringify(violations),
+      count: String(violations.length),
+    });
+  }
+  return { awBits: aw as 39 | 48, cachingMode: !!v.caching_mode, scalableMode, flts, pasidBits, deviceIotlb, dmaDrain, snoopControl: !!v.snoop_control };
+}
+
+export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Set<string>, objs: VmConfig['iommufdObjects'], viommu?: VmConfig['viommu']): DeviceConfig {
   const id = String(d?.id ?? '');
   if (!ID_RE.test(id)) throw bad('BAD_DEVICE', `${path}.id '${id.slice(0, 64)}': 1-63 chars of [A-Za-z0-9_.-], starting with a letter or digit`, `${path}.id`);
   if (ids.has(id)) throw bad('DUPLICATE_ID', `${path}.id '${id}' is used twice`, `${path}.id`);
@@ -184,6 +229,11 @@ export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Se
     if (!['AUTO', 'EMULATED', 'NESTED', 'UNSPECIFIED'].includes(backend)) throw bad('BAD_DEVICE', `${path}.vfio.backend ${backend}`, `${path}.vfio.backend`);
     if (v.legacy_container) throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the legacy VFIO container is not modelled yet; use an iommufd object`, { feature: 'legacy_container' });
     if (backend === 'NESTED') throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the NESTED backend needs nested HWPTs, which are not modelled yet; use EMULATED`, { feature: 'NESTED' });
+    // intel-iommu x-flts: an assigned device's DMA goes through the host's nested first stage
+    // (QEMU never shadows first-stage tables), so AUTO would pick NESTED, which is not built yet
+    if (viommu?.intel?.flts && backend !== 'EMULATED') {
+      throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: with intel-iommu flts (x-flts=on) an assigned device needs the NESTED backend (the guest's first-stage tables bound on the host), which is not built yet`, { feature: 'NESTED' });
+    }
     const iommufd = String(v.iommufd ?? '');
     if (!objs.some((o) => o.id === iommufd)) throw bad('UNKNOWN_IOMMUFD', `${path}.vfio.iommufd '${iommufd}' names no iommufd object`, `${path}.vfio.iommufd`);
     return {

@@ -8,6 +8,10 @@ import type { Logger } from 'pino';
 import { DomainError } from '#libs/errno/index.js';
 import { SeqLog } from '#libs/seqlog/index.js';
 import { EmulatedBackend } from '../backends/emulated.js';
+import { VtdShadow } from '../backends/vtd-shadow.js';
+import { IntelIommu } from '../viommu/intel-iommu/index.js';
+import { VtdTranslator } from '../viommu/intel-iommu/translate.js';
+import { GuestRam } from './guest-ram.js';
 import { HostCallError, type HostDescription, type HostEvent, type HostLink, type HostProcessId } from '../hostlink/hostlink.js';
 import { VirtioIommu, type EndpointView } from '../viommu/virtio-iommu.js';
 import { decideStatusWrite, VIRTIO_STATUS } from '../viommu/virtio-status.js';
@@ -18,10 +22,15 @@ import {
   type VfioDeviceConfig,
   type VirtioDeviceConfig,
   type VmConfig,
+  VTD_MMIO,
 } from './config.js';
 import type { BackendVm, VfioRuntime } from './runtime.js';
 
 export type { BackendVm, VfioRuntime } from './runtime.js';
+
+/** VT-d fault reasons of a denied access (VTD_FR_WRITE / VTD_FR_READ). */
+const VTD_FR_WRITE = 5;
+const VTD_FR_READ = 6;
 
 export const VIRTIO_F_VERSION_1 = 1n << 32n;
 export const VIRTIO_F_ACCESS_PLATFORM = 1n << 33n;
@@ -37,13 +46,31 @@ export interface VirtioRuntime {
   status?: number;
 }
 
-export interface GuestEvent {
-  kind: 'virtio_fault';
+export type GuestEvent =
+  | {
+      kind: 'virtio_fault';
+      reason: number;
+      flags: number;
+      endpoint: number;
+      address: bigint;
+      raw: Uint8Array;
+    }
+  | {
+      /** an interrupt a vIOMMU raised (intel-iommu: fault event / invalidation completion MSI) */
+      kind: 'interrupt';
+      source: string;
+      msiAddr: bigint;
+      msiData: number;
+    };
+
+/** A VT-d translation fault an emulated device saw (Guest.Dma). */
+export interface VtdDmaFault {
   reason: number;
-  flags: number;
-  endpoint: number;
+  sid: number;
   address: bigint;
-  raw: Uint8Array;
+  write: boolean;
+  pasid?: number;
+  recordable: boolean;
 }
 
 export interface Violation {
@@ -63,6 +90,12 @@ export class Vm implements BackendVm {
   readonly virtio = new Map<string, VirtioRuntime>();
   viommu: VirtioIommu | undefined;
   backend: EmulatedBackend | undefined;
+  /** the intel-iommu (DMAR unit) of an INTEL_IOMMU VM */
+  intel: IntelIommu | undefined;
+  /** the vmm's coherent copy of guest RAM the intel-iommu model reads (see guest-ram.ts) */
+  ram: GuestRam | undefined;
+  /** caching-mode shadow of the EMULATED assigned devices behind the intel-iommu */
+  shadow: VtdShadow | undefined;
   readonly events = new SeqLog<GuestEvent>(4096);
   hostObjectsLost = false;
   message = '';
@@ -286,6 +319,7 @@ export class VmManager {
           vm.viommu = new VirtioIommu(vm.cfg.viommu.virtio!, vm.cfg.devices.map((d) => d.endpointId), vm.backend);
           vm.backend.bind(vm.viommu);
         }
+        if (vm.cfg.viommu.model === 'INTEL_IOMMU') this.buildIntelIommu(vm);
         for (const d of vm.cfg.devices) {
           if (d.kind === 'virtio') vm.virtio.set(d.id, this.virtioRuntime(d));
           else await this.plugVfio(vm, d, passedFds, kinds, desc, opened);
@@ -321,6 +355,9 @@ export class VmManager {
     vm.iommufds.clear();
     vm.sharedIoas.clear();
     vm.viommu = undefined;
+    vm.intel = undefined;
+    vm.ram = undefined;
+    vm.shadow = undefined;
     this.retireBackend(vm);
     vm.ramFd = -1;
     vm.ramVa = 0n;
@@ -353,6 +390,43 @@ export class VmManager {
       }
       throw e;
     }
+  }
+
+  /**
+   * The DMAR unit of an INTEL_IOMMU VM: registers at 0xfed90000 over the vmm's copy of guest RAM,
+   * interrupts into the guest event log, every invalidation noted for the caching-mode shadow.
+   */
+  private buildIntelIommu(vm: Vm): void {
+    const ram = new GuestRam(vm.cfg.memoryBytes);
+    let translator: VtdTranslator | undefined;
+    const intel = new IntelIommu(
+      vm.cfg.viommu.intel!,
+      ram,
+      (irq) => {
+        vm.events.append({ kind: 'interrupt', source: irq.source, msiAddr: irq.msiAddr, msiData: irq.msiData });
+      },
+      (mem, cfg) => (translator = new VtdTranslator(mem, cfg)),
+    );
+    const shadow = new VtdShadow(this.link, vm, this.logger, vm.cfg.viommu.intel!, translator!);
+    translator!.onInvalidate = (scope) => shadow.note(scope);
+    // a PASID-cache refresh that rebinds a device's requests-without-PASID entry (scalable mode:
+    // QEMU's vtd_pasid_cache_sync switches the address space and syncs its notifiers)
+    translator!.onPasidBinding = (ev) => {
+      if (ev.pasid === undefined) shadow.note({ kind: 'context', sid: ev.sid });
+    };
+    vm.ram = ram;
+    vm.intel = intel;
+    vm.shadow = shadow;
+  }
+
+  /**
+   * After the intel-iommu model ran (a register write, a translation): its guest-RAM writes go to
+   * the host, then the shadow of assigned devices follows the invalidations it made.
+   */
+  private async settleIntel(vm: Vm): Promise<void> {
+    if (!vm.ram) return;
+    for (const w of vm.ram.takePending()) await this.link.writeMemory(vm.hostPid, vm.ramVa + w.gpa, w.data);
+    await vm.shadow?.drain();
   }
 
   private virtioRuntime(d: VirtioDeviceConfig): VirtioRuntime {
@@ -393,6 +467,14 @@ export class VmManager {
             out.push({ device: d.id, rule: 'reserved region', detail: `host reserved region [0x${r.start.toString(16)}, 0x${r.last.toString(16)}] (${r.type.replace('RESERVED_REGION_TYPE_', '')}) of ${d.hostBdf} is not inside a guest-visible reserved region` });
           }
         }
+      } else if (cfg.viommu.model === 'INTEL_IOMMU') {
+        const v = cfg.viommu.intel!;
+        // QEMU: vtd_dev_set_iommu_device / vtd_iommu_notify_flag_changed (vmm-viommu-semantics.md §2.2)
+        if (!v.cachingMode) out.push({ device: d.id, rule: 'caching mode', detail: 'Device assignment is not allowed without enabling caching-mode=on for Intel IOMMU.' });
+        if (v.snoopControl) out.push({ device: d.id, rule: 'snoop control', detail: 'Snoop Control with vhost or VFIO is not supported' });
+        if (v.awBits > unit.inputBits) out.push({ device: d.id, rule: 'aw-bits', detail: `aw-bits ${v.awBits} > host aw-bits ${unit.inputBits} (unit ${unit.name})` });
+        if ((unit.pageSizes & 4096n) === 0n) out.push({ device: d.id, rule: 'granule', detail: `the VT-d 4 KiB page is not a page size of host unit ${unit.name} (0x${unit.pageSizes.toString(16)})` });
+        if (v.flts) out.push({ device: d.id, rule: 'flts', detail: 'x-flts=on: the guest\'s first-stage tables are bound to the host (NESTED), never shadowed; EMULATED cannot back this device' });
       } else if (cfg.viommu.model === 'NONE') {
         if (cfg.memoryBytes - 1n > aperture) out.push({ device: d.id, rule: 'input range', detail: `guest RAM does not fit host aperture of ${unit.name}` });
         // hotplug into a running VM: guest RAM is already identity-mapped in the shared IOAS, so a
@@ -426,8 +508,22 @@ export class VmManager {
       ownFd = true;
     }
     const devId = await this.link.bind(pid, deviceFd, iommufd);
-    const rt: VfioRuntime = { cfg: d, host: hd, iommufd, deviceFd, devId, ioas: 0, hwpt: 0, backend: vm.viommu ? 'EMULATED' : 'NONE', ownFd };
-    if (vm.viommu) {
+    const rt: VfioRuntime = { cfg: d, host: hd, iommufd, deviceFd, devId, ioas: 0, hwpt: 0, backend: vm.viommu || vm.intel ? 'EMULATED' : 'NONE', ownFd };
+    if (vm.intel) {
+      // EMULATED behind the intel-iommu: the device's own IOAS (host-group siblings share one),
+      // replayed from the guest's tables now (QEMU's vtd_iommu_replay on notifier registration)
+      const sibling = [...vm.vfio.values()].find((o) => o.backend === 'EMULATED' && o.iommufd === iommufd && o.host.group === hd.group);
+      const ownIoas = sibling === undefined;
+      rt.ioas = sibling ? sibling.ioas : await this.link.ioasAlloc(pid, iommufd);
+      try {
+        rt.hwpt = await this.link.attach(pid, deviceFd, rt.ioas);
+      } catch (e) {
+        if (ownIoas) await this.link.destroy(pid, iommufd, rt.ioas).catch(() => undefined);
+        throw e;
+      }
+      vm.vfio.set(d.id, rt);
+      if (ownIoas) await vm.shadow!.sync(rt);
+    } else if (vm.viommu) {
       // EMULATED: the endpoint gets its own IOAS, filled with what the guest's vIOMMU says. The
       // host attaches a whole IOMMU group to one domain, so host-group siblings share one IOAS.
       const sibling = [...vm.vfio.values()].find((o) => o.backend === 'EMULATED' && o.iommufd === iommufd && o.host.group === hd.group);
@@ -541,7 +637,7 @@ export class VmManager {
       if (vm.state === 'STOPPED') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is STOPPED`);
       const ids = new Set<string>([...vm.cfg.devices.map((d) => d.id), ...vm.cfg.iommufdObjects.map((o) => o.id)]);
       const used = new Set<string>(vm.cfg.devices.map((d) => d.guestBdf));
-      const d = parseDevice(spec, 'device', ids, used, vm.cfg.iommufdObjects);
+      const d = parseDevice(spec, 'device', ids, used, vm.cfg.iommufdObjects, vm.cfg.viommu);
       assignBdfs([d], used);
       if (vm.state === 'DEFINED') {
         vm.cfg = { ...vm.cfg, devices: [...vm.cfg.devices, d] };
@@ -559,7 +655,9 @@ export class VmManager {
           vm.viommu?.addEndpoint(d.endpointId);
           await this.plugVfio(vm, d, passedFds, await this.link.fdKinds(vm.hostPid), desc, opened);
         } catch (e) {
+          const rt = vm.vfio.get(d.id);
           vm.vfio.delete(d.id);
+          if (rt && vm.shadow && ![...vm.vfio.values()].some((o) => o.iommufd === rt.iommufd && o.ioas === rt.ioas)) vm.shadow.forget(rt);
           if (vm.viommu) await vm.viommu.removeEndpoint(d.endpointId).catch(() => undefined);
           for (const fd of opened) await this.link.closeFd(vm.hostPid, fd).catch(() => undefined);
           throw e;
@@ -595,6 +693,11 @@ export class VmManager {
           if (rt.backend === 'EMULATED' && !shared) {
             await this.link.destroy(vm.hostPid, rt.iommufd, rt.ioas).catch(() => undefined);
             vm.backend?.forget(rt);
+            vm.shadow?.forget(rt);
+          } else if (rt.backend === 'EMULATED' && vm.shadow) {
+            // the shared IOAS now follows the remaining sibling's context entry
+            const next = [...vm.vfio.values()].find((o) => o.iommufd === rt.iommufd && o.ioas === rt.ioas);
+            if (next) await vm.shadow.sync(next);
           }
         }
         vm.virtio.delete(deviceId);
@@ -634,7 +737,54 @@ export class VmManager {
   async writeMemory(name: string, gpa: bigint, data: Uint8Array): Promise<void> {
     const { vm } = await this.runningVerified(name);
     gpaCheck(vm, gpa, BigInt(data.length));
-    await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data);
+    if (!vm.ram) return this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data);
+    // the intel-iommu model reads the vmm's copy: host first, then the copy, in the VM's order
+    await vm.lock(async () => {
+      await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data);
+      vm.ram?.store(gpa, data);
+    });
+  }
+
+  // ------------------------------------------------------------------ vIOMMU registers
+
+  /**
+   * The register block an MMIO access of the guest hits: sizes 4 and 8 only (INVALID_ARGUMENT
+   * BAD_MMIO_SIZE), the whole access inside a block (INVALID_ARGUMENT NO_MMIO_REGION).
+   */
+  private mmioTarget(vm: Vm, addr: bigint, size: number): { intel: IntelIommu; offset: number } {
+    if (size !== 4 && size !== 8) throw new DomainError('INVALID_ARGUMENT', 'BAD_MMIO_SIZE', `MMIO access size ${size}: 4 or 8 bytes`, { size: String(size) });
+    const intel = vm.intel;
+    if (!intel || addr < VTD_MMIO.base || addr + BigInt(size) > VTD_MMIO.base + VTD_MMIO.size) {
+      throw new DomainError('INVALID_ARGUMENT', 'NO_MMIO_REGION', `guest-physical 0x${addr.toString(16)} (+${size}) is in no vIOMMU register block of VM ${vm.name}${intel ? ` (DMAR unit at [0x${VTD_MMIO.base.toString(16)}, +0x${VTD_MMIO.size.toString(16)}))` : ` (model ${vm.cfg.viommu.model} has none)`}`, { addr: `0x${addr.toString(16)}` });
+    }
+    return { intel, offset: Number(addr - VTD_MMIO.base) };
+  }
+
+  /** Guest.MmioRead: a 32/64-bit register load. */
+  async mmioRead(name: string, addr: bigint, size: number): Promise<bigint> {
+    const vm = this.running(name);
+    const { intel, offset } = this.mmioTarget(vm, addr, size);
+    return vm.lock(async () => {
+      const v = intel.mmioRead(offset, size as 4 | 8);
+      await this.settleIntel(vm);
+      return v;
+    });
+  }
+
+  /** Guest.MmioWrite: a 32/64-bit register store, its side effects, then the shadow's replay. */
+  async mmioWrite(name: string, addr: bigint, size: number, value: bigint): Promise<void> {
+    const vm = this.running(name);
+    const { intel, offset } = this.mmioTarget(vm, addr, size);
+    if (size === 4 && value > 0xffffffffn) throw new DomainError('INVALID_ARGUMENT', 'BAD_MMIO_VALUE', `a 4-byte MMIO store of 0x${value.toString(16)}: the value has more than 32 bits`);
+    await vm.lock(async () => {
+      // the VM may have stopped while this write waited for the lock
+      if (vm.intel !== intel) throw new DomainError('FAILED_PRECONDITION', 'VM_NOT_RUNNING', `VM ${name} is ${vm.state}`);
+      try {
+        intel.mmioWrite(offset, size as 4 | 8, value);
+      } finally {
+        await this.settleIntel(vm);
+      }
+    });
   }
 
   viommuOf(name: string): { vm: Vm; dev: VirtioIommu } {
@@ -694,14 +844,18 @@ export class VmManager {
   }
 
   /** Guest.Dma: a virtio device translated by the vmm, or an assigned device's DMA on the host. */
-  async dma(name: string, deviceId: string, iova: bigint, length: bigint, write: boolean, data: Uint8Array): Promise<DmaOutcome> {
+  async dma(name: string, deviceId: string, iova: bigint, length: bigint, write: boolean, data: Uint8Array, pasid?: number): Promise<DmaOutcome> {
     const { vm, proc: owner } = await this.runningVerified(name);
     if (length === 0n || length > 16n << 20n) throw new DomainError('INVALID_ARGUMENT', 'BAD_LENGTH', 'length must be in (0, 16 MiB]');
     if (write && BigInt(data.length) !== length) throw new DomainError('INVALID_ARGUMENT', 'BAD_LENGTH', 'write data must be exactly `length` bytes');
+    if (pasid !== undefined && (!vm.cfg.viommu.intel || vm.cfg.viommu.intel.pasidBits === 0 || pasid >= 2 ** vm.cfg.viommu.intel.pasidBits)) {
+      throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `a request with PASID ${pasid}: VM ${name}'s vIOMMU (${vm.cfg.viommu.model}) offers ${vm.cfg.viommu.intel?.pasidBits ?? 0} PASID bits`);
+    }
     const v = vm.virtio.get(deviceId);
-    if (v) return vm.lock(() => this.virtioDma(vm, v, iova, length, write, data));
+    if (v) return vm.lock(() => this.virtioDma(vm, v, iova, length, write, data, pasid));
     const f = vm.vfio.get(deviceId);
     if (!f) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no device '${deviceId}'`);
+    if (pasid !== undefined) throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `DMA with a PASID by an assigned device needs PASID attachment on the host (the NESTED backend), which is not built yet`, { feature: 'PASID_DMA' });
     // the host does it only while the VM's own process holds the device's binding (its device fd
     // bound to its iommufd): a VM whose process died, or whose pid names another process after a
     // host restart, cannot reach the device's next owner's memory even before the vmm notices
@@ -717,12 +871,33 @@ export class VmManager {
     }
     // a fault is not guest-visible (as in QEMU); the host logs it and onHostEvent counts it
     if (r.result === 'fault') return { hostFault: r.fault! };
-    if (r.result === 'written') return { written: length };
+    if (r.result === 'written') {
+      if (vm.ram && vm.shadow) await vm.lock(() => this.refreshAfterDeviceWrite(vm, f, iova, length));
+      return { written: length };
+    }
     return { data: r.data as Buffer };
   }
 
-  private async virtioDma(vm: Vm, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array): Promise<DmaOutcome> {
+  /**
+   * An assigned device wrote guest RAM on the host: the pages it reached (through the IOAS the
+   * shadow keeps) are read back into the vmm's copy the intel-iommu model reads.
+   */
+  private async refreshAfterDeviceWrite(vm: Vm, f: VfioRuntime, iova: bigint, length: bigint): Promise<void> {
+    const ram = vm.ram;
+    const shadow = vm.shadow;
+    if (!ram || !shadow) return;
+    for (let off = 0n; off < length; ) {
+      const cur = iova + off;
+      const n = 4096n - (cur & 4095n) < length - off ? 4096n - (cur & 4095n) : length - off;
+      const gpa = shadow.gpaOf(f, cur);
+      if (gpa !== undefined && gpa + n <= vm.cfg.memoryBytes) ram.store(gpa, await this.link.readMemory(vm.hostPid, vm.ramVa + gpa, Number(n)));
+      off += n;
+    }
+  }
+
+  private async virtioDma(vm: Vm, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array, pasid?: number): Promise<DmaOutcome> {
     if (!v.featuresOk) throw new DomainError('FAILED_PRECONDITION', 'DRIVER_NOT_READY', `virtio device '${v.cfg.id}' has no accepted features yet (VirtioSetFeatures first)`);
+    if (vm.intel) return this.vtdDma(vm, vm.intel, v, iova, length, write, data, pasid);
     const translated = vm.viommu !== undefined && (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
     // gather GPA pieces page by page (4 KiB steps are finer than any granule)
     const pieces: Array<[bigint, number]> = [];
@@ -749,6 +924,66 @@ export class VmManager {
       let o = 0;
       for (const [gpa, n] of pieces) {
         await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data.subarray(o, o + n));
+        o += n;
+      }
+      return { written: length };
+    }
+    const out = Buffer.alloc(Number(length));
+    let o = 0;
+    for (const [gpa, n] of pieces) {
+      out.set(await this.link.readMemory(vm.hostPid, vm.ramVa + gpa, n), o);
+      o += n;
+    }
+    return { data: out };
+  }
+
+  /**
+   * A virtio device's DMA in an INTEL_IOMMU VM: with ACCESS_PLATFORM every 4 KiB piece goes
+   * through the unit (dmaTranslate: IOTLB, context cache, walk; a fault is recorded in FRCD and
+   * raises the fault event); without it the device uses GPAs. All pieces are translated before
+   * any byte moves, so a faulting DMA transfers nothing.
+   */
+  private async vtdDma(vm: Vm, intel: IntelIommu, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array, pasid?: number): Promise<DmaOutcome> {
+    const translated = (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
+    if (!translated && pasid !== undefined) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `virtio device '${v.cfg.id}' did not negotiate ACCESS_PLATFORM: its DMA is untranslated and carries no PASID`);
+    const sid = v.cfg.endpointId;
+    const pieces: Array<[bigint, number]> = [];
+    try {
+      for (let off = 0n; off < length; ) {
+        const cur = iova + off;
+        const n = 4096n - (cur & 4095n) < length - off ? 4096n - (cur & 4095n) : length - off;
+        let gpa = cur;
+        if (translated) {
+          const t = intel.dmaTranslate(sid, pasid, cur, write);
+          if (!t.ok) {
+            // the request's PASID (the fault record may carry none: faults met reading PASID structures)
+            return { vtdFault: { reason: t.reason, sid, address: t.addr, write: t.isWrite, ...(pasid !== undefined ? { pasid } : {}), recordable: t.recordable } };
+          }
+          // a cached translation without the access right: QEMU fails the access, no fault record
+          if ((t.perm & (write ? 2 : 1)) === 0) {
+            return { vtdFault: { reason: write ? VTD_FR_WRITE : VTD_FR_READ, sid, address: cur, write, ...(pasid !== undefined ? { pasid } : {}), recordable: false } };
+          }
+          if (t.interrupt) {
+            throw new DomainError('INVALID_ARGUMENT', 'MSI_WINDOW', `DMA at 0x${cur.toString(16)} hits the interrupt window 0xfee00000-0xfeefffff: that is an MSI write, not memory, and Guest.Dma does not model device MSIs`);
+          }
+          gpa = t.pa;
+        }
+        if (gpa + n > vm.cfg.memoryBytes) throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `DMA to GPA 0x${gpa.toString(16)} outside guest RAM`);
+        const last = pieces[pieces.length - 1];
+        if (last && last[0] + BigInt(last[1]) === gpa) last[1] += Number(n);
+        else pieces.push([gpa, Number(n)]);
+        off += n;
+      }
+    } finally {
+      // the unit's own writes (A/D bits) and interrupts happened; its invalidations too
+      await this.settleIntel(vm);
+    }
+    if (write) {
+      let o = 0;
+      for (const [gpa, n] of pieces) {
+        const part = data.subarray(o, o + n);
+        await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, part);
+        vm.ram?.store(gpa, part);
         o += n;
       }
       return { written: length };
@@ -829,6 +1064,7 @@ export type DmaOutcome =
   | { data: Buffer }
   | { written: bigint }
   | { virtioFault: { reason: number; flags: number; endpoint: number; address: bigint } }
-  | { hostFault: NonNullable<Awaited<ReturnType<HostLink['deviceDma']>>['fault']> };
+  | { hostFault: NonNullable<Awaited<ReturnType<HostLink['deviceDma']>>['fault']> }
+  | { vtdFault: VtdDmaFault };
 
 export type { EndpointView };

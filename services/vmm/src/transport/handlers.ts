@@ -4,7 +4,7 @@ import { serverStream, unary } from '#libs/rpc/handlers.js';
 import { vmmService, type ServiceRegistration } from '#libs/rpc/proto.js';
 import { followLog } from '#libs/seqlog/index.js';
 import { parseU64, u64 } from '#libs/u64/index.js';
-import { parseVmSpec, type DeviceConfig, type VmConfig } from '../machine/config.js';
+import { parseVmSpec, VTD_MMIO, type DeviceConfig, type VmConfig } from '../machine/config.js';
 import type { Vm, VmManager } from '../machine/vmm.js';
 import type { HostLinkStatus } from '../hostlink/hostlink.js';
 import type { VirtioIommu, RequestResult } from '../viommu/virtio-iommu.js';
@@ -58,6 +58,7 @@ async function viommuRequest(dev: VirtioIommu, req: VirtioIommuRequestRequest__O
 
 function specMessage(cfg: VmConfig) {
   const v = cfg.viommu.virtio;
+  const intel = cfg.viommu.intel;
   return {
     name: cfg.name,
     memory_bytes: u64(cfg.memoryBytes),
@@ -76,6 +77,20 @@ function specMessage(cfg: VmConfig) {
               reserved_regions: v.reservedRegions.map((r) => ({ start: u64(r.start), end: u64(r.end), subtype: r.subtype })),
               reserved_regions_set: true,
               offered_features: u64(v.offeredFeatures),
+            },
+          }
+        : {}),
+      ...(intel
+        ? {
+            intel: {
+              aw_bits: intel.awBits,
+              caching_mode: intel.cachingMode,
+              scalable_mode: intel.scalableMode,
+              flts: intel.flts,
+              pasid_bits: intel.pasidBits,
+              device_iotlb: intel.deviceIotlb,
+              dma_drain: intel.dmaDrain,
+              snoop_control: intel.snoopControl,
             },
           }
         : {}),
@@ -117,6 +132,7 @@ export function vmInfo(vm: Vm) {
     ram_va: u64(vm.ramVa),
     host_objects_lost: vm.hostObjectsLost,
     message: vm.message,
+    ...(vm.cfg.viommu.model === 'INTEL_IOMMU' ? { viommu_mmio: { base: u64(VTD_MMIO.base), size: u64(VTD_MMIO.size) } } : {}),
   };
 }
 
@@ -162,7 +178,7 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
           models: {
             NONE: 'identity: guest RAM mapped once into a shared IOAS',
             VIRTIO_IOMMU: d.iommufd ? 'emulated: one IOAS per endpoint, guest MAP/UNMAP shadowed' : 'refused: host has no iommufd',
-            INTEL_IOMMU: 'refused: the intel-iommu model is not built yet',
+            INTEL_IOMMU: d.iommufd ? 'emulated: caching-mode shadow of the guest second stage, one IOAS per device (NESTED/flts not built yet)' : 'refused: host has no iommufd',
             SMMUV3: 'refused: the SMMUv3 model is not built yet',
           },
           devices: d.devices.filter((x) => x.unit === u.name).map((x) => x.bdf),
@@ -231,18 +247,28 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
       return { status: r.status, needs_reset: r.needsReset };
     }),
     Dma: unary(async (req) => {
-      const r = await mgr.dma(req.vm, req.device_id, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'), req.write, req.data);
+      const pasid = req.pasid ?? undefined;
+      const r = await mgr.dma(req.vm, req.device_id, parseU64(req.iova, 'iova'), parseU64(req.length, 'length'), req.write, req.data, pasid);
       if ('data' in r) return { data: r.data };
       if ('written' in r) return { written: u64(r.written) };
       if ('virtioFault' in r) return { virtio_fault: { ...r.virtioFault, address: u64(r.virtioFault.address) } };
+      if ('vtdFault' in r) return { vtd_fault: { ...r.vtdFault, address: u64(r.vtdFault.address) } };
       return { host_fault: r.hostFault };
+    }),
+    MmioRead: unary(async (req) => ({ value: u64(await mgr.mmioRead(req.vm, parseU64(req.addr, 'addr'), req.size)) })),
+    MmioWrite: unary(async (req) => {
+      await mgr.mmioWrite(req.vm, parseU64(req.addr, 'addr'), req.size, parseU64(req.value, 'value'));
+      return {};
     }),
     Events: serverStream(async (req, out, ctx) => {
       const vm = mgr.vm(req.vm);
       await followLog(
         vm.events,
         parseU64(req.after_sequence, 'after_sequence'),
-        (e) => out.send({ sequence: u64(e.sequence), virtio_fault: { reason: e.reason, flags: e.flags, endpoint: e.endpoint, address: u64(e.address) }, raw: Buffer.from(e.raw) }),
+        (e) =>
+          e.kind === 'interrupt'
+            ? out.send({ sequence: u64(e.sequence), interrupt: { source: e.source, msi_addr: u64(e.msiAddr), msi_data: e.msiData } })
+            : out.send({ sequence: u64(e.sequence), virtio_fault: { reason: e.reason, flags: e.flags, endpoint: e.endpoint, address: u64(e.address) }, raw: Buffer.from(e.raw) }),
         ctx.signal,
         async (oldest) => {
           throw new DomainError('OUT_OF_RANGE', 'CURSOR_EXPIRED', `events before ${oldest} are no longer retained`, { oldestSequence: oldest.toString() });

@@ -9,6 +9,12 @@ export interface DmaRequest {
   'length'?: (number | string | Long);
   'write'?: (boolean);
   'data'?: (Buffer | Uint8Array | string);
+  /**
+   * PASID of a request-with-PASID (intel-iommu scalable mode); unset = a request without PASID
+   * (RID_PASID for scalable mode).
+   */
+  'pasid'?: (number);
+  '_pasid'?: "pasid";
 }
 
 export interface DmaRequest__Output {
@@ -18,4 +24,10 @@ export interface DmaRequest__Output {
   'length': (string);
   'write': (boolean);
   'data': (Buffer);
+  /**
+   * PASID of a request-with-PASID (intel-iommu scalable mode); unset = a request without PASID
+   * (RID_PASID for scalable mode).
+   */
+  'pasid'?: (number);
+  '_pasid'?: "pasid";
 }

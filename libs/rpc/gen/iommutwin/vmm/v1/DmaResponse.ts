@@ -2,6 +2,7 @@
 
 import type { VirtioFault as _iommutwin_vmm_v1_VirtioFault, VirtioFault__Output as _iommutwin_vmm_v1_VirtioFault__Output } from '../../../iommutwin/vmm/v1/VirtioFault.js';
 import type { DmaFault as _iommutwin_common_v1_DmaFault, DmaFault__Output as _iommutwin_common_v1_DmaFault__Output } from '../../../iommutwin/common/v1/DmaFault.js';
+import type { VtdFault as _iommutwin_vmm_v1_VtdFault, VtdFault__Output as _iommutwin_vmm_v1_VtdFault__Output } from '../../../iommutwin/vmm/v1/VtdFault.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface DmaResponse {
@@ -15,7 +16,14 @@ export interface DmaResponse {
    * A fault of an assigned device's DMA on the host (not guest-visible in EMULATED mode).
    */
   'host_fault'?: (_iommutwin_common_v1_DmaFault | null);
-  'result'?: "data"|"written"|"virtio_fault"|"host_fault";
+  /**
+   * A translation fault of an emulated (virtio) device behind an intel-iommu, at the first
+   * faulting page: every page is translated before any byte moves, so nothing was
+   * transferred. The model recorded it in FRCD/FSTS and raised the fault event unless it was
+   * not recordable (FPD) or the record was dropped (PFO/PPF).
+   */
+  'vtd_fault'?: (_iommutwin_vmm_v1_VtdFault | null);
+  'result'?: "data"|"written"|"virtio_fault"|"host_fault"|"vtd_fault";
 }
 
 export interface DmaResponse__Output {
@@ -29,5 +37,12 @@ export interface DmaResponse__Output {
    * A fault of an assigned device's DMA on the host (not guest-visible in EMULATED mode).
    */
   'host_fault'?: (_iommutwin_common_v1_DmaFault__Output | null);
-  'result'?: "data"|"written"|"virtio_fault"|"host_fault";
+  /**
+   * A translation fault of an emulated (virtio) device behind an intel-iommu, at the first
+   * faulting page: every page is translated before any byte moves, so nothing was
+   * transferred. The model recorded it in FRCD/FSTS and raised the fault event unless it was
+   * not recordable (FPD) or the record was dropped (PFO/PPF).
+   */
+  'vtd_fault'?: (_iommutwin_vmm_v1_VtdFault__Output | null);
+  'result'?: "data"|"written"|"virtio_fault"|"host_fault"|"vtd_fault";
 }

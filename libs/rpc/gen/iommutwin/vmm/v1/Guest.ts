@@ -6,6 +6,10 @@ import type { DmaRequest as _iommutwin_vmm_v1_DmaRequest, DmaRequest__Output as 
 import type { DmaResponse as _iommutwin_vmm_v1_DmaResponse, DmaResponse__Output as _iommutwin_vmm_v1_DmaResponse__Output } from '../../../iommutwin/vmm/v1/DmaResponse.js';
 import type { EventsRequest as _iommutwin_vmm_v1_EventsRequest, EventsRequest__Output as _iommutwin_vmm_v1_EventsRequest__Output } from '../../../iommutwin/vmm/v1/EventsRequest.js';
 import type { EventsResponse as _iommutwin_vmm_v1_EventsResponse, EventsResponse__Output as _iommutwin_vmm_v1_EventsResponse__Output } from '../../../iommutwin/vmm/v1/EventsResponse.js';
+import type { MmioReadRequest as _iommutwin_vmm_v1_MmioReadRequest, MmioReadRequest__Output as _iommutwin_vmm_v1_MmioReadRequest__Output } from '../../../iommutwin/vmm/v1/MmioReadRequest.js';
+import type { MmioReadResponse as _iommutwin_vmm_v1_MmioReadResponse, MmioReadResponse__Output as _iommutwin_vmm_v1_MmioReadResponse__Output } from '../../../iommutwin/vmm/v1/MmioReadResponse.js';
+import type { MmioWriteRequest as _iommutwin_vmm_v1_MmioWriteRequest, MmioWriteRequest__Output as _iommutwin_vmm_v1_MmioWriteRequest__Output } from '../../../iommutwin/vmm/v1/MmioWriteRequest.js';
+import type { MmioWriteResponse as _iommutwin_vmm_v1_MmioWriteResponse, MmioWriteResponse__Output as _iommutwin_vmm_v1_MmioWriteResponse__Output } from '../../../iommutwin/vmm/v1/MmioWriteResponse.js';
 import type { ReadMemoryRequest as _iommutwin_vmm_v1_ReadMemoryRequest, ReadMemoryRequest__Output as _iommutwin_vmm_v1_ReadMemoryRequest__Output } from '../../../iommutwin/vmm/v1/ReadMemoryRequest.js';
 import type { ReadMemoryResponse as _iommutwin_vmm_v1_ReadMemoryResponse, ReadMemoryResponse__Output as _iommutwin_vmm_v1_ReadMemoryResponse__Output } from '../../../iommutwin/vmm/v1/ReadMemoryResponse.js';
 import type { VirtioIommuConfigRequest as _iommutwin_vmm_v1_VirtioIommuConfigRequest, VirtioIommuConfigRequest__Output as _iommutwin_vmm_v1_VirtioIommuConfigRequest__Output } from '../../../iommutwin/vmm/v1/VirtioIommuConfigRequest.js';
@@ -42,6 +46,48 @@ export interface GuestClient extends grpc.Client {
   Events(argument: _iommutwin_vmm_v1_EventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_EventsResponse__Output>;
   events(argument: _iommutwin_vmm_v1_EventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_EventsResponse__Output>;
   events(argument: _iommutwin_vmm_v1_EventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_EventsResponse__Output>;
+  
+  /**
+   * A 32- or 64-bit load from a vIOMMU register block (VmInfo.viommu_mmio; intel-iommu: the DMAR
+   * unit at 0xfed90000). Offsets, reset values and read side effects are those of QEMU's model.
+   * size other than 4 or 8 → INVALID_ARGUMENT BAD_MMIO_SIZE; an address (or access) outside
+   * every register block of the VM → INVALID_ARGUMENT NO_MMIO_REGION; a VM not RUNNING →
+   * FAILED_PRECONDITION VM_NOT_RUNNING.
+   */
+  MmioRead(argument: _iommutwin_vmm_v1_MmioReadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioReadResponse__Output>): grpc.ClientUnaryCall;
+  MmioRead(argument: _iommutwin_vmm_v1_MmioReadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioReadResponse__Output>): grpc.ClientUnaryCall;
+  MmioRead(argument: _iommutwin_vmm_v1_MmioReadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioReadResponse__Output>): grpc.ClientUnaryCall;
+  MmioRead(argument: _iommutwin_vmm_v1_MmioReadRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioReadResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A 32- or 64-bit load from a vIOMMU register block (VmInfo.viommu_mmio; intel-iommu: the DMAR
+   * unit at 0xfed90000). Offsets, reset values and read side effects are those of QEMU's model.
+   * size other than 4 or 8 → INVALID_ARGUMENT BAD_MMIO_SIZE; an address (or access) outside
+   * every register block of the VM → INVALID_ARGUMENT NO_MMIO_REGION; a VM not RUNNING →
+   * FAILED_PRECONDITION VM_NOT_RUNNING.
+   */
+  mmioRead(argument: _iommutwin_vmm_v1_MmioReadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioReadResponse__Output>): grpc.ClientUnaryCall;
+  mmioRead(argument: _iommutwin_vmm_v1_MmioReadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioReadResponse__Output>): grpc.ClientUnaryCall;
+  mmioRead(argument: _iommutwin_vmm_v1_MmioReadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioReadResponse__Output>): grpc.ClientUnaryCall;
+  mmioRead(argument: _iommutwin_vmm_v1_MmioReadRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioReadResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A 32- or 64-bit store to a vIOMMU register block: read-only and write-1-to-clear masks and
+   * command side effects (SRTP, TE, QIE, CCMD/IOTLB invalidation, IQT → queue processing) are
+   * those of QEMU's model. Errors as MmioRead.
+   */
+  MmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
+  MmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
+  MmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
+  MmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A 32- or 64-bit store to a vIOMMU register block: read-only and write-1-to-clear masks and
+   * command side effects (SRTP, TE, QIE, CCMD/IOTLB invalidation, IQT → queue processing) are
+   * those of QEMU's model. Errors as MmioRead.
+   */
+  mmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
+  mmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
+  mmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
+  mmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
   
   ReadMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
   ReadMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
@@ -200,6 +246,22 @@ export interface GuestHandlers extends grpc.UntypedServiceImplementation {
   
   Events: grpc.handleServerStreamingCall<_iommutwin_vmm_v1_EventsRequest__Output, _iommutwin_vmm_v1_EventsResponse>;
   
+  /**
+   * A 32- or 64-bit load from a vIOMMU register block (VmInfo.viommu_mmio; intel-iommu: the DMAR
+   * unit at 0xfed90000). Offsets, reset values and read side effects are those of QEMU's model.
+   * size other than 4 or 8 → INVALID_ARGUMENT BAD_MMIO_SIZE; an address (or access) outside
+   * every register block of the VM → INVALID_ARGUMENT NO_MMIO_REGION; a VM not RUNNING →
+   * FAILED_PRECONDITION VM_NOT_RUNNING.
+   */
+  MmioRead: grpc.handleUnaryCall<_iommutwin_vmm_v1_MmioReadRequest__Output, _iommutwin_vmm_v1_MmioReadResponse>;
+  
+  /**
+   * A 32- or 64-bit store to a vIOMMU register block: read-only and write-1-to-clear masks and
+   * command side effects (SRTP, TE, QIE, CCMD/IOTLB invalidation, IQT → queue processing) are
+   * those of QEMU's model. Errors as MmioRead.
+   */
+  MmioWrite: grpc.handleUnaryCall<_iommutwin_vmm_v1_MmioWriteRequest__Output, _iommutwin_vmm_v1_MmioWriteResponse>;
+  
   ReadMemory: grpc.handleUnaryCall<_iommutwin_vmm_v1_ReadMemoryRequest__Output, _iommutwin_vmm_v1_ReadMemoryResponse>;
   
   VirtioIommuConfig: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioIommuConfigRequest__Output, _iommutwin_vmm_v1_VirtioIommuConfigResponse>;
@@ -256,6 +318,8 @@ export interface GuestHandlers extends grpc.UntypedServiceImplementation {
 export interface GuestDefinition extends grpc.ServiceDefinition {
   Dma: MethodDefinition<_iommutwin_vmm_v1_DmaRequest, _iommutwin_vmm_v1_DmaResponse, _iommutwin_vmm_v1_DmaRequest__Output, _iommutwin_vmm_v1_DmaResponse__Output>
   Events: MethodDefinition<_iommutwin_vmm_v1_EventsRequest, _iommutwin_vmm_v1_EventsResponse, _iommutwin_vmm_v1_EventsRequest__Output, _iommutwin_vmm_v1_EventsResponse__Output>
+  MmioRead: MethodDefinition<_iommutwin_vmm_v1_MmioReadRequest, _iommutwin_vmm_v1_MmioReadResponse, _iommutwin_vmm_v1_MmioReadRequest__Output, _iommutwin_vmm_v1_MmioReadResponse__Output>
+  MmioWrite: MethodDefinition<_iommutwin_vmm_v1_MmioWriteRequest, _iommutwin_vmm_v1_MmioWriteResponse, _iommutwin_vmm_v1_MmioWriteRequest__Output, _iommutwin_vmm_v1_MmioWriteResponse__Output>
   ReadMemory: MethodDefinition<_iommutwin_vmm_v1_ReadMemoryRequest, _iommutwin_vmm_v1_ReadMemoryResponse, _iommutwin_vmm_v1_ReadMemoryRequest__Output, _iommutwin_vmm_v1_ReadMemoryResponse__Output>
   VirtioIommuConfig: MethodDefinition<_iommutwin_vmm_v1_VirtioIommuConfigRequest, _iommutwin_vmm_v1_VirtioIommuConfigResponse, _iommutwin_vmm_v1_VirtioIommuConfigRequest__Output, _iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>
   VirtioIommuRequest: MethodDefinition<_iommutwin_vmm_v1_VirtioIommuRequestRequest, _iommutwin_vmm_v1_VirtioIommuRequestResponse, _iommutwin_vmm_v1_VirtioIommuRequestRequest__Output, _iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>

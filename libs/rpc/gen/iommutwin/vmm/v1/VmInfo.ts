@@ -4,6 +4,7 @@ import type { VmSpec as _iommutwin_vmm_v1_VmSpec, VmSpec__Output as _iommutwin_v
 import type { VmState as _iommutwin_vmm_v1_VmState, VmState__Output as _iommutwin_vmm_v1_VmState__Output } from '../../../iommutwin/vmm/v1/VmState.js';
 import type { DeviceInfo as _iommutwin_vmm_v1_DeviceInfo, DeviceInfo__Output as _iommutwin_vmm_v1_DeviceInfo__Output } from '../../../iommutwin/vmm/v1/DeviceInfo.js';
 import type { MigrationBlocker as _iommutwin_vmm_v1_MigrationBlocker, MigrationBlocker__Output as _iommutwin_vmm_v1_MigrationBlocker__Output } from '../../../iommutwin/vmm/v1/MigrationBlocker.js';
+import type { MmioRegion as _iommutwin_vmm_v1_MmioRegion, MmioRegion__Output as _iommutwin_vmm_v1_MmioRegion__Output } from '../../../iommutwin/vmm/v1/MmioRegion.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface VmInfo {
@@ -22,6 +23,11 @@ export interface VmInfo {
    */
   'host_objects_lost'?: (boolean);
   'message'?: (string);
+  /**
+   * The guest-physical register block of the vIOMMU (intel-iommu: the DMAR unit at 0xfed90000,
+   * one 4 KiB page); unset for a VM without an MMIO vIOMMU.
+   */
+  'viommu_mmio'?: (_iommutwin_vmm_v1_MmioRegion | null);
 }
 
 export interface VmInfo__Output {
@@ -40,4 +46,9 @@ export interface VmInfo__Output {
    */
   'host_objects_lost': (boolean);
   'message': (string);
+  /**
+   * The guest-physical register block of the vIOMMU (intel-iommu: the DMAR unit at 0xfed90000,
+   * one 4 KiB page); unset for a VM without an MMIO vIOMMU.
+   */
+  'viommu_mmio': (_iommutwin_vmm_v1_MmioRegion__Output | null);
 }

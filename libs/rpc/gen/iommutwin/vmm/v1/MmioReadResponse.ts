@@ -1,0 +1,17 @@
+// Original file: proto/iommutwin/vmm/v1/guest.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface MmioReadResponse {
+  /**
+   * The value read (zero-extended for 4-byte accesses).
+   */
+  'value'?: (number | string | Long);
+}
+
+export interface MmioReadResponse__Output {
+  /**
+   * The value read (zero-extended for 4-byte accesses).
+   */
+  'value': (string);
+}

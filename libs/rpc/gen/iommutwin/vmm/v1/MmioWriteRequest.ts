@@ -1,0 +1,35 @@
+// Original file: proto/iommutwin/vmm/v1/guest.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface MmioWriteRequest {
+  'vm'?: (string);
+  /**
+   * Guest-physical address of the register (inside VmInfo.viommu_mmio).
+   */
+  'addr'?: (number | string | Long);
+  /**
+   * Access size in bytes: 4 or 8.
+   */
+  'size'?: (number);
+  /**
+   * The value stored (a 4-byte access uses the low 32 bits; higher bits must be 0).
+   */
+  'value'?: (number | string | Long);
+}
+
+export interface MmioWriteRequest__Output {
+  'vm': (string);
+  /**
+   * Guest-physical address of the register (inside VmInfo.viommu_mmio).
+   */
+  'addr': (string);
+  /**
+   * Access size in bytes: 4 or 8.
+   */
+  'size': (number);
+  /**
+   * The value stored (a 4-byte access uses the low 32 bits; higher bits must be 0).
+   */
+  'value': (string);
+}
