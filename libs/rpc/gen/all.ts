@@ -215,6 +215,7 @@ import type { PingRequest as _iommutwin_vmm_v1_PingRequest, PingRequest__Output 
 import type { PingResponse as _iommutwin_vmm_v1_PingResponse, PingResponse__Output as _iommutwin_vmm_v1_PingResponse__Output } from './iommutwin/vmm/v1/PingResponse.js';
 import type { ProbeProperty as _iommutwin_vmm_v1_ProbeProperty, ProbeProperty__Output as _iommutwin_vmm_v1_ProbeProperty__Output } from './iommutwin/vmm/v1/ProbeProperty.js';
 import type { ProbeReq as _iommutwin_vmm_v1_ProbeReq, ProbeReq__Output as _iommutwin_vmm_v1_ProbeReq__Output } from './iommutwin/vmm/v1/ProbeReq.js';
+import type { RamRange as _iommutwin_vmm_v1_RamRange, RamRange__Output as _iommutwin_vmm_v1_RamRange__Output } from './iommutwin/vmm/v1/RamRange.js';
 import type { RawReq as _iommutwin_vmm_v1_RawReq, RawReq__Output as _iommutwin_vmm_v1_RawReq__Output } from './iommutwin/vmm/v1/RawReq.js';
 import type { ReadMemoryRequest as _iommutwin_vmm_v1_ReadMemoryRequest, ReadMemoryRequest__Output as _iommutwin_vmm_v1_ReadMemoryRequest__Output } from './iommutwin/vmm/v1/ReadMemoryRequest.js';
 import type { ReadMemoryResponse as _iommutwin_vmm_v1_ReadMemoryResponse, ReadMemoryResponse__Output as _iommutwin_vmm_v1_ReadMemoryResponse__Output } from './iommutwin/vmm/v1/ReadMemoryResponse.js';
@@ -513,6 +514,7 @@ export interface ProtoGrpcType {
         PingResponse: MessageTypeDefinition<_iommutwin_vmm_v1_PingResponse, _iommutwin_vmm_v1_PingResponse__Output>
         ProbeProperty: MessageTypeDefinition<_iommutwin_vmm_v1_ProbeProperty, _iommutwin_vmm_v1_ProbeProperty__Output>
         ProbeReq: MessageTypeDefinition<_iommutwin_vmm_v1_ProbeReq, _iommutwin_vmm_v1_ProbeReq__Output>
+        RamRange: MessageTypeDefinition<_iommutwin_vmm_v1_RamRange, _iommutwin_vmm_v1_RamRange__Output>
         RawReq: MessageTypeDefinition<_iommutwin_vmm_v1_RawReq, _iommutwin_vmm_v1_RawReq__Output>
         ReadMemoryRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ReadMemoryRequest, _iommutwin_vmm_v1_ReadMemoryRequest__Output>
         ReadMemoryResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ReadMemoryResponse, _iommutwin_vmm_v1_ReadMemoryResponse__Output>

@@ -14,7 +14,7 @@
 import type { Logger } from 'pino';
 import type { HostLink } from '../hostlink/hostlink.js';
 import { HostCallError } from '../hostlink/hostlink.js';
-import type { BackendVm as Vm, VfioRuntime } from '../machine/runtime.js';
+import { ramVaOf, type BackendVm as Vm, type VfioRuntime } from '../machine/runtime.js';
 import { S, sameView, type EndpointView, type Mapping, type VirtioIommu, type VirtioIommuHooks } from '../viommu/virtio-iommu.js';
 
 const MAP_F_READ = 1;
@@ -61,7 +61,7 @@ export class EmulatedBackend implements VirtioIommuHooks {
   private propagates(m: Mapping): boolean {
     if (m.flags & MAP_F_MMIO || !(m.flags & (MAP_F_READ | MAP_F_WRITE))) return false;
     const len = m.virtEnd - m.virtStart + 1n;
-    if (m.physStart + len > this.vm.cfg.memoryBytes) {
+    if (ramVaOf(this.vm, m.physStart, len) === undefined) {
       // QEMU: "iommu map to non memory area" — logged, not mapped on the host
       this.logger.warn({ vm: this.vm.name, phys: `0x${m.physStart.toString(16)}` }, 'guest MAP of non-RAM physical range: not propagated to the host');
       return false;
@@ -75,7 +75,7 @@ export class EmulatedBackend implements VirtioIommuHooks {
       return;
     }
     const len = m.virtEnd - m.virtStart + 1n;
-    await this.link.ioasMapFixed(this.vm.hostPid, rt.iommufd, rt.ioas, this.vm.ramVa + m.physStart, len, m.virtStart, (m.flags & MAP_F_READ) !== 0, (m.flags & MAP_F_WRITE) !== 0);
+    await this.link.ioasMapFixed(this.vm.hostPid, rt.iommufd, rt.ioas, ramVaOf(this.vm, m.physStart, len)!, len, m.virtStart, (m.flags & MAP_F_READ) !== 0, (m.flags & MAP_F_WRITE) !== 0);
     this.hostMaps++;
     let e = this.onHost.get(ioasKey(rt));
     if (!e) this.onHost.set(ioasKey(rt), (e = new Map()));
@@ -140,19 +140,25 @@ export class EmulatedBackend implements VirtioIommuHooks {
     this.onHost.delete(ioasKey(rt));
   }
 
-  /** Guest RAM identity-mapped into an IOAS, skipping the IOVAs the host reserves there. */
+  /**
+   * Guest RAM identity-mapped into an IOAS (IOVA = GPA → the VM-process VA of that GPA): exactly
+   * the machine's RAM ranges (never the PCI hole or MMIO between them), skipping the IOVAs the
+   * host reserves there.
+   */
   static async identityMap(link: HostLink, vm: Vm, iommufd: number, ioas: number): Promise<void> {
-    const ranges = await link.iovaRanges(vm.hostPid, iommufd, ioas);
-    const ramLast = vm.cfg.memoryBytes - 1n;
-    for (const r of ranges) {
-      let s = r.start;
-      let l = r.last < ramLast ? r.last : ramLast;
-      if (s > l) continue;
-      // keep 4 KiB alignment at the edges of the usable ranges
-      s = (s + 4095n) & ~4095n;
-      l = ((l + 1n) & ~4095n) - 1n;
-      if (s > l) continue;
-      await link.ioasMapFixed(vm.hostPid, iommufd, ioas, vm.ramVa + s, l - s + 1n, s, true, true);
+    const usable = await link.iovaRanges(vm.hostPid, iommufd, ioas);
+    for (const g of vm.ramRanges) {
+      const gLast = g.gpa + g.size - 1n;
+      for (const r of usable) {
+        let s = r.start > g.gpa ? r.start : g.gpa;
+        let l = r.last < gLast ? r.last : gLast;
+        if (s > l) continue;
+        // keep 4 KiB alignment at the edges of the usable ranges
+        s = (s + 4095n) & ~4095n;
+        l = ((l + 1n) & ~4095n) - 1n;
+        if (s > l) continue;
+        await link.ioasMapFixed(vm.hostPid, iommufd, ioas, vm.ramVa + g.offset + (s - g.gpa), l - s + 1n, s, true, true);
+      }
     }
   }
 

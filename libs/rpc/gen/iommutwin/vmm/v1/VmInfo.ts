@@ -5,6 +5,7 @@ import type { VmState as _iommutwin_vmm_v1_VmState, VmState__Output as _iommutwi
 import type { DeviceInfo as _iommutwin_vmm_v1_DeviceInfo, DeviceInfo__Output as _iommutwin_vmm_v1_DeviceInfo__Output } from '../../../iommutwin/vmm/v1/DeviceInfo.js';
 import type { MigrationBlocker as _iommutwin_vmm_v1_MigrationBlocker, MigrationBlocker__Output as _iommutwin_vmm_v1_MigrationBlocker__Output } from '../../../iommutwin/vmm/v1/MigrationBlocker.js';
 import type { MmioRegion as _iommutwin_vmm_v1_MmioRegion, MmioRegion__Output as _iommutwin_vmm_v1_MmioRegion__Output } from '../../../iommutwin/vmm/v1/MmioRegion.js';
+import type { RamRange as _iommutwin_vmm_v1_RamRange, RamRange__Output as _iommutwin_vmm_v1_RamRange__Output } from '../../../iommutwin/vmm/v1/RamRange.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface VmInfo {
@@ -28,6 +29,15 @@ export interface VmInfo {
    * one 4 KiB page); unset for a VM without an MMIO vIOMMU.
    */
   'viommu_mmio'?: (_iommutwin_vmm_v1_MmioRegion | null);
+  /**
+   * Guest RAM as the machine maps it (QEMU's memory map), lowest GPA first: q35 puts RAM below
+   * 4 GiB up to `lowmem` (all of it when memory_bytes < 0xb0000000, else 2 GiB) and the rest
+   * from 0x1_0000_0000; virt puts all of it at 0x4000_0000. Everything between (the PCI hole
+   * with the DMAR unit and the MSI window) is not RAM: Guest.ReadMemory/WriteMemory there is
+   * INVALID_ARGUMENT, and identity maps (bypass, NONE) cover exactly these ranges. Set from
+   * the spec, whether the VM runs or not.
+   */
+  'ram_ranges'?: (_iommutwin_vmm_v1_RamRange)[];
 }
 
 export interface VmInfo__Output {
@@ -51,4 +61,13 @@ export interface VmInfo__Output {
    * one 4 KiB page); unset for a VM without an MMIO vIOMMU.
    */
   'viommu_mmio': (_iommutwin_vmm_v1_MmioRegion__Output | null);
+  /**
+   * Guest RAM as the machine maps it (QEMU's memory map), lowest GPA first: q35 puts RAM below
+   * 4 GiB up to `lowmem` (all of it when memory_bytes < 0xb0000000, else 2 GiB) and the rest
+   * from 0x1_0000_0000; virt puts all of it at 0x4000_0000. Everything between (the PCI hole
+   * with the DMAR unit and the MSI window) is not RAM: Guest.ReadMemory/WriteMemory there is
+   * INVALID_ARGUMENT, and identity maps (bypass, NONE) cover exactly these ranges. Set from
+   * the spec, whether the VM runs or not.
+   */
+  'ram_ranges': (_iommutwin_vmm_v1_RamRange__Output)[];
 }
