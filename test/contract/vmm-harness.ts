@@ -3,7 +3,7 @@
  * vmm on top of it, plus the orchestrator's side of the libvirt → QEMU fd-passing story.
  */
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
 import { startVmmServer, type VmmServer } from '../../services/vmm/src/main.js';
 import { startTestHost, Sys, type TestHost } from './harness.js';
@@ -66,6 +66,13 @@ export class Orchestrator {
  * `use`); afterEach stops and deletes every VM named in `live` (errors ignored), then runs
  * `afterCleanup` (e.g. a check that the host is as it was found); afterAll ends both.
  */
+/** useTwinHooks' afterCleanup for tests that must leave the host as they found it: nothing pinned, no page table. */
+export async function hostLeftClean(tw: TestTwin): Promise<void> {
+  const h = await call(tw.host.platform.Platform.Inspect, { host: true });
+  expect(h.pinned!.pages).toBe('0');
+  expect(h.page_tables).toEqual([]);
+}
+
 export function useTwinHooks(opts: {
   use(t: TestTwin, orch: Orchestrator): void;
   live: Set<string>;

@@ -14,7 +14,7 @@ import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/Even
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { DESC, DMAR_BASE, FSTS, GCMD, GRAN, QI_DONE, QI_IN_USE, QiError, REG, VtdDriver, type VtdDomain } from '../guest/vtd-driver.js';
 import { errorInfo, expectStatus, pullStream } from './harness.js';
-import { useTwinHooks, type Orchestrator, type TestTwin } from './vmm-harness.js';
+import { hostLeftClean, type Orchestrator, type TestTwin, useTwinHooks } from './vmm-harness.js';
 
 let t: TestTwin;
 let orch: Orchestrator;
@@ -23,11 +23,7 @@ const live = new Set<string>();
 useTwinHooks({
   live,
   use: (tw, o) => ([t, orch] = [tw, o]),
-  async afterCleanup(tw) {
-    const h = await call(tw.host.platform.Platform.Inspect, { host: true });
-    expect(h.pinned!.pages).toBe('0');
-    expect(h.page_tables).toEqual([]);
-  },
+  afterCleanup: hostLeftClean,
 });
 
 // ------------------------------------------------------------------ constants
@@ -1228,25 +1224,4 @@ describe('QIE off [B.1]', () => {
   });
 });
 
-describe('NESTED is not built yet [design: NESTED refused clearly]', () => {
-  it('an assigned NIC with backend NESTED behind flts is refused UNIMPLEMENTED NOT_MODELLED, nothing left on the host', async () => {
-    const name = 'vtd-nested';
-    const nested: Dev = { id: 'nic0', guest_bdf: '0000:00:03.0', vfio: { host_bdf: '0000:01:00.0', iommufd: 'iommufd0', backend: 'VFIO_BACKEND_NESTED' } };
-    const create = call(t.v.Vmm.CreateVm, { spec: spec(name, [nested], { scalable_mode: true, flts: true }) as never });
-    const c = await create.catch((e: unknown) => e as grpc.ServiceError);
-    live.add(name);
-    let err: grpc.ServiceError;
-    if ('vm' in (c as object)) {
-      const pid = (c as { vm: VmInfo__Output }).vm.host_pid;
-      const fds = { iommufd0: await orch.pass('/dev/iommu', pid), nic0: await orch.pass('/dev/vfio/devices/vfio0', pid) };
-      err = await expectStatus(call(t.v.Vmm.StartVm, { name, passed_fds: fds }), grpc.status.UNIMPLEMENTED, 'NOT_MODELLED');
-    } else {
-      err = c as grpc.ServiceError;
-      expect(err.code).toBe(grpc.status.UNIMPLEMENTED);
-      expect(errorInfo(err)!.reason).toBe('NOT_MODELLED');
-    }
-    expect(err.message).toMatch(/nest/i);
-    const h = await call(t.host.platform.Platform.Inspect, { host: true });
-    expect(h.page_tables).toEqual([]);
-  });
-});
+// NESTED (x-flts) assigned devices: test/contract/vmm-intel-iommu-nested.test.ts

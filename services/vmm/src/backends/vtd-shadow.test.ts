@@ -71,7 +71,7 @@ function setup() {
   const tr = new VtdTranslator(mem, CFG);
   const host = new FakeHost();
   const rt = { cfg: { id: 'nic0', endpointId: SID }, iommufd: 3, ioas: 2, backend: 'EMULATED' } as unknown as VfioRuntime;
-  const vm = { name: 'vm', cfg: { memoryBytes: RAM }, hostPid: 100, ramVa: RAM_VA, vfio: new Map([['nic0', rt]]), vfioByEndpoint: () => rt } as unknown as BackendVm;
+  const vm = { name: 'vm', cfg: { memoryBytes: RAM }, hostPid: 100, ramVa: RAM_VA, ramRanges: [{ gpa: 0n, size: RAM, offset: 0n }], vfio: new Map([['nic0', rt]]), vfioByEndpoint: () => rt } as unknown as BackendVm;
   const shadow = new VtdShadow(host.link as unknown as HostLink, vm, pino({ level: 'silent' }), CFG, tr);
   tr.onInvalidate = (s) => shadow.note(s);
   const q = (gpa: bigint, v: bigint) => {

@@ -25,7 +25,7 @@
 import type { Logger } from 'pino';
 import { HostCallError, type HostLink } from '../hostlink/hostlink.js';
 import type { IntelIommuSettings } from '../machine/config.js';
-import type { BackendVm, VfioRuntime } from '../machine/runtime.js';
+import { ramVaOf, type BackendVm, type VfioRuntime } from '../machine/runtime.js';
 import { EmulatedBackend } from './emulated.js';
 
 /** What the shadow needs of the model's translator (VtdTranslator). */
@@ -174,7 +174,7 @@ export class VtdShadow {
   gpaOf(rt: VfioRuntime, iova: bigint): bigint | undefined {
     const st = this.ioas.get(key(rt));
     if (!st) return undefined;
-    if (st.mode === 'identity') return iova < this.vm.cfg.memoryBytes ? iova : undefined;
+    if (st.mode === 'identity') return ramVaOf(this.vm, iova) !== undefined ? iova : undefined;
     const i = findFirstEndingAfter(st.leaves, iova);
     const l = st.leaves[i];
     if (l && l.iova <= iova && iova < l.iova + l.size) return l.gpa + (iova - l.iova);
@@ -263,7 +263,7 @@ export class VtdShadow {
       await this.unmapLeaf(rt, st, h);
     }
     for (const w of wantBy.values()) {
-      if (w.gpa + w.size > this.vm.cfg.memoryBytes) {
+      if (ramVaOf(this.vm, w.gpa, w.size) === undefined) {
         this.skipped++;
         continue;
       }
@@ -284,7 +284,7 @@ export class VtdShadow {
 
   private async mapLeaf(rt: VfioRuntime, st: IoasShadow, l: Leaf): Promise<void> {
     try {
-      await this.link.ioasMapFixed(this.vm.hostPid, rt.iommufd, rt.ioas, this.vm.ramVa + l.gpa, l.size, l.iova, l.read, l.write);
+      await this.link.ioasMapFixed(this.vm.hostPid, rt.iommufd, rt.ioas, ramVaOf(this.vm, l.gpa, l.size)!, l.size, l.iova, l.read, l.write);
     } catch (e) {
       this.failed(rt, 'map', l, e);
       return;

@@ -153,6 +153,8 @@ export class HostLink {
   private readonly spawned = new Map<number, HostProcessId>();
   /** The Ioctls stream of each VM process (by pid), opened on its first streamed ioctl. */
   private readonly pipes = new Map<number, IoctlPipe>();
+  /** The InvalidationChannel stream of each VM process (by pid), opened on its first invalidation. */
+  private readonly invChannels = new Map<number, InvalidationChannel>();
   private readonly openIoctls: (metadata: grpc.Metadata) => IoctlDuplex;
   private readonly deadlineMs: number;
   private readonly deadlineTimer: ReturnType<typeof setInterval>;
@@ -179,6 +181,8 @@ export class HostLink {
     clearInterval(this.deadlineTimer);
     for (const p of this.pipes.values()) p.cancel();
     this.pipes.clear();
+    for (const c of this.invChannels.values()) c.close();
+    this.invChannels.clear();
     this.vm.close();
     this.hw.close();
   }
@@ -213,6 +217,8 @@ export class HostLink {
 
   /** Process `pid` is gone (or no longer ours): its ioctl stream ends. */
   private dropPipe(pid: number): void {
+    this.invChannels.get(pid)?.close();
+    this.invChannels.delete(pid);
     const p = this.pipes.get(pid);
     if (!p) return;
     this.pipes.delete(pid);
@@ -318,6 +324,34 @@ export class HostLink {
   async detach(pid: number, deviceFd: number): Promise<void> {
     await h('DeviceDetachPt', call(this.vm.Vfio.DeviceDetachPt, { device_fd: deviceFd, flags: 0, pasid: 0 }, this.meta(pid)));
   }
+  /**
+   * IOMMU_HWPT_ALLOC: a paging HWPT over an IOAS (`flags` NEST_PARENT = 1, DIRTY_TRACKING = 2),
+   * or a nested HWPT over a NEST_PARENT paging HWPT with driver data (`dataType` VTD_S1 = 1 and
+   * the packed `iommu_hwpt_vtd_s1`). Resolves to the new HWPT ID.
+   */
+  async hwptAlloc(pid: number, fd: number, devId: number, ptId: number, flags: number, dataType = 0, data?: Uint8Array): Promise<number> {
+    const req = { fd, flags, dev_id: devId, pt_id: ptId, data_type: dataType, data: data ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.alloc(0), fault_id: 0 };
+    return (await h('HwptAlloc', call(this.vm.Iommufd.HwptAlloc, req, this.meta(pid)))).out_hwpt_id;
+  }
+
+  /**
+   * One IOMMU_HWPT_INVALIDATE on process `pid`'s Iommufd.InvalidationChannel (opened on first
+   * use): resolves with the entries handled once the host acknowledged it (after it took
+   * effect), or throws the HostCallError the unary call would have thrown (ErrorInfo metadata
+   * `entry_num` = entries handled before the failing one).
+   */
+  async invalidate(pid: number, fd: number, hwptId: number, dataType: number, entryLen: number, entries: Uint8Array): Promise<number> {
+    const id = this.spawned.get(pid);
+    const key = id ? `${id.bootId}/${id.startTime}` : '';
+    let ch = this.invChannels.get(pid);
+    if (ch && (ch.key !== key || ch.broken)) {
+      ch.close();
+      ch = undefined;
+    }
+    if (!ch) this.invChannels.set(pid, (ch = new InvalidationChannel(() => this.vm.Iommufd.InvalidationChannel(this.meta(pid)), key, this.deadlineMs)));
+    return ch.submit(fd, hwptId, dataType, entryLen, entries);
+  }
+
   async inspectPinned(pid: number, fd: number, id: number): Promise<bigint> {
     const r = await h('Inspect', call(this.hw.Platform.Inspect, { iommufd_object: { pid, fd, id } }));
     return BigInt(r.pinned!.bytes as string);
@@ -487,4 +521,94 @@ export interface HostLinkStatus {
   hostRestarts: number;
   /** re-checks of the VMs' host processes after the link came back */
   rechecks: number;
+}
+
+/** The acknowledgement stream of one process's invalidations (Iommufd.InvalidationChannel). */
+interface InvStream {
+  write(m: { fd: number; sequence: string; hwpt_id: number; data_type: number; entry_len: number; entries: Buffer }): unknown;
+  on(ev: 'data', f: (m: { sequence: string | number | bigint; entry_num: number; status?: { code: number; message: string; details?: unknown[] } | null }) => void): unknown;
+  on(ev: 'error', f: (e: Error) => void): unknown;
+  on(ev: 'end', f: () => void): unknown;
+  end(): unknown;
+  cancel(): unknown;
+}
+
+/**
+ * Client side of Iommufd.InvalidationChannel: requests carry a strictly increasing sequence and
+ * each resolves when the host's ack with that sequence arrives (the host applies them in order
+ * and acks each only after it took effect). A broken stream fails every request still waiting
+ * (it may or may not have taken effect, as a unary call cut off); the next request opens a new
+ * stream. A request unanswered for the link's deadline cancels the stream.
+ */
+class InvalidationChannel {
+  private stream: InvStream | undefined;
+  private seq = 0n;
+  private readonly waiting = new Map<bigint, { since: number; resolve(n: number): void; reject(e: Error): void }>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  broken = false;
+
+  constructor(
+    private readonly open: () => unknown,
+    readonly key: string,
+    private readonly deadlineMs: number,
+  ) {}
+
+  submit(fd: number, hwptId: number, dataType: number, entryLen: number, entries: Uint8Array): Promise<number> {
+    if (!this.stream) this.start();
+    const sequence = ++this.seq;
+    return new Promise<number>((resolve, reject) => {
+      this.waiting.set(sequence, { since: performance.now(), resolve, reject });
+      this.stream!.write({ fd, sequence: sequence.toString(), hwpt_id: hwptId, data_type: dataType, entry_len: entryLen, entries: Buffer.from(entries.buffer, entries.byteOffset, entries.byteLength) });
+    });
+  }
+
+  private start(): void {
+    const s = this.open() as InvStream;
+    this.stream = s;
+    s.on('data', (m) => {
+      const seq = BigInt(m.sequence as string);
+      const w = this.waiting.get(seq);
+      if (!w) return;
+      this.waiting.delete(seq);
+      const st = m.status;
+      if (st && st.code !== 0) w.reject(hostError('InvalidationChannel', st.code, st.message, errorInfoOfStatus(st as never)));
+      else w.resolve(m.entry_num);
+    });
+    s.on('error', (e) => this.fail(wrap('InvalidationChannel', e)));
+    s.on('end', () => this.fail(hostError('InvalidationChannel', grpc.status.UNAVAILABLE, 'the invalidation stream ended', undefined)));
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      for (const w of this.waiting.values()) {
+        if (now - w.since > this.deadlineMs) {
+          this.fail(hostError('InvalidationChannel', grpc.status.DEADLINE_EXCEEDED, `no ack within ${this.deadlineMs} ms`, undefined));
+          s.cancel();
+          return;
+        }
+      }
+    }, Math.min(1000, this.deadlineMs));
+    this.timer.unref();
+  }
+
+  private fail(e: HostCallError): void {
+    this.broken = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const w = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const x of w) x.reject(e);
+  }
+
+  close(): void {
+    const s = this.stream;
+    this.stream = undefined;
+    this.fail(hostError('InvalidationChannel', grpc.status.CANCELLED, 'the invalidation stream was closed', undefined));
+    if (s) {
+      try {
+        s.end();
+        s.cancel();
+      } catch {
+        // already gone
+      }
+    }
+  }
 }

@@ -115,13 +115,15 @@ describe('intel-iommu settings', () => {
     for (const x of v) expect(e.message).toContain(x.detail);
   });
 
-  it('refuses the NESTED backend (and AUTO under flts, which would pick it) with UNIMPLEMENTED NOT_MODELLED', () => {
+  it('NESTED: accepted for intel-iommu with flts (AUTO too: the plug decides), INVALID_ARGUMENT without flts, NOT_MODELLED for other models', () => {
     const dev = (backend: string) => [{ id: 'nic0', vfio: { host_bdf: '0000:01:00.0', iommufd: 'iommufd0', backend } }];
-    const nested = refusal(() => parseVmSpec(intelVm({ caching_mode: true }, { devices: dev('VFIO_BACKEND_NESTED') })));
-    expect([nested.status, nested.reason]).toEqual(['UNIMPLEMENTED', 'NOT_MODELLED']);
-    const auto = refusal(() => parseVmSpec(intelVm({ scalable_mode: true, flts: true }, { devices: dev('VFIO_BACKEND_AUTO') })));
-    expect([auto.status, auto.reason]).toEqual(['UNIMPLEMENTED', 'NOT_MODELLED']);
-    expect(auto.message).toContain('flts');
+    expect(parseVmSpec(intelVm({ scalable_mode: true, flts: true }, { devices: dev('VFIO_BACKEND_NESTED') })).devices[0]).toMatchObject({ kind: 'vfio', backend: 'NESTED' });
+    expect(parseVmSpec(intelVm({ scalable_mode: true, flts: true }, { devices: dev('VFIO_BACKEND_AUTO') })).devices[0]).toMatchObject({ kind: 'vfio', backend: 'AUTO' });
+    const noFlts = refusal(() => parseVmSpec(intelVm({ caching_mode: true, scalable_mode: true }, { devices: dev('VFIO_BACKEND_NESTED') })));
+    expect([noFlts.status, noFlts.reason]).toEqual(['INVALID_ARGUMENT', 'BAD_DEVICE']);
+    expect(noFlts.message).toContain('flts');
+    const virtio = refusal(() => parseVmSpec({ ...intelVm({}, { devices: dev('VFIO_BACKEND_NESTED') }), viommu: { model: 'VIOMMU_MODEL_VIRTIO_IOMMU' } }));
+    expect([virtio.status, virtio.reason]).toEqual(['UNIMPLEMENTED', 'NOT_MODELLED']);
     // without flts AUTO is accepted here (the plug-time checks decide: caching mode → EMULATED)
     expect(parseVmSpec(intelVm({}, { devices: dev('VFIO_BACKEND_AUTO') })).devices[0]).toMatchObject({ kind: 'vfio', backend: 'AUTO' });
   });

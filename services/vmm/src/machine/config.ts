@@ -228,11 +228,14 @@ export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Se
     const backend = enumName(v.backend, 'VFIO_BACKEND_') || 'AUTO';
     if (!['AUTO', 'EMULATED', 'NESTED', 'UNSPECIFIED'].includes(backend)) throw bad('BAD_DEVICE', `${path}.vfio.backend ${backend}`, `${path}.vfio.backend`);
     if (v.legacy_container) throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the legacy VFIO container is not modelled yet; use an iommufd object`, { feature: 'legacy_container' });
-    if (backend === 'NESTED') throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the NESTED backend needs nested HWPTs, which are not modelled yet; use EMULATED`, { feature: 'NESTED' });
-    // intel-iommu x-flts: an assigned device's DMA goes through the host's nested first stage
-    // (QEMU never shadows first-stage tables), so AUTO would pick NESTED, which is not built yet
-    if (viommu?.intel?.flts && backend !== 'EMULATED') {
-      throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: with intel-iommu flts (x-flts=on) an assigned device needs the NESTED backend (the guest's first-stage tables bound on the host), which is not built yet`, { feature: 'NESTED' });
+    // NESTED: built for intel-iommu with x-flts (the guest's first-stage tables bound on the
+    // host, backends/vtd-nested.ts); the SMMUv3 `accel` path is not built, and virtio-iommu and
+    // NONE have no guest page-table format a host could walk
+    if (backend === 'NESTED' && viommu?.model !== 'INTEL_IOMMU') {
+      throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the NESTED backend is built for intel-iommu with flts only (vIOMMU model ${viommu?.model ?? 'NONE'}); use EMULATED`, { feature: 'NESTED' });
+    }
+    if (backend === 'NESTED' && !viommu?.intel?.flts) {
+      throw bad('BAD_DEVICE', `${path}.vfio.backend NESTED needs intel-iommu flts (x-flts=on, scalable mode): host VT-d nesting takes the guest's first-stage tables only (IOMMU_HWPT_DATA_VTD_S1), and without flts the guest's tables are second-stage`, `${path}.vfio.backend`);
     }
     const iommufd = String(v.iommufd ?? '');
     if (!objs.some((o) => o.id === iommufd)) throw bad('UNKNOWN_IOMMUFD', `${path}.vfio.iommufd '${iommufd}' names no iommufd object`, `${path}.vfio.iommufd`);
@@ -243,7 +246,7 @@ export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Se
       endpointId: guestBdf ? endpointOf(guestBdf) : -1,
       hostBdf: `${hb.domain.toString(16).padStart(4, '0')}${formatBdf(hb.bus, hb.dev, hb.fn).slice(4)}`,
       iommufd,
-      backend: backend === 'UNSPECIFIED' ? 'AUTO' : (backend as 'AUTO' | 'EMULATED'),
+      backend: backend === 'UNSPECIFIED' ? 'AUTO' : (backend as 'AUTO' | 'EMULATED' | 'NESTED'),
       legacyContainer: false,
       ...(v.fd !== undefined && v.fd !== null ? { fd: v.fd } : {}),
     };

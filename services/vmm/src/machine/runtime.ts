@@ -5,6 +5,9 @@
  */
 import type { HostDevice } from '../hostlink/hostlink.js';
 import type { VfioDeviceConfig, VmConfig } from './config.js';
+import { ramOffsetOf, type RamRange } from './guest-ram.js';
+
+export type { RamRange } from './guest-ram.js';
 
 export interface VfioRuntime {
   cfg: VfioDeviceConfig;
@@ -18,7 +21,7 @@ export interface VfioRuntime {
    * 'EMULATED' (an IOAS mirroring the guest's vIOMMU view, shared only by devices of one host
    * group) or 'NONE' (shared identity IOAS)
    */
-  backend: 'EMULATED' | 'NONE';
+  backend: 'EMULATED' | 'NESTED' | 'NONE';
   /** fd the vmm opened itself (closed on unplug) vs passed in by the orchestrator */
   ownFd: boolean;
   /** being unplugged: its view no longer counts for the IOAS it shares with host-group siblings */
@@ -31,8 +34,20 @@ export interface BackendVm {
   readonly cfg: VmConfig;
   /** The pid of the VM's host process (0: none). */
   readonly hostPid: number;
-  /** Where guest RAM is mapped in the host process (GPA 0). */
+  /** Where the guest-RAM memfd is mapped in the host process (memfd offset 0; see ramVaOf). */
   readonly ramVa: bigint;
+  /** Guest RAM as the machine maps it (QEMU's memory map: guest-ram.ts ramLayout), GPA order. */
+  readonly ramRanges: readonly RamRange[];
   readonly vfio: ReadonlyMap<string, VfioRuntime>;
   vfioByEndpoint(ep: number): VfioRuntime | undefined;
+}
+
+/**
+ * The host VA (in the VM's process) of guest-physical [gpa, gpa + len) when all of it is guest
+ * RAM, else undefined (MMIO, the PCI hole, beyond RAM). RAM ranges never touch, so an access in
+ * RAM lies in one range and is contiguous in the memfd and in the VM process.
+ */
+export function ramVaOf(vm: Pick<BackendVm, 'ramVa' | 'ramRanges'>, gpa: bigint, len: bigint = 1n): bigint | undefined {
+  const off = ramOffsetOf(vm.ramRanges, gpa, len);
+  return off === undefined ? undefined : vm.ramVa + off;
 }

@@ -9,9 +9,10 @@ import { DomainError } from '#libs/errno/index.js';
 import { SeqLog } from '#libs/seqlog/index.js';
 import { EmulatedBackend } from '../backends/emulated.js';
 import { VtdShadow } from '../backends/vtd-shadow.js';
+import { VtdNested } from '../backends/vtd-nested.js';
 import { IntelIommu } from '../viommu/intel-iommu/index.js';
 import { VtdTranslator } from '../viommu/intel-iommu/translate.js';
-import { GuestRam } from './guest-ram.js';
+import { formatRanges, GuestRam, overlapsRam, ramLastGpa, ramLayout, type RamRange } from './guest-ram.js';
 import { HostCallError, type HostDescription, type HostEvent, type HostLink, type HostProcessId } from '../hostlink/hostlink.js';
 import { VirtioIommu, type EndpointView } from '../viommu/virtio-iommu.js';
 import { decideStatusWrite, VIRTIO_STATUS } from '../viommu/virtio-status.js';
@@ -24,7 +25,7 @@ import {
   type VmConfig,
   VTD_MMIO,
 } from './config.js';
-import type { BackendVm, VfioRuntime } from './runtime.js';
+import { ramVaOf, type BackendVm, type VfioRuntime } from './runtime.js';
 
 export type { BackendVm, VfioRuntime } from './runtime.js';
 
@@ -96,6 +97,10 @@ export class Vm implements BackendVm {
   ram: GuestRam | undefined;
   /** caching-mode shadow of the EMULATED assigned devices behind the intel-iommu */
   shadow: VtdShadow | undefined;
+  /** x-flts: the NESTED assigned devices behind the intel-iommu (guest first stage bound on the host) */
+  nested: VtdNested | undefined;
+  /** interrupts the intel-iommu raised during the current operation, delivered by settleIntel */
+  pendingIrqs: GuestEvent[] = [];
   readonly events = new SeqLog<GuestEvent>(4096);
   hostObjectsLost = false;
   message = '';
@@ -123,6 +128,14 @@ export class Vm implements BackendVm {
     return this.cfg.name;
   }
 
+  private layoutOf: { cfg: VmConfig; ranges: readonly RamRange[] } | undefined;
+
+  /** Guest RAM as the machine maps it (QEMU's memory map, from the spec: guest-ram.ts ramLayout). */
+  get ramRanges(): readonly RamRange[] {
+    if (this.layoutOf?.cfg !== this.cfg) this.layoutOf = { cfg: this.cfg, ranges: Object.freeze(ramLayout(this.cfg.machine, this.cfg.memoryBytes)) };
+    return this.layoutOf.ranges;
+  }
+
   /** The pid of the VM's host process (0: none). */
   get hostPid(): number {
     return this.proc?.pid ?? 0;
@@ -141,10 +154,20 @@ export class Vm implements BackendVm {
   }
 }
 
-function gpaCheck(vm: Vm, gpa: bigint, length: bigint): void {
-  if (length === 0n || gpa + length > vm.cfg.memoryBytes) {
-    throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `[0x${gpa.toString(16)}, +0x${length.toString(16)}) is outside guest RAM (0x${vm.cfg.memoryBytes.toString(16)} bytes)`);
+/** The VM-process VA of guest-physical [gpa, +length), all of it guest RAM (else INVALID_ARGUMENT GPA_OUT_OF_RANGE). */
+function gpaCheck(vm: Vm, gpa: bigint, length: bigint): bigint {
+  const va = length === 0n ? undefined : ramVaOf(vm, gpa, length);
+  if (va === undefined) {
+    throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `[0x${gpa.toString(16)}, +0x${length.toString(16)}) is outside guest RAM (${vm.cfg.machine} RAM ranges ${formatRanges(vm.ramRanges)})`, { gpa: `0x${gpa.toString(16)}` });
   }
+  return va;
+}
+
+/** The VA of a GPA range the vmm already knows is guest RAM (a broken invariant is an internal error). */
+function ramVa(vm: Vm, gpa: bigint, length: bigint): bigint {
+  const va = ramVaOf(vm, gpa, length);
+  if (va === undefined) throw new DomainError('INTERNAL', 'GPA_OUT_OF_RANGE', `guest-physical [0x${gpa.toString(16)}, +0x${length.toString(16)}) is not guest RAM`);
+  return va;
 }
 
 /** The VM's host process (and every host object in it) is gone: no guest or device access. */
@@ -358,6 +381,8 @@ export class VmManager {
     vm.intel = undefined;
     vm.ram = undefined;
     vm.shadow = undefined;
+    vm.nested = undefined;
+    vm.pendingIrqs = [];
     this.retireBackend(vm);
     vm.ramFd = -1;
     vm.ramVa = 0n;
@@ -397,23 +422,32 @@ export class VmManager {
    * interrupts into the guest event log, every invalidation noted for the caching-mode shadow.
    */
   private buildIntelIommu(vm: Vm): void {
-    const ram = new GuestRam(vm.cfg.memoryBytes);
+    const ram = new GuestRam(vm.ramRanges);
     let translator: VtdTranslator | undefined;
     const intel = new IntelIommu(
       vm.cfg.viommu.intel!,
       ram,
       (irq) => {
-        vm.events.append({ kind: 'interrupt', source: irq.source, msiAddr: irq.msiAddr, msiData: irq.msiData });
+        // delivered by settleIntel after the nested backend's host acks (an inv_wait's completion
+        // interrupt must not precede the invalidations queued before it)
+        vm.pendingIrqs.push({ kind: 'interrupt', source: irq.source, msiAddr: irq.msiAddr, msiData: irq.msiData });
       },
       (mem, cfg) => (translator = new VtdTranslator(mem, cfg)),
     );
     const shadow = new VtdShadow(this.link, vm, this.logger, vm.cfg.viommu.intel!, translator!);
-    translator!.onInvalidate = (scope) => shadow.note(scope);
+    const nested = vm.cfg.viommu.intel!.flts ? new VtdNested(this.link, vm, this.logger, translator!) : undefined;
+    translator!.onInvalidate = (scope) => {
+      shadow.note(scope);
+      nested?.noteInvalidation(scope);
+    };
     // a PASID-cache refresh that rebinds a device's requests-without-PASID entry (scalable mode:
-    // QEMU's vtd_pasid_cache_sync switches the address space and syncs its notifiers)
+    // QEMU's vtd_pasid_cache_sync switches the address space and syncs its notifiers; with x-flts
+    // it attaches/replaces/detaches the NESTED device's first-stage HWPT)
     translator!.onPasidBinding = (ev) => {
       if (ev.pasid === undefined) shadow.note({ kind: 'context', sid: ev.sid });
+      nested?.noteBinding(ev);
     };
+    vm.nested = nested;
     vm.ram = ram;
     vm.intel = intel;
     vm.shadow = shadow;
@@ -425,7 +459,13 @@ export class VmManager {
    */
   private async settleIntel(vm: Vm): Promise<void> {
     if (!vm.ram) return;
-    for (const w of vm.ram.takePending()) await this.link.writeMemory(vm.hostPid, vm.ramVa + w.gpa, w.data);
+    // NESTED first: bindings and forwarded invalidations acked by the host before the model's
+    // inv_wait status words and completion interrupts reach the guest (vtd-nested.ts)
+    let failed: unknown;
+    await vm.nested?.drain().catch((e: unknown) => (failed = e));
+    for (const w of vm.ram.takePending()) await this.link.writeMemory(vm.hostPid, ramVa(vm, w.gpa, BigInt(w.data.length)), w.data);
+    for (const irq of vm.pendingIrqs.splice(0)) vm.events.append(irq);
+    if (failed !== undefined) throw failed;
     await vm.shadow?.drain();
   }
 
@@ -471,17 +511,25 @@ export class VmManager {
         const v = cfg.viommu.intel!;
         // QEMU: vtd_dev_set_iommu_device / vtd_iommu_notify_flag_changed (vmm-viommu-semantics.md §2.2)
         if (!v.cachingMode) out.push({ device: d.id, rule: 'caching mode', detail: 'Device assignment is not allowed without enabling caching-mode=on for Intel IOMMU.' });
-        if (v.snoopControl) out.push({ device: d.id, rule: 'snoop control', detail: 'Snoop Control with vhost or VFIO is not supported' });
         if (v.awBits > unit.inputBits) out.push({ device: d.id, rule: 'aw-bits', detail: `aw-bits ${v.awBits} > host aw-bits ${unit.inputBits} (unit ${unit.name})` });
         if ((unit.pageSizes & 4096n) === 0n) out.push({ device: d.id, rule: 'granule', detail: `the VT-d 4 KiB page is not a page size of host unit ${unit.name} (0x${unit.pageSizes.toString(16)})` });
-        if (v.flts) out.push({ device: d.id, rule: 'flts', detail: 'x-flts=on: the guest\'s first-stage tables are bound to the host (NESTED), never shadowed; EMULATED cannot back this device' });
+        if (v.flts) {
+          // x-flts: NESTED only (QEMU never shadows first-stage tables); AUTO picks it, EMULATED cannot back it.
+          // vtd_check_hiod_accel: a VT-d host unit that nests; CAP.FS1GP (the model sets it) needs host 1 GiB first-stage pages
+          if (d.backend === 'EMULATED') out.push({ device: d.id, rule: 'flts', detail: 'x-flts=on: the guest\'s first-stage tables are bound to the host (NESTED), never shadowed; EMULATED cannot back this device' });
+          else {
+            if (unit.type !== 'IOMMU_TYPE_INTEL_VTD' || !unit.nesting) out.push({ device: d.id, rule: 'nesting', detail: `x-flts=on needs the NESTED backend, and host unit ${unit.name} of ${d.hostBdf} (${unit.type.replace('IOMMU_TYPE_', '')}) has no VT-d nesting (IOMMU_HWPT_DATA_VTD_S1); EMULATED cannot back first-stage tables` });
+            if ((unit.pageSizes & (1n << 30n)) === 0n) out.push({ device: d.id, rule: 'fs1gp', detail: `the guest sees CAP.FS1GP but host unit ${unit.name} has no 1 GiB pages (0x${unit.pageSizes.toString(16)})` });
+          }
+        } else if (v.snoopControl) out.push({ device: d.id, rule: 'snoop control', detail: 'Snoop Control with vhost or VFIO is not supported' });
       } else if (cfg.viommu.model === 'NONE') {
-        if (cfg.memoryBytes - 1n > aperture) out.push({ device: d.id, rule: 'input range', detail: `guest RAM does not fit host aperture of ${unit.name}` });
+        const ranges = ramLayout(cfg.machine, cfg.memoryBytes);
+        if (ramLastGpa(ranges) > aperture) out.push({ device: d.id, rule: 'input range', detail: `guest RAM ${formatRanges(ranges)} does not fit host aperture [0, 0x${aperture.toString(16)}] of ${unit.name}` });
         // hotplug into a running VM: guest RAM is already identity-mapped in the shared IOAS, so a
         // host reserved region inside guest RAM can no longer be carved out of it
         if (existing.some((x) => x.backend === 'NONE' && x.cfg.iommufd === d.iommufd)) {
           for (const r of hostResv) {
-            if (r.start < cfg.memoryBytes) {
+            if (overlapsRam(ranges, r.start, r.last)) {
               out.push({ device: d.id, rule: 'reserved region', detail: `host reserved region [0x${r.start.toString(16)}, 0x${r.last.toString(16)}] of ${d.hostBdf} lies inside guest RAM, which is already identity-mapped in the shared IOAS` });
             }
           }
@@ -509,7 +557,13 @@ export class VmManager {
     }
     const devId = await this.link.bind(pid, deviceFd, iommufd);
     const rt: VfioRuntime = { cfg: d, host: hd, iommufd, deviceFd, devId, ioas: 0, hwpt: 0, backend: vm.viommu || vm.intel ? 'EMULATED' : 'NONE', ownFd };
-    if (vm.intel) {
+    if (vm.nested) {
+      // x-flts: NESTED (plugChecks refused everything else) — a NEST_PARENT HWPT over guest RAM;
+      // the guest's first stage is bound at its next PASID-cache invalidation (vtd-nested.ts)
+      rt.backend = 'NESTED';
+      await vm.nested.plug(rt);
+      vm.vfio.set(d.id, rt);
+    } else if (vm.intel) {
       // EMULATED behind the intel-iommu: the device's own IOAS (host-group siblings share one),
       // replayed from the guest's tables now (QEMU's vtd_iommu_replay on notifier registration)
       const sibling = [...vm.vfio.values()].find((o) => o.backend === 'EMULATED' && o.iommufd === iommufd && o.host.group === hd.group);
@@ -689,6 +743,7 @@ export class VmManager {
           // unless a host-group sibling still uses it
           await this.link.closeFd(vm.hostPid, rt.deviceFd);
           vm.vfio.delete(deviceId);
+          if (rt.backend === 'NESTED') await vm.nested?.unplug(rt);
           const shared = [...vm.vfio.values()].some((o) => o.iommufd === rt.iommufd && o.ioas === rt.ioas);
           if (rt.backend === 'EMULATED' && !shared) {
             await this.link.destroy(vm.hostPid, rt.iommufd, rt.ioas).catch(() => undefined);
@@ -729,18 +784,18 @@ export class VmManager {
 
   async readMemory(name: string, gpa: bigint, length: bigint): Promise<Buffer> {
     const { vm } = await this.runningVerified(name);
-    gpaCheck(vm, gpa, length);
+    const va = gpaCheck(vm, gpa, length);
     if (length > 16n << 20n) throw new DomainError('INVALID_ARGUMENT', 'TOO_LARGE', 'at most 16 MiB per read');
-    return this.link.readMemory(vm.hostPid, vm.ramVa + gpa, Number(length));
+    return this.link.readMemory(vm.hostPid, va, Number(length));
   }
 
   async writeMemory(name: string, gpa: bigint, data: Uint8Array): Promise<void> {
     const { vm } = await this.runningVerified(name);
-    gpaCheck(vm, gpa, BigInt(data.length));
-    if (!vm.ram) return this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data);
+    const va = gpaCheck(vm, gpa, BigInt(data.length));
+    if (!vm.ram) return this.link.writeMemory(vm.hostPid, va, data);
     // the intel-iommu model reads the vmm's copy: host first, then the copy, in the VM's order
     await vm.lock(async () => {
-      await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data);
+      await this.link.writeMemory(vm.hostPid, va, data);
       vm.ram?.store(gpa, data);
     });
   }
@@ -889,8 +944,9 @@ export class VmManager {
     for (let off = 0n; off < length; ) {
       const cur = iova + off;
       const n = 4096n - (cur & 4095n) < length - off ? 4096n - (cur & 4095n) : length - off;
-      const gpa = shadow.gpaOf(f, cur);
-      if (gpa !== undefined && gpa + n <= vm.cfg.memoryBytes) ram.store(gpa, await this.link.readMemory(vm.hostPid, vm.ramVa + gpa, Number(n)));
+      const gpa = f.backend === 'NESTED' ? vm.nested?.gpaOf(f, cur, ram) : shadow.gpaOf(f, cur);
+      const va = gpa === undefined ? undefined : ramVaOf(vm, gpa, n);
+      if (gpa !== undefined && va !== undefined) ram.store(gpa, await this.link.readMemory(vm.hostPid, va, Number(n)));
       off += n;
     }
   }
@@ -914,7 +970,7 @@ export class VmManager {
         }
         gpa = t.gpa;
       }
-      if (gpa + n > vm.cfg.memoryBytes) throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `DMA to GPA 0x${gpa.toString(16)} outside guest RAM`);
+      if (ramVaOf(vm, gpa, n) === undefined) throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `DMA to GPA 0x${gpa.toString(16)} outside guest RAM`);
       const last = pieces[pieces.length - 1];
       if (last && last[0] + BigInt(last[1]) === gpa) last[1] += Number(n);
       else pieces.push([gpa, Number(n)]);
@@ -923,7 +979,7 @@ export class VmManager {
     if (write) {
       let o = 0;
       for (const [gpa, n] of pieces) {
-        await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, data.subarray(o, o + n));
+        await this.link.writeMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), data.subarray(o, o + n));
         o += n;
       }
       return { written: length };
@@ -931,7 +987,7 @@ export class VmManager {
     const out = Buffer.alloc(Number(length));
     let o = 0;
     for (const [gpa, n] of pieces) {
-      out.set(await this.link.readMemory(vm.hostPid, vm.ramVa + gpa, n), o);
+      out.set(await this.link.readMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), n), o);
       o += n;
     }
     return { data: out };
@@ -968,7 +1024,7 @@ export class VmManager {
           }
           gpa = t.pa;
         }
-        if (gpa + n > vm.cfg.memoryBytes) throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `DMA to GPA 0x${gpa.toString(16)} outside guest RAM`);
+        if (ramVaOf(vm, gpa, n) === undefined) throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `DMA to GPA 0x${gpa.toString(16)} outside guest RAM`);
         const last = pieces[pieces.length - 1];
         if (last && last[0] + BigInt(last[1]) === gpa) last[1] += Number(n);
         else pieces.push([gpa, Number(n)]);
@@ -982,7 +1038,7 @@ export class VmManager {
       let o = 0;
       for (const [gpa, n] of pieces) {
         const part = data.subarray(o, o + n);
-        await this.link.writeMemory(vm.hostPid, vm.ramVa + gpa, part);
+        await this.link.writeMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), part);
         vm.ram?.store(gpa, part);
         o += n;
       }
@@ -991,7 +1047,7 @@ export class VmManager {
     const out = Buffer.alloc(Number(length));
     let o = 0;
     for (const [gpa, n] of pieces) {
-      out.set(await this.link.readMemory(vm.hostPid, vm.ramVa + gpa, n), o);
+      out.set(await this.link.readMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), n), o);
       o += n;
     }
     return { data: out };

@@ -120,8 +120,8 @@ export function vmInfo(vm: Vm) {
         guest_bdf: d.guestBdf,
         endpoint_id: d.endpointId,
         kind: d.kind === 'vfio' ? 'vfio' : `virtio-${d.type}`,
-        backend: rt ? rt.backend : d.kind === 'vfio' ? (vm.cfg.viommu.model === 'NONE' ? 'NONE' : 'EMULATED') : '-',
-        ...(rt ? { host: { iommufd: rt.iommufd, device_fd: rt.deviceFd, dev_id: rt.devId, ioas_ids: [rt.ioas], hwpt_ids: [rt.hwpt] } } : {}),
+        backend: rt ? rt.backend : d.kind === 'vfio' ? (vm.cfg.viommu.model === 'NONE' ? 'NONE' : vm.cfg.viommu.intel?.flts ? 'NESTED' : 'EMULATED') : '-',
+        ...(rt ? { host: { iommufd: rt.iommufd, device_fd: rt.deviceFd, dev_id: rt.devId, ioas_ids: [rt.ioas], hwpt_ids: [rt.hwpt, ...(rt.backend === 'NESTED' && vm.nested?.stateOf(rt)?.nested !== undefined ? [vm.nested.stateOf(rt)!.nested!] : [])] } } : {}),
         host_bdf: d.kind === 'vfio' ? d.hostBdf : '',
         driver_features: u64(vr?.driverFeatures ?? 0n),
         features_ok: vr?.featuresOk ?? false,
@@ -133,6 +133,7 @@ export function vmInfo(vm: Vm) {
     host_objects_lost: vm.hostObjectsLost,
     message: vm.message,
     ...(vm.cfg.viommu.model === 'INTEL_IOMMU' ? { viommu_mmio: { base: u64(VTD_MMIO.base), size: u64(VTD_MMIO.size) } } : {}),
+    ram_ranges: vm.ramRanges.map((r) => ({ gpa: u64(r.gpa), size: u64(r.size), memfd_offset: u64(r.offset) })),
   };
 }
 

@@ -270,7 +270,7 @@ describe('onInvalidate', () => {
       { kind: 'context', sid: 0x10, fm: 3 },
       { kind: 'context' },
       { kind: 'context' },
-      { kind: 'page', did: 7, addr: 0x4000n, am: 1, pasid: 9 },
+      { kind: 'page', did: 7, addr: 0x4000n, am: 1, pasid: 9, ih: true },
       { kind: 'domain', did: 7, pasid: 9 },
       { kind: 'global' },
     ]);

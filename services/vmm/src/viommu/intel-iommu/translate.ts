@@ -84,7 +84,7 @@ export type VtdTranslation =
 export type VtdInvalidateScope =
   | { kind: 'global' }
   | { kind: 'domain'; did: number; pasid?: number }
-  | { kind: 'page'; did: number; addr: bigint; am: number; pasid?: number }
+  | { kind: 'page'; did: number; addr: bigint; am: number; pasid?: number; ih?: boolean }
   | { kind: 'context'; sid?: number; fm?: number };
 
 /** A change of a PASID-cache slot (QEMU's vtd_propagate_guest_pasid: bind / replace / unbind). */
@@ -682,7 +682,6 @@ export class VtdTranslator {
   invalidatePiotlb(did: number, pasid: number, addr?: bigint, am?: number, ih?: boolean): void {
     checkDid(did);
     checkPasid(pasid);
-    void ih;
     if (addr === undefined) {
       this.iotlb.removePasid(did, pasid);
       this.notify({ kind: 'domain', did, pasid });
@@ -692,7 +691,8 @@ export class VtdTranslator {
     checkAm(m);
     const a = addr & U64 & PAGE_4K_MASK;
     this.iotlb.removePasidPage(did, pasid, a, m);
-    this.notify({ kind: 'page', did, addr: a, am: m, pasid });
+    // IH (invalidation hint) travels with the scope: a nested first stage forwards it as LEAF
+    this.notify({ kind: 'page', did, addr: a, am: m, pasid, ...(ih ? { ih: true } : {}) });
   }
 
   // ---------------------------------------------------------------- PASID cache
