@@ -252,7 +252,9 @@ describe('refused intel-iommu configurations', () => {
     const info = errorInfo(e)!;
     const v = JSON.parse(info.metadata.violations!) as Array<{ device: string; rule: string; detail: string }>;
     expect(info.metadata.count).toBe(String(v.length));
-    expect(v.map((x) => `${x.device}/${x.rule}`)).toEqual(['nic0/caching mode', 'nic0/snoop control', 'nic1/caching mode', 'nic1/snoop control', 'ghost/host device']);
+    // nic1 (0000:02:00.0) has an RMRR [0xe0000, 0xfffff] outside the x86 interrupt window
+    expect(v.map((x) => `${x.device}/${x.rule}`)).toEqual(['nic0/caching mode', 'nic0/snoop control', 'nic1/caching mode', 'nic1/snoop control', 'nic1/reserved region', 'ghost/host device']);
+    expect(v[4]!.detail).toContain('[0xe0000, 0xfffff] (DIRECT) of 0000:02:00.0 is outside the x86 interrupt window');
     expect(v[0]!.detail).toBe('Device assignment is not allowed without enabling caching-mode=on for Intel IOMMU.');
     expect(v[1]!.detail).toBe('Snoop Control with vhost or VFIO is not supported');
     const vm = (await call(t.v.Vmm.GetVm, { name: s.name })).vm!;

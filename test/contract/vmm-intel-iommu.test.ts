@@ -744,6 +744,10 @@ describe('scalable mode with flts: the first stage walked by the model for a vir
     expect(fl).toEqual({ addr: IOVA, am: 0, gran: 3n });
     const r1 = await dmaRead(vm.name, 'blk0', IOVA, 4);
     expect(r1.vtd_fault).toMatchObject({ reason: 0x71, sid: SID.blk0, write: false, recordable: true });
+    // [B.6] the one FRCD: page address, SID, reason, T (read), F; FSTS.PPF (PP/PV left out as below)
+    expect(await d.readl(REG.FSTS)).toBe(FSTS.PPF);
+    expect((await frcd(d)).lo).toBe(IOVA);
+    expect((await frcd(d)).hi & ~((1n << 31n) | (0xffffn << 40n))).toBe(frcdHi(SID.blk0, 0x71, true));
     await d.dmarFault();
 
     // read-only first-stage page: P without RW
@@ -761,11 +765,17 @@ describe('scalable mode with flts: the first stage walked by the model for a vir
     await d.setLeaf(dom, US, (BUF + 0x5000n) | 1n | 2n | (1n << 5n) | (1n << 6n));
     const r3 = await dmaRead(vm.name, 'blk0', US, 4);
     expect(r3.vtd_fault).toMatchObject({ reason: 0x81, sid: SID.blk0, write: false });
+    expect(await d.readl(REG.FSTS)).toBe(FSTS.PPF);
+    expect((await frcd(d)).lo).toBe(US);
+    expect((await frcd(d)).hi & ~((1n << 31n) | (0xffffn << 40n))).toBe(frcdHi(SID.blk0, 0x81, true));
     await d.dmarFault();
 
     // non-canonical IOVA (bit 47 set, 63:48 clear) → 0x80
     const r4 = await dmaRead(vm.name, 'blk0', 1n << 47n, 4);
     expect(r4.vtd_fault).toMatchObject({ reason: 0x80, sid: SID.blk0 });
+    expect(await d.readl(REG.FSTS)).toBe(FSTS.PPF);
+    expect((await frcd(d)).lo).toBe(1n << 47n);
+    expect((await frcd(d)).hi & ~((1n << 31n) | (0xffffn << 40n))).toBe(frcdHi(SID.blk0, 0x80, true));
     await d.dmarFault();
   });
 
@@ -883,6 +893,9 @@ describe('walk variants [B.3, B.5, B.8]', () => {
     // no context table yet: root entry not present → ROOT_ENTRY_P (1)
     const r = await dmaRead(vm.name, 'blk0', BUF, 8);
     expect(r.vtd_fault).toMatchObject({ reason: 0x1, sid: SID.blk0, recordable: true });
+    // [B.6] recorded without a PASID (a root-entry fault): FRCD exactly, FSTS.PPF
+    expect(await d.readl(REG.FSTS)).toBe(FSTS.PPF);
+    expect(await frcd(d)).toEqual({ lo: BUF, hi: frcdHi(SID.blk0, 0x1, true) });
     await d.dmarFault();
     // net0 pass-through: context entry TT = 2 (ECAP.PT), AW as for a paging entry, DID 1
     const dom = await d.allocDomain();

@@ -35,6 +35,9 @@ const VTD_FR_READ = 6;
 
 export const VIRTIO_F_VERSION_1 = 1n << 32n;
 export const VIRTIO_F_ACCESS_PLATFORM = 1n << 33n;
+/** The x86 interrupt (MSI) window a VT-d guest cannot map (QEMU's VTD_INTERRUPT_ADDR_FIRST / _LAST). */
+const VTD_INTERRUPT_FIRST = 0xfee00000n;
+const VTD_INTERRUPT_LAST = 0xfeefffffn;
 
 export type VmState = 'DEFINED' | 'RUNNING' | 'STOPPED';
 
@@ -522,6 +525,15 @@ export class VmManager {
             if ((unit.pageSizes & (1n << 30n)) === 0n) out.push({ device: d.id, rule: 'fs1gp', detail: `the guest sees CAP.FS1GP but host unit ${unit.name} has no 1 GiB pages (0x${unit.pageSizes.toString(16)})` });
           }
         } else if (v.snoopControl) out.push({ device: d.id, rule: 'snoop control', detail: 'Snoop Control with vhost or VFIO is not supported' });
+        // The x86 MSI window: the only IOVAs a VT-d guest cannot map are its interrupt range
+        // (0xfee00000-0xfeefffff, VTD_INTERRUPT_ADDR_FIRST/LAST). A host reserved region of the
+        // device elsewhere (an RMRR, a non-x86 MSI doorbell) would make guest mappings there fail
+        // on the host, so the guest-visible IOVA space could not be backed.
+        for (const r of hostResv) {
+          if (!(r.start >= VTD_INTERRUPT_FIRST && r.last <= VTD_INTERRUPT_LAST)) {
+            out.push({ device: d.id, rule: 'reserved region', detail: `host reserved region [0x${r.start.toString(16)}, 0x${r.last.toString(16)}] (${r.type.replace('RESERVED_REGION_TYPE_', '')}) of ${d.hostBdf} is outside the x86 interrupt window [0xfee00000, 0xfeefffff], the only range an intel-iommu guest cannot map` });
+          }
+        }
       } else if (cfg.viommu.model === 'NONE') {
         const ranges = ramLayout(cfg.machine, cfg.memoryBytes);
         if (ramLastGpa(ranges) > aperture) out.push({ device: d.id, rule: 'input range', detail: `guest RAM ${formatRanges(ranges)} does not fit host aperture [0, 0x${aperture.toString(16)}] of ${unit.name}` });
