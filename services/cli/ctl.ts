@@ -7,6 +7,7 @@
  *                                         into the VM's host process, StartVm with passed_fds
  *   ctl vm list | get | stop | delete
  *   ctl guest features | status | attach | detach | map | unmap | mem | dma   what the guest does
+ *   ctl guest regs | vtd-device | iotlb   intel-iommu registers, a device's entry chain, the caches
  *   ctl inspect [--bdf B | --unit U | --vm NAME]                       Platform.Inspect
  *   ctl events [--vm NAME] [--after N] [--count N] [--idle-ms MS]      host / guest event streams
  *
@@ -32,6 +33,8 @@ import type { VmSpec } from '#libs/rpc/gen/iommutwin/vmm/v1/VmSpec.js';
 import { packageDefinition } from '#libs/rpc/proto.js';
 import { channelCredentialsFromFiles } from '#libs/rpc/tls.js';
 import { U64_MAX } from '#libs/u64/index.js';
+import { VTD_FR } from '../vmm/src/viommu/intel-iommu/reasons.js';
+import { VTD_REGISTERS } from '../vmm/src/viommu/intel-iommu/regs.js';
 import { statusText } from '../vmm/src/viommu/virtio-status.js';
 import {
   CliError,
@@ -46,8 +49,13 @@ import {
   renderInspect,
   renderVm,
   renderVmList,
+  renderVtdCaches,
+  renderVtdDevice,
+  renderVtdRegisters,
   virtioFaultFlags,
   virtioFaultReason,
+  vtdFaultReasonText,
+  vtdRegisterText,
   type TaggedServiceError,
 } from './format.js';
 
@@ -96,6 +104,15 @@ function parseU32Arg(v: unknown, what: string): number {
   const n = parseU64Arg(v, what);
   if (n > 0xffffffffn) throw new CliError('INVALID_ARGUMENT', 'BAD_NUMBER', `${what}: ${String(v)} does not fit in 32 bits`);
   return Number(n);
+}
+
+/** A PCI address `[dddd:]bb:dd.f` (segment 0) as a requester id: bus << 8 | dev << 3 | fn. */
+export function parseBdfArg(v: string): number {
+  const m = /^(?:([0-9a-f]{4}):)?([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i.exec(v.trim());
+  if (!m || (m[1] !== undefined && parseInt(m[1], 16) !== 0) || parseInt(m[3]!, 16) > 0x1f) {
+    throw new CliError('INVALID_ARGUMENT', 'BAD_BDF', `'${v}' is not a PCI address [0000:]bb:dd.f (device ≤ 1f)`);
+  }
+  return (parseInt(m[2]!, 16) << 8) | (parseInt(m[3]!, 16) << 3) | Number(m[4]);
 }
 
 /** Hex bytes (`0x` prefix, spaces and `:` allowed). */
@@ -905,6 +922,54 @@ export function registerCtl(program: Command): Command {
         else out(`${what}: FAULT ${r.result === 'host_fault' ? `on the host: ${r.host_fault?.reason.replace('DMA_FAULT_REASON_', '')}` : `in the virtio-iommu: ${virtioFaultReason(r.virtio_fault?.reason ?? 0)}`}\n`);
         const fault = dmaFaultError(r, what);
         if (fault) throw fault;
+      }),
+    );
+
+  // ---------------------------------------------------------------- intel-iommu (VT-d) inspection
+
+  guest
+    .command('regs <vm>')
+    .description('the intel-iommu DMAR registers (Guest.MmioRead of each, as the guest reads them), raw and decoded')
+    .action(
+      action(async (s, o, [name]) => {
+        const info = await getVm(s, name!);
+        if (!info.viommu_mmio || info.spec?.viommu?.model !== 'VIOMMU_MODEL_INTEL_IOMMU') {
+          throw new CliError('FAILED_PRECONDITION', 'NO_INTEL_IOMMU', `VM ${name} has no intel-iommu (model ${(info.spec?.viommu?.model ?? 'none').replace('VIOMMU_MODEL_', '')})`);
+        }
+        const base = BigInt(info.viommu_mmio.base);
+        const regs: Array<{ name: string; offset: number; width: number; value: bigint }> = [];
+        for (const r of VTD_REGISTERS) {
+          const v = await s.vcall(s.vmm.Guest.MmioRead, { vm: name!, addr: (base + BigInt(r.offset)).toString(), size: r.width / 8 });
+          regs.push({ ...r, value: BigInt(v.value) });
+        }
+        const dw = ((regs.find((r) => r.name === 'IQA')?.value ?? 0n) & 0x800n) !== 0n;
+        if (o.json) out(jsonText({ vm: name, base, registers: regs.map((r) => ({ ...r, decoded: vtdRegisterText(r.name, r.value, VTD_FR, dw) })) }));
+        else out(`intel-iommu of VM ${name} at ${hex(base)}\n` + renderVtdRegisters(regs, VTD_FR));
+      }),
+    );
+
+  guest
+    .command('vtd-device <vm> <device>')
+    .description("a device's root → context → PASID entries, read from guest RAM through the intel-iommu's own checks (device: a BDF bb:dd.f or a VM device id)")
+    .option('--pasid <n>', 'decode the PASID entry of this PASID (scalable mode; default: requests without PASID)')
+    .action(
+      action(async (s, o, [name, device]) => {
+        const sid = /^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i.test(device!) ? parseBdfArg(device!) : await endpointOf(s, name!, device!);
+        const pasid = o.pasid === undefined ? undefined : parseU32Arg(o.pasid, '--pasid');
+        const r = await s.vcall(s.vmm.Vmm.InspectViommu, { name: name!, sid, ...(pasid !== undefined ? { pasid } : {}) });
+        const d = r.device!;
+        if (o.json) out(jsonText({ vm: name, root: r.root, root_scalable: r.root_scalable, dmar_enabled: r.dmar_enabled, device: d, fault_reason: d.fault ? vtdFaultReasonText(d.fault, VTD_FR) : null }));
+        else out(renderVtdDevice(d, BigInt(r.root), pasid, VTD_FR));
+      }),
+    );
+
+  guest
+    .command('iotlb <vm>')
+    .description("the intel-iommu model's IOTLB, context cache and PASID cache (not guest-visible)")
+    .action(
+      action(async (s, o, [name]) => {
+        const r = await s.vcall(s.vmm.Vmm.InspectViommu, { name: name! });
+        out(o.json ? jsonText(r) : renderVtdCaches(r));
       }),
     );
 

@@ -323,3 +323,219 @@ export function renderGuestEvent(e: EventsResponse__Output): string {
   if (!f) return `#${e.sequence}  (unknown event)\n`;
   return `#${e.sequence}  VIRTIO_FAULT  ${virtioFaultReason(f.reason)}  endpoint ${hex(f.endpoint)}  flags ${virtioFaultFlags(f.flags)}  address ${hex(f.address)}\n`;
 }
+
+// ------------------------------------------------------------------ intel-iommu (VT-d) decoding
+
+/** `bb:dd.f` of a requester id (bus << 8 | devfn). */
+export function sidText(sid: number): string {
+  const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  return `${h(sid >> 8, 2)}:${h((sid >> 3) & 0x1f, 2)}.${sid & 7}`;
+}
+
+const bit = (v: bigint, n: number): number => Number((v >> BigInt(n)) & 1n);
+const bits = (v: bigint, hi: number, lo: number): bigint => (v >> BigInt(lo)) & ((1n << BigInt(hi - lo + 1)) - 1n);
+const page = (v: bigint): bigint => v & ~0xfffn & 0xffffffffffffffffn;
+/** Names of the set flags of `v` among `[name, bit]`, joined by `|` (`-` for none). */
+const flagNames = (v: bigint, flags: ReadonlyArray<readonly [string, number]>): string => flags.filter(([, b]) => bit(v, b)).map(([n]) => n).join('|') || '-';
+
+const GCMD_FLAGS = [['TE', 31], ['SRTP', 30], ['SFL', 29], ['EAFL', 28], ['WBF', 27], ['QIE', 26], ['IRE', 25], ['SIRTP', 24], ['CFI', 23]] as const;
+const GSTS_FLAGS = [['TES', 31], ['RTPS', 30], ['FLS', 29], ['AFLS', 28], ['WBFS', 27], ['QIES', 26], ['IRES', 25], ['IRTPS', 24], ['CFIS', 23]] as const;
+const CAP_FLAGS = [['AFL', 3], ['RWBF', 4], ['PLMR', 5], ['PHMR', 6], ['CM', 7], ['ZLR', 22], ['PSI', 39], ['DWD', 54], ['DRD', 55], ['FS1GP', 56], ['PI', 59], ['FS5LP', 60], ['ESIRTPS', 62], ['ESRTPS', 63]] as const;
+const ECAP_FLAGS = [
+  ['C', 0], ['QI', 1], ['DT', 2], ['IR', 3], ['EIM', 4], ['PT', 6], ['SC', 7], ['NEST', 26], ['PRS', 29], ['ERS', 30], ['SRS', 31],
+  ['NWFS', 33], ['EAFS', 34], ['PASID', 40], ['DIT', 41], ['PDS', 42], ['SMTS', 43], ['VCS', 44], ['SLADS', 45], ['SSTS', 46], ['FSTS', 47],
+] as const;
+const FSTS_FLAGS = [['PFO', 0], ['PPF', 1], ['IQE', 4], ['ICE', 5], ['ITE', 6]] as const;
+const IRQ_CTL_FLAGS = [['IM', 31], ['IP', 30]] as const;
+
+/** VT-d fault reasons by value (QEMU's VTDFaultReason names). */
+export function vtdFaultReasonText(fr: number, reasons: Readonly<Record<string, number>>): string {
+  const name = Object.entries(reasons).find(([, v]) => v === fr)?.[0];
+  return `${hex(fr)}${name ? ` ${name}` : ''}`;
+}
+
+/**
+ * The decoded fields of one DMAR register (`ctl guest regs`); raw-only registers give ''.
+ * `iqaDw`: IQA.DW (256-bit descriptors), which sets how IQH/IQT count descriptors.
+ */
+export function vtdRegisterText(name: string, v: bigint, reasons: Readonly<Record<string, number>>, iqaDw = false): string {
+  switch (name) {
+    case 'VER':
+      return `${bits(v, 7, 4)}.${bits(v, 3, 0)}`;
+    case 'CAP': {
+      const sagaw = [[1, '39-bit'], [2, '48-bit'], [3, '57-bit']].filter(([b]) => bit(v, 8 + (b as number))).map(([, s]) => s);
+      const sllps = [[0, '2M'], [1, '1G']].filter(([b]) => bit(v, 34 + (b as number))).map(([, s]) => s);
+      return (
+        `ND=${bits(v, 2, 0)} (${1n << (4n + 2n * bits(v, 2, 0))} domains) SAGAW=${sagaw.join(',') || '-'} MGAW=${bits(v, 21, 16) + 1n} ` +
+        `FRO=${hex(bits(v, 33, 24) * 16n)} SSLPS=${sllps.join(',') || '-'} NFR=${bits(v, 47, 40) + 1n} MAMV=${bits(v, 53, 48)} ${flagNames(v, CAP_FLAGS)}`
+      );
+    }
+    case 'ECAP':
+      return `IRO=${hex(bits(v, 17, 8) * 16n)} MHMV=${bits(v, 23, 20)} PSS=${bits(v, 39, 35)}${bit(v, 40) ? ` (${bits(v, 39, 35) + 1n}-bit PASIDs)` : ''} ${flagNames(v, ECAP_FLAGS)}`;
+    case 'GCMD':
+      return flagNames(v, GCMD_FLAGS);
+    case 'GSTS':
+      return flagNames(v, GSTS_FLAGS);
+    case 'RTADDR': {
+      const ttm = Number(bits(v, 11, 10));
+      return `RTA=${hex(page(v))} TTM=${ttm} (${['legacy', 'scalable', 'reserved', 'abort-DMA'][ttm]})`;
+    }
+    case 'CCMD':
+      return `${bit(v, 63) ? 'ICC ' : ''}CIRG=${['-', 'global', 'domain', 'device'][Number(bits(v, 62, 61))]} CAIG=${['-', 'global', 'domain', 'device'][Number(bits(v, 60, 59))]} FM=${bits(v, 33, 32)} SID=${hex(bits(v, 31, 16))} DID=${bits(v, 15, 0)}`;
+    case 'FSTS':
+      return `${flagNames(v, FSTS_FLAGS)} FRI=${bits(v, 15, 8)}`;
+    case 'FECTL':
+    case 'IECTL':
+      return flagNames(v, IRQ_CTL_FLAGS);
+    case 'IQH':
+    case 'IQT':
+      // the 128-bit index in bits 18:4; with 256-bit descriptors the index is bits 18:5
+      return `${name === 'IQH' ? 'QH' : 'QT'}=${iqaDw ? bits(v, 18, 5) : bits(v, 18, 4)} (offset ${hex(v & 0x7fff0n)}, ${iqaDw ? 256 : 128}-bit descriptors)`;
+    case 'IQA': {
+      const dw = bit(v, 11);
+      const qs = bits(v, 2, 0);
+      return `IQA=${hex(page(v))} DW=${dw} (${dw ? 256 : 128}-bit) QS=${qs} (${(1n << qs) * (dw ? 128n : 256n)} descriptors)`;
+    }
+    case 'ICS':
+      return bit(v, 0) ? 'IWC' : '-';
+    case 'IRTA':
+      return `IRTA=${hex(page(v))} EIME=${bit(v, 11)} S=${bits(v, 3, 0)} (${1n << (bits(v, 3, 0) + 1n)} entries)`;
+    case 'IVA':
+      return `ADDR=${hex(page(v))} IH=${bit(v, 6)} AM=${bits(v, 5, 0)}`;
+    case 'IOTLB':
+      return `${bit(v, 63) ? 'IVT ' : ''}IIRG=${['-', 'global', 'domain', 'page'][Number(bits(v, 61, 60))]} IAIG=${['-', 'global', 'domain', 'page'][Number(bits(v, 58, 57))]} DR=${bit(v, 49)} DW=${bit(v, 48)} DID=${bits(v, 47, 32)}`;
+    case 'FRCD0_LO':
+      return `FI=${hex(page(v))}`;
+    case 'FRCD0_HI':
+      if (!bit(v, 63)) return 'F=0';
+      return `F=1 ${bit(v, 62) ? 'read' : 'write'} FR=${vtdFaultReasonText(Number(bits(v, 39, 32)), reasons)} SID=${hex(bits(v, 15, 0))} (${sidText(Number(bits(v, 15, 0)))})${bit(v, 31) ? ` PASID=${bits(v, 59, 40)}` : ''}`;
+    default:
+      return '';
+  }
+}
+
+/** `ctl guest regs`: every DMAR register by name, offset, raw value and decoded fields. */
+export function renderVtdRegisters(regs: ReadonlyArray<{ name: string; offset: number; width: number; value: bigint }>, reasons: Readonly<Record<string, number>>): string {
+  const dw = bit(regs.find((r) => r.name === 'IQA')?.value ?? 0n, 11) === 1;
+  return table(
+    ['REGISTER', 'OFFSET', 'VALUE', 'DECODED'],
+    regs.map((r) => [r.name, `0x${r.offset.toString(16).padStart(3, '0')}`, `0x${r.value.toString(16).padStart(r.width / 4, '0')}`, vtdRegisterText(r.name, r.value, reasons, dw)]),
+  );
+}
+
+const LEGACY_TT = ['multi-level', 'dev-iotlb', 'pass-through', 'reserved'];
+const PGTT_NAMES = ['reserved', 'first-stage', 'second-stage', 'nested', 'pass-through', 'reserved', 'reserved', 'reserved'];
+const q = (v: string | bigint): bigint => BigInt(v);
+
+/** The decoded fields of a context entry (2 words legacy, 4 scalable). */
+export function vtdContextText(words: readonly bigint[], scalable: boolean): string {
+  const [lo = 0n, hi = 0n] = words;
+  if (!scalable) {
+    const aw = bits(hi, 2, 0);
+    return `P=${bit(lo, 0)} FPD=${bit(lo, 1)} TT=${bits(lo, 3, 2)} (${LEGACY_TT[Number(bits(lo, 3, 2))]}) SSPTPTR=${hex(page(lo))} AW=${aw} (${2n + aw}-level) DID=${bits(hi, 23, 8)}`;
+  }
+  return `P=${bit(lo, 0)} FPD=${bit(lo, 1)} DTE=${bit(lo, 2)} PASIDE=${bit(lo, 3)} PRE=${bit(lo, 4)} PDTS=${bits(lo, 11, 9)} (${1n << (bits(lo, 11, 9) + 7n)} dir entries) PASIDDIRPTR=${hex(page(lo))} RID_PASID=${bits(hi, 19, 0)}`;
+}
+
+/** The decoded fields of a PASID entry (8 words). */
+export function vtdPasidEntryText(w: readonly bigint[]): string {
+  const [w0 = 0n, w1 = 0n, w2 = 0n] = w;
+  const pgtt = Number(bits(w0, 8, 6));
+  return (
+    `P=${bit(w0, 0)} FPD=${bit(w0, 1)} AW=${bits(w0, 4, 2)} PGTT=${pgtt} (${PGTT_NAMES[pgtt]}) SSPTPTR=${hex(page(w0))} DID=${bits(w1, 15, 0)} ` +
+    `SRE=${bit(w2, 0)} FSPM=${bits(w2, 3, 2)} (${bits(w2, 3, 2) === 0n ? '4-level' : bits(w2, 3, 2) === 1n ? '5-level' : 'reserved'}) FSPTPTR=${hex(page(w2))}`
+  );
+}
+
+interface VtdChainView {
+  sid: number;
+  scalable: boolean;
+  root_entry: string[];
+  context_entry: string[];
+  pasid_dir_entry?: string | null;
+  pasid_entry: string[];
+  fault: number;
+  did?: number | null;
+  type?: number | null;
+  table_base?: string | null;
+  table_levels: number;
+  table_stage: string;
+}
+
+/**
+ * `ctl guest vtd-device`: the root → context → (PASID directory → PASID) entries of a device
+ * with their guest-physical addresses (from `root`, the latched root-table pointer) and decoded
+ * fields, then where the chain leads (domain, page table) or the fault it stops with.
+ */
+export function renderVtdDevice(d: VtdChainView, root: bigint, pasid: number | undefined, reasons: Readonly<Record<string, number>>): string {
+  const sid = d.sid;
+  const bus = sid >> 8;
+  const devfn = sid & 0xff;
+  const lines = [`device ${sidText(sid)} (sid ${hex(sid)})${pasid !== undefined ? ` PASID ${pasid}` : ''}: ${d.scalable ? 'scalable' : 'legacy'} mode, root table ${hex(root)}`];
+  const reAddr = page(root) + BigInt(bus) * 16n;
+  if (d.root_entry.length === 2) {
+    const [lo, hi] = [q(d.root_entry[0]!), q(d.root_entry[1]!)];
+    const fields = d.scalable ? `LP=${bit(lo, 0)} LCTP=${hex(page(lo))} UP=${bit(hi, 0)} UCTP=${hex(page(hi))}` : `P=${bit(lo, 0)} CTP=${hex(page(lo))}`;
+    lines.push(`  root entry ${bus}        @ ${hex(reAddr)}: ${hex(lo)} ${hex(hi)}  ${fields}`);
+    if (d.context_entry.length > 0) {
+      const upper = d.scalable && devfn > 127;
+      const ctp = page(upper ? hi : lo);
+      const size = d.scalable ? 32n : 16n;
+      const ceAddr = ctp + BigInt(upper ? devfn & 0x7f : devfn) * size;
+      const ce = d.context_entry.map(q);
+      lines.push(`  context entry ${hex(devfn)}   @ ${hex(ceAddr)}: ${ce.map(hex).join(' ')}  ${vtdContextText(ce, d.scalable)}`);
+      if (d.scalable && d.pasid_dir_entry !== undefined && d.pasid_dir_entry !== null) {
+        const p = pasid ?? 0;
+        const de = q(d.pasid_dir_entry);
+        lines.push(`  PASID dir entry ${p >> 6}   @ ${hex(page(ce[0]!) + BigInt(p >> 6) * 8n)}: ${hex(de)}  P=${bit(de, 0)} FPD=${bit(de, 1)} SMPTBLPTR=${hex(page(de))}`);
+        if (d.pasid_entry.length > 0) {
+          const pe = d.pasid_entry.map(q);
+          lines.push(`  PASID entry ${p & 0x3f}       @ ${hex(page(de) + BigInt(p & 0x3f) * 64n)}: ${pe.map(hex).join(' ')}  ${vtdPasidEntryText(pe)}`);
+        }
+      }
+    }
+  } else lines.push(`  root entry ${bus}        @ ${hex(reAddr)}: unreadable`);
+  if (d.fault !== 0) lines.push(`  fault ${vtdFaultReasonText(d.fault, reasons)}: the chain stops here`);
+  else {
+    const kind = d.type === undefined || d.type === null ? '' : d.scalable ? PGTT_NAMES[d.type] : LEGACY_TT[d.type];
+    const table = d.table_base !== undefined && d.table_base !== null ? `, ${d.table_stage}-stage table ${hex(d.table_base)} (${d.table_levels} levels)` : '';
+    lines.push(`  → domain ${d.did ?? '-'}, ${kind}${table}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+interface VtdCachesView {
+  dmar_enabled: boolean;
+  root: string;
+  root_scalable: boolean;
+  iotlb: Array<{ sid: number; did: number; pasid?: number | null; iova: string; pa: string; page_shift: number; perm: number }>;
+  context_cache: Array<{ sid: number; pasid?: number | null; entry: string[]; scalable: boolean }>;
+  pasid_cache: Array<{ sid: number; pasid?: number | null; entry: string[] }>;
+}
+
+const vtdPermText = (p: number): string => (p & 1 ? 'R' : '-') + (p & 2 ? 'W' : '-');
+const pasidCell = (p: number | null | undefined): string => (p === undefined || p === null ? '-' : String(p));
+
+/** `ctl guest iotlb`: the intel-iommu model's IOTLB, context cache and PASID cache. */
+export function renderVtdCaches(r: VtdCachesView): string {
+  let s = `DMA remapping ${r.dmar_enabled ? 'enabled' : 'disabled'}, root table ${hex(r.root)} (${r.root_scalable ? 'scalable' : 'legacy'})\n\n`;
+  s += `IOTLB (${r.iotlb.length})\n`;
+  s += table(
+    ['SID', 'DID', 'PASID', 'IOVA', 'PA', 'PAGE', 'PERM'],
+    r.iotlb.map((e) => [sidText(e.sid), e.did, pasidCell(e.pasid), hex(e.iova), hex(e.pa), pageSizeText(1n << BigInt(e.page_shift)), vtdPermText(e.perm)]),
+    '  ',
+  );
+  s += `\ncontext cache (${r.context_cache.length})\n`;
+  s += table(
+    ['SID', 'PASID', 'ENTRY', 'DECODED'],
+    r.context_cache.map((e) => [sidText(e.sid), pasidCell(e.pasid), e.entry.map(hex).join(' '), vtdContextText(e.entry.map(q), e.scalable)]),
+    '  ',
+  );
+  s += `\nPASID cache (${r.pasid_cache.length})\n`;
+  s += table(
+    ['SID', 'PASID', 'DECODED'],
+    r.pasid_cache.map((e) => [sidText(e.sid), pasidCell(e.pasid), vtdPasidEntryText(e.entry.map(q))]),
+    '  ',
+  );
+  return s;
+}

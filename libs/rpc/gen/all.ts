@@ -198,6 +198,8 @@ import type { HostLinkStatus as _iommutwin_vmm_v1_HostLinkStatus, HostLinkStatus
 import type { HostObjects as _iommutwin_vmm_v1_HostObjects, HostObjects__Output as _iommutwin_vmm_v1_HostObjects__Output } from './iommutwin/vmm/v1/HostObjects.js';
 import type { HotplugDeviceRequest as _iommutwin_vmm_v1_HotplugDeviceRequest, HotplugDeviceRequest__Output as _iommutwin_vmm_v1_HotplugDeviceRequest__Output } from './iommutwin/vmm/v1/HotplugDeviceRequest.js';
 import type { HotplugDeviceResponse as _iommutwin_vmm_v1_HotplugDeviceResponse, HotplugDeviceResponse__Output as _iommutwin_vmm_v1_HotplugDeviceResponse__Output } from './iommutwin/vmm/v1/HotplugDeviceResponse.js';
+import type { InspectViommuRequest as _iommutwin_vmm_v1_InspectViommuRequest, InspectViommuRequest__Output as _iommutwin_vmm_v1_InspectViommuRequest__Output } from './iommutwin/vmm/v1/InspectViommuRequest.js';
+import type { InspectViommuResponse as _iommutwin_vmm_v1_InspectViommuResponse, InspectViommuResponse__Output as _iommutwin_vmm_v1_InspectViommuResponse__Output } from './iommutwin/vmm/v1/InspectViommuResponse.js';
 import type { IntelIommuSpec as _iommutwin_vmm_v1_IntelIommuSpec, IntelIommuSpec__Output as _iommutwin_vmm_v1_IntelIommuSpec__Output } from './iommutwin/vmm/v1/IntelIommuSpec.js';
 import type { IommufdObjectSpec as _iommutwin_vmm_v1_IommufdObjectSpec, IommufdObjectSpec__Output as _iommutwin_vmm_v1_IommufdObjectSpec__Output } from './iommutwin/vmm/v1/IommufdObjectSpec.js';
 import type { ListVmsRequest as _iommutwin_vmm_v1_ListVmsRequest, ListVmsRequest__Output as _iommutwin_vmm_v1_ListVmsRequest__Output } from './iommutwin/vmm/v1/ListVmsRequest.js';
@@ -253,7 +255,11 @@ import type { VirtioWriteStatusResponse as _iommutwin_vmm_v1_VirtioWriteStatusRe
 import type { VmInfo as _iommutwin_vmm_v1_VmInfo, VmInfo__Output as _iommutwin_vmm_v1_VmInfo__Output } from './iommutwin/vmm/v1/VmInfo.js';
 import type { VmSpec as _iommutwin_vmm_v1_VmSpec, VmSpec__Output as _iommutwin_vmm_v1_VmSpec__Output } from './iommutwin/vmm/v1/VmSpec.js';
 import type { VmmClient as _iommutwin_vmm_v1_VmmClient, VmmDefinition as _iommutwin_vmm_v1_VmmDefinition } from './iommutwin/vmm/v1/Vmm.js';
+import type { VtdContextCacheEntry as _iommutwin_vmm_v1_VtdContextCacheEntry, VtdContextCacheEntry__Output as _iommutwin_vmm_v1_VtdContextCacheEntry__Output } from './iommutwin/vmm/v1/VtdContextCacheEntry.js';
+import type { VtdDeviceChain as _iommutwin_vmm_v1_VtdDeviceChain, VtdDeviceChain__Output as _iommutwin_vmm_v1_VtdDeviceChain__Output } from './iommutwin/vmm/v1/VtdDeviceChain.js';
 import type { VtdFault as _iommutwin_vmm_v1_VtdFault, VtdFault__Output as _iommutwin_vmm_v1_VtdFault__Output } from './iommutwin/vmm/v1/VtdFault.js';
+import type { VtdIotlbEntry as _iommutwin_vmm_v1_VtdIotlbEntry, VtdIotlbEntry__Output as _iommutwin_vmm_v1_VtdIotlbEntry__Output } from './iommutwin/vmm/v1/VtdIotlbEntry.js';
+import type { VtdPasidCacheEntry as _iommutwin_vmm_v1_VtdPasidCacheEntry, VtdPasidCacheEntry__Output as _iommutwin_vmm_v1_VtdPasidCacheEntry__Output } from './iommutwin/vmm/v1/VtdPasidCacheEntry.js';
 import type { WriteMemoryRequest as _iommutwin_vmm_v1_WriteMemoryRequest, WriteMemoryRequest__Output as _iommutwin_vmm_v1_WriteMemoryRequest__Output } from './iommutwin/vmm/v1/WriteMemoryRequest.js';
 import type { WriteMemoryResponse as _iommutwin_vmm_v1_WriteMemoryResponse, WriteMemoryResponse__Output as _iommutwin_vmm_v1_WriteMemoryResponse__Output } from './iommutwin/vmm/v1/WriteMemoryResponse.js';
 
@@ -497,6 +503,8 @@ export interface ProtoGrpcType {
         HostObjects: MessageTypeDefinition<_iommutwin_vmm_v1_HostObjects, _iommutwin_vmm_v1_HostObjects__Output>
         HotplugDeviceRequest: MessageTypeDefinition<_iommutwin_vmm_v1_HotplugDeviceRequest, _iommutwin_vmm_v1_HotplugDeviceRequest__Output>
         HotplugDeviceResponse: MessageTypeDefinition<_iommutwin_vmm_v1_HotplugDeviceResponse, _iommutwin_vmm_v1_HotplugDeviceResponse__Output>
+        InspectViommuRequest: MessageTypeDefinition<_iommutwin_vmm_v1_InspectViommuRequest, _iommutwin_vmm_v1_InspectViommuRequest__Output>
+        InspectViommuResponse: MessageTypeDefinition<_iommutwin_vmm_v1_InspectViommuResponse, _iommutwin_vmm_v1_InspectViommuResponse__Output>
         IntelIommuSpec: MessageTypeDefinition<_iommutwin_vmm_v1_IntelIommuSpec, _iommutwin_vmm_v1_IntelIommuSpec__Output>
         IommufdObjectSpec: MessageTypeDefinition<_iommutwin_vmm_v1_IommufdObjectSpec, _iommutwin_vmm_v1_IommufdObjectSpec__Output>
         ListVmsRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ListVmsRequest, _iommutwin_vmm_v1_ListVmsRequest__Output>
@@ -559,7 +567,11 @@ export interface ProtoGrpcType {
          * The management plane of one VMM instance (QEMU-like), a client of its host-iommu.
          */
         Vmm: SubtypeConstructor<typeof grpc.Client, _iommutwin_vmm_v1_VmmClient> & { service: _iommutwin_vmm_v1_VmmDefinition }
+        VtdContextCacheEntry: MessageTypeDefinition<_iommutwin_vmm_v1_VtdContextCacheEntry, _iommutwin_vmm_v1_VtdContextCacheEntry__Output>
+        VtdDeviceChain: MessageTypeDefinition<_iommutwin_vmm_v1_VtdDeviceChain, _iommutwin_vmm_v1_VtdDeviceChain__Output>
         VtdFault: MessageTypeDefinition<_iommutwin_vmm_v1_VtdFault, _iommutwin_vmm_v1_VtdFault__Output>
+        VtdIotlbEntry: MessageTypeDefinition<_iommutwin_vmm_v1_VtdIotlbEntry, _iommutwin_vmm_v1_VtdIotlbEntry__Output>
+        VtdPasidCacheEntry: MessageTypeDefinition<_iommutwin_vmm_v1_VtdPasidCacheEntry, _iommutwin_vmm_v1_VtdPasidCacheEntry__Output>
         WriteMemoryRequest: MessageTypeDefinition<_iommutwin_vmm_v1_WriteMemoryRequest, _iommutwin_vmm_v1_WriteMemoryRequest__Output>
         WriteMemoryResponse: MessageTypeDefinition<_iommutwin_vmm_v1_WriteMemoryResponse, _iommutwin_vmm_v1_WriteMemoryResponse__Output>
       }

@@ -854,6 +854,39 @@ export class VmManager {
     });
   }
 
+  /**
+   * Vmm.InspectViommu: the intel-iommu model's caches (IOTLB, context cache, PASID cache) and,
+   * with `sid`, that device's root → context → PASID chain read from guest RAM through the
+   * model's own checks (`describeDevice`; nothing cached, nothing recorded). The source id and
+   * PASID are checked first (INVALID_ARGUMENT BAD_SID / BAD_PASID); a VM without an intel-iommu:
+   * FAILED_PRECONDITION NO_INTEL_IOMMU. Costs are bounded by what the caches hold.
+   */
+  async inspectIntelIommu(name: string, sid?: number, pasid?: number): Promise<{
+    state: ReturnType<IntelIommu['state']>;
+    iotlb: ReturnType<VtdTranslator['iotlbEntries']>;
+    contextCache: ReturnType<VtdTranslator['contextCacheEntries']>;
+    pasidCache: ReturnType<VtdTranslator['pasidCacheEntries']>;
+    device?: ReturnType<VtdTranslator['describeDevice']>;
+  }> {
+    if (sid !== undefined && (!Number.isInteger(sid) || sid < 0 || sid > 0xffff)) throw new DomainError('INVALID_ARGUMENT', 'BAD_SID', `source id ${sid}: a requester id is below 0x10000`, { sid: String(sid) });
+    if (pasid !== undefined && sid === undefined) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', 'a PASID needs a source id (sid)');
+    if (pasid !== undefined && (!Number.isInteger(pasid) || pasid < 0 || pasid > 0xfffff)) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `PASID ${pasid}: PASIDs are below 2^20`, { pasid: String(pasid) });
+    const vm = this.running(name);
+    const intel = vm.intel;
+    if (!intel) throw new DomainError('FAILED_PRECONDITION', 'NO_INTEL_IOMMU', `VM ${name} has no intel-iommu (model ${vm.cfg.viommu.model})`);
+    // in the VM's order: after any register write or guest-RAM store already queued
+    return vm.lock(async () => {
+      const t = intel.translator;
+      return {
+        state: intel.state(),
+        iotlb: t.iotlbEntries(),
+        contextCache: t.contextCacheEntries(),
+        pasidCache: t.pasidCacheEntries(),
+        ...(sid !== undefined ? { device: t.describeDevice(sid, pasid) } : {}),
+      };
+    });
+  }
+
   viommuOf(name: string): { vm: Vm; dev: VirtioIommu } {
     const vm = this.running(name);
     if (!vm.viommu) throw new DomainError('FAILED_PRECONDITION', 'NO_VIRTIO_IOMMU', `VM ${name} has no virtio-iommu (model ${vm.cfg.viommu.model})`);

@@ -4,6 +4,7 @@ import { serverStream, unary } from '#libs/rpc/handlers.js';
 import { vmmService, type ServiceRegistration } from '#libs/rpc/proto.js';
 import { followLog } from '#libs/seqlog/index.js';
 import { parseU64, u64 } from '#libs/u64/index.js';
+import { NO_PASID } from '../viommu/intel-iommu/translate.js';
 import { parseVmSpec, VTD_MMIO, type DeviceConfig, type VmConfig } from '../machine/config.js';
 import type { Vm, VmManager } from '../machine/vmm.js';
 import type { HostLinkStatus } from '../hostlink/hostlink.js';
@@ -200,6 +201,36 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
       throw notModelled('ReceiveMigration', 'VM migration arrives with the migration work');
     }) as never,
     Ping: unary((req) => ({ payload: req.payload })),
+    InspectViommu: unary(async (req) => {
+      const r = await mgr.inspectIntelIommu(req.name, req.sid ?? undefined, req.pasid ?? undefined);
+      const pasidOf = (p: number) => (p === NO_PASID ? {} : { pasid: p });
+      const words = (ws: readonly bigint[]) => ws.map(u64);
+      const d = r.device;
+      return {
+        dmar_enabled: r.state.dmarEnabled,
+        root: u64(r.state.root),
+        root_scalable: r.state.rootScalable,
+        iotlb: r.iotlb.map((e) => ({ sid: e.sid, did: e.did, ...(e.pasid !== undefined ? { pasid: e.pasid } : {}), iova: u64(e.iova), pa: u64(e.pa), page_shift: e.pageShift, perm: e.perm })),
+        context_cache: r.contextCache.map((e) => ({ sid: e.sid, ...pasidOf(e.pasid), entry: words(e.ce), scalable: e.scalable })),
+        pasid_cache: r.pasidCache.map((e) => ({ sid: e.sid, ...pasidOf(e.pasid), entry: words(e.entry) })),
+        ...(d
+          ? {
+              device: {
+                sid: d.sid,
+                scalable: d.scalable,
+                root_entry: d.rootEntry ? [u64(d.rootEntry.lo), u64(d.rootEntry.hi)] : [],
+                context_entry: words(d.contextEntry ?? []),
+                ...(d.pasidDirEntry !== undefined ? { pasid_dir_entry: u64(d.pasidDirEntry) } : {}),
+                pasid_entry: words(d.pasidEntry ?? []),
+                fault: d.fault ?? 0,
+                ...(d.did !== undefined ? { did: d.did } : {}),
+                ...(d.type !== undefined ? { type: d.type } : {}),
+                ...(d.table ? { table_base: u64(d.table.base), table_levels: d.table.levels, table_stage: d.table.stage } : {}),
+              },
+            }
+          : {}),
+      };
+    }),
   });
 
   const guest = vmmService('Guest', {

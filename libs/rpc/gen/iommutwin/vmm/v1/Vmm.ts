@@ -16,6 +16,8 @@ import type { GetVmRequest as _iommutwin_vmm_v1_GetVmRequest, GetVmRequest__Outp
 import type { GetVmResponse as _iommutwin_vmm_v1_GetVmResponse, GetVmResponse__Output as _iommutwin_vmm_v1_GetVmResponse__Output } from '../../../iommutwin/vmm/v1/GetVmResponse.js';
 import type { HotplugDeviceRequest as _iommutwin_vmm_v1_HotplugDeviceRequest, HotplugDeviceRequest__Output as _iommutwin_vmm_v1_HotplugDeviceRequest__Output } from '../../../iommutwin/vmm/v1/HotplugDeviceRequest.js';
 import type { HotplugDeviceResponse as _iommutwin_vmm_v1_HotplugDeviceResponse, HotplugDeviceResponse__Output as _iommutwin_vmm_v1_HotplugDeviceResponse__Output } from '../../../iommutwin/vmm/v1/HotplugDeviceResponse.js';
+import type { InspectViommuRequest as _iommutwin_vmm_v1_InspectViommuRequest, InspectViommuRequest__Output as _iommutwin_vmm_v1_InspectViommuRequest__Output } from '../../../iommutwin/vmm/v1/InspectViommuRequest.js';
+import type { InspectViommuResponse as _iommutwin_vmm_v1_InspectViommuResponse, InspectViommuResponse__Output as _iommutwin_vmm_v1_InspectViommuResponse__Output } from '../../../iommutwin/vmm/v1/InspectViommuResponse.js';
 import type { ListVmsRequest as _iommutwin_vmm_v1_ListVmsRequest, ListVmsRequest__Output as _iommutwin_vmm_v1_ListVmsRequest__Output } from '../../../iommutwin/vmm/v1/ListVmsRequest.js';
 import type { ListVmsResponse as _iommutwin_vmm_v1_ListVmsResponse, ListVmsResponse__Output as _iommutwin_vmm_v1_ListVmsResponse__Output } from '../../../iommutwin/vmm/v1/ListVmsResponse.js';
 import type { MigrateRequest as _iommutwin_vmm_v1_MigrateRequest, MigrateRequest__Output as _iommutwin_vmm_v1_MigrateRequest__Output } from '../../../iommutwin/vmm/v1/MigrateRequest.js';
@@ -97,6 +99,27 @@ export interface VmmClient extends grpc.Client {
   hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The intel-iommu model's state that no register shows (for `ctl guest vtd-device` / `iotlb`):
+   * the IOTLB, context cache and PASID cache as the model holds them now, and optionally one
+   * device's root → context → PASID chain read from guest RAM through the model's own checks.
+   * FAILED_PRECONDITION VM_NOT_RUNNING, NO_INTEL_IOMMU (the VM's vIOMMU is another model).
+   */
+  InspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
+  InspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
+  InspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
+  InspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The intel-iommu model's state that no register shows (for `ctl guest vtd-device` / `iotlb`):
+   * the IOTLB, context cache and PASID cache as the model holds them now, and optionally one
+   * device's root → context → PASID chain read from guest RAM through the model's own checks.
+   * FAILED_PRECONDITION VM_NOT_RUNNING, NO_INTEL_IOMMU (the VM's vIOMMU is another model).
+   */
+  inspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
+  inspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
+  inspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
+  inspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
   
   ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
@@ -183,6 +206,14 @@ export interface VmmHandlers extends grpc.UntypedServiceImplementation {
   
   HotplugDevice: grpc.handleUnaryCall<_iommutwin_vmm_v1_HotplugDeviceRequest__Output, _iommutwin_vmm_v1_HotplugDeviceResponse>;
   
+  /**
+   * The intel-iommu model's state that no register shows (for `ctl guest vtd-device` / `iotlb`):
+   * the IOTLB, context cache and PASID cache as the model holds them now, and optionally one
+   * device's root → context → PASID chain read from guest RAM through the model's own checks.
+   * FAILED_PRECONDITION VM_NOT_RUNNING, NO_INTEL_IOMMU (the VM's vIOMMU is another model).
+   */
+  InspectViommu: grpc.handleUnaryCall<_iommutwin_vmm_v1_InspectViommuRequest__Output, _iommutwin_vmm_v1_InspectViommuResponse>;
+  
   ListVms: grpc.handleUnaryCall<_iommutwin_vmm_v1_ListVmsRequest__Output, _iommutwin_vmm_v1_ListVmsResponse>;
   
   Migrate: grpc.handleServerStreamingCall<_iommutwin_vmm_v1_MigrateRequest__Output, _iommutwin_vmm_v1_MigrateResponse>;
@@ -210,6 +241,7 @@ export interface VmmDefinition extends grpc.ServiceDefinition {
   GetHostCapabilities: MethodDefinition<_iommutwin_vmm_v1_GetHostCapabilitiesRequest, _iommutwin_vmm_v1_GetHostCapabilitiesResponse, _iommutwin_vmm_v1_GetHostCapabilitiesRequest__Output, _iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>
   GetVm: MethodDefinition<_iommutwin_vmm_v1_GetVmRequest, _iommutwin_vmm_v1_GetVmResponse, _iommutwin_vmm_v1_GetVmRequest__Output, _iommutwin_vmm_v1_GetVmResponse__Output>
   HotplugDevice: MethodDefinition<_iommutwin_vmm_v1_HotplugDeviceRequest, _iommutwin_vmm_v1_HotplugDeviceResponse, _iommutwin_vmm_v1_HotplugDeviceRequest__Output, _iommutwin_vmm_v1_HotplugDeviceResponse__Output>
+  InspectViommu: MethodDefinition<_iommutwin_vmm_v1_InspectViommuRequest, _iommutwin_vmm_v1_InspectViommuResponse, _iommutwin_vmm_v1_InspectViommuRequest__Output, _iommutwin_vmm_v1_InspectViommuResponse__Output>
   ListVms: MethodDefinition<_iommutwin_vmm_v1_ListVmsRequest, _iommutwin_vmm_v1_ListVmsResponse, _iommutwin_vmm_v1_ListVmsRequest__Output, _iommutwin_vmm_v1_ListVmsResponse__Output>
   Migrate: MethodDefinition<_iommutwin_vmm_v1_MigrateRequest, _iommutwin_vmm_v1_MigrateResponse, _iommutwin_vmm_v1_MigrateRequest__Output, _iommutwin_vmm_v1_MigrateResponse__Output>
   Ping: MethodDefinition<_iommutwin_vmm_v1_PingRequest, _iommutwin_vmm_v1_PingResponse, _iommutwin_vmm_v1_PingRequest__Output, _iommutwin_vmm_v1_PingResponse__Output>

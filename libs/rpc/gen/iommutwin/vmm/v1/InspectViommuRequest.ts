@@ -1,0 +1,32 @@
+// Original file: proto/iommutwin/vmm/v1/vmm.proto
+
+
+export interface InspectViommuRequest {
+  'name'?: (string);
+  /**
+   * A requester id (bus << 8 | devfn, < 0x10000): also decode this device's entry chain.
+   */
+  'sid'?: (number);
+  /**
+   * With sid: the PASID whose PASID entry to decode (scalable mode; absent = requests without
+   * PASID, i.e. PASID 0 / RID_PASID). Must be below 2^20.
+   */
+  'pasid'?: (number);
+  '_sid'?: "sid";
+  '_pasid'?: "pasid";
+}
+
+export interface InspectViommuRequest__Output {
+  'name': (string);
+  /**
+   * A requester id (bus << 8 | devfn, < 0x10000): also decode this device's entry chain.
+   */
+  'sid'?: (number);
+  /**
+   * With sid: the PASID whose PASID entry to decode (scalable mode; absent = requests without
+   * PASID, i.e. PASID 0 / RID_PASID). Must be below 2^20.
+   */
+  'pasid'?: (number);
+  '_sid'?: "sid";
+  '_pasid'?: "pasid";
+}
