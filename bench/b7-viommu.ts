@@ -22,7 +22,7 @@ import { pino } from 'pino';
 import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
 import { startHostServer } from '../services/host-iommu/src/main.js';
 import { startVmmServer } from '../services/vmm/src/main.js';
-import { inProcessIoctls } from '../services/host-iommu/src/transport/handlers.js';
+import { inProcessIoctls, inProcessProcessMemory } from '../services/host-iommu/src/transport/handlers.js';
 import { IoctlPipe } from '../services/vmm/src/hostlink/ioctls.js';
 import { measure, pct, startCli, stopChild, type Child } from './lib.js';
 import type { BenchResult } from './types.js';
@@ -89,6 +89,7 @@ export async function inProcess(transport: 'in-process' | 'grpc', quick: boolean
   const px = transport === 'in-process' ? 'inproc_' : 'inproc_h2_';
   const host = await startHostServer({ listen: '127.0.0.1:0', profile: 'intel-vtd', tokens: { ...TOKENS }, logger: silent });
   const ioctls = transport === 'in-process' ? inProcessIoctls(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent }) : undefined;
+  const memory = transport === 'in-process' ? inProcessProcessMemory(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent }) : undefined;
   const vmm = await startVmmServer({
     listen: '127.0.0.1:0',
     host: host.addr,
@@ -97,6 +98,7 @@ export async function inProcess(transport: 'in-process' | 'grpc', quick: boolean
     hostPlatformToken: 'b7-platform',
     logger: silent,
     ...(ioctls ? { hostIoctls: (token: string, md: grpc.Metadata) => ioctls.open(token, md) } : {}),
+    ...(memory ? { hostMemory: memory } : {}),
   });
   if (vmm.link.ioctlTransport !== transport) throw new Error(`vmm link uses ${vmm.link.ioctlTransport}, not ${transport}`);
   const v = createVmmClients(vmm.addr, { token: 'b7-vmm', defaultDeadlineMs: 30_000 });
@@ -205,6 +207,7 @@ export async function inProcess(transport: 'in-process' | 'grpc', quick: boolean
     root.close();
     qemu.close();
     ioctls?.close();
+    memory?.close();
     await vmm.close(500);
     await host.close(500);
   }

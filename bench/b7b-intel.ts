@@ -30,7 +30,7 @@ import { pino } from 'pino';
 import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
 import { startHostServer } from '../services/host-iommu/src/main.js';
 import { startVmmServer } from '../services/vmm/src/main.js';
-import { inProcessIoctls } from '../services/host-iommu/src/transport/handlers.js';
+import { inProcessIoctls, inProcessProcessMemory } from '../services/host-iommu/src/transport/handlers.js';
 import { DMAR_BASE, FL, PTE_R, PTE_W, REG, VtdDriver, cap } from '../test/guest/vtd-driver.js';
 import { measure, pct, startCli, stopChild, type Child } from './lib.js';
 import type { BenchResult } from './types.js';
@@ -323,6 +323,7 @@ async function inProcess(quick: boolean, m: Metrics): Promise<void> {
   const silent = pino({ level: 'silent' });
   const host = await startHostServer({ listen: '127.0.0.1:0', profile: 'intel-vtd', tokens: { ...TOKENS }, logger: silent });
   const ioctls = inProcessIoctls(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent });
+  const memory = inProcessProcessMemory(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent });
   const vmm = await startVmmServer({
     listen: '127.0.0.1:0',
     host: host.addr,
@@ -331,8 +332,10 @@ async function inProcess(quick: boolean, m: Metrics): Promise<void> {
     hostPlatformToken: 'b7b-platform',
     logger: silent,
     hostIoctls: (token: string, md: grpc.Metadata) => ioctls.open(token, md),
+    hostMemory: memory,
   });
   if (vmm.link.ioctlTransport !== 'in-process') throw new Error(`vmm link uses ${vmm.link.ioctlTransport}`);
+  if (vmm.link.memoryTransport !== 'in-process') throw new Error(`vmm link memory uses ${vmm.link.memoryTransport}`);
   const v = createVmmClients(vmm.addr, { token: 'b7b-vmm', defaultDeadlineMs: 30_000 });
   const root = createClients(host.addr, { token: 'b7b-root', defaultDeadlineMs: 30_000 });
   const probe = new Probe();
@@ -384,13 +387,14 @@ async function inProcess(quick: boolean, m: Metrics): Promise<void> {
       await call(v.Vmm.DeleteVm, { name });
     }
     m.notes.push('inproc_: host-iommu + vmm in this process, Ioctls stream in-process (as `iommu-twin up`), guest ops called on the VmManager (no guest RPC); inproc_rpc_: the same, guest ops as Guest RPCs over loopback h2c; every map checked by a host DeviceDma through the IOMMU, every 64th unmap checked faulting');
-    m.notes.push("in-process the vmm's Process.Read/WriteMemory (guest RAM on the host), Platform.Ping and InvalidationChannel are still unary/stream gRPC to the host on loopback: only Iommufd.Ioctls has the in-process transport");
+    m.notes.push("in-process the vmm's Iommufd.Ioctls stream and its Process.Read/WriteMemory (guest RAM on the host) use the in-process transport (as `iommu-twin up`); Platform.Ping and InvalidationChannel are still unary/stream gRPC to the host on loopback");
   } finally {
     probe.restore();
     vmm.mgr.mmioWrite = mmioOrig;
     v.close();
     root.close();
     ioctls.close();
+    memory.close();
     await vmm.close(500);
     await host.close(500);
   }

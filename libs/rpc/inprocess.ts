@@ -290,3 +290,217 @@ class InProcessStream<Req, Res, ReqOut, ResOut> extends EventEmitter implements 
     });
   }
 }
+
+/** grpc-js's default limit on a received message (client and server): 4 MiB. */
+export const GRPC_DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/** The error grpc-js itself answers with (no ErrorInfo: it is not the handler's). */
+function transportError(code: grpc.status, details: string): grpc.ServiceError {
+  return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata: new grpc.Metadata() });
+}
+
+/** Type parameters as InProcessStreamOptions. */
+export interface InProcessUnaryOptions<Req, Res, ReqOut, ResOut> {
+  /** Server name for logs (`host-iommu`). */
+  server: string;
+  /** `/package.Service/Method` of the gRPC unary method this transport stands beside. */
+  method: string;
+  /** Full names of the request and response message types. */
+  requestType: string;
+  responseType: string;
+  /** Token → principal, as the gRPC server resolves it (only a non-empty string authenticates). */
+  resolveToken(token: string): unknown;
+  /**
+   * The handler: the gRPC method's function, unchanged (with whatever wait the server puts in
+   * front of it). Throws or rejects → the status a unary call answers with (toServiceError).
+   */
+  handle(req: ReqOut, ctx: CallContext<null>): Res | PromiseLike<Res>;
+  logger: Logger;
+  metrics?: ServerMetrics;
+  /** Largest request (server side) and response (client side) in bytes; default grpc-js's 4 MiB. */
+  maxReceiveMessageBytes?: number;
+  /** Deadline of a call that gives none (ms; default none), as the client's default deadline. */
+  defaultDeadlineMs?: number;
+}
+
+/**
+ * The in-process transport of one unary method: a client in the same process as the server
+ * calls `call(token, request, metadata)` and gets the decoded response or the grpc.ServiceError
+ * the gRPC call would have failed with (same code, details and trailers with google.rpc.Status
+ * + ErrorInfo). As on the wire, the request and response cross as protobuf bytes (serialized by
+ * the sender, deserialized with the contract's load options by the receiver), the caller is
+ * authenticated by the same token resolution (UNAUTHENTICATED otherwise), messages above
+ * grpc-js's receive limit fail RESOURCE_EXHAUSTED, a call past its deadline fails
+ * DEADLINE_EXCEEDED (its signal aborts), and after `close()` calls fail UNAVAILABLE
+ * (SHUTTING_DOWN). The handler runs in a later microtask, never inside `call`.
+ *
+ * Each call is logged like a gRPC call (one `rpc` line, with `transport: "in-process"`) and
+ * counted in the server's gRPC metrics when given (`grpc_server_*` of the same unary method).
+ */
+export class InProcessUnary<Req, Res, ReqOut = Req, ResOut = Res> {
+  private closed = false;
+  private readonly reqType;
+  private readonly resType;
+  private readonly labels: MethodLabels | undefined;
+  private readonly idPrefix = `${randomBytes(9).toString('base64url')}.ipu`;
+  private counter = 0;
+  private readonly maxBytes: number;
+  /** calls whose handler has not answered yet (ended with UNAVAILABLE by close()) */
+  private readonly pending = new Set<InProcessUnaryCall>();
+
+  constructor(readonly opts: InProcessUnaryOptions<Req, Res, ReqOut, ResOut>) {
+    this.reqType = messageType<Req, ReqOut>(opts.requestType);
+    this.resType = messageType<Res, ResOut>(opts.responseType);
+    this.labels = opts.metrics?.method(opts.method, false, false);
+    this.maxBytes = opts.maxReceiveMessageBytes ?? GRPC_DEFAULT_MAX_RECEIVE_MESSAGE_BYTES;
+  }
+
+  /** Calls whose answer is still pending. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * One call as the principal `token` names, with `metadata` as its call metadata (the acting
+   * pid and identity). Resolves to the response as a gRPC client decodes it; rejects with a
+   * grpc.ServiceError.
+   */
+  call(token: string, req: Req, metadata: grpc.Metadata = new grpc.Metadata(), options: { deadlineMs?: number } = {}): Promise<ResOut> {
+    // the bytes a gRPC peer would receive, taken now: later changes to `req` do not leak in
+    let bytes: Buffer;
+    try {
+      bytes = this.reqType.serialize(req);
+    } catch (e) {
+      // grpc-js fails a call whose request does not serialize before anything is sent
+      return Promise.reject(transportError(grpc.status.INTERNAL, `Request message serialization failure: ${(e as Error).message}`));
+    }
+    const c = new InProcessUnaryCall(this, `${this.idPrefix}.${(++this.counter).toString(36)}`, metadata.clone());
+    if (this.labels) this.opts.metrics!.callStarted(this.labels);
+    const deadlineMs = options.deadlineMs ?? this.opts.defaultDeadlineMs;
+    return new Promise<ResOut>((resolve, reject) => {
+      c.settle = (err, res) => (err ? reject(err) : resolve(res as ResOut));
+      queueMicrotask(() => this.run(c, token, bytes, deadlineMs));
+    });
+  }
+
+  /** Fails every pending call with UNAVAILABLE (SHUTTING_DOWN) and refuses new ones. */
+  close(): void {
+    this.closed = true;
+    for (const c of [...this.pending]) this.end(c, rpcError('UNAVAILABLE', 'SHUTTING_DOWN', 'server shutting down', { server: this.opts.server }));
+  }
+
+  private run(c: InProcessUnaryCall, token: string, bytes: Buffer, deadlineMs: number | undefined): void {
+    if (this.closed) return this.end(c, rpcError('UNAVAILABLE', 'SHUTTING_DOWN', 'server shutting down', { server: this.opts.server }));
+    const principal = resolvePrincipal(this.opts, token);
+    if (principal === undefined) return this.end(c, rpcError('UNAUTHENTICATED', 'UNAUTHENTICATED', token === '' ? 'missing bearer token' : 'unknown bearer token'));
+    c.principal = principal;
+    if (bytes.length > this.maxBytes) return this.end(c, transportError(grpc.status.RESOURCE_EXHAUSTED, `Received message larger than max (${bytes.length} vs ${this.maxBytes})`));
+    if (this.labels) this.opts.metrics!.messageReceived(this.labels);
+    let out: Res | PromiseLike<Res>;
+    try {
+      out = this.opts.handle(this.reqType.deserialize(bytes), c);
+    } catch (e) {
+      return this.end(c, toServiceError(e, c.logger));
+    }
+    if (!isPromiseLike<Res>(out)) return this.respond(c, out);
+    this.pending.add(c);
+    if (deadlineMs !== undefined) {
+      c.timer = setTimeout(() => this.end(c, transportError(grpc.status.DEADLINE_EXCEEDED, 'Deadline exceeded')), Math.max(0, deadlineMs - c.elapsedMs()));
+    }
+    out.then(
+      (res) => this.respond(c, res),
+      (e: unknown) => this.end(c, toServiceError(e, c.logger)),
+    );
+  }
+
+  private respond(c: InProcessUnaryCall, res: Res): void {
+    if (c.done) return;
+    let bytes: Buffer;
+    try {
+      bytes = this.resType.serialize(res);
+    } catch (e) {
+      return this.end(c, transportError(grpc.status.INTERNAL, `Response message serialization failure: ${(e as Error).message}`));
+    }
+    if (this.labels) this.opts.metrics!.messageSent(this.labels);
+    // the server sent it; the client refuses what is above its receive limit
+    if (bytes.length > this.maxBytes) return this.end(c, transportError(grpc.status.RESOURCE_EXHAUSTED, `Received message larger than max (${bytes.length} vs ${this.maxBytes})`), grpc.status.OK);
+    this.end(c, null, undefined, this.resType.deserialize(bytes));
+  }
+
+  /** Ends call `c`: the log line and metrics with the server's code (`serverCode`, default the error's), then the client's answer. */
+  private end(c: InProcessUnaryCall, err: grpc.ServiceError | null, serverCode?: grpc.status, res?: ResOut): void {
+    if (c.done) return;
+    c.done = true;
+    this.pending.delete(c);
+    if (c.timer) clearTimeout(c.timer);
+    c.abort?.abort();
+    const code = serverCode ?? (err ? err.code : grpc.status.OK);
+    const ms = c.elapsedMs();
+    if (this.labels) this.opts.metrics!.callHandled(this.labels, code, ms / 1000);
+    const line: Record<string, unknown> = {
+      callId: c.callId,
+      method: this.opts.method,
+      principal: c.principal === '' ? undefined : c.principal,
+      transport: 'in-process',
+      code: grpc.status[code] ?? code,
+      ms: Math.round(ms * 1000) / 1000,
+    };
+    if (err && code !== grpc.status.OK) {
+      const reason = err instanceof RpcError ? err.info.reason : undefined;
+      if (reason !== undefined) line.reason = reason;
+      line.details = err.details;
+    }
+    if (c.logFields) Object.assign(line, c.logFields);
+    this.opts.logger.info(line, 'rpc');
+    const settle = c.settle;
+    queueMicrotask(() => settle(err, res));
+  }
+}
+
+class InProcessUnaryCall implements CallContext<null> {
+  principal = '';
+  readonly startNs = process.hrtime.bigint();
+  done = false;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  abort: AbortController | undefined;
+  logFields: Record<string, unknown> | undefined;
+  settle: (err: grpc.ServiceError | null, res: unknown) => void = () => undefined;
+  private log: Logger | undefined;
+  readonly call = null;
+  readonly method: string;
+
+  constructor(
+    private readonly owner: { readonly opts: { readonly method: string; readonly logger: Logger } },
+    readonly callId: string,
+    readonly metadata: grpc.Metadata,
+  ) {
+    this.method = owner.opts.method;
+  }
+
+  elapsedMs(): number {
+    return Number(process.hrtime.bigint() - this.startNs) / 1e6;
+  }
+  get logger(): Logger {
+    this.log ??= this.owner.opts.logger.child({ callId: this.callId, method: this.method, principal: this.principal, transport: 'in-process' });
+    return this.log;
+  }
+  get signal(): AbortSignal {
+    if (!this.abort) {
+      this.abort = new AbortController();
+      if (this.done) this.abort.abort();
+    }
+    return this.abort.signal;
+  }
+  cancelled(): boolean {
+    return this.done;
+  }
+  pid(): number | undefined {
+    return metadataPid(this.metadata);
+  }
+  requirePid(): number {
+    return requiredMetadataPid(this.metadata);
+  }
+  annotate(fields: Record<string, unknown>): void {
+    this.logFields = { ...this.logFields, ...fields };
+  }
+}

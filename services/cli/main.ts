@@ -70,7 +70,7 @@ const upCmd = program
   .option('--profile <name|file>', 'host profile', 'intel-vtd')
   .option('--state-dir <dir>', 'where generated tokens are written')
   .addOption(
-    new Option('--ioctl-transport <kind>', "how the vmm's Iommufd.Ioctls stream reaches host-iommu: in-process (same messages and dispatch, no HTTP/2) or grpc (over the loopback port)")
+    new Option('--ioctl-transport <kind>', "how the vmm's Iommufd.Ioctls stream and guest-RAM calls (Process.ReadMemory/WriteMemory) reach host-iommu: in-process (same messages and handlers, no HTTP/2) or grpc (over the loopback port)")
       .choices(['in-process', 'grpc'])
       .default('in-process'),
   );

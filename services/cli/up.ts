@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { TokenTable } from '#libs/rpc/auth.js';
 import { createServerMetrics, serveMetrics, type MetricsHttpServer } from '#libs/rpc/metrics.js';
 import { defaultLogger, startHostServer, writeTokensFile, type HostServer } from '../host-iommu/src/main.js';
-import { inProcessIoctls } from '../host-iommu/src/transport/handlers.js';
+import { inProcessIoctls, inProcessProcessMemory } from '../host-iommu/src/transport/handlers.js';
 import { startVmmServer, type VmmServer } from '../vmm/src/main.js';
 
 export interface UpOptions {
@@ -30,9 +30,10 @@ export interface UpOptions {
   hostLogger?: Logger;
   vmmLogger?: Logger;
   /**
-   * Transport of the vmm's Iommufd.Ioctls stream (its guest MAP/UNMAP shadowing): `in-process`
-   * (default: host-iommu runs in this process; same messages, dispatch and errors, no HTTP/2)
-   * or `grpc` (the same stream over the loopback connection, as a separate vmm uses it).
+   * Transport of the vmm's Iommufd.Ioctls stream (its guest MAP/UNMAP shadowing) and of its
+   * guest-RAM accesses (Process.ReadMemory / WriteMemory): `in-process` (default: host-iommu runs
+   * in this process; same messages, handlers and errors, no HTTP/2) or `grpc` (the same calls
+   * over the loopback connection, as a separate vmm makes them).
    */
   ioctlTransport?: 'in-process' | 'grpc';
 }
@@ -54,9 +55,13 @@ export async function startUp(o: UpOptions): Promise<Up> {
   const hostLogger = o.hostLogger ?? defaultLogger('host-iommu');
   const host = await startHostServer({ listen: o.listen, profile: o.profile, stateDir, ...(o.credentials ? { credentials: o.credentials } : {}), ...(metrics ? { metrics } : {}), logger: hostLogger });
   // the vmm's ioctl stream without HTTP/2: both run in this process
-  const ioctls = (o.ioctlTransport ?? 'in-process') === 'in-process' ? inProcessIoctls(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: hostLogger, ...(metrics ? { metrics } : {}) }) : undefined;
+  const inProcess = (o.ioctlTransport ?? 'in-process') === 'in-process';
+  const ioctls = inProcess ? inProcessIoctls(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: hostLogger, ...(metrics ? { metrics } : {}) }) : undefined;
+  // and its guest-RAM accesses (Process.ReadMemory / WriteMemory), chosen with the ioctl transport
+  const memory = inProcess ? inProcessProcessMemory(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: hostLogger, ...(metrics ? { metrics } : {}) }) : undefined;
   const closeHost = (): Promise<void> => {
     ioctls?.close();
+    memory?.close();
     return host.close(0).catch(() => undefined);
   };
   const qemu = host.tokenOf('qemu');
@@ -68,7 +73,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
   const vmmTokens = TokenTable.fromEntries([[randomBytes(18).toString('base64url'), 'root']], { source: 'generated vmm tokens' });
   let vmm: VmmServer;
   try {
-    vmm = await startVmmServer({ listen: o.vmmListen, host: host.addr, tokens: vmmTokens, hostToken: qemu, hostPlatformToken: platform, ...(o.credentials ? { credentials: o.credentials } : {}), ...(o.hostCredentials ? { hostCredentials: o.hostCredentials } : {}), ...(metrics ? { metrics } : {}), ...(o.vmmLogger ? { logger: o.vmmLogger } : {}), ...(ioctls ? { hostIoctls: (token, md) => ioctls.open(token, md) } : {}) });
+    vmm = await startVmmServer({ listen: o.vmmListen, host: host.addr, tokens: vmmTokens, hostToken: qemu, hostPlatformToken: platform, ...(o.credentials ? { credentials: o.credentials } : {}), ...(o.hostCredentials ? { hostCredentials: o.hostCredentials } : {}), ...(metrics ? { metrics } : {}), ...(o.vmmLogger ? { logger: o.vmmLogger } : {}), ...(ioctls ? { hostIoctls: (token, md) => ioctls.open(token, md) } : {}), ...(memory ? { hostMemory: memory } : {}) });
   } catch (e) {
     await closeHost();
     throw e;
@@ -92,6 +97,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
     ...(metricsHttp ? { metricsHttp } : {}),
     async close(deadlineMs = 5000) {
       ioctls?.close();
+      memory?.close();
       await Promise.all([vmm.close(deadlineMs), host.close(deadlineMs)]);
       await metricsHttp?.close();
     },

@@ -45,6 +45,11 @@ export interface VmmServerOptions {
    * the shadow maps/unmaps then skip HTTP/2. Default: the gRPC stream.
    */
   hostIoctls?: HostLinkOptions['ioctls'];
+  /**
+   * The in-process transport of the host's Process.ReadMemory / WriteMemory, when host-iommu runs
+   * in this process (`inProcessProcessMemory(host, …)`): guest-RAM accesses skip HTTP/2.
+   */
+  hostMemory?: HostLinkOptions['memory'];
 }
 
 export interface VmmServer {
@@ -71,6 +76,7 @@ export async function startVmmServer(opts: VmmServerOptions): Promise<VmmServer>
     logger,
     ...(opts.hostCredentials ? { credentials: opts.hostCredentials } : {}),
     ...(opts.hostIoctls ? { ioctls: opts.hostIoctls } : {}),
+    ...(opts.hostMemory ? { memory: opts.hostMemory } : {}),
   });
   const mgr = new VmManager(link, logger, { leaseMs: opts.leaseMs ?? 10_000, heartbeatMs: opts.heartbeatMs ?? 2_000 });
   const follower = new AbortController();

@@ -5,7 +5,11 @@
 import { DomainError, kerr, notModelled } from '#libs/errno/index.js';
 import { unary, serverStream, requestStream, metadataString, type CallContext, type CallerContext } from '#libs/rpc/handlers.js';
 import { toServiceError, type StatusMessage } from '#libs/rpc/errors.js';
-import { InProcessStreams } from '#libs/rpc/inprocess.js';
+import { InProcessStreams, InProcessUnary } from '#libs/rpc/inprocess.js';
+import type { ReadMemoryRequest, ReadMemoryRequest__Output } from '#libs/rpc/gen/iommutwin/host/v1/ReadMemoryRequest.js';
+import type { ReadMemoryResponse, ReadMemoryResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/ReadMemoryResponse.js';
+import type { WriteMemoryRequest, WriteMemoryRequest__Output } from '#libs/rpc/gen/iommutwin/host/v1/WriteMemoryRequest.js';
+import type { WriteMemoryResponse, WriteMemoryResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/WriteMemoryResponse.js';
 import type { ServerMetrics } from '#libs/rpc/metrics.js';
 import type { IoctlsRequest, IoctlsRequest__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
 import type { IoctlsResponse, IoctlsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
@@ -109,8 +113,27 @@ function callerChecks(host: Host) {
   return { principal, proc, named, platformRole };
 }
 
+/**
+ * Process.WriteMemory / Process.ReadMemory: one function each, served by the unary methods and
+ * by their in-process transport (inProcessProcessMemory), so their semantics cannot drift.
+ */
+function processMemory(host: Host, proc: (ctx: CallerContext) => Process) {
+  return {
+    WriteMemory(req: WriteMemoryRequest__Output, ctx: CallerContext): WriteMemoryResponse {
+      proc(ctx).mm.write(parseU64(req.addr, 'addr'), req.data);
+      return {};
+    },
+    ReadMemory(req: ReadMemoryRequest__Output, ctx: CallerContext): ReadMemoryResponse {
+      const len = parseU64(req.length, 'length');
+      if (len > 64n << 20n) throw kerr('EINVAL', 'ReadMemory length above 64 MiB');
+      return { data: bytes(proc(ctx).mm.read(parseU64(req.addr, 'addr'), Number(len))) };
+    },
+  };
+}
+
 export function hostServices(host: Host): ServiceRegistration[] {
   const { principal, proc, named, platformRole } = callerChecks(host);
+  const memory = processMemory(host, proc);
 
   const process = hostService('Process', {
     Spawn: unary((req, ctx) => {
@@ -169,15 +192,8 @@ export function hostServices(host: Host): ServiceRegistration[] {
       proc(ctx).mm.munmap(parseU64(req.addr, 'addr'), parseU64(req.length, 'length'));
       return {};
     }),
-    WriteMemory: unary((req, ctx) => {
-      proc(ctx).mm.write(parseU64(req.addr, 'addr'), req.data);
-      return {};
-    }),
-    ReadMemory: unary((req, ctx) => {
-      const len = parseU64(req.length, 'length');
-      if (len > 64n << 20n) throw kerr('EINVAL', 'ReadMemory length above 64 MiB');
-      return { data: bytes(proc(ctx).mm.read(parseU64(req.addr, 'addr'), Number(len))) };
-    }),
+    WriteMemory: unary(memory.WriteMemory),
+    ReadMemory: unary(memory.ReadMemory),
     GetStatus: unary((req, ctx) => {
       const p = named(ctx, req.pid);
       const st = host.getStatus(p);
@@ -560,6 +576,65 @@ export function inProcessIoctls(
     logger: opts.logger,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   });
+}
+
+export const READ_MEMORY_METHOD: string = hostServiceDefinitions.Process.ReadMemory.path;
+export const WRITE_MEMORY_METHOD: string = hostServiceDefinitions.Process.WriteMemory.path;
+
+/** The in-process transport of Process.ReadMemory and Process.WriteMemory (inProcessProcessMemory). */
+export interface InProcessProcessMemory {
+  ReadMemory: InProcessUnary<ReadMemoryRequest, ReadMemoryResponse, ReadMemoryRequest__Output, ReadMemoryResponse__Output>;
+  WriteMemory: InProcessUnary<WriteMemoryRequest, WriteMemoryResponse, WriteMemoryRequest__Output, WriteMemoryResponse__Output>;
+  /** Fails pending calls with UNAVAILABLE (SHUTTING_DOWN) and refuses new ones. */
+  close(): void;
+}
+
+/**
+ * The in-process transport of Process.ReadMemory / Process.WriteMemory for a client in this
+ * process (the vmm's guest-RAM accesses in `iommu-twin up` and the in-process benchmarks): the
+ * same functions as the unary methods (processMemory: caller checks, pid and identity metadata,
+ * errors), after the same deferred-teardown wait (afterDeferredTeardown), with the same
+ * protobuf messages, authentication, statuses with ErrorInfo, access log and metrics as the gRPC
+ * call (libs/rpc/inprocess.ts InProcessUnary), without HTTP/2. Close it before the server shuts down.
+ */
+export function inProcessProcessMemory(
+  host: Host,
+  opts: { resolveToken(token: string): unknown; logger: Logger; metrics?: ServerMetrics; defaultDeadlineMs?: number },
+): InProcessProcessMemory {
+  const memory = processMemory(host, callerChecks(host).proc);
+  const afterTeardown =
+    <Req, Res>(fn: (req: Req, ctx: CallerContext) => Res) =>
+    (req: Req, ctx: CallerContext): Res | Promise<Res> =>
+      host.idle ? fn(req, ctx) : host.quiesce().then(() => fn(req, ctx));
+  const common = {
+    server: 'host-iommu',
+    resolveToken: opts.resolveToken,
+    logger: opts.logger,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.defaultDeadlineMs !== undefined ? { defaultDeadlineMs: opts.defaultDeadlineMs } : {}),
+  };
+  const ReadMemory = new InProcessUnary<ReadMemoryRequest, ReadMemoryResponse, ReadMemoryRequest__Output, ReadMemoryResponse__Output>({
+    ...common,
+    method: READ_MEMORY_METHOD,
+    requestType: 'iommutwin.host.v1.ReadMemoryRequest',
+    responseType: 'iommutwin.host.v1.ReadMemoryResponse',
+    handle: afterTeardown(memory.ReadMemory),
+  });
+  const WriteMemory = new InProcessUnary<WriteMemoryRequest, WriteMemoryResponse, WriteMemoryRequest__Output, WriteMemoryResponse__Output>({
+    ...common,
+    method: WRITE_MEMORY_METHOD,
+    requestType: 'iommutwin.host.v1.WriteMemoryRequest',
+    responseType: 'iommutwin.host.v1.WriteMemoryResponse',
+    handle: afterTeardown(memory.WriteMemory),
+  });
+  return {
+    ReadMemory,
+    WriteMemory,
+    close() {
+      ReadMemory.close();
+      WriteMemory.close();
+    },
+  };
 }
 
 /**

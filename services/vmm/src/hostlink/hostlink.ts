@@ -12,6 +12,10 @@ import { BOOT_ID_KEY, START_TIME_KEY } from '#libs/rpc/metadata.js';
 import { decodeErrorInfo, errorInfoOfStatus, type ErrorInfo } from '#libs/rpc/errors.js';
 import type { IoctlsRequest } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
 import type { IoctlsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
+import type { ReadMemoryRequest } from '#libs/rpc/gen/iommutwin/host/v1/ReadMemoryRequest.js';
+import type { ReadMemoryResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/ReadMemoryResponse.js';
+import type { WriteMemoryRequest } from '#libs/rpc/gen/iommutwin/host/v1/WriteMemoryRequest.js';
+import type { WriteMemoryResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/WriteMemoryResponse.js';
 import { IoctlPipe, type IoctlDuplex } from './ioctls.js';
 
 export const O_RDWR = 2;
@@ -128,8 +132,25 @@ export interface HostLinkOptions {
    * link's channel.
    */
   ioctls?: (token: string, metadata: grpc.Metadata) => IoctlDuplex;
+  /**
+   * Process.ReadMemory / Process.WriteMemory of a host-iommu in this process (its in-process
+   * transport: `inProcessProcessMemory(...)`), called as the principal `token` names: the guest-RAM
+   * accesses then skip HTTP/2. Default: the unary gRPC calls on the link's channel.
+   */
+  memory?: HostMemoryCalls;
   /** Deadline of one host call (unary, or one ioctl on the stream); default 30 s. */
   deadlineMs?: number;
+}
+
+/** One unary method of the host in this process (libs/rpc/inprocess.ts InProcessUnary). */
+export interface InProcessUnaryCalls<Req, Res> {
+  call(token: string, req: Req, metadata: grpc.Metadata, options?: { deadlineMs?: number }): Promise<Res>;
+}
+
+/** The host's Process memory calls in this process. */
+export interface HostMemoryCalls {
+  ReadMemory: InProcessUnaryCalls<ReadMemoryRequest, ReadMemoryResponse__Output>;
+  WriteMemory: InProcessUnaryCalls<WriteMemoryRequest, WriteMemoryResponse__Output>;
 }
 
 /** The Ioctls oneof members the link sends on the stream, with the unary method each stands for. */
@@ -160,6 +181,8 @@ export class HostLink {
   private readonly deadlineTimer: ReturnType<typeof setInterval>;
   /** which transport the ioctl streams use */
   readonly ioctlTransport: 'grpc' | 'in-process';
+  /** which transport ReadMemory / WriteMemory use */
+  readonly memoryTransport: 'grpc' | 'in-process';
 
   constructor(readonly opts: HostLinkOptions) {
     this.deadlineMs = opts.deadlineMs ?? 30_000;
@@ -169,6 +192,7 @@ export class HostLink {
     const inProcess = opts.ioctls;
     this.ioctlTransport = inProcess ? 'in-process' : 'grpc';
     this.openIoctls = inProcess ? (md) => inProcess(opts.token, md) : (md) => this.vm.Iommufd.Ioctls(md);
+    this.memoryTransport = opts.memory ? 'in-process' : 'grpc';
     this.deadlineTimer = setInterval(() => {
       const now = performance.now();
       for (const p of this.pipes.values()) p.checkDeadline(now);
@@ -284,10 +308,15 @@ export class HostLink {
     return BigInt(r.addr as string);
   }
   async readMemory(pid: number, va: bigint, length: number): Promise<Buffer> {
-    return (await h('ReadMemory', call(this.vm.Process.ReadMemory, { addr: va.toString(), length: String(length) }, this.meta(pid)))).data as Buffer;
+    const req: ReadMemoryRequest = { addr: va.toString(), length: String(length) };
+    const mem = this.opts.memory;
+    const p = mem ? mem.ReadMemory.call(this.opts.token, req, this.meta(pid), { deadlineMs: this.deadlineMs }) : call(this.vm.Process.ReadMemory, req, this.meta(pid));
+    return (await h('ReadMemory', p)).data as Buffer;
   }
   async writeMemory(pid: number, va: bigint, data: Uint8Array): Promise<void> {
-    await h('WriteMemory', call(this.vm.Process.WriteMemory, { addr: va.toString(), data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }, this.meta(pid)));
+    const req: WriteMemoryRequest = { addr: va.toString(), data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
+    const mem = this.opts.memory;
+    await h('WriteMemory', mem ? mem.WriteMemory.call(this.opts.token, req, this.meta(pid), { deadlineMs: this.deadlineMs }) : call(this.vm.Process.WriteMemory, req, this.meta(pid)));
   }
 
   // ------------------------------------------------------------------ iommufd / vfio
