@@ -150,35 +150,31 @@ export class InProcessStreams<Req, Res, ReqOut = Req, ResOut = Res> {
   }
 }
 
-class InProcessStream<Req, Res, ReqOut, ResOut> extends EventEmitter implements DuplexLike<Req, ResOut>, CallContext<null> {
+/**
+ * The server-side CallContext of one in-process call (a stream or a unary call): its logger,
+ * abort signal, cancellation and pid metadata, as grpc-js calls give them to handlers.
+ */
+abstract class InProcessCall extends EventEmitter implements CallContext<null> {
   principal = '';
   readonly startNs = process.hrtime.bigint();
-  requests = 0;
-  failures = 0;
-  private readonly queue: ReqOut[] = [];
-  private head = 0;
-  private busy = false;
-  private scheduled = false;
-  private halfClosed = false;
-  private done = false;
-  private abort: AbortController | undefined;
+  /** The call ended (answered, failed or cancelled). */
+  done = false;
+  abort: AbortController | undefined;
   private log: Logger | undefined;
   readonly call = null;
   readonly method: string;
 
   constructor(
-    private readonly owner: InProcessStreams<Req, Res, ReqOut, ResOut>,
+    private readonly opts: { readonly method: string; readonly logger: Logger },
     readonly callId: string,
     readonly metadata: grpc.Metadata,
   ) {
     super();
-    this.method = owner.opts.method;
+    this.method = opts.method;
   }
 
-  // ------------------------------------------------------------ CallContext (server side)
-
   get logger(): Logger {
-    this.log ??= this.owner.opts.logger.child({ callId: this.callId, method: this.method, principal: this.principal, transport: 'in-process' });
+    this.log ??= this.opts.logger.child({ callId: this.callId, method: this.method, principal: this.principal, transport: 'in-process' });
     return this.log;
   }
   get signal(): AbortSignal {
@@ -197,6 +193,28 @@ class InProcessStream<Req, Res, ReqOut, ResOut> extends EventEmitter implements 
   requirePid(): number {
     return requiredMetadataPid(this.metadata);
   }
+  abstract annotate(fields: Record<string, unknown>): void;
+}
+
+class InProcessStream<Req, Res, ReqOut, ResOut> extends InProcessCall implements DuplexLike<Req, ResOut> {
+  requests = 0;
+  failures = 0;
+  private readonly queue: ReqOut[] = [];
+  private head = 0;
+  private busy = false;
+  private scheduled = false;
+  private halfClosed = false;
+
+  constructor(
+    private readonly owner: InProcessStreams<Req, Res, ReqOut, ResOut>,
+    callId: string,
+    metadata: grpc.Metadata,
+  ) {
+    super(owner.opts, callId, metadata);
+  }
+
+  // ------------------------------------------------------------ CallContext (server side)
+
   annotate(): void {
     // the log line carries the request counts already
   }
@@ -374,7 +392,7 @@ export class InProcessUnary<Req, Res, ReqOut = Req, ResOut = Res> {
       // grpc-js fails a call whose request does not serialize before anything is sent
       return Promise.reject(transportError(grpc.status.INTERNAL, `Request message serialization failure: ${(e as Error).message}`));
     }
-    const c = new InProcessUnaryCall(this, `${this.idPrefix}.${(++this.counter).toString(36)}`, metadata.clone());
+    const c = new InProcessUnaryCall(this.opts, `${this.idPrefix}.${(++this.counter).toString(36)}`, metadata.clone());
     if (this.labels) this.opts.metrics!.callStarted(this.labels);
     const deadlineMs = options.deadlineMs ?? this.opts.defaultDeadlineMs;
     return new Promise<ResOut>((resolve, reject) => {
@@ -457,48 +475,13 @@ export class InProcessUnary<Req, Res, ReqOut = Req, ResOut = Res> {
   }
 }
 
-class InProcessUnaryCall implements CallContext<null> {
-  principal = '';
-  readonly startNs = process.hrtime.bigint();
-  done = false;
+class InProcessUnaryCall extends InProcessCall {
   timer: ReturnType<typeof setTimeout> | undefined;
-  abort: AbortController | undefined;
   logFields: Record<string, unknown> | undefined;
   settle: (err: grpc.ServiceError | null, res: unknown) => void = () => undefined;
-  private log: Logger | undefined;
-  readonly call = null;
-  readonly method: string;
-
-  constructor(
-    private readonly owner: { readonly opts: { readonly method: string; readonly logger: Logger } },
-    readonly callId: string,
-    readonly metadata: grpc.Metadata,
-  ) {
-    this.method = owner.opts.method;
-  }
 
   elapsedMs(): number {
     return Number(process.hrtime.bigint() - this.startNs) / 1e6;
-  }
-  get logger(): Logger {
-    this.log ??= this.owner.opts.logger.child({ callId: this.callId, method: this.method, principal: this.principal, transport: 'in-process' });
-    return this.log;
-  }
-  get signal(): AbortSignal {
-    if (!this.abort) {
-      this.abort = new AbortController();
-      if (this.done) this.abort.abort();
-    }
-    return this.abort.signal;
-  }
-  cancelled(): boolean {
-    return this.done;
-  }
-  pid(): number | undefined {
-    return metadataPid(this.metadata);
-  }
-  requirePid(): number {
-    return requiredMetadataPid(this.metadata);
   }
   annotate(fields: Record<string, unknown>): void {
     this.logFields = { ...this.logFields, ...fields };

@@ -147,3 +147,46 @@ export function hostClients(t: TestTwin, token = 'tok-root'): HostClients {
 }
 
 export { call };
+
+/**
+ * A guest's memory and device-DMA calls on the twin `twin()` returns (read when called, so a
+ * test file can make them before its hooks have started the twin).
+ */
+export function guestOps(twin: () => TestTwin) {
+  const guest = () => twin().v.Guest;
+  const dmaRead = (vm: string, dev: string, iova: bigint, n: number) =>
+    call(guest().Dma, { vm, device_id: dev, iova: String(iova), length: String(n), write: false, data: Buffer.alloc(0) });
+  const dmaWrite = (vm: string, dev: string, iova: bigint, data: Buffer) =>
+    call(guest().Dma, { vm, device_id: dev, iova: String(iova), length: String(data.length), write: true, data });
+  return {
+    dmaRead,
+    dmaWrite,
+    /** A DMA read that must succeed: its bytes. */
+    async readOk(vm: string, dev: string, iova: bigint, n: number): Promise<Buffer> {
+      const r = await dmaRead(vm, dev, iova, n);
+      expect(r.result, `${dev} DMA read at 0x${iova.toString(16)}: ${JSON.stringify(r)}`).toBe('data');
+      return Buffer.from(r.data!);
+    },
+    /** Guest.WriteMemory. */
+    async poke(vm: string, gpa: bigint, data: Buffer): Promise<void> {
+      await call(guest().WriteMemory, { vm, gpa: String(gpa), data });
+    },
+    /** Guest.ReadMemory. */
+    async peek(vm: string, gpa: bigint, n: number): Promise<Buffer> {
+      return Buffer.from((await call(guest().ReadMemory, { vm, gpa: String(gpa), length: String(n) })).data);
+    },
+  };
+}
+
+/** `n` bytes of a seeded xorshift pattern. */
+export function pattern(n: number, seed: number): Buffer {
+  const b = Buffer.alloc(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b[i] = x & 0xff;
+  }
+  return b;
+}

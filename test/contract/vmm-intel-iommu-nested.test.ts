@@ -17,7 +17,7 @@ import { call } from '#libs/rpc/client.js';
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { FL, QI_DONE, VtdDriver, type VtdDomain } from '../guest/vtd-driver.js';
 import { errorInfo, expectStatus } from './harness.js';
-import { hostLeftClean, type Orchestrator, type TestTwin, useTwinHooks } from './vmm-harness.js';
+import { guestOps, hostLeftClean, type Orchestrator, pattern, type TestTwin, useTwinHooks } from './vmm-harness.js';
 
 let t: TestTwin;
 let orch: Orchestrator;
@@ -82,34 +82,7 @@ async function boot(name: string, devices: Dev[]): Promise<Vm> {
   return { name, pid, info, ramVa: BigInt(info.ram_va), drv: new VtdDriver(t.v.Guest, { vm: name, pool: POOL, faultMsi: { addr: 0xfee00000n, data: 0x41 } }) };
 }
 
-function dmaRead(vm: string, dev: string, iova: bigint, n: number) {
-  return call(t.v.Guest.Dma, { vm, device_id: dev, iova: String(iova), length: String(n), write: false, data: Buffer.alloc(0) });
-}
-function dmaWrite(vm: string, dev: string, iova: bigint, data: Buffer) {
-  return call(t.v.Guest.Dma, { vm, device_id: dev, iova: String(iova), length: String(data.length), write: true, data });
-}
-async function readOk(vm: string, dev: string, iova: bigint, n: number): Promise<Buffer> {
-  const r = await dmaRead(vm, dev, iova, n);
-  expect(r.result, `${dev} DMA read at 0x${iova.toString(16)}: ${JSON.stringify(r)}`).toBe('data');
-  return Buffer.from(r.data!);
-}
-async function poke(vm: string, gpa: bigint, data: Buffer): Promise<void> {
-  await call(t.v.Guest.WriteMemory, { vm, gpa: String(gpa), data });
-}
-async function peek(vm: string, gpa: bigint, n: number): Promise<Buffer> {
-  return Buffer.from((await call(t.v.Guest.ReadMemory, { vm, gpa: String(gpa), length: String(n) })).data);
-}
-function pattern(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
+const { dmaRead, dmaWrite, readOk, poke, peek } = guestOps(() => t);
 
 /** The NIC's host objects as VmInfo reports them: [NEST_PARENT, nested first stage?]. */
 async function hostOf(vm: Vm, id = 'nic0') {

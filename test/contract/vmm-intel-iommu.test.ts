@@ -14,7 +14,7 @@ import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/Even
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { DESC, DMAR_BASE, FSTS, GCMD, GRAN, QI_DONE, QI_IN_USE, QiError, REG, VtdDriver, type VtdDomain } from '../guest/vtd-driver.js';
 import { errorInfo, expectStatus, pullStream } from './harness.js';
-import { hostLeftClean, type Orchestrator, type TestTwin, useTwinHooks } from './vmm-harness.js';
+import { guestOps, hostLeftClean, type Orchestrator, pattern, type TestTwin, useTwinHooks } from './vmm-harness.js';
 
 let t: TestTwin;
 let orch: Orchestrator;
@@ -111,34 +111,7 @@ async function boot(name: string, devices: Dev[], intel: IntelOpts = {}, withIom
   return { name, pid, info, ramVa: BigInt(info.ram_va), drv, events };
 }
 
-function dmaRead(vm: string, dev: string, iova: bigint, n: number) {
-  return call(t.v.Guest.Dma, { vm, device_id: dev, iova: String(iova), length: String(n), write: false, data: Buffer.alloc(0) });
-}
-function dmaWrite(vm: string, dev: string, iova: bigint, data: Buffer) {
-  return call(t.v.Guest.Dma, { vm, device_id: dev, iova: String(iova), length: String(data.length), write: true, data });
-}
-async function readOk(vm: string, dev: string, iova: bigint, n: number): Promise<Buffer> {
-  const r = await dmaRead(vm, dev, iova, n);
-  expect(r.result, `${dev} DMA read at 0x${iova.toString(16)}: ${JSON.stringify(r)}`).toBe('data');
-  return Buffer.from(r.data!);
-}
-async function poke(vm: string, gpa: bigint, data: Buffer): Promise<void> {
-  await call(t.v.Guest.WriteMemory, { vm, gpa: String(gpa), data });
-}
-async function peek(vm: string, gpa: bigint, n: number): Promise<Buffer> {
-  return Buffer.from((await call(t.v.Guest.ReadMemory, { vm, gpa: String(gpa), length: String(n) })).data);
-}
-function pattern(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
+const { dmaRead, dmaWrite, readOk, poke, peek } = guestOps(() => t);
 const interrupts = (vm: Vm) => vm.events.seen.filter((e) => e.event === 'interrupt').map((e) => ({ source: e.interrupt!.source, addr: BigInt(e.interrupt!.msi_addr), data: e.interrupt!.msi_data }));
 async function waitInterrupts(vm: Vm, n: number): Promise<Array<{ source: string; addr: bigint; data: number }>> {
   const deadline = Date.now() + 5_000;

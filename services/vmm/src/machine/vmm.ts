@@ -575,9 +575,11 @@ export class VmManager {
       rt.backend = 'NESTED';
       await vm.nested.plug(rt);
       vm.vfio.set(d.id, rt);
-    } else if (vm.intel) {
-      // EMULATED behind the intel-iommu: the device's own IOAS (host-group siblings share one),
-      // replayed from the guest's tables now (QEMU's vtd_iommu_replay on notifier registration)
+    } else if (vm.intel || vm.viommu) {
+      // EMULATED: the device's own IOAS, filled with what the guest's vIOMMU says (virtio-iommu
+      // mappings, or the intel-iommu's tables replayed now as QEMU's vtd_iommu_replay on notifier
+      // registration). The host attaches a whole IOMMU group to one domain, so host-group
+      // siblings share one IOAS.
       const sibling = [...vm.vfio.values()].find((o) => o.backend === 'EMULATED' && o.iommufd === iommufd && o.host.group === hd.group);
       const ownIoas = sibling === undefined;
       rt.ioas = sibling ? sibling.ioas : await this.link.ioasAlloc(pid, iommufd);
@@ -588,21 +590,9 @@ export class VmManager {
         throw e;
       }
       vm.vfio.set(d.id, rt);
-      if (ownIoas) await vm.shadow!.sync(rt);
-    } else if (vm.viommu) {
-      // EMULATED: the endpoint gets its own IOAS, filled with what the guest's vIOMMU says. The
-      // host attaches a whole IOMMU group to one domain, so host-group siblings share one IOAS.
-      const sibling = [...vm.vfio.values()].find((o) => o.backend === 'EMULATED' && o.iommufd === iommufd && o.host.group === hd.group);
-      const ownIoas = sibling === undefined;
-      rt.ioas = sibling ? sibling.ioas : await this.link.ioasAlloc(pid, iommufd);
-      try {
-        rt.hwpt = await this.link.attach(pid, deviceFd, rt.ioas);
-      } catch (e) {
-        if (ownIoas) await this.link.destroy(pid, iommufd, rt.ioas).catch(() => undefined);
-        throw e;
-      }
-      vm.vfio.set(d.id, rt);
-      await vm.backend!.sync(rt);
+      if (vm.intel) {
+        if (ownIoas) await vm.shadow!.sync(rt);
+      } else await vm.backend!.sync(rt);
     } else {
       // NONE: guest RAM identity-mapped once into one IOAS shared by every assigned device
       let ioas = vm.sharedIoas.get(d.iommufd);
