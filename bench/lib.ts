@@ -36,7 +36,7 @@ export interface Child {
 /**
  * `node --import tsx services/cli/main.ts <args>`, resolved once it prints `listening on`.
  * BENCH_CHILD_NODE_ARGS (space-separated) adds node options to the child, e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server (NODE_OPTIONS refuses --cpu-prof).
+ * `--cpu-prof --cpu-prof-dir=prof` to profile the server (NODE_OPTIONS refuses --cpu-prof).
  */
 export async function startCli(args: string[], what: string): Promise<Child> {
   const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);

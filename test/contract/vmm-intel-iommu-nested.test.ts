@@ -4,7 +4,7 @@
  * the host walks the guest's first-stage tables over a NEST_PARENT stage 2 of guest RAM.
  * host-iommu (intel-vtd profile) and vmm in-process over real gRPC.
  *
- * Expected values: /work/shared/reference/nesting-and-vtd.md §A.1/A.2 (iommu_hwpt_vtd_s1 and
+ * Expected values: shared/reference/nesting-and-vtd.md §A.1/A.2 (iommu_hwpt_vtd_s1 and
  * iommu_hwpt_vtd_s1_invalidate layouts, flags) and §B.9 (QEMU's x-flts: NEST_PARENT default
  * HWPT, VTD_S1 nested HWPT from the PASID entry at PASID-cache sync, only PASID-IOTLB of PASID 0
  * forwarded: all-in-PASID {0, U64_MAX, 0}, PSI {addr, 2^AM, LEAF iff IH}); vmm-api.md "Backends

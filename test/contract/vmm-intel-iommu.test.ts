@@ -3,7 +3,7 @@
  * over Guest.MmioRead/MmioWrite, root/context/page tables and the invalidation queue in guest RAM.
  * host-iommu (intel-vtd profile) and vmm in-process over real gRPC.
  *
- * Every expected value comes from /work/shared/reference/nesting-and-vtd.md §B (QEMU's
+ * Every expected value comes from shared/reference/nesting-and-vtd.md §B (QEMU's
  * intel-iommu and the VT-d bit layouts), cited per check as [B.n], and from vmm-api.md
  * ("Guest programming of intel-iommu and SMMUv3", "Backends of assigned devices").
  */

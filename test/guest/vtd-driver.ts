@@ -35,7 +35,7 @@
  *                no flush after map; unmap flushes with a PASID-IOTLB PSI (qi_batch_add_piotlb).
  *
  * Register bit values are the VT-d ones (Linux include/linux/intel-iommu.h / QEMU
- * intel_iommu_internal.h); see /work/shared/reference/nesting-and-vtd.md §B.
+ * intel_iommu_internal.h); see shared/reference/nesting-and-vtd.md §B.
  */
 import { call, type VmmClients } from '#libs/rpc/client.js';
 
