@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import { passFds } from './rig.js';
 import { startHostServer } from '../services/host-iommu/src/main.js';
 import { startVmmServer } from '../services/vmm/src/main.js';
 import { inProcessIoctls, inProcessProcessMemory } from '../services/host-iommu/src/transport/handlers.js';
@@ -56,16 +57,7 @@ function spec(name: string) {
 /** Boot the VM (root passes /dev/iommu and the cdev into its process), the driver attaches nic0 to domain 1 and net0 to domain 2. */
 async function boot(v: VmmClients, root: HostClients, name: string): Promise<void> {
   const pid = (await call(v.Vmm.CreateVm, { spec: spec(name) })).vm!.host_pid;
-  const orch = (await call(root.Process.Spawn, { name: 'libvirtd', lease_ms: 0 })).pid;
-  const pass = async (path: string) => {
-    const fd = (await call(root.Process.Open, { path, flags: 2 }, callMeta(orch))).fd;
-    const target = (await call(root.Process.SendFd, { fd, target_pid: pid }, callMeta(orch))).target_fd;
-    await call(root.Process.Close, { fd }, callMeta(orch));
-    return target;
-  };
-  const ifd = await pass('/dev/iommu');
-  const dfd = await pass('/dev/vfio/devices/vfio0');
-  await call(root.Process.Exit, { pid: orch });
+  const [ifd, dfd] = await passFds(root, pid, ['/dev/iommu', '/dev/vfio/devices/vfio0']);
   await call(v.Vmm.StartVm, { name, passed_fds: { iommufd0: ifd, nic0: dfd } });
   const cfg = await call(v.Guest.VirtioIommuConfig, { vm: name });
   if (!(await call(v.Guest.VirtioIommuSetFeatures, { vm: name, driver_features: cfg.device_features })).features_ok) throw new Error('FEATURES_OK refused');

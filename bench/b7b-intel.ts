@@ -27,7 +27,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import { passFds } from './rig.js';
 import { startHostServer } from '../services/host-iommu/src/main.js';
 import { startVmmServer } from '../services/vmm/src/main.js';
 import { inProcessIoctls, inProcessProcessMemory } from '../services/host-iommu/src/transport/handlers.js';
@@ -107,16 +108,7 @@ interface Guest {
  */
 async function boot(v: VmmClients, root: HostClients, name: string, mode: Mode): Promise<Guest> {
   const pid = (await call(v.Vmm.CreateVm, { spec: spec(name, mode) })).vm!.host_pid;
-  const orch = (await call(root.Process.Spawn, { name: 'libvirtd', lease_ms: 0 })).pid;
-  const pass = async (path: string) => {
-    const fd = (await call(root.Process.Open, { path, flags: 2 }, callMeta(orch))).fd;
-    const target = (await call(root.Process.SendFd, { fd, target_pid: pid }, callMeta(orch))).target_fd;
-    await call(root.Process.Close, { fd }, callMeta(orch));
-    return target;
-  };
-  const ifd = await pass('/dev/iommu');
-  const dfd = await pass('/dev/vfio/devices/vfio0');
-  await call(root.Process.Exit, { pid: orch });
+  const [ifd, dfd] = await passFds(root, pid, ['/dev/iommu', '/dev/vfio/devices/vfio0']);
   const info = (await call(v.Vmm.StartVm, { name, passed_fds: { iommufd0: ifd, nic0: dfd } })).vm!;
   const backend = info.devices.find((d) => d.id === 'nic0')?.backend;
   if (backend !== mode) throw new Error(`nic0 backend ${backend}, not ${mode}`);

@@ -3,6 +3,7 @@ import type { IommufdCtx } from '../services/host-iommu/src/kernel/iommufd.js';
 import type { VfioDeviceFile } from '../services/host-iommu/src/kernel/vfio.js';
 import type { Host } from '../services/host-iommu/src/platform/host.js';
 import type { Process } from '../services/host-iommu/src/process/process.js';
+import { call, callMeta, type HostClients } from '#libs/rpc/client.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -87,4 +88,20 @@ export class RadixTables {
     t = this.child(t, (pfn >>> 9) & 511);
     this.pool[t * 512 + (pfn & 511)] = to;
   }
+}
+
+/**
+ * What libvirt does before StartVm: a root helper process opens `paths` and passes each into
+ * the VM process `pid` (SCM_RIGHTS), then exits. Returns the fds as the VM process sees them.
+ */
+export async function passFds(root: HostClients, pid: number, paths: readonly string[]): Promise<number[]> {
+  const orch = (await call(root.Process.Spawn, { name: 'libvirtd', lease_ms: 0 })).pid;
+  const out: number[] = [];
+  for (const path of paths) {
+    const fd = (await call(root.Process.Open, { path, flags: 2 }, callMeta(orch))).fd;
+    out.push((await call(root.Process.SendFd, { fd, target_pid: pid }, callMeta(orch))).target_fd);
+    await call(root.Process.Close, { fd }, callMeta(orch));
+  }
+  await call(root.Process.Exit, { pid: orch });
+  return out;
 }

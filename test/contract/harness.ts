@@ -364,66 +364,16 @@ export type HostEvent = WatchEventsResponse__Output;
  * its timeout.
  */
 export function watchEvents(c: HostClients, after = 0n) {
-  const stream = c.Platform.WatchEvents({ after_sequence: after.toString() });
-  const buf: HostEvent[] = [];
-  let wake: (() => void) | undefined;
-  let failure: grpc.ServiceError | undefined;
-  stream.on('data', (m: HostEvent) => {
-    buf.push(m);
-    wake?.();
-  });
-  stream.on('error', (e: grpc.ServiceError) => {
-    if (e.code !== grpc.status.CANCELLED) failure = e;
-    wake?.();
-  });
-  /** Resolves with ready()'s first defined value, re-checked after each event or stream error. */
-  async function settle<T>(ready: () => T | undefined, timeoutMs: number, timeout: () => Error): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = ready();
-      if (v !== undefined) return v;
-      if (failure) throw failure;
-      const left = deadline - Date.now();
-      if (left <= 0) throw timeout();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  }
+  const s = pullStream<HostEvent>(c.Platform.WatchEvents({ after_sequence: after.toString() }));
   return {
-    /** Every event received so far. */
-    seen: buf,
-    /** Resolves once `n` events have arrived, with the first `n`. */
-    take(n: number, timeoutMs = 10_000): Promise<HostEvent[]> {
-      return settle(
-        () => (buf.length >= n ? buf.slice(0, n) : undefined),
-        timeoutMs,
-        () => new Error(`only ${buf.length} of ${n} events within ${timeoutMs} ms`),
-      );
-    },
+    ...s,
     /** Resolves with the first received event matching `pred`. */
     until(pred: (e: HostEvent) => boolean, timeoutMs = 10_000): Promise<HostEvent> {
-      return settle(
-        () => buf.find(pred),
+      return s.waitFor(
+        () => s.seen.find(pred),
         timeoutMs,
-        () => new Error(`no matching host event within ${timeoutMs} ms (saw ${buf.map((e) => `${e.sequence}:${e.kind}:${e.pid}`).join(', ')})`),
+        () => `no matching host event (saw ${s.seen.map((e) => `${e.sequence}:${e.kind}:${e.pid}`).join(', ')})`,
       );
-    },
-    /** The stream's terminal error (waits for it). */
-    error(timeoutMs = 10_000): Promise<grpc.ServiceError> {
-      return settle(
-        () => failure,
-        timeoutMs,
-        () => new Error('stream did not fail'),
-      );
-    },
-    cancel(): void {
-      stream.cancel();
     },
   };
 }
@@ -473,6 +423,8 @@ export function pullStream<T>(stream: grpc.ClientReadableStream<T>) {
   }
   return {
     seen: buf,
+    /** Resolves with ready()'s first defined value, re-checked after each message, the end or an error. */
+    waitFor: settle,
     /** Resolves once `n` messages arrived, with the first `n`. */
     take(n: number, timeoutMs = 10_000): Promise<T[]> {
       return settle(

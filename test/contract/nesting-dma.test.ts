@@ -22,6 +22,7 @@ import { describe, expect, it } from 'vitest';
 import { call, callMeta } from '#libs/rpc/client.js';
 import type { InvalidationChannelResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/InvalidationChannelResponse.js';
 import { expectErrno, Nest, PAGE, useTestHost, watchEvents, type HostFixture, type Sys } from './harness.js';
+import { G, GUEST_PAGES, GuestRam, S1Table } from './guest-tables.js';
 
 const NEST_PARENT = 1 << 0;
 const DIRTY_TRACKING = 1 << 1;
@@ -36,8 +37,6 @@ const RESP_SUCCESS = 0;
 const RESP_INVALID = 1;
 
 const NIC = '0000:01:00.0';
-const G = 0x4000_0000n; // GPA of guest RAM (the IOAS IOVA of the memfd)
-const GUEST_PAGES = 64;
 const I = 0x7f_0000_0000n; // guest IOVA (stage-1 input)
 
 // x86 first-stage bits (§B.5)
@@ -46,84 +45,6 @@ const RW = 2n;
 const US = 4n;
 const A = 1n << 5n;
 const D = 1n << 6n;
-
-/** Guest RAM of a VM process: a memfd mapped in the process and at GPA G in the IOAS. */
-class Guest {
-  private next = 0;
-  constructor(
-    readonly sys: Sys,
-    readonly va: bigint,
-  ) {}
-  static async create(sys: Sys, fd: number, ioas: number): Promise<Guest> {
-    const size = BigInt(GUEST_PAGES) * PAGE;
-    const mfd = await sys.memfd('guest-ram', size);
-    const va = await sys.mmap(size, { fd: mfd });
-    await sys.mapFile(fd, ioas, mfd, 0n, size, G);
-    return new Guest(sys, va);
-  }
-  alloc(): bigint {
-    if (this.next >= GUEST_PAGES) throw new Error('guest RAM exhausted');
-    return G + BigInt(this.next++) * PAGE;
-  }
-  async w64(gpa: bigint, v: bigint): Promise<void> {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(v);
-    await this.sys.write(this.va + (gpa - G), b);
-  }
-  async r64(gpa: bigint): Promise<bigint> {
-    return (await this.sys.read(this.va + (gpa - G), 8)).readBigUInt64LE(0);
-  }
-  async write(gpa: bigint, b: Uint8Array): Promise<void> {
-    await this.sys.write(this.va + (gpa - G), b);
-  }
-  async read(gpa: bigint, n: number): Promise<Buffer> {
-    return this.sys.read(this.va + (gpa - G), n);
-  }
-}
-
-/**
- * A guest stage-1 table (x86 4-level for VT-d, LPAE 4K granule / 48-bit for SMMUv3) written
- * into guest RAM; `map` returns the GPAs of the four entries on the path (top first).
- */
-class S1 {
-  readonly root: bigint;
-  private readonly tables = new Map<bigint, Map<number, bigint>>();
-  constructor(
-    readonly g: Guest,
-    readonly fmt: 'x86' | 'lpae',
-  ) {
-    this.root = g.alloc();
-  }
-  private idx(iova: bigint, level: number): number {
-    return Number((iova >> BigInt(12 + 9 * (level - 1))) & 511n);
-  }
-  leaf(gpa: bigint, write: boolean): bigint {
-    // x86: P|US (+R/W), A and D left to the IOMMU; LPAE page: 0b11 | AF | SH | AP[2] when read-only
-    if (this.fmt === 'x86') return gpa | P | US | (write ? RW : 0n);
-    return gpa | 3n | (1n << 10n) | (3n << 8n) | (write ? 0n : 1n << 7n);
-  }
-  async map(iova: bigint, gpa: bigint, write = true): Promise<bigint[]> {
-    let table = this.root;
-    const path: bigint[] = [];
-    for (let level = 4; level >= 2; level--) {
-      const i = this.idx(iova, level);
-      let t = this.tables.get(table);
-      if (!t) this.tables.set(table, (t = new Map()));
-      let next = t.get(i);
-      path.push(table + BigInt(i) * 8n);
-      if (next === undefined) {
-        next = this.g.alloc();
-        t.set(i, next);
-        await this.g.w64(table + BigInt(i) * 8n, this.fmt === 'x86' ? next | P | RW | US : next | 3n);
-      }
-      table = next;
-    }
-    const leaf = table + BigInt(this.idx(iova, 1)) * 8n;
-    path.push(leaf);
-    await this.g.w64(leaf, this.leaf(gpa, write));
-    return path;
-  }
-}
 
 async function dma(t: HostFixture, iova: bigint, length: number, opts: { write?: Uint8Array; allowPageRequest?: boolean; pasid?: number } = {}) {
   return call(t.platform.Platform.DeviceDma, {
@@ -217,9 +138,9 @@ describe('intel-vtd: DMA through a VT-d nested HWPT (first stage in the VM proce
   async function setup(opts: { fault?: boolean; dirty?: boolean } = {}) {
     const d = await t.deviceSetup('vfio0');
     const n = new Nest(d.sys);
-    const g = await Guest.create(d.sys, d.fd, d.ioas);
+    const g = await GuestRam.create(d.sys, d.fd, d.ioas);
     const parent = await n.hwptAlloc(d.fd, { flags: NEST_PARENT | (opts.dirty ? DIRTY_TRACKING : 0), devId: d.devId, ptId: d.ioas });
-    const s1 = new S1(g, 'x86');
+    const s1 = new S1Table(g, 'x86');
     let fault: { id: number; fd: number } | undefined;
     if (opts.fault) fault = await n.faultQueueAlloc(d.fd);
     const nested = await n.hwptAlloc(d.fd, { devId: d.devId, ptId: parent, dataType: DATA_VTD_S1, data: vtdS1(s1.root), ...(fault ? { flags: FAULT_ID_VALID, faultId: fault.id } : {}) });
@@ -470,7 +391,7 @@ describe('arm-smmuv3: DMA through a vSTE nested HWPT on a vIOMMU', () => {
   const ASID = 0x21n;
 
   /** A linear one-CD table: T0SZ 16, 4K granule, V, AA64, A, IPS 48 (R as asked), the ASID. */
-  async function writeCd(g: Guest, ttb0: bigint, record: boolean): Promise<bigint> {
+  async function writeCd(g: GuestRam, ttb0: bigint, record: boolean): Promise<bigint> {
     const cd = g.alloc();
     const w0 = 16n | (1n << 30n) | (1n << 31n) | (5n << 32n) | (1n << 41n) | (record ? 1n << 45n : 0n) | (1n << 46n) | (ASID << 48n);
     await g.w64(cd, w0);
@@ -481,12 +402,12 @@ describe('arm-smmuv3: DMA through a vSTE nested HWPT on a vIOMMU', () => {
   async function setup(opts: { record?: boolean } = {}) {
     const d = await t.deviceSetup('vfio0');
     const n = new Nest(d.sys);
-    const g = await Guest.create(d.sys, d.fd, d.ioas);
+    const g = await GuestRam.create(d.sys, d.fd, d.ioas);
     const parent = await n.hwptAlloc(d.fd, { flags: NEST_PARENT, devId: d.devId, ptId: d.ioas });
     const viommu = await n.viommuAlloc(d.fd, { type: VIOMMU_ARM_SMMUV3, devId: d.devId, hwptId: parent });
     await n.vdeviceAlloc(d.fd, viommu, d.devId, VSID);
     const q = await n.veventqAlloc(d.fd, { viommuId: viommu, type: VEVENTQ_ARM_SMMUV3, depth: 8 });
-    const s1 = new S1(g, 'lpae');
+    const s1 = new S1Table(g, 'lpae');
     const cd = await writeCd(g, s1.root, opts.record ?? true);
     const ste = Buffer.alloc(16);
     ste.writeBigUInt64LE(1n | (5n << 1n) | cd, 0);
@@ -574,7 +495,7 @@ describe('arm-smmuv3: DMA through a vSTE nested HWPT on a vIOMMU', () => {
     await g.write(p1, pattern(1));
     await g.write(p2, pattern(2));
     await s1.map(I, p1);
-    const other = new S1(g, 'lpae');
+    const other = new S1Table(g, 'lpae');
     await other.map(I, p2);
     const read8 = async () => Buffer.from((await dma(t, I, 8)).data as Buffer);
     expect(await read8()).toEqual(Buffer.from(pattern(1).subarray(0, 8)));

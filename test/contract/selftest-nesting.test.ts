@@ -75,7 +75,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { call } from '#libs/rpc/client.js';
-import { entryNumOf, errorInfo, expectErrno, Nest, PAGE, useTestHost, type HostFixture, type Sys } from './harness.js';
+import { entryNumOf, errorInfo, expectErrno, Nest, PAGE, useTestHost, type HostFixture } from './harness.js';
+import { G, GUEST_PAGES, GuestRam, S1Table } from './guest-tables.js';
 
 // §A.2 / §2.x constants
 const NEST_PARENT = 1 << 0;
@@ -102,8 +103,6 @@ const VTD_S1_EAFE = 1n << 1n;
 const INV_FLAGS_LEAF = 1;
 
 const NIC = '0000:01:00.0';
-const G = 0x4000_0000n; // GPA (stage-2 IOVA) of the guest RAM
-const GUEST_PAGES = 64;
 const I = 0x1_0000_0000n; // first guest IOVA (stage-1 input)
 
 // ------------------------------------------------------------------------------------ encoders
@@ -164,83 +163,8 @@ const CMD = {
   CMD_SYNC: (): [bigint, bigint] => [0x46n, 0n],
 };
 
-// ------------------------------------------------------------------------------ guest memory
-
-/** Guest RAM: a memfd of GUEST_PAGES pages mapped in the process and at GPA G in the IOAS. */
-class Guest {
-  private next = 0;
-  constructor(
-    readonly sys: Sys,
-    readonly va: bigint,
-  ) {}
-  static async create(sys: Sys, fd: number, ioas: number): Promise<Guest> {
-    const size = BigInt(GUEST_PAGES) * PAGE;
-    const mfd = await sys.memfd('guest-ram', size);
-    const va = await sys.mmap(size, { fd: mfd });
-    await sys.map(fd, ioas, va, size, G);
-    return new Guest(sys, va);
-  }
-  /** A fresh (zeroed) guest page. */
-  alloc(): bigint {
-    if (this.next >= GUEST_PAGES) throw new Error('guest RAM exhausted');
-    return G + BigInt(this.next++) * PAGE;
-  }
-  async w64(gpa: bigint, v: bigint): Promise<void> {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(v);
-    await this.sys.write(this.va + (gpa - G), b);
-  }
-  async fill(gpa: bigint, byte: number): Promise<void> {
-    await this.sys.write(this.va + (gpa - G), new Uint8Array(Number(PAGE)).fill(byte));
-  }
-  async read(gpa: bigint, n: number): Promise<Buffer> {
-    return this.sys.read(this.va + (gpa - G), n);
-  }
-}
-
-/** A guest stage-1 page table in guest RAM: x86 4-level (VT-d first stage) or LPAE 4 KiB granule (SMMUv3). */
-class S1Table {
-  readonly root: bigint;
-  private readonly tables = new Map<bigint, Map<number, bigint>>();
-  constructor(
-    readonly g: Guest,
-    readonly fmt: 'x86' | 'lpae',
-  ) {
-    this.root = g.alloc();
-  }
-  private idx(iova: bigint, level: number): number {
-    // level 4..1 (x86: PML4..PT) — the same 9-bit indices as LPAE levels 0..3
-    return Number((iova >> BigInt(12 + 9 * (level - 1))) & 511n);
-  }
-  /** Table (non-leaf) descriptor: x86 P|RW|US (§B.5: US=0 faults, reads need P); LPAE type 0b11. */
-  private tableDesc(pa: bigint): bigint {
-    return this.fmt === 'x86' ? pa | 0x7n : pa | 0x3n;
-  }
-  /** Leaf: x86 P|US (+RW) ; LPAE page: 0b11 | AF | SH inner | AP[1] (+AP[2]=RO) (§A.11). */
-  private leafDesc(pa: bigint, write: boolean): bigint {
-    if (this.fmt === 'x86') return pa | 0x5n | (write ? 0x2n : 0n);
-    return pa | 0x3n | (1n << 10n) | (3n << 8n) | (1n << 6n) | (write ? 0n : 1n << 7n);
-  }
-  async map(iova: bigint, gpa: bigint, write = true): Promise<void> {
-    let table = this.root;
-    for (let level = 4; level >= 2; level--) {
-      const i = this.idx(iova, level);
-      let t = this.tables.get(table);
-      if (!t) this.tables.set(table, (t = new Map()));
-      let next = t.get(i);
-      if (next === undefined) {
-        next = this.g.alloc();
-        t.set(i, next);
-        await this.g.w64(table + BigInt(i) * 8n, this.tableDesc(next));
-      }
-      table = next;
-    }
-    await this.g.w64(table + BigInt(this.idx(iova, 1)) * 8n, this.leafDesc(gpa, write));
-  }
-}
-
 /** A linear CD table of one 64-byte CD (§A.6): 48-bit TTB0 at `ttb0`, 4 KiB granule, record faults (R). */
-async function writeCd(g: Guest, ttb0: bigint, asid: bigint, opts: { record?: boolean } = {}): Promise<bigint> {
+async function writeCd(g: GuestRam, ttb0: bigint, asid: bigint, opts: { record?: boolean } = {}): Promise<bigint> {
   const cd = g.alloc();
   const w0 =
     16n | // T0SZ = 64 - 48
@@ -318,10 +242,10 @@ describe('nesting selftests on intel-vtd (dmar0 nests, dmar1 does not)', () => {
   async function vtdSetup() {
     const d = await t.deviceSetup('vfio0');
     const n = new Nest(d.sys);
-    const g = await Guest.create(d.sys, d.fd, d.ioas);
+    const g = await GuestRam.create(d.sys, d.fd, d.ioas, 'va');
     const parent = await d.sys.hwptAlloc(d.fd, d.devId, d.ioas, NEST_PARENT);
     const plain = await d.sys.hwptAlloc(d.fd, d.devId, d.ioas);
-    const s1 = new S1Table(g, 'x86');
+    const s1 = new S1Table(g, 'x86', true);
     return { ...d, n, g, parent, plain, s1 };
   }
 
@@ -746,10 +670,10 @@ describe('iommufd_viommu selftests on arm-smmuv3 (smmu0, vIOMMU type ARM_SMMUV3)
   async function viommuSetup(opts: { record?: boolean } = {}) {
     const d = await t.deviceSetup('vfio0');
     const n = new Nest(d.sys);
-    const g = await Guest.create(d.sys, d.fd, d.ioas);
+    const g = await GuestRam.create(d.sys, d.fd, d.ioas, 'va');
     const parent = await d.sys.hwptAlloc(d.fd, d.devId, d.ioas, NEST_PARENT);
     const viommu = await n.viommuAlloc(d.fd, { type: VIOMMU_ARM_SMMUV3, devId: d.devId, hwptId: parent });
-    const s1 = new S1Table(g, 'lpae');
+    const s1 = new S1Table(g, 'lpae', true);
     const cd = await writeCd(g, s1.root, ASID, opts);
     return { ...d, n, g, parent, viommu, s1, cd };
   }
