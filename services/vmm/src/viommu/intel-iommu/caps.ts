@@ -27,15 +27,7 @@ export interface IntelIommuConfig {
   snoopControl: boolean;
 }
 
-/**
- * Guest RAM as the model sees it (DMA reads/writes of the unit itself: tables, descriptors,
- * inv_wait status words). Both throw for a GPA range outside RAM; the model treats any throw as
- * QEMU treats a failed `dma_memory_read/write` (MEMTX error).
- */
-export interface GuestMemory {
-  read(gpa: bigint, len: number): Uint8Array;
-  write(gpa: bigint, data: Uint8Array): void;
-}
+export type { GuestMemory } from '../guest-memory.js';
 
 /** CAP_REG bits (`VTD_CAP_*`). */
 export const CAP = {
