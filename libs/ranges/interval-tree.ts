@@ -21,8 +21,12 @@ export interface Range {
   readonly last: bigint;
 }
 
-/** A node of an `IntervalTree`. `start`/`last` are fixed; `value` may be replaced freely. */
-export class IntervalNode<T> implements Range {
+/**
+ * A node of an `IntervalTree`. `start`/`last` are fixed. The nodes `insert` makes carry a `value`
+ * that may be replaced freely; a subclass linked with `insertNode` provides its own (an object that
+ * is its own value costs no field for it).
+ */
+export abstract class IntervalNode<T> implements Range {
   /** @internal */ _left: IntervalNode<T> | null = null;
   /** @internal */ _right: IntervalNode<T> | null = null;
   /** @internal */ _parent: IntervalNode<T> | null = null;
@@ -30,12 +34,16 @@ export class IntervalNode<T> implements Range {
   /** @internal max `last` over this subtree */ _max: bigint;
   /** @internal the tree this node is linked into, null once removed */ _tree: IntervalTree<T> | null = null;
 
-  /** @internal */
+  /** @internal tie-breaker for equal starts (insertion order), set when linked */ _seq = 0;
+  abstract value: T;
+
+  /**
+   * A detached node; `IntervalTree.insert` makes one, or a subclass carrying its own fields (one
+   * object per interval instead of a node plus a value) is linked with `insertNode`.
+   */
   constructor(
     readonly start: bigint,
     readonly last: bigint,
-    public value: T,
-    /** @internal tie-breaker for equal starts (insertion order) */ readonly _seq: number,
   ) {
     this._max = last;
   }
@@ -48,6 +56,17 @@ export class IntervalNode<T> implements Range {
   /** True while the node is linked into a tree. */
   get attached(): boolean {
     return this._tree !== null;
+  }
+}
+
+/** The node `IntervalTree.insert` makes: the interval and a value. */
+class ValueNode<T> extends IntervalNode<T> {
+  constructor(
+    start: bigint,
+    last: bigint,
+    public value: T,
+  ) {
+    super(start, last);
   }
 }
 
@@ -92,7 +111,24 @@ export class IntervalTree<T> implements Iterable<IntervalNode<T>> {
    */
   insert(start: bigint, last: bigint, value: T): IntervalNode<T> {
     checkRange(start, last);
-    const node = new IntervalNode(start, last, value, this._seq++);
+    return this.link(new ValueNode(start, last, value));
+  }
+
+  /**
+   * Link a node made by the caller (a subclass of IntervalNode carrying its own fields); it must
+   * be detached (never inserted, or removed since). Throws RangeError like `insert`, or when the
+   * node is linked into a tree.
+   */
+  insertNode(node: IntervalNode<T>): void {
+    checkRange(node.start, node.last);
+    if (node._tree !== null) throw new RangeError('insertNode: the node is already in a tree');
+    this.link(node);
+  }
+
+  /** @internal */
+  protected link(node: IntervalNode<T>): IntervalNode<T> {
+    const start = node.start;
+    node._seq = this._seq++;
     node._tree = this;
     let p = this._root;
     if (p === null) {
@@ -465,6 +501,13 @@ export class NonOverlappingMap<T> extends IntervalTree<T> {
     const existing = this.firstIntersecting(start, last);
     if (existing !== undefined) throw new RangeOverlapError(start, last, existing);
     return super.insert(start, last, value);
+  }
+
+  override insertNode(node: IntervalNode<T>): void {
+    checkRange(node.start, node.last);
+    const existing = this.firstIntersecting(node.start, node.last);
+    if (existing !== undefined) throw new RangeOverlapError(node.start, node.last, existing);
+    super.insertNode(node);
   }
 
   /** The node containing `addr`, or undefined. */

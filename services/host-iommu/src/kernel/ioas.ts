@@ -3,7 +3,7 @@
  * it and its IOVA alignment. Every mutation is atomic: on failure nothing changed.
  */
 import { kerr } from '#libs/errno/index.js';
-import { IntervalTree, NonOverlappingMap, type IntervalNode } from '#libs/ranges/interval-tree.js';
+import { IntervalNode, IntervalTree, NonOverlappingMap } from '#libs/ranges/interval-tree.js';
 import { U64_MAX } from '#libs/u64/index.js';
 import type { Cgroup } from '../process/principal.js';
 import type { Pages } from './pages.js';
@@ -13,19 +13,67 @@ export const IOMMU_WRITE = 2;
 export const IOMMU_CACHE = 4;
 export const IOMMU_MMIO = 8;
 
+/** An IOAS mapping as the domains and the inspection see it (struct iopt_area). */
 export interface Area {
-  iova: bigint;
-  last: bigint;
-  pages: Pages;
+  readonly iova: bigint;
+  readonly last: bigint;
+  readonly pages: Pages;
   /** first page index in `pages` */
-  pageIndex: number;
+  readonly pageIndex: number;
   /** byte offset of iova inside page `pageIndex` */
-  pageOffset: number;
-  prot: number;
+  readonly pageOffset: number;
+  readonly prot: number;
   /** set while the area's pages are pinned for this IOAS's domains */
   pinned: boolean;
   /** the memory cgroup the area's allocation is charged to (KMEM_PAGES.AREA), once inserted */
   memcg?: Cgroup | undefined;
+}
+
+const PINNED = 1 << 16;
+
+/**
+ * The area of an IOAS: one object that is both the `Area` and its node in the IOAS's area tree
+ * (the kernel's iopt_area embeds its node the same way), so a mapping costs one heap object here.
+ * `iova` is the node's start; prot, pinned and the page offset share one small integer.
+ */
+export class IoptArea extends IntervalNode<IoptArea> implements Area {
+  /** bits 0-15: pageOffset (< 4096); bit 16: PINNED; bits 17-20: prot */
+  private bits: number;
+  memcg: Cgroup | undefined = undefined;
+
+  constructor(
+    iova: bigint,
+    last: bigint,
+    readonly pages: Pages,
+    readonly pageIndex: number,
+    pageOffset: number,
+    prot: number,
+  ) {
+    super(iova, last);
+    if (!Number.isInteger(pageOffset) || pageOffset < 0 || pageOffset >= 4096) throw new RangeError(`area page offset ${pageOffset} is not in [0, 4096)`);
+    if (!Number.isInteger(prot) || prot < 0 || prot > 15) throw new RangeError(`area prot ${prot} is not an IOMMU_* mask`);
+    this.bits = pageOffset | (prot << 17);
+  }
+
+  /** the area is its own tree value */
+  get value(): IoptArea {
+    return this;
+  }
+  get iova(): bigint {
+    return this.start;
+  }
+  get pageOffset(): number {
+    return this.bits & 0xffff;
+  }
+  get prot(): number {
+    return (this.bits >>> 17) & 15;
+  }
+  get pinned(): boolean {
+    return (this.bits & PINNED) !== 0;
+  }
+  set pinned(v: boolean) {
+    this.bits = v ? this.bits | PINNED : this.bits & ~PINNED;
+  }
 }
 
 export type ReservedOwner =
@@ -52,7 +100,7 @@ export function areaPages(a: Area): { first: number; last: number } {
 }
 
 export class IoPagetable {
-  readonly areas = new NonOverlappingMap<Area>();
+  readonly areas = new NonOverlappingMap<IoptArea>();
   readonly reserved = new IntervalTree<ReservedOwner>();
   readonly allowed = new NonOverlappingMap<null>();
   readonly domains: IoptDomain[] = [];

@@ -26,7 +26,7 @@ import {
   vtdNestedInvalidate,
   type NestedSpec,
 } from './hw_pagetable.js';
-import { areaPages, IoPagetable, IOMMU_READ, IOMMU_WRITE, type Area, type IoptDomain } from './ioas.js';
+import { areaPages, IoPagetable, IoptArea, IOMMU_READ, IOMMU_WRITE, type Area, type IoptDomain } from './ioas.js';
 import { ACCOUNT_MM, ACCOUNT_NONE, ACCOUNT_USER, Pages } from './pages.js';
 import type { DeviceState, IommufdCtxOps, IommufdDevice, IommufdFault, IommufdHwptPaging, IommufdIoas, IommufdObject } from './topology.js';
 import { IObj, KMEM_PAGES } from './object.js';
@@ -272,20 +272,12 @@ export class IommufdCtx extends OpenFile implements IommufdCtxOps {
    * flags' permissions: filled into the IOAS's domains (pinning as needed; a failure there leaves
    * nothing), then inserted, holding one reference on `pages` and its charge on `memcg`.
    */
-  private insertArea(ioas: IommufdIoas, iova: bigint, last: bigint, pages: Pages, pageIndex: number, pageOffset: number, flags: number, memcg: Cgroup): Area {
-    const area: Area = {
-      iova,
-      last,
-      pages,
-      pageIndex,
-      pageOffset,
-      prot: (flags & IOMMU_IOAS_MAP_READABLE ? IOMMU_READ : 0) | (flags & IOMMU_IOAS_MAP_WRITEABLE ? IOMMU_WRITE : 0),
-      pinned: false,
-      memcg: undefined, // set once inserted; declared here so the object keeps its fields in-object
-    };
+  private insertArea(ioas: IommufdIoas, iova: bigint, last: bigint, pages: Pages, pageIndex: number, pageOffset: number, flags: number, memcg: Cgroup): IoptArea {
+    const prot = (flags & IOMMU_IOAS_MAP_READABLE ? IOMMU_READ : 0) | (flags & IOMMU_IOAS_MAP_WRITEABLE ? IOMMU_WRITE : 0);
+    const area = new IoptArea(iova, last, pages, pageIndex, pageOffset, prot);
     this.fillArea(ioas, area);
     area.memcg = memcg;
-    ioas.iopt.areas.insert(area.iova, area.last, area);
+    ioas.iopt.areas.insertNode(area);
     pages.refs++;
     return area;
   }
@@ -337,14 +329,13 @@ export class IommufdCtx extends OpenFile implements IommufdCtxOps {
     area.pages.removeUser(first, last);
   }
 
-  removeArea(ioas: IommufdIoas, area: Area): void {
+  removeArea(ioas: IommufdIoas, area: IoptArea): void {
     for (const d of ioas.iopt.domains) d.unmapArea(area);
     if (area.pinned) {
       this.unpinArea(area);
       area.pinned = false;
     }
-    const node = ioas.iopt.areas.find(area.iova);
-    if (node) ioas.iopt.areas.remove(node);
+    ioas.iopt.areas.remove(area);
     area.pages.refs--;
     if (area.memcg) {
       area.memcg.unchargeMemory(KMEM_PAGES.AREA);
@@ -360,7 +351,7 @@ export class IommufdCtx extends OpenFile implements IommufdCtxOps {
     if (length === 0n) throw kerr('EINVAL', 'length is 0');
     const srcLast = lastOf(srcIova, length);
     if (srcLast === undefined) throw kerr('EOVERFLOW', 'src_iova + length overflows');
-    const pieces: Array<{ area: Area; start: bigint; last: bigint }> = [];
+    const pieces: Array<{ area: IoptArea; start: bigint; last: bigint }> = [];
     let cur = srcIova;
     while (cur <= srcLast) {
       const n = src.iopt.areas.find(cur);
@@ -378,7 +369,7 @@ export class IommufdCtx extends OpenFile implements IommufdCtxOps {
     // each area made takes over one piece of the charge, the rest goes back on failure
     const memcg = caller.principal.cgroup;
     memcg.chargeMemory(pieces.length * KMEM_PAGES.AREA);
-    const made: Area[] = [];
+    const made: IoptArea[] = [];
     let at: bigint;
     try {
       const first = pieces[0]!;
