@@ -85,9 +85,9 @@ export interface SmmuEventInfo {
   sid: number;
   /** present = SSV set with this SSID */
   ssid?: number;
-  /** dword2: the input address (IOVA) */
+  /** dword2: the input address (IOVA; the CD address for F_CD_FETCH, as QEMU's EVT_SET_ADDR) */
   inputAddr: bigint;
-  /** dword3 ("ADDR2"): fetch address (F_STE_FETCH, F_CD_FETCH, F_WALK_EABT) or the IPA of a stage-2 fault */
+  /** dword3 ("ADDR2"): fetch address (F_STE_FETCH, F_WALK_EABT) or the IPA of a stage-2 fault */
   addr2: bigint;
   /** RnW: the access was a read */
   rnw: boolean;
@@ -223,6 +223,8 @@ export interface SmmuInvalidationTarget {
 export interface Smmuv3AccelPort {
   /** the host backs this StreamID (an assigned device with a vDEVICE or about to get one) */
   backs(sid: number): boolean;
+  /** every StreamID the host backs (CFGI_STE_RANGE / CFGI_ALL walk these, never the guest's range) */
+  backedSids(): readonly number[];
   /** CFGI_STE / CFGI_STE_RANGE / CFGI_ALL covering a backed SID: read its STE again and install it; false → CERROR_ILL */
   installSte(sid: number, ste: SteView): Promise<boolean>;
   /**
