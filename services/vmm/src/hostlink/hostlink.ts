@@ -106,6 +106,8 @@ export interface HostUnit {
   pasidBits: number;
   nesting: boolean;
   dirtyTracking: boolean;
+  /** SMMUv3 units: IDR0..IDR5 as IOMMU_GET_HW_INFO reports them (what QEMU's accel checks read) */
+  smmuIdr?: readonly number[];
 }
 
 export interface HostDescription {
@@ -154,8 +156,18 @@ export interface HostMemoryCalls {
 }
 
 /** The Ioctls oneof members the link sends on the stream, with the unary method each stands for. */
-type StreamIoctl = 'ioas_map' | 'ioas_unmap';
-const IOCTL_METHOD: Record<StreamIoctl, string> = { ioas_map: 'IoasMap', ioas_unmap: 'IoasUnmap' };
+type StreamIoctl = 'ioas_map' | 'ioas_unmap' | 'viommu_alloc' | 'vdevice_alloc' | 'veventq_alloc';
+const IOCTL_METHOD: Record<StreamIoctl, string> = { ioas_map: 'IoasMap', ioas_unmap: 'IoasUnmap', viommu_alloc: 'ViommuAlloc', vdevice_alloc: 'VdeviceAlloc', veventq_alloc: 'VeventqAlloc' };
+
+/** One vEVENT read from a vEVENTQ (Iommufd.ReadVevents: `struct iommufd_vevent_header` + payload). */
+export interface HostVevent {
+  /** IOMMU_VEVENTQ_FLAG_LOST_EVENTS = 1: a marker without payload (events were dropped before it) */
+  flags: number;
+  /** increasing; a gap means events were lost */
+  sequence: bigint;
+  /** the type-specific record (ARM_SMMUV3: the 32-byte event record, SID = the guest's vSID) */
+  data: Uint8Array;
+}
 
 export class HostLink {
   readonly vm: HostClients;
@@ -381,6 +393,57 @@ export class HostLink {
     return ch.submit(fd, hwptId, dataType, entryLen, entries);
   }
 
+  /**
+   * IOMMU_VIOMMU_ALLOC (on the process's ioctl stream): a vIOMMU of `type` (ARM_SMMUV3 = 1) over
+   * the NEST_PARENT paging HWPT `hwptId`, on the physical IOMMU behind device `devId`. Resolves
+   * to the vIOMMU ID.
+   */
+  async viommuAlloc(pid: number, fd: number, devId: number, hwptId: number, type: number): Promise<number> {
+    return (await this.ioctl(pid, 'viommu_alloc', { fd, flags: 0, type, dev_id: devId, hwpt_id: hwptId, data: Buffer.alloc(0) })).out_viommu_id;
+  }
+  /** IOMMU_VDEVICE_ALLOC (on the process's ioctl stream): device `devId` as `virtId` (the guest's StreamID / RID) on vIOMMU `viommuId`. Resolves to the vDEVICE ID. */
+  async vdeviceAlloc(pid: number, fd: number, viommuId: number, devId: number, virtId: bigint): Promise<number> {
+    return (await this.ioctl(pid, 'vdevice_alloc', { fd, viommu_id: viommuId, dev_id: devId, virt_id: virtId.toString() })).out_vdevice_id;
+  }
+  /** IOMMU_VEVENTQ_ALLOC (on the process's ioctl stream): a vEVENTQ of `type` (ARM_SMMUV3 = 1) on `viommuId` holding `depth` events; its ID and its fd in the process. */
+  async veventqAlloc(pid: number, fd: number, viommuId: number, type: number, depth: number): Promise<{ id: number; fd: number }> {
+    const r = await this.ioctl(pid, 'veventq_alloc', { fd, flags: 0, viommu_id: viommuId, type, veventq_depth: depth });
+    return { id: r.out_veventq_id, fd: r.out_veventq_fd };
+  }
+
+  /**
+   * read(veventq_fd) of process `pid` as Iommufd.ReadVevents from `afterSequence` (0: the oldest
+   * queued): each vEVENT in order, the next handed over only after `onEvent` resolved (the
+   * stream's flow control leaves the rest in the host's queue, where events beyond its depth
+   * become the LOST_EVENTS marker). Resolves when the host ends the stream (the fd was closed,
+   * the process exited) or `signal` aborts; rejects with the HostCallError of a failed stream or
+   * with what `onEvent` threw (the stream is then cancelled).
+   */
+  async readVevents(pid: number, veventqFd: number, afterSequence: bigint, onEvent: (e: HostVevent) => Promise<void>, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const stream = this.vm.Iommufd.ReadVevents({ veventq_fd: veventqFd, after_sequence: afterSequence.toString() }, this.meta(pid));
+    const onAbort = () => stream.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let handlerFailed = false;
+    try {
+      for await (const m of stream as AsyncIterable<{ flags: number; sequence: string; data: Buffer }>) {
+        if (signal.aborted) return;
+        handlerFailed = true;
+        await onEvent({ flags: m.flags, sequence: BigInt(m.sequence), data: new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength) });
+        handlerFailed = false;
+      }
+    } catch (e) {
+      if (signal.aborted) return;
+      if (handlerFailed) {
+        stream.cancel();
+        throw e;
+      }
+      throw wrap('ReadVevents', e);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
   async inspectPinned(pid: number, fd: number, id: number): Promise<bigint> {
     const r = await h('Inspect', call(this.hw.Platform.Inspect, { iommufd_object: { pid, fd, id } }));
     return BigInt(r.pinned!.bytes as string);
@@ -407,6 +470,7 @@ export class HostLink {
         pasidBits: u.pasid_bits,
         nesting: u.nesting,
         dirtyTracking: u.dirty_tracking,
+        ...(u.hw_info?.smmuv3?.idr?.length === 6 ? { smmuIdr: [...u.hw_info.smmuv3.idr] } : {}),
       })),
       devices: d.devices.map((x) => ({
         bdf: x.bdf,
