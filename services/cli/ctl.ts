@@ -35,6 +35,7 @@ import { channelCredentialsFromFiles } from '#libs/rpc/tls.js';
 import { U64_MAX } from '#libs/u64/index.js';
 import { VTD_FR } from '../vmm/src/viommu/intel-iommu/reasons.js';
 import { VTD_REGISTERS } from '../vmm/src/viommu/intel-iommu/regs.js';
+import { A as SMMU_REGS } from '../vmm/src/viommu/smmuv3/regs.js';
 import { statusText } from '../vmm/src/viommu/virtio-status.js';
 import {
   CliError,
@@ -49,8 +50,11 @@ import {
   renderInspect,
   renderVm,
   renderVmList,
+  renderSmmuInspect,
+  renderSmmuRegisters,
   renderVtdCaches,
   renderVtdDevice,
+  smmuEventText,
   renderVtdRegisters,
   virtioFaultFlags,
   virtioFaultReason,
@@ -488,6 +492,11 @@ export function dmaFaultError(r: DmaResponse__Output, what: string): CliError | 
     const f = r.virtio_fault;
     return new CliError('DMA_FAULT', virtioFaultReason(f.reason), `${what} faulted in the virtio-iommu at ${hex(f.address)} (endpoint ${hex(f.endpoint)}, flags ${virtioFaultFlags(f.flags)}; reported on the guest's event queue)`);
   }
+  if (r.result === 'smmu_fault' && r.smmu_fault) {
+    const f = r.smmu_fault;
+    const name = f.event_id === 0 ? 'ABORTED' : smmuEventText(f.event_id).split(' ')[0]!;
+    return new CliError('DMA_FAULT', name, `${what} faulted in the SMMUv3: ${smmuEventText(f.event_id)} at ${hex(f.address)} (StreamID ${hex(f.sid)}${f.ssid != null ? `, SSID ${f.ssid}` : ''}; ${f.recorded ? 'recorded in the guest EVTQ' : 'not recorded in the guest EVTQ'})`);
+  }
   return undefined;
 }
 
@@ -919,6 +928,7 @@ export function registerCtl(program: Command): Command {
         if (o.json) out(jsonText({ device, iova, length, write: data !== undefined, ...r }));
         else if (r.result === 'data') out(`${what}: ${bytesPreview(r.data!, 256)}\n`);
         else if (r.result === 'written') out(`${what}: ${r.written} bytes written\n`);
+        else if (r.result === 'smmu_fault') out(`${what}: FAULT in the SMMUv3: ${smmuEventText(r.smmu_fault?.event_id ?? 0)}\n`);
         else out(`${what}: FAULT ${r.result === 'host_fault' ? `on the host: ${r.host_fault?.reason.replace('DMA_FAULT_REASON_', '')}` : `in the virtio-iommu: ${virtioFaultReason(r.virtio_fault?.reason ?? 0)}`}\n`);
         const fault = dmaFaultError(r, what);
         if (fault) throw fault;
@@ -929,10 +939,24 @@ export function registerCtl(program: Command): Command {
 
   guest
     .command('regs <vm>')
-    .description('the intel-iommu DMAR registers (Guest.MmioRead of each, as the guest reads them), raw and decoded')
+    .description('the intel-iommu DMAR registers (raw and decoded) or the SMMUv3 registers (Guest.MmioRead of each, as the guest reads them)')
     .action(
       action(async (s, o, [name]) => {
         const info = await getVm(s, name!);
+        if (info.viommu_mmio && info.spec?.viommu?.model === 'VIOMMU_MODEL_SMMUV3') {
+          const base = BigInt(info.viommu_mmio.base);
+          const regs: Array<{ name: string; offset: number; width: number; value: bigint }> = [];
+          for (const [reg, offset] of Object.entries(SMMU_REGS)) {
+            if (typeof offset !== 'number') continue;
+            // the 64-bit registers (QEMU smmu_readll): *_IRQ_CFG0, STRTAB_BASE, CMDQ_BASE, EVENTQ_BASE
+            const width = /_IRQ_CFG0$|^STRTAB_BASE$|^CMDQ_BASE$|^EVENTQ_BASE$/.test(reg) ? 64 : 32;
+            const v = await s.vcall(s.vmm.Guest.MmioRead, { vm: name!, addr: (base + BigInt(offset)).toString(), size: width / 8 });
+            regs.push({ name: reg, offset, width, value: BigInt(v.value) });
+          }
+          if (o.json) out(jsonText({ vm: name, base, registers: regs }));
+          else out(`SMMUv3 of VM ${name} at ${hex(base)}\n` + renderSmmuRegisters(regs));
+          return;
+        }
         if (!info.viommu_mmio || info.spec?.viommu?.model !== 'VIOMMU_MODEL_INTEL_IOMMU') {
           throw new CliError('FAILED_PRECONDITION', 'NO_INTEL_IOMMU', `VM ${name} has no intel-iommu (model ${(info.spec?.viommu?.model ?? 'none').replace('VIOMMU_MODEL_', '')})`);
         }
@@ -965,11 +989,11 @@ export function registerCtl(program: Command): Command {
 
   guest
     .command('iotlb <vm>')
-    .description("the intel-iommu model's IOTLB, context cache and PASID cache (not guest-visible)")
+    .description("the intel-iommu model's IOTLB, context cache and PASID cache, or the SMMUv3 model's state, configuration cache and IOTLB (not guest-visible)")
     .action(
       action(async (s, o, [name]) => {
         const r = await s.vcall(s.vmm.Vmm.InspectViommu, { name: name! });
-        out(o.json ? jsonText(r) : renderVtdCaches(r));
+        out(o.json ? jsonText(r) : r.smmuv3 ? renderSmmuInspect(r.smmuv3) : renderVtdCaches(r));
       }),
     );
 

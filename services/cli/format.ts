@@ -10,6 +10,7 @@ import type { InspectResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/In
 import type { WatchEventsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
 import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
+import { EVT } from '../vmm/src/viommu/smmuv3/types.js';
 
 // ------------------------------------------------------------------ errors
 
@@ -538,4 +539,44 @@ export function renderVtdCaches(r: VtdCachesView): string {
     '  ',
   );
   return s;
+}
+
+// ------------------------------------------------------------------ SMMUv3
+
+/** The SMMUv3 event names by EVT_* id (QEMU SMMUEventType). */
+const SMMU_EVENT_NAMES = new Map<number, string>(Object.entries(EVT).map(([k, v]) => [v, k]));
+
+/** `F_TRANSLATION (0x10)`; `aborted` for 0 (no event: STE abort, GBPA.ABORT). */
+export function smmuEventText(id: number): string {
+  if (id === 0) return 'aborted';
+  return `${SMMU_EVENT_NAMES.get(id) ?? 'unknown'} (0x${id.toString(16).padStart(2, '0')})`;
+}
+
+/** `ctl guest regs` of an SMMUv3: each register as the guest reads it. */
+export function renderSmmuRegisters(regs: ReadonlyArray<{ name: string; offset: number; width: number; value: bigint }>): string {
+  return table(
+    ['REGISTER', 'OFFSET', 'VALUE'],
+    regs.map((r) => [r.name, `0x${r.offset.toString(16).padStart(3, '0')}`, `0x${r.value.toString(16).padStart(r.width / 4, '0')}`]),
+  );
+}
+
+export interface SmmuInspectView {
+  registers: ReadonlyArray<{ name: string; value: string }>;
+  config_cache: ReadonlyArray<{ sid: number; ste: readonly string[]; cd: readonly string[] }>;
+  iotlb: ReadonlyArray<{ asid: number; vmid: number; iova: string; pa: string; page_shift: number; perm: number; stage: string }>;
+  stream?: { sid: number; ssid?: number | null; decoded_json: string } | null;
+}
+
+/** `ctl guest iotlb` of an SMMUv3: the model's latched state, configuration cache and IOTLB. */
+export function renderSmmuInspect(r: SmmuInspectView): string {
+  let s = 'SMMUv3 state\n' + table(['NAME', 'VALUE'], r.registers.map((x) => [x.name, hex(x.value)]), '  ');
+  s += '\nconfiguration cache\n' + table(['SID', 'STE', 'CD'], r.config_cache.map((e) => [hex(e.sid), e.ste.map(hex).join(' '), e.cd.map(hex).join(' ')]), '  ');
+  const perm = (p: number) => `${p & 1 ? 'r' : '-'}${p & 2 ? 'w' : '-'}`;
+  s += '\nIOTLB\n' + table(['STAGE', 'ASID', 'VMID', 'IOVA', 'PA', 'SIZE', 'PERM'], r.iotlb.map((e) => [e.stage, e.asid, e.vmid, hex(e.iova), hex(e.pa), formatPageShift(e.page_shift), perm(e.perm)]), '  ');
+  if (r.stream) s += `\nStreamID ${hex(r.stream.sid)}${r.stream.ssid != null ? ` SSID ${r.stream.ssid}` : ''}\n  ${r.stream.decoded_json}\n`;
+  return s;
+}
+
+function formatPageShift(shift: number): string {
+  return shift >= 30 ? `${2 ** (shift - 30)}G` : shift >= 20 ? `${2 ** (shift - 20)}M` : `${2 ** (shift - 10)}K`;
 }

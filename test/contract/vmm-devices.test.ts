@@ -610,9 +610,8 @@ describe('VM lifecycle', () => {
     await expectStatus(call(t.v.Vmm.GetVm, { name }), grpc.status.NOT_FOUND, 'VM_NOT_FOUND');
   });
 
-  it('SMMUV3 specs, the legacy container and the NESTED backend → UNIMPLEMENTED NOT_MODELLED, nothing created', async () => {
+  it('the legacy container and the NESTED backend without a nesting vIOMMU → UNIMPLEMENTED NOT_MODELLED, nothing created', async () => {
     const cases: Array<[string, Record<string, unknown>]> = [
-      ['smmu', { ...spec('nm-smmu', []), viommu: { model: 'VIOMMU_MODEL_SMMUV3', smmuv3: { accel: true } } }],
       ['legacy', spec('nm-legacy', [{ id: 'd', vfio: { host_bdf: '0000:01:00.0', iommufd: 'iommufd0', legacy_container: true } }])],
       ['nested', spec('nm-nested', [{ id: 'd', vfio: { host_bdf: '0000:01:00.0', iommufd: 'iommufd0', backend: 'VFIO_BACKEND_NESTED' } }])],
     ];

@@ -223,7 +223,13 @@ import type { ReadMemoryRequest as _iommutwin_vmm_v1_ReadMemoryRequest, ReadMemo
 import type { ReadMemoryResponse as _iommutwin_vmm_v1_ReadMemoryResponse, ReadMemoryResponse__Output as _iommutwin_vmm_v1_ReadMemoryResponse__Output } from './iommutwin/vmm/v1/ReadMemoryResponse.js';
 import type { ReceiveMigrationRequest as _iommutwin_vmm_v1_ReceiveMigrationRequest, ReceiveMigrationRequest__Output as _iommutwin_vmm_v1_ReceiveMigrationRequest__Output } from './iommutwin/vmm/v1/ReceiveMigrationRequest.js';
 import type { ReceiveMigrationResponse as _iommutwin_vmm_v1_ReceiveMigrationResponse, ReceiveMigrationResponse__Output as _iommutwin_vmm_v1_ReceiveMigrationResponse__Output } from './iommutwin/vmm/v1/ReceiveMigrationResponse.js';
+import type { SmmuFault as _iommutwin_vmm_v1_SmmuFault, SmmuFault__Output as _iommutwin_vmm_v1_SmmuFault__Output } from './iommutwin/vmm/v1/SmmuFault.js';
+import type { Smmuv3ConfigCacheEntry as _iommutwin_vmm_v1_Smmuv3ConfigCacheEntry, Smmuv3ConfigCacheEntry__Output as _iommutwin_vmm_v1_Smmuv3ConfigCacheEntry__Output } from './iommutwin/vmm/v1/Smmuv3ConfigCacheEntry.js';
+import type { Smmuv3Inspect as _iommutwin_vmm_v1_Smmuv3Inspect, Smmuv3Inspect__Output as _iommutwin_vmm_v1_Smmuv3Inspect__Output } from './iommutwin/vmm/v1/Smmuv3Inspect.js';
+import type { Smmuv3IotlbEntry as _iommutwin_vmm_v1_Smmuv3IotlbEntry, Smmuv3IotlbEntry__Output as _iommutwin_vmm_v1_Smmuv3IotlbEntry__Output } from './iommutwin/vmm/v1/Smmuv3IotlbEntry.js';
+import type { Smmuv3Register as _iommutwin_vmm_v1_Smmuv3Register, Smmuv3Register__Output as _iommutwin_vmm_v1_Smmuv3Register__Output } from './iommutwin/vmm/v1/Smmuv3Register.js';
 import type { Smmuv3Spec as _iommutwin_vmm_v1_Smmuv3Spec, Smmuv3Spec__Output as _iommutwin_vmm_v1_Smmuv3Spec__Output } from './iommutwin/vmm/v1/Smmuv3Spec.js';
+import type { Smmuv3StreamView as _iommutwin_vmm_v1_Smmuv3StreamView, Smmuv3StreamView__Output as _iommutwin_vmm_v1_Smmuv3StreamView__Output } from './iommutwin/vmm/v1/Smmuv3StreamView.js';
 import type { StartVmRequest as _iommutwin_vmm_v1_StartVmRequest, StartVmRequest__Output as _iommutwin_vmm_v1_StartVmRequest__Output } from './iommutwin/vmm/v1/StartVmRequest.js';
 import type { StartVmResponse as _iommutwin_vmm_v1_StartVmResponse, StartVmResponse__Output as _iommutwin_vmm_v1_StartVmResponse__Output } from './iommutwin/vmm/v1/StartVmResponse.js';
 import type { StopVmRequest as _iommutwin_vmm_v1_StopVmRequest, StopVmRequest__Output as _iommutwin_vmm_v1_StopVmRequest__Output } from './iommutwin/vmm/v1/StopVmRequest.js';
@@ -528,7 +534,14 @@ export interface ProtoGrpcType {
         ReadMemoryResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ReadMemoryResponse, _iommutwin_vmm_v1_ReadMemoryResponse__Output>
         ReceiveMigrationRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ReceiveMigrationRequest, _iommutwin_vmm_v1_ReceiveMigrationRequest__Output>
         ReceiveMigrationResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ReceiveMigrationResponse, _iommutwin_vmm_v1_ReceiveMigrationResponse__Output>
+        SmmuFault: MessageTypeDefinition<_iommutwin_vmm_v1_SmmuFault, _iommutwin_vmm_v1_SmmuFault__Output>
+        Smmuv3ConfigCacheEntry: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3ConfigCacheEntry, _iommutwin_vmm_v1_Smmuv3ConfigCacheEntry__Output>
+        Smmuv3Inspect: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3Inspect, _iommutwin_vmm_v1_Smmuv3Inspect__Output>
+        Smmuv3IotlbEntry: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3IotlbEntry, _iommutwin_vmm_v1_Smmuv3IotlbEntry__Output>
+        Smmuv3Register: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3Register, _iommutwin_vmm_v1_Smmuv3Register__Output>
         Smmuv3Spec: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3Spec, _iommutwin_vmm_v1_Smmuv3Spec__Output>
+        Smmuv3Stage: EnumTypeDefinition
+        Smmuv3StreamView: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3StreamView, _iommutwin_vmm_v1_Smmuv3StreamView__Output>
         StartVmRequest: MessageTypeDefinition<_iommutwin_vmm_v1_StartVmRequest, _iommutwin_vmm_v1_StartVmRequest__Output>
         StartVmResponse: MessageTypeDefinition<_iommutwin_vmm_v1_StartVmResponse, _iommutwin_vmm_v1_StartVmResponse__Output>
         StopVmRequest: MessageTypeDefinition<_iommutwin_vmm_v1_StopVmRequest, _iommutwin_vmm_v1_StopVmRequest__Output>

@@ -128,8 +128,80 @@ describe('intel-iommu settings', () => {
     expect(parseVmSpec(intelVm({}, { devices: dev('VFIO_BACKEND_AUTO') })).devices[0]).toMatchObject({ kind: 'vfio', backend: 'AUTO' });
   });
 
-  it('still refuses SMMUV3 as not modelled', () => {
-    const e = refusal(() => parseVmSpec({ ...intelVm({}), viommu: { model: 'VIOMMU_MODEL_SMMUV3' } }));
-    expect([e.status, e.reason]).toEqual(['UNIMPLEMENTED', 'NOT_MODELLED']);
+});
+
+// ------------------------------------------------------------------ SMMUv3 (smmu_validate_property)
+
+const smmuVm = (smmuv3: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  name: 'smmu',
+  memory_bytes: String(64 << 20),
+  machine: 'virt',
+  viommu: { model: 'VIOMMU_MODEL_SMMUV3', smmuv3 },
+  iommufd_objects: [{ id: 'iommufd0' }],
+  devices: [],
+  ...extra,
+});
+
+describe('SMMUv3 settings', () => {
+  it("takes QEMU's defaults: stage 1, oas 44, ssidsize 0, ril on, ats off, all granules", () => {
+    expect(parseVmSpec(smmuVm({})).viommu).toEqual({
+      model: 'SMMUV3',
+      smmuv3: { stage: 1, accel: false, oas: 44, ssidsize: 0, ril: true, ats: false, granules: { g4k: true, g16k: true, g64k: true } },
+    });
+  });
+
+  it('keeps every setting it accepts', () => {
+    expect(parseVmSpec(smmuVm({ stage: 'SMMUV3_STAGE_2' })).viommu.smmuv3!.stage).toBe(2);
+    expect(parseVmSpec(smmuVm({ stage: 'SMMUV3_STAGE_NESTED', granules: [65536, 4096] })).viommu.smmuv3).toMatchObject({ stage: 'nested', granules: { g4k: true, g16k: false, g64k: true } });
+    expect(parseVmSpec(smmuVm({ accel: true, oas: 48, ssidsize: 20, ril: false, ats: true, stage: 'SMMUV3_STAGE_1' })).viommu.smmuv3).toEqual({
+      stage: 1,
+      accel: true,
+      oas: 48,
+      ssidsize: 20,
+      ril: false,
+      ats: true,
+      granules: { g4k: true, g16k: true, g64k: true },
+    });
+  });
+
+  it.each([
+    ['ril off without accel', { ril: false }, 'spec.viommu.smmuv3.ril', 'ril can only be disabled if accel=on'],
+    ['ats on without accel', { ats: true }, 'spec.viommu.smmuv3.ats', 'ats can only be enabled if accel=on'],
+    ['oas 48 without accel', { oas: 48 }, 'spec.viommu.smmuv3.oas', 'OAS must be 44 bits when accel=off'],
+    ['ssidsize without accel', { ssidsize: 8 }, 'spec.viommu.smmuv3.ssidsize', 'ssidsize can only be set if accel=on'],
+    ['stage 2 with accel', { accel: true, stage: 'SMMUV3_STAGE_2' }, 'spec.viommu.smmuv3.stage', 'Only stage1 is supported for SMMUv3 with accel=on'],
+    ['nested with accel', { accel: true, stage: 'SMMUV3_STAGE_NESTED' }, 'spec.viommu.smmuv3.stage', 'Only stage1 is supported for SMMUv3 with accel=on'],
+    ['oas 52 with accel', { accel: true, oas: 52 }, 'spec.viommu.smmuv3.oas', 'OAS can only be set to 44 or 48 bits'],
+    ['ssidsize 21 with accel', { accel: true, ssidsize: 21 }, 'spec.viommu.smmuv3.ssidsize', 'ssidsize must be in the range 0 to 20'],
+    ['an unknown stage', { stage: 7 }, 'spec.viommu.smmuv3.stage', "stage '7'"],
+    ['a granule of 8 KiB', { granules: [8192] }, 'spec.viommu.smmuv3.granules[0]', 'granule 8192: 4096, 16384 or 65536 bytes'],
+    ['a granule twice', { granules: [4096, 4096] }, 'spec.viommu.smmuv3.granules[1]', 'granule 4096 is listed twice'],
+  ])("refuses %s with INVALID_ARGUMENT BAD_VIOMMU and QEMU's reason", (_what, smmuv3, field, message) => {
+    const e = refusal(() => parseVmSpec(smmuVm(smmuv3)));
+    expect([e.status, e.reason]).toEqual(['INVALID_ARGUMENT', 'BAD_VIOMMU']);
+    expect(e.message).toContain(message);
+    expect(e.metadata.field).toBe(field);
+    expect(e.metadata.count).toBe('1');
+  });
+
+  it("names every violation of one spec, in QEMU's check order, and the machine first", () => {
+    const e = refusal(() => parseVmSpec(smmuVm({ ril: false, ats: true, oas: 48, ssidsize: 4 }, { machine: 'q35' })));
+    const v = JSON.parse(e.metadata.violations!) as Array<{ field: string; detail: string }>;
+    expect(v.map((x) => x.field)).toEqual(['spec.machine', 'spec.viommu.smmuv3.ril', 'spec.viommu.smmuv3.ats', 'spec.viommu.smmuv3.oas', 'spec.viommu.smmuv3.ssidsize']);
+    expect(e.metadata.count).toBe('5');
+    expect(v[0]!.detail).toContain("arm-smmuv3 is a virt device: machine 'q35'");
+    for (const x of v) expect(e.message).toContain(x.detail);
+    const accel = refusal(() => parseVmSpec(smmuVm({ accel: true, stage: 'SMMUV3_STAGE_NESTED', oas: 40, ssidsize: 30 })));
+    expect(JSON.parse(accel.metadata.violations!).map((x: { field: string }) => x.field)).toEqual(['spec.viommu.smmuv3.stage', 'spec.viommu.smmuv3.oas', 'spec.viommu.smmuv3.ssidsize']);
+  });
+
+  it('NESTED: accepted with accel (AUTO too), INVALID_ARGUMENT without accel; EMULATED is left to the plug checks', () => {
+    const dev = (backend: string) => [{ id: 'nic0', vfio: { host_bdf: '0000:01:00.0', iommufd: 'iommufd0', backend } }];
+    expect(parseVmSpec(smmuVm({ accel: true }, { devices: dev('VFIO_BACKEND_NESTED') })).devices[0]).toMatchObject({ kind: 'vfio', backend: 'NESTED' });
+    expect(parseVmSpec(smmuVm({ accel: true }, { devices: dev('VFIO_BACKEND_AUTO') })).devices[0]).toMatchObject({ kind: 'vfio', backend: 'AUTO' });
+    const noAccel = refusal(() => parseVmSpec(smmuVm({}, { devices: dev('VFIO_BACKEND_NESTED') })));
+    expect([noAccel.status, noAccel.reason]).toEqual(['INVALID_ARGUMENT', 'BAD_DEVICE']);
+    expect(noAccel.message).toContain('NESTED needs SMMUv3 accel=on');
+    expect(parseVmSpec(smmuVm({}, { devices: dev('VFIO_BACKEND_EMULATED') })).devices[0]).toMatchObject({ kind: 'vfio', backend: 'EMULATED' });
   });
 });

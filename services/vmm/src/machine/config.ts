@@ -6,6 +6,7 @@ import { DomainError } from '#libs/errno/index.js';
 import type { IntelIommuConfig } from '../viommu/intel-iommu/caps.js';
 import { parseU64 } from '#libs/u64/index.js';
 import type { VirtioIommuConfig } from '../viommu/virtio-iommu.js';
+import { SMMU_MMIO, type Smmuv3Config } from '../viommu/smmuv3/types.js';
 
 export type ViommuModel = 'NONE' | 'VIRTIO_IOMMU' | 'INTEL_IOMMU' | 'SMMUV3';
 export type Machine = 'q35' | 'virt';
@@ -42,6 +43,15 @@ export type IntelIommuSettings = IntelIommuConfig;
 /** The guest-physical register block of the DMAR unit on q35 (QEMU's Q35_HOST_BRIDGE_IOMMU_ADDR). */
 export const VTD_MMIO = { base: 0xfed90000n, size: 0x1000n } as const;
 
+/** Guest-visible SMMUv3 settings, validated as QEMU's smmu_validate_property checks them: the model's configuration. */
+export type Smmuv3Settings = Smmuv3Config;
+
+/** The guest-physical register block of the SMMUv3 on virt (QEMU's VIRT_SMMU, SMMU_IO_LEN). */
+export { SMMU_MMIO };
+
+/** QEMU's SMMU_SSID_MAX_BITS: the widest `ssidsize`. */
+export const SMMU_SSID_MAX_BITS = 20;
+
 /** The widest PASID the model offers (ECAP.PSS is 5 bits: PASID width - 1 ≤ 19). */
 export const VTD_MAX_PASID_BITS = 20;
 
@@ -49,7 +59,7 @@ export interface VmConfig {
   name: string;
   memoryBytes: bigint;
   machine: Machine;
-  viommu: { model: ViommuModel; virtio?: VirtioIommuSettings; intel?: IntelIommuSettings };
+  viommu: { model: ViommuModel; virtio?: VirtioIommuSettings; intel?: IntelIommuSettings; smmuv3?: Smmuv3Settings };
   iommufdObjects: Array<{ id: string; fd?: number }>;
   devices: DeviceConfig[];
 }
@@ -111,11 +121,9 @@ export function parseVmSpec(spec: any): VmConfig {
   const model = enumName(spec.viommu?.model, 'VIOMMU_MODEL_') || 'NONE';
   if (!['NONE', 'VIRTIO_IOMMU', 'INTEL_IOMMU', 'SMMUV3', 'UNSPECIFIED'].includes(model)) throw bad('BAD_VIOMMU', `unknown vIOMMU model ${model}`, 'spec.viommu.model');
   const viommu: VmConfig['viommu'] = { model: (model === 'UNSPECIFIED' ? 'NONE' : model) as ViommuModel };
-  if (viommu.model === 'SMMUV3') {
-    throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `the ${viommu.model} vIOMMU model is not built yet: use VIRTIO_IOMMU, INTEL_IOMMU or NONE`, { feature: viommu.model });
-  }
   if (viommu.model === 'VIRTIO_IOMMU') viommu.virtio = parseVirtioIommu(spec.viommu?.virtio ?? {}, machine as Machine);
   if (viommu.model === 'INTEL_IOMMU') viommu.intel = parseIntelIommu(spec.viommu?.intel ?? {}, machine as Machine);
+  if (viommu.model === 'SMMUV3') viommu.smmuv3 = parseSmmuv3(spec.viommu?.smmuv3 ?? {}, machine as Machine);
 
   const iommufdObjects: VmConfig['iommufdObjects'] = [];
   const seenObj = new Set<string>();
@@ -204,6 +212,71 @@ export function parseIntelIommu(v: any, machine: Machine): IntelIommuSettings {
   return { awBits: aw as 39 | 48, cachingMode: !!v.caching_mode, scalableMode, flts, pasidBits, deviceIotlb, dmaDrain, snoopControl: !!v.snoop_control };
 }
 
+const SMMU_GRANULES: ReadonlyMap<number, keyof Smmuv3Config['granules']> = new Map<number, keyof Smmuv3Config['granules']>([
+  [4096, 'g4k'],
+  [16384, 'g16k'],
+  [65536, 'g64k'],
+]);
+
+const SMMU_STAGES: ReadonlyMap<string, Smmuv3Config['stage']> = new Map<string, Smmuv3Config['stage']>([
+  ['', 1],
+  ['UNSPECIFIED', 1],
+  ['1', 1],
+  ['2', 2],
+  ['NESTED', 'nested'],
+]);
+
+/**
+ * SMMUv3 settings with QEMU's defaults (stage 1, oas 44, ssidsize 0, ril on, ats off; the twin
+ * adds `granules`, default all three) and QEMU's realize checks (smmu_validate_property; the
+ * unit is a virt device). QEMU stops at the first failed check; the twin lists every violation
+ * in one INVALID_ARGUMENT BAD_VIOMMU, in QEMU's check order, each with QEMU's message.
+ */
+export function parseSmmuv3(v: any, machine: Machine): Smmuv3Settings {
+  const accel = !!v.accel;
+  const oasRaw = Number(v.oas ?? 0);
+  const oas = oasRaw === 0 ? 44 : oasRaw;
+  const ssidsize = Number(v.ssidsize ?? 0);
+  const ril = v.ril === undefined || v.ril === null ? true : !!v.ril;
+  const ats = !!v.ats;
+  const stageName = enumName(v.stage ?? '', 'SMMUV3_STAGE_');
+  const stage = SMMU_STAGES.get(stageName);
+  const violations: Array<{ field: string; detail: string }> = [];
+  const f = (field: string, detail: string) => violations.push({ field: `spec.viommu.smmuv3.${field}`, detail });
+  if (machine !== 'virt') violations.push({ field: 'spec.machine', detail: `arm-smmuv3 is a virt device: machine '${machine}' has no SMMUv3 (QEMU: the virt machine creates it, at 0x${SMMU_MMIO.base.toString(16)})` });
+  if (stage === undefined) f('stage', `stage '${String(v.stage).slice(0, 32)}': SMMUV3_STAGE_1, SMMUV3_STAGE_2 or SMMUV3_STAGE_NESTED`);
+  if (!accel) {
+    // smmu_validate_property, accel=off
+    if (!ril) f('ril', 'ril can only be disabled if accel=on');
+    if (ats) f('ats', 'ats can only be enabled if accel=on');
+    if (oas !== 44) f('oas', `OAS must be 44 bits when accel=off (got ${oasRaw})`);
+    if (ssidsize !== 0) f('ssidsize', `ssidsize can only be set if accel=on (got ${ssidsize})`);
+  } else {
+    // smmu_validate_property, accel=on
+    if (stage !== undefined && stage !== 1) f('stage', 'Only stage1 is supported for SMMUv3 with accel=on');
+    if (oas !== 44 && oas !== 48) f('oas', `OAS can only be set to 44 or 48 bits (got ${oasRaw})`);
+    if (!Number.isInteger(ssidsize) || ssidsize < 0 || ssidsize > SMMU_SSID_MAX_BITS) f('ssidsize', `ssidsize must be in the range 0 to ${SMMU_SSID_MAX_BITS} (got ${ssidsize})`);
+  }
+  // granules: the twin's own setting (QEMU always offers all three)
+  const granules = { g4k: false, g16k: false, g64k: false };
+  const listed: unknown[] = Array.isArray(v.granules) ? v.granules : [];
+  for (const [i, g] of listed.entries()) {
+    const key = SMMU_GRANULES.get(Number(g));
+    if (key === undefined) f(`granules[${i}]`, `granule ${String(g).slice(0, 24)}: 4096, 16384 or 65536 bytes`);
+    else if (granules[key]) f(`granules[${i}]`, `granule ${String(g)} is listed twice`);
+    else granules[key] = true;
+  }
+  if (listed.length === 0) Object.assign(granules, { g4k: true, g16k: true, g64k: true });
+  if (violations.length > 0) {
+    throw new DomainError('INVALID_ARGUMENT', 'BAD_VIOMMU', `arm-smmuv3 configuration refused: ${violations.map((x) => `${x.field}: ${x.detail}`).join('; ')}`, {
+      field: violations[0]!.field,
+      violations: JSON.stringify(violations),
+      count: String(violations.length),
+    });
+  }
+  return { stage: stage!, accel, oas: oas as 44 | 48, ssidsize, ril, ats, granules };
+}
+
 export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Set<string>, objs: VmConfig['iommufdObjects'], viommu?: VmConfig['viommu']): DeviceConfig {
   const id = String(d?.id ?? '');
   if (!ID_RE.test(id)) throw bad('BAD_DEVICE', `${path}.id '${id.slice(0, 64)}': 1-63 chars of [A-Za-z0-9_.-], starting with a letter or digit`, `${path}.id`);
@@ -219,6 +292,11 @@ export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Se
   if (d.kind === 'virtio' || d.virtio) {
     const type = enumName(d.virtio?.type, 'VIRTIO_DEVICE_TYPE_');
     if (type !== 'NET' && type !== 'BLK') throw bad('BAD_DEVICE', `${path}.virtio.type must be NET or BLK`, `${path}.virtio.type`);
+    // QEMU smmuv3_accel_supports_as: with accel=on only vfio-pci devices with an iommufd backend
+    // (and bridges / root ports) may sit behind the SMMU; an emulated endpoint fails to realize
+    if (viommu?.model === 'SMMUV3' && viommu.smmuv3?.accel) {
+      throw bad('BAD_DEVICE', `${path}: Emulated endpoint devices are not allowed when using arm-smmuv3,accel=on`, path);
+    }
     return { kind: 'virtio', id, guestBdf, endpointId: guestBdf ? endpointOf(guestBdf) : -1, type: type === 'NET' ? 'net' : 'blk', accessPlatform: !!d.virtio.access_platform };
   }
   if (d.kind === 'vfio' || d.vfio) {
@@ -228,13 +306,17 @@ export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Se
     const backend = enumName(v.backend, 'VFIO_BACKEND_') || 'AUTO';
     if (!['AUTO', 'EMULATED', 'NESTED', 'UNSPECIFIED'].includes(backend)) throw bad('BAD_DEVICE', `${path}.vfio.backend ${backend}`, `${path}.vfio.backend`);
     if (v.legacy_container) throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the legacy VFIO container is not modelled yet; use an iommufd object`, { feature: 'legacy_container' });
-    // NESTED: built for intel-iommu with x-flts (the guest's first-stage tables bound on the
-    // host, backends/vtd-nested.ts); the SMMUv3 `accel` path is not built, and virtio-iommu and
-    // NONE have no guest page-table format a host could walk
-    if (backend === 'NESTED' && viommu?.model !== 'INTEL_IOMMU') {
-      throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the NESTED backend is built for intel-iommu with flts only (vIOMMU model ${viommu?.model ?? 'NONE'}); use EMULATED`, { feature: 'NESTED' });
+    // NESTED: intel-iommu with x-flts (the guest's first-stage tables bound on the host,
+    // backends/vtd-nested.ts) and SMMUv3 with accel (the guest's STEs installed on the host's
+    // vIOMMU, backends/smmu-accel.ts); virtio-iommu and NONE have no guest page-table format a
+    // host could walk
+    if (backend === 'NESTED' && viommu?.model !== 'INTEL_IOMMU' && viommu?.model !== 'SMMUV3') {
+      throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the NESTED backend is built for intel-iommu with flts and SMMUv3 with accel only (vIOMMU model ${viommu?.model ?? 'NONE'}); use EMULATED`, { feature: 'NESTED' });
     }
-    if (backend === 'NESTED' && !viommu?.intel?.flts) {
+    if (backend === 'NESTED' && viommu?.model === 'SMMUV3' && !viommu.smmuv3?.accel) {
+      throw bad('BAD_DEVICE', `${path}.vfio.backend NESTED needs SMMUv3 accel=on: the host nests the guest's STEs only through an iommufd vIOMMU (IOMMU_VIOMMU_TYPE_ARM_SMMUV3), which accel creates`, `${path}.vfio.backend`);
+    }
+    if (backend === 'NESTED' && viommu?.model === 'INTEL_IOMMU' && !viommu.intel?.flts) {
       throw bad('BAD_DEVICE', `${path}.vfio.backend NESTED needs intel-iommu flts (x-flts=on, scalable mode): host VT-d nesting takes the guest's first-stage tables only (IOMMU_HWPT_DATA_VTD_S1), and without flts the guest's tables are second-stage`, `${path}.vfio.backend`);
     }
     const iommufd = String(v.iommufd ?? '');

@@ -10,8 +10,13 @@ import { SeqLog } from '#libs/seqlog/index.js';
 import { EmulatedBackend } from '../backends/emulated.js';
 import { VtdShadow } from '../backends/vtd-shadow.js';
 import { VtdNested } from '../backends/vtd-nested.js';
+import { SmmuAccel } from '../backends/smmu-accel.js';
 import { IntelIommu } from '../viommu/intel-iommu/index.js';
 import { VtdTranslator } from '../viommu/intel-iommu/translate.js';
+import { Smmuv3 } from '../viommu/smmuv3/index.js';
+import { PERM_R, PERM_W, SMMU_MMIO, type SmmuTranslation } from '../viommu/smmuv3/types.js';
+import { encodeEventRecord } from '../viommu/smmuv3/events.js';
+import { smmuInterrupt, smmuPlugViolations, type SmmuDmaFault } from './smmu.js';
 import { formatRanges, GuestRam, overlapsRam, ramLastGpa, ramLayout, type RamRange } from './guest-ram.js';
 import { HostCallError, type HostDescription, type HostEvent, type HostLink, type HostProcessId } from '../hostlink/hostlink.js';
 import { VirtioIommu, type EndpointView } from '../viommu/virtio-iommu.js';
@@ -102,7 +107,11 @@ export class Vm implements BackendVm {
   shadow: VtdShadow | undefined;
   /** x-flts: the NESTED assigned devices behind the intel-iommu (guest first stage bound on the host) */
   nested: VtdNested | undefined;
-  /** interrupts the intel-iommu raised during the current operation, delivered by settleIntel */
+  /** the SMMUv3 of an SMMUV3 VM (machine virt) */
+  smmu: Smmuv3 | undefined;
+  /** accel: the NESTED assigned devices behind the SMMUv3 (guest STEs installed on the host's vIOMMU) */
+  smmuAccel: SmmuAccel | undefined;
+  /** interrupts the hardware vIOMMU model raised during the current operation, delivered by settle */
   pendingIrqs: GuestEvent[] = [];
   readonly events = new SeqLog<GuestEvent>(4096);
   hostObjectsLost = false;
@@ -346,6 +355,7 @@ export class VmManager {
           vm.backend.bind(vm.viommu);
         }
         if (vm.cfg.viommu.model === 'INTEL_IOMMU') this.buildIntelIommu(vm);
+        if (vm.cfg.viommu.model === 'SMMUV3') this.buildSmmuv3(vm);
         for (const d of vm.cfg.devices) {
           if (d.kind === 'virtio') vm.virtio.set(d.id, this.virtioRuntime(d));
           else await this.plugVfio(vm, d, passedFds, kinds, desc, opened);
@@ -385,6 +395,9 @@ export class VmManager {
     vm.ram = undefined;
     vm.shadow = undefined;
     vm.nested = undefined;
+    vm.smmuAccel?.close();
+    vm.smmuAccel = undefined;
+    vm.smmu = undefined;
     vm.pendingIrqs = [];
     this.retireBackend(vm);
     vm.ramFd = -1;
@@ -431,7 +444,7 @@ export class VmManager {
       vm.cfg.viommu.intel!,
       ram,
       (irq) => {
-        // delivered by settleIntel after the nested backend's host acks (an inv_wait's completion
+        // delivered by settle after the nested backend's host acks (an inv_wait's completion
         // interrupt must not precede the invalidations queued before it)
         vm.pendingIrqs.push({ kind: 'interrupt', source: irq.source, msiAddr: irq.msiAddr, msiData: irq.msiData });
       },
@@ -457,10 +470,46 @@ export class VmManager {
   }
 
   /**
-   * After the intel-iommu model ran (a register write, a translation): its guest-RAM writes go to
-   * the host, then the shadow of assigned devices follows the invalidations it made.
+   * The SMMUv3 of an SMMUV3 VM: registers at 0x09050000 over the vmm's copy of guest RAM, its
+   * wired lines (evtq, gerror, cmdq_sync) into the guest event log as GIC SPIs 74..77; with
+   * accel the NESTED backend of assigned devices, whose host events come back as EVTQ records.
    */
-  private async settleIntel(vm: Vm): Promise<void> {
+  private buildSmmuv3(vm: Vm): void {
+    const ram = new GuestRam(vm.ramRanges);
+    const cfg = vm.cfg.viommu.smmuv3!;
+    // delivered by settle, after the operation's guest-RAM writes (an EVTQ record before its
+    // interrupt, a CMD_SYNC after every host ack the command queue awaited)
+    const smmu = new Smmuv3(cfg, ram, (irq) => vm.pendingIrqs.push(smmuInterrupt(irq)));
+    if (cfg.accel) {
+      vm.smmuAccel = new SmmuAccel(this.link, vm, this.logger, smmu, (record) => this.injectSmmuEvent(vm, smmu, record));
+      smmu.accel = vm.smmuAccel;
+    }
+    vm.ram = ram;
+    vm.smmu = smmu;
+  }
+
+  /**
+   * A host vEVENTQ record of an accel device into the guest's EVTQ (QEMU
+   * smmuv3_propagate_event), in the VM's order with every other model operation; nothing when
+   * the VM no longer runs this unit (stopped, restarted).
+   */
+  private injectSmmuEvent(vm: Vm, smmu: Smmuv3, record: Uint8Array): Promise<void> {
+    return vm.lock(async () => {
+      if (vm.smmu !== smmu) return;
+      try {
+        if (!smmu.injectEvent(record)) this.logger.warn({ vm: vm.name }, 'host SMMUv3 event dropped by the guest EVTQ (EVENTQEN=0 or queue full)');
+      } finally {
+        await this.settle(vm);
+      }
+    });
+  }
+
+  /**
+   * After a hardware vIOMMU model ran (a register write, a translation, an injected event): its
+   * guest-RAM writes go to the host, then its interrupts to the guest, then the intel-iommu's
+   * shadow of assigned devices follows the invalidations it made.
+   */
+  private async settle(vm: Vm): Promise<void> {
     if (!vm.ram) return;
     // NESTED first: bindings and forwarded invalidations acked by the host before the model's
     // inv_wait status words and completion interrupts reach the guest (vtd-nested.ts)
@@ -534,6 +583,10 @@ export class VmManager {
             out.push({ device: d.id, rule: 'reserved region', detail: `host reserved region [0x${r.start.toString(16)}, 0x${r.last.toString(16)}] (${r.type.replace('RESERVED_REGION_TYPE_', '')}) of ${d.hostBdf} is outside the x86 interrupt window [0xfee00000, 0xfeefffff], the only range an intel-iommu guest cannot map` });
           }
         }
+      } else if (cfg.viommu.model === 'SMMUV3') {
+        // no accel, EMULATED, a host unit that cannot nest or offers less than the guest sees,
+        // reserved regions the stage 2 or the MSI doorbell collide with (smmu.ts)
+        for (const v of smmuPlugViolations(cfg.viommu.smmuv3!, ramLayout(cfg.machine, cfg.memoryBytes), d, hd, unit)) out.push({ device: d.id, ...v });
       } else if (cfg.viommu.model === 'NONE') {
         const ranges = ramLayout(cfg.machine, cfg.memoryBytes);
         if (ramLastGpa(ranges) > aperture) out.push({ device: d.id, rule: 'input range', detail: `guest RAM ${formatRanges(ranges)} does not fit host aperture [0, 0x${aperture.toString(16)}] of ${unit.name}` });
@@ -569,7 +622,15 @@ export class VmManager {
     }
     const devId = await this.link.bind(pid, deviceFd, iommufd);
     const rt: VfioRuntime = { cfg: d, host: hd, iommufd, deviceFd, devId, ioas: 0, hwpt: 0, backend: vm.viommu || vm.intel ? 'EMULATED' : 'NONE', ownFd };
-    if (vm.nested) {
+    if (vm.smmu) {
+      // SMMUv3: NESTED through accel only (plugChecks refused everything else) — the vIOMMU and
+      // NEST_PARENT stage 2 on the first device, the device attached per GBPA/SMMUEN, its
+      // vDEVICE and nested HWPT at the guest's CFGI_STE (backends/smmu-accel.ts)
+      if (!vm.smmuAccel) throw new DomainError('INTERNAL', 'NO_ACCEL', `device '${d.id}' reached the plug behind an SMMUv3 without accel`);
+      rt.backend = 'NESTED';
+      await vm.smmuAccel.plug(rt);
+      vm.vfio.set(d.id, rt);
+    } else if (vm.nested) {
       // x-flts: NESTED (plugChecks refused everything else) — a NEST_PARENT HWPT over guest RAM;
       // the guest's first stage is bound at its next PASID-cache invalidation (vtd-nested.ts)
       rt.backend = 'NESTED';
@@ -741,6 +802,9 @@ export class VmManager {
           throw e;
         }
         if (rt) {
+          // SMMUv3 accel: the device leaves the vSMMU before VFIO lets it go (QEMU's
+          // unset_iommu_device): its vDEVICE and stage-1 HWPT, the last one's vIOMMU with it
+          if (rt.backend === 'NESTED' && vm.smmuAccel) await vm.smmuAccel.unplug(rt);
           // closing the device fd unbinds it (detach, release); then the endpoint IOAS goes,
           // unless a host-group sibling still uses it
           await this.link.closeFd(vm.hostPid, rt.deviceFd);
@@ -808,38 +872,42 @@ export class VmManager {
    * The register block an MMIO access of the guest hits: sizes 4 and 8 only (INVALID_ARGUMENT
    * BAD_MMIO_SIZE), the whole access inside a block (INVALID_ARGUMENT NO_MMIO_REGION).
    */
-  private mmioTarget(vm: Vm, addr: bigint, size: number): { intel: IntelIommu; offset: number } {
+  private mmioTarget(vm: Vm, addr: bigint, size: number): { block: MmioBlock; offset: number } {
     if (size !== 4 && size !== 8) throw new DomainError('INVALID_ARGUMENT', 'BAD_MMIO_SIZE', `MMIO access size ${size}: 4 or 8 bytes`, { size: String(size) });
-    const intel = vm.intel;
-    if (!intel || addr < VTD_MMIO.base || addr + BigInt(size) > VTD_MMIO.base + VTD_MMIO.size) {
-      throw new DomainError('INVALID_ARGUMENT', 'NO_MMIO_REGION', `guest-physical 0x${addr.toString(16)} (+${size}) is in no vIOMMU register block of VM ${vm.name}${intel ? ` (DMAR unit at [0x${VTD_MMIO.base.toString(16)}, +0x${VTD_MMIO.size.toString(16)}))` : ` (model ${vm.cfg.viommu.model} has none)`}`, { addr: `0x${addr.toString(16)}` });
+    const block = mmioBlockOf(vm);
+    if (!block || addr < block.base || addr + BigInt(size) > block.base + block.size) {
+      throw new DomainError('INVALID_ARGUMENT', 'NO_MMIO_REGION', `guest-physical 0x${addr.toString(16)} (+${size}) is in no vIOMMU register block of VM ${vm.name}${block ? ` (${block.name} at [0x${block.base.toString(16)}, +0x${block.size.toString(16)}))` : ` (model ${vm.cfg.viommu.model} has none)`}`, { addr: `0x${addr.toString(16)}` });
     }
-    return { intel, offset: Number(addr - VTD_MMIO.base) };
+    return { block, offset: Number(addr - block.base) };
   }
 
   /** Guest.MmioRead: a 32/64-bit register load. */
   async mmioRead(name: string, addr: bigint, size: number): Promise<bigint> {
     const vm = this.running(name);
-    const { intel, offset } = this.mmioTarget(vm, addr, size);
+    const { block, offset } = this.mmioTarget(vm, addr, size);
     return vm.lock(async () => {
-      const v = intel.mmioRead(offset, size as 4 | 8);
-      await this.settleIntel(vm);
+      const v = block.read(offset, size as 4 | 8);
+      await this.settle(vm);
       return v;
     });
   }
 
-  /** Guest.MmioWrite: a 32/64-bit register store, its side effects, then the shadow's replay. */
+  /**
+   * Guest.MmioWrite: a 32/64-bit register store and its side effects (SMMUv3: the command queue
+   * consumed, accel forwards acked by the host), then the model's guest-RAM writes and
+   * interrupts, then the intel-iommu shadow's replay.
+   */
   async mmioWrite(name: string, addr: bigint, size: number, value: bigint): Promise<void> {
     const vm = this.running(name);
-    const { intel, offset } = this.mmioTarget(vm, addr, size);
+    const { block, offset } = this.mmioTarget(vm, addr, size);
     if (size === 4 && value > 0xffffffffn) throw new DomainError('INVALID_ARGUMENT', 'BAD_MMIO_VALUE', `a 4-byte MMIO store of 0x${value.toString(16)}: the value has more than 32 bits`);
     await vm.lock(async () => {
       // the VM may have stopped while this write waited for the lock
-      if (vm.intel !== intel) throw new DomainError('FAILED_PRECONDITION', 'VM_NOT_RUNNING', `VM ${name} is ${vm.state}`);
+      if (mmioBlockOf(vm)?.model !== block.model) throw new DomainError('FAILED_PRECONDITION', 'VM_NOT_RUNNING', `VM ${name} is ${vm.state}`);
       try {
-        intel.mmioWrite(offset, size as 4 | 8, value);
+        await block.write(offset, size as 4 | 8, value);
       } finally {
-        await this.settleIntel(vm);
+        await this.settle(vm);
       }
     });
   }
@@ -873,6 +941,37 @@ export class VmManager {
         contextCache: t.contextCacheEntries(),
         pasidCache: t.pasidCacheEntries(),
         ...(sid !== undefined ? { device: t.describeDevice(sid, pasid) } : {}),
+      };
+    });
+  }
+
+  /**
+   * Vmm.InspectViommu of an SMMUv3: every latched register and queue index, the configuration
+   * cache and the IOTLB as the model holds them, and with `sid` that StreamID's STE (and the CD
+   * of `ssid`) decoded from guest RAM now (nothing cached, nothing recorded). The StreamID and
+   * SubstreamID are checked first (INVALID_ARGUMENT BAD_SID / BAD_PASID); a VM without an SMMUv3:
+   * FAILED_PRECONDITION NO_SMMUV3. Costs are bounded by what the caches hold.
+   */
+  async inspectSmmuv3(name: string, sid?: number, ssid?: number): Promise<{
+    state: ReturnType<Smmuv3['state']>;
+    configCache: ReturnType<Smmuv3['translator']['configCacheEntries']>;
+    iotlb: ReturnType<Smmuv3['translator']['iotlbEntries']>;
+    stream?: { sid: number; ssid?: number; decoded: object };
+  }> {
+    if (sid !== undefined && (!Number.isInteger(sid) || sid < 0 || sid > 0xffff)) throw new DomainError('INVALID_ARGUMENT', 'BAD_SID', `StreamID ${sid}: the unit has 16 StreamID bits (IDR1.SIDSIZE)`, { sid: String(sid) });
+    if (ssid !== undefined && sid === undefined) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', 'a SubstreamID needs a StreamID (sid)');
+    if (ssid !== undefined && (!Number.isInteger(ssid) || ssid < 0 || ssid > 0xfffff)) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `SubstreamID ${ssid}: SubstreamIDs are below 2^20`, { pasid: String(ssid) });
+    const vm = this.running(name);
+    const smmu = vm.smmu;
+    if (!smmu) throw new DomainError('FAILED_PRECONDITION', 'NO_SMMUV3', `VM ${name} has no SMMUv3 (model ${vm.cfg.viommu.model})`);
+    // in the VM's order: after any register write or guest-RAM store already queued
+    return vm.lock(async () => {
+      const t = smmu.translator;
+      return {
+        state: smmu.state(),
+        configCache: t.configCacheEntries(),
+        iotlb: t.iotlbEntries(),
+        ...(sid !== undefined ? { stream: { sid, ...(ssid !== undefined ? { ssid } : {}), decoded: t.describeStream(sid, ssid) } } : {}),
       };
     });
   }
@@ -938,8 +1037,11 @@ export class VmManager {
     const { vm, proc: owner } = await this.runningVerified(name);
     if (length === 0n || length > 16n << 20n) throw new DomainError('INVALID_ARGUMENT', 'BAD_LENGTH', 'length must be in (0, 16 MiB]');
     if (write && BigInt(data.length) !== length) throw new DomainError('INVALID_ARGUMENT', 'BAD_LENGTH', 'write data must be exactly `length` bytes');
-    if (pasid !== undefined && (!vm.cfg.viommu.intel || vm.cfg.viommu.intel.pasidBits === 0 || pasid >= 2 ** vm.cfg.viommu.intel.pasidBits)) {
-      throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `a request with PASID ${pasid}: VM ${name}'s vIOMMU (${vm.cfg.viommu.model}) offers ${vm.cfg.viommu.intel?.pasidBits ?? 0} PASID bits`);
+    // intel-iommu: PASID width; SMMUv3: the PASID is the SubstreamID (IDR1.SSIDSIZE)
+    const smmuCfg = vm.cfg.viommu.smmuv3;
+    const pasidBits = vm.cfg.viommu.intel?.pasidBits ?? smmuCfg?.ssidsize ?? 0;
+    if (pasid !== undefined && (pasidBits === 0 || pasid >= 2 ** pasidBits)) {
+      throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `a request with PASID ${pasid}: VM ${name}'s vIOMMU (${vm.cfg.viommu.model}) offers ${pasidBits} ${smmuCfg ? 'SubstreamID (ssidsize)' : 'PASID'} bits`);
     }
     const v = vm.virtio.get(deviceId);
     if (v) return vm.lock(() => this.virtioDma(vm, v, iova, length, write, data, pasid));
@@ -962,7 +1064,7 @@ export class VmManager {
     // a fault is not guest-visible (as in QEMU); the host logs it and onHostEvent counts it
     if (r.result === 'fault') return { hostFault: r.fault! };
     if (r.result === 'written') {
-      if (vm.ram && vm.shadow) await vm.lock(() => this.refreshAfterDeviceWrite(vm, f, iova, length));
+      if (vm.ram && (vm.shadow || vm.smmuAccel)) await vm.lock(() => this.refreshAfterDeviceWrite(vm, f, iova, length));
       return { written: length };
     }
     return { data: r.data as Buffer };
@@ -970,16 +1072,19 @@ export class VmManager {
 
   /**
    * An assigned device wrote guest RAM on the host: the pages it reached (through the IOAS the
-   * shadow keeps) are read back into the vmm's copy the intel-iommu model reads.
+   * shadow keeps, or the guest's own tables under nesting) are read back into the vmm's copy the
+   * hardware vIOMMU model reads.
    */
   private async refreshAfterDeviceWrite(vm: Vm, f: VfioRuntime, iova: bigint, length: bigint): Promise<void> {
     const ram = vm.ram;
     const shadow = vm.shadow;
-    if (!ram || !shadow) return;
+    const smmu = vm.smmu;
+    if (!ram || (!shadow && !smmu)) return;
     for (let off = 0n; off < length; ) {
       const cur = iova + off;
       const n = 4096n - (cur & 4095n) < length - off ? 4096n - (cur & 4095n) : length - off;
-      const gpa = f.backend === 'NESTED' ? vm.nested?.gpaOf(f, cur, ram) : shadow.gpaOf(f, cur);
+      // SMMUv3 accel: the guest's STE/CD/stage-1 tables as they are now (stage 2 is identity)
+      const gpa = smmu ? smmu.translator.lookup(f.cfg.endpointId, undefined, cur) : f.backend === 'NESTED' ? vm.nested?.gpaOf(f, cur, ram) : shadow!.gpaOf(f, cur);
       const va = gpa === undefined ? undefined : ramVaOf(vm, gpa, n);
       if (gpa !== undefined && va !== undefined) ram.store(gpa, await this.link.readMemory(vm.hostPid, va, Number(n)));
       off += n;
@@ -989,6 +1094,7 @@ export class VmManager {
   private async virtioDma(vm: Vm, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array, pasid?: number): Promise<DmaOutcome> {
     if (!v.featuresOk) throw new DomainError('FAILED_PRECONDITION', 'DRIVER_NOT_READY', `virtio device '${v.cfg.id}' has no accepted features yet (VirtioSetFeatures first)`);
     if (vm.intel) return this.vtdDma(vm, vm.intel, v, iova, length, write, data, pasid);
+    if (vm.smmu) return this.smmuDma(vm, vm.smmu, v, iova, length, write, data, pasid);
     const translated = vm.viommu !== undefined && (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
     // gather GPA pieces page by page (4 KiB steps are finer than any granule)
     const pieces: Array<[bigint, number]> = [];
@@ -1034,31 +1140,65 @@ export class VmManager {
    * raises the fault event); without it the device uses GPAs. All pieces are translated before
    * any byte moves, so a faulting DMA transfers nothing.
    */
-  private async vtdDma(vm: Vm, intel: IntelIommu, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array, pasid?: number): Promise<DmaOutcome> {
+  private vtdDma(vm: Vm, intel: IntelIommu, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array, pasid?: number): Promise<DmaOutcome> {
     const translated = (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
     if (!translated && pasid !== undefined) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `virtio device '${v.cfg.id}' did not negotiate ACCESS_PLATFORM: its DMA is untranslated and carries no PASID`);
     const sid = v.cfg.endpointId;
+    return this.unitDma(vm, iova, length, write, data, (cur) => {
+      if (!translated) return cur;
+      const t = intel.dmaTranslate(sid, pasid, cur, write);
+      if (!t.ok) {
+        // the request's PASID (the fault record may carry none: faults met reading PASID structures)
+        return { vtdFault: { reason: t.reason, sid, address: t.addr, write: t.isWrite, ...(pasid !== undefined ? { pasid } : {}), recordable: t.recordable } };
+      }
+      // a cached translation without the access right: QEMU fails the access, no fault record
+      if ((t.perm & (write ? 2 : 1)) === 0) {
+        return { vtdFault: { reason: write ? VTD_FR_WRITE : VTD_FR_READ, sid, address: cur, write, ...(pasid !== undefined ? { pasid } : {}), recordable: false } };
+      }
+      if (t.interrupt) {
+        throw new DomainError('INVALID_ARGUMENT', 'MSI_WINDOW', `DMA at 0x${cur.toString(16)} hits the interrupt window 0xfee00000-0xfeefffff: that is an MSI write, not memory, and Guest.Dma does not model device MSIs`);
+      }
+      return t.pa;
+    });
+  }
+
+  /**
+   * A virtio device's DMA in an SMMUV3 VM: with ACCESS_PLATFORM every 4 KiB piece goes through
+   * the unit as StreamID = endpoint id, SubstreamID = `pasid` (dmaTranslate: configuration cache,
+   * IOTLB, STE/CD and table walks; an event recorded in the guest's EVTQ when the STE/CD asks
+   * for it, with the `evtq` interrupt); without it the device uses GPAs. All pieces are
+   * translated before any byte moves, so a faulting DMA transfers nothing.
+   */
+  private smmuDma(vm: Vm, smmu: Smmuv3, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array, ssid?: number): Promise<DmaOutcome> {
+    const translated = (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
+    if (!translated && ssid !== undefined) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `virtio device '${v.cfg.id}' did not negotiate ACCESS_PLATFORM: its DMA is untranslated and carries no SubstreamID`);
+    const sid = v.cfg.endpointId;
+    return this.unitDma(vm, iova, length, write, data, (cur) => {
+      if (!translated) return cur;
+      const t = smmu.dmaTranslate(sid, ssid, cur, write);
+      if (!t.ok) return { smmuFault: smmuFaultOf(t, sid, ssid, cur, write) };
+      // a translation without the access right: the access fails without an event (QEMU's
+      // memory core checks the returned entry's perm after smmuv3_translate succeeded)
+      if ((t.perm & (write ? PERM_W : PERM_R)) === 0) return { smmuFault: { eventId: 0, sid, address: cur, write, ...(ssid !== undefined ? { ssid } : {}), recorded: false, record: new Uint8Array(0) } };
+      return t.pa;
+    });
+  }
+
+  /**
+   * A DMA of an emulated device through a hardware vIOMMU model: `translatePage` maps each 4 KiB
+   * piece (steps finer than any granule) to a GPA or ends the DMA with a fault outcome; every
+   * piece is translated before any byte moves. The model's guest-RAM writes (A/D bits, EVTQ
+   * records) and interrupts are settled whatever happens; the device's writes go to the host
+   * and to the vmm's copy of guest RAM.
+   */
+  private async unitDma(vm: Vm, iova: bigint, length: bigint, write: boolean, data: Uint8Array, translatePage: (iova: bigint) => bigint | DmaOutcome): Promise<DmaOutcome> {
     const pieces: Array<[bigint, number]> = [];
     try {
       for (let off = 0n; off < length; ) {
         const cur = iova + off;
         const n = 4096n - (cur & 4095n) < length - off ? 4096n - (cur & 4095n) : length - off;
-        let gpa = cur;
-        if (translated) {
-          const t = intel.dmaTranslate(sid, pasid, cur, write);
-          if (!t.ok) {
-            // the request's PASID (the fault record may carry none: faults met reading PASID structures)
-            return { vtdFault: { reason: t.reason, sid, address: t.addr, write: t.isWrite, ...(pasid !== undefined ? { pasid } : {}), recordable: t.recordable } };
-          }
-          // a cached translation without the access right: QEMU fails the access, no fault record
-          if ((t.perm & (write ? 2 : 1)) === 0) {
-            return { vtdFault: { reason: write ? VTD_FR_WRITE : VTD_FR_READ, sid, address: cur, write, ...(pasid !== undefined ? { pasid } : {}), recordable: false } };
-          }
-          if (t.interrupt) {
-            throw new DomainError('INVALID_ARGUMENT', 'MSI_WINDOW', `DMA at 0x${cur.toString(16)} hits the interrupt window 0xfee00000-0xfeefffff: that is an MSI write, not memory, and Guest.Dma does not model device MSIs`);
-          }
-          gpa = t.pa;
-        }
+        const gpa = translatePage(cur);
+        if (typeof gpa !== 'bigint') return gpa;
         if (ramVaOf(vm, gpa, n) === undefined) throw new DomainError('INVALID_ARGUMENT', 'GPA_OUT_OF_RANGE', `DMA to GPA 0x${gpa.toString(16)} outside guest RAM`);
         const last = pieces[pieces.length - 1];
         if (last && last[0] + BigInt(last[1]) === gpa) last[1] += Number(n);
@@ -1066,8 +1206,8 @@ export class VmManager {
         off += n;
       }
     } finally {
-      // the unit's own writes (A/D bits) and interrupts happened; its invalidations too
-      await this.settleIntel(vm);
+      // the unit's own writes (A/D bits, event records) and interrupts happened; its invalidations too
+      await this.settle(vm);
     }
     if (write) {
       let o = 0;
@@ -1141,6 +1281,27 @@ export class VmManager {
   }
 }
 
+/** A vIOMMU register block the guest reaches with Guest.MmioRead / MmioWrite. */
+interface MmioBlock {
+  /** how errors name it */
+  name: string;
+  base: bigint;
+  size: bigint;
+  /** the model behind it (a write checks the VM still runs this one) */
+  model: object;
+  read(offset: number, size: 4 | 8): bigint;
+  write(offset: number, size: 4 | 8, value: bigint): void | Promise<void>;
+}
+
+/** The VM's register block: the DMAR unit (q35) or the SMMUv3 (virt); undefined for other models. */
+function mmioBlockOf(vm: Vm): MmioBlock | undefined {
+  const intel = vm.intel;
+  if (intel) return { name: 'DMAR unit', ...VTD_MMIO, model: intel, read: (o, s) => intel.mmioRead(o, s), write: (o, s, v) => intel.mmioWrite(o, s, v) };
+  const smmu = vm.smmu;
+  if (smmu) return { name: 'SMMUv3', ...SMMU_MMIO, model: smmu, read: (o, s) => smmu.mmioRead(o, s), write: (o, s, v) => smmu.mmioWrite(o, s, v) };
+  return undefined;
+}
+
 /** FEATURES_OK of a virtio device: the driver may only accept offered bits, and must accept ACCESS_PLATFORM when offered. */
 function virtioFeaturesAcceptable(d: VirtioRuntime, driver: bigint): boolean {
   return (driver & ~d.offered) === 0n && (!(d.offered & VIRTIO_F_ACCESS_PLATFORM) || (driver & VIRTIO_F_ACCESS_PLATFORM) !== 0n);
@@ -1156,6 +1317,21 @@ export type DmaOutcome =
   | { written: bigint }
   | { virtioFault: { reason: number; flags: number; endpoint: number; address: bigint } }
   | { hostFault: NonNullable<Awaited<ReturnType<HostLink['deviceDma']>>['fault']> }
-  | { vtdFault: VtdDmaFault };
+  | { vtdFault: VtdDmaFault }
+  | { smmuFault: SmmuDmaFault };
+
+/** The fault outcome of a failed SMMUv3 translation (`recorded`: the model wrote it to the guest's EVTQ). */
+function smmuFaultOf(t: Extract<SmmuTranslation, { ok: false }> & { recorded?: boolean }, sid: number, ssid: number | undefined, iova: bigint, write: boolean): SmmuDmaFault {
+  const ev = t.event;
+  return {
+    eventId: ev?.id ?? 0,
+    sid,
+    address: iova,
+    write,
+    ...(ssid !== undefined ? { ssid } : {}),
+    recorded: t.recorded ?? false,
+    record: ev ? encodeEventRecord(ev) : new Uint8Array(0),
+  };
+}
 
 export type { EndpointView };

@@ -5,8 +5,8 @@ import { vmmService, type ServiceRegistration } from '#libs/rpc/proto.js';
 import { followLog } from '#libs/seqlog/index.js';
 import { parseU64, u64 } from '#libs/u64/index.js';
 import { NO_PASID } from '../viommu/intel-iommu/translate.js';
-import { parseVmSpec, VTD_MMIO, type DeviceConfig, type VmConfig } from '../machine/config.js';
-import type { Vm, VmManager } from '../machine/vmm.js';
+import { parseVmSpec, SMMU_MMIO, VTD_MMIO, type DeviceConfig, type VmConfig } from '../machine/config.js';
+import type { VfioRuntime, Vm, VmManager } from '../machine/vmm.js';
 import type { HostLinkStatus } from '../hostlink/hostlink.js';
 import type { VirtioIommu, RequestResult } from '../viommu/virtio-iommu.js';
 import * as W from '../viommu/wire.js';
@@ -60,6 +60,7 @@ async function viommuRequest(dev: VirtioIommu, req: VirtioIommuRequestRequest__O
 function specMessage(cfg: VmConfig) {
   const v = cfg.viommu.virtio;
   const intel = cfg.viommu.intel;
+  const smmu = cfg.viommu.smmuv3;
   return {
     name: cfg.name,
     memory_bytes: u64(cfg.memoryBytes),
@@ -95,6 +96,19 @@ function specMessage(cfg: VmConfig) {
             },
           }
         : {}),
+      ...(smmu
+        ? {
+            smmuv3: {
+              stage: smmu.stage === 'nested' ? ('SMMUV3_STAGE_NESTED' as const) : smmu.stage === 2 ? ('SMMUV3_STAGE_2' as const) : ('SMMUV3_STAGE_1' as const),
+              accel: smmu.accel,
+              oas: smmu.oas,
+              ssidsize: smmu.ssidsize,
+              ril: smmu.ril,
+              ats: smmu.ats,
+              granules: [...(smmu.granules.g4k ? [4096] : []), ...(smmu.granules.g16k ? [16384] : []), ...(smmu.granules.g64k ? [65536] : [])],
+            },
+          }
+        : {}),
     },
     iommufd_objects: cfg.iommufdObjects.map((o) => ({ id: o.id, ...(o.fd !== undefined ? { fd: o.fd } : {}) })),
     devices: cfg.devices.map(deviceSpecMessage),
@@ -109,6 +123,8 @@ function deviceSpecMessage(d: DeviceConfig) {
 export function vmInfo(vm: Vm) {
   const blockers: Array<{ reason: string; detail: string }> = [];
   if (vm.vfio.size > 0) blockers.push({ reason: 'MIGRATION_NOT_MODELLED', detail: 'VM migration (dirty tracking of assigned devices, vIOMMU state transfer) is not built yet' });
+  // QEMU registers this blocker at realize of an arm-smmuv3 with accel=on
+  if (vm.cfg.viommu.smmuv3?.accel) blockers.push({ reason: 'SMMUV3_ACCEL', detail: 'Migration not supported with SMMUv3 accelerator mode enabled' });
   return {
     spec: specMessage(vm.cfg),
     state: `VM_STATE_${vm.state}` as const,
@@ -121,8 +137,8 @@ export function vmInfo(vm: Vm) {
         guest_bdf: d.guestBdf,
         endpoint_id: d.endpointId,
         kind: d.kind === 'vfio' ? 'vfio' : `virtio-${d.type}`,
-        backend: rt ? rt.backend : d.kind === 'vfio' ? (vm.cfg.viommu.model === 'NONE' ? 'NONE' : vm.cfg.viommu.intel?.flts ? 'NESTED' : 'EMULATED') : '-',
-        ...(rt ? { host: { iommufd: rt.iommufd, device_fd: rt.deviceFd, dev_id: rt.devId, ioas_ids: [rt.ioas], hwpt_ids: [rt.hwpt, ...(rt.backend === 'NESTED' && vm.nested?.stateOf(rt)?.nested !== undefined ? [vm.nested.stateOf(rt)!.nested!] : [])] } } : {}),
+        backend: rt ? rt.backend : d.kind === 'vfio' ? (vm.cfg.viommu.model === 'NONE' ? 'NONE' : vm.cfg.viommu.intel?.flts || vm.cfg.viommu.smmuv3?.accel ? 'NESTED' : 'EMULATED') : '-',
+        ...(rt ? { host: hostObjects(vm, rt) } : {}),
         host_bdf: d.kind === 'vfio' ? d.hostBdf : '',
         driver_features: u64(vr?.driverFeatures ?? 0n),
         features_ok: vr?.featuresOk ?? false,
@@ -134,8 +150,46 @@ export function vmInfo(vm: Vm) {
     host_objects_lost: vm.hostObjectsLost,
     message: vm.message,
     ...(vm.cfg.viommu.model === 'INTEL_IOMMU' ? { viommu_mmio: { base: u64(VTD_MMIO.base), size: u64(VTD_MMIO.size) } } : {}),
+    ...(vm.cfg.viommu.model === 'SMMUV3' ? { viommu_mmio: { base: u64(SMMU_MMIO.base), size: u64(SMMU_MMIO.size) } } : {}),
     ram_ranges: vm.ramRanges.map((r) => ({ gpa: u64(r.gpa), size: u64(r.size), memfd_offset: u64(r.offset) })),
   };
+}
+
+/**
+ * An assigned device's host objects: its IOAS, its HWPTs (the EMULATED/NONE attachment, or the
+ * NEST_PARENT then the nested HWPT of NESTED), and under SMMUv3 accel its vIOMMU and vDEVICE.
+ */
+function hostObjects(vm: Vm, rt: VfioRuntime) {
+  const vtd = rt.backend === 'NESTED' ? vm.nested?.stateOf(rt) : undefined;
+  const smmu = rt.backend === 'NESTED' ? vm.smmuAccel?.stateOf(rt) : undefined;
+  const nested = vtd?.nested ?? smmu?.hwpt;
+  return {
+    iommufd: rt.iommufd,
+    device_fd: rt.deviceFd,
+    dev_id: rt.devId,
+    ioas_ids: [rt.ioas],
+    hwpt_ids: [rt.hwpt, ...(nested !== undefined && nested !== rt.hwpt ? [nested] : [])],
+    ...(smmu ? { viommu_id: smmu.viommu, ...(smmu.vdevice !== undefined ? { vdevice_id: smmu.vdevice } : {}) } : {}),
+  };
+}
+
+/** The SMMUv3 model's latched state as named values: nested objects dotted, arrays indexed, booleans 0/1. */
+function smmuRegisters(state: object): Array<{ name: string; value: string }> {
+  const out: Array<{ name: string; value: string }> = [];
+  const walk = (prefix: string, v: unknown) => {
+    if (typeof v === 'bigint') out.push({ name: prefix, value: u64(BigInt.asUintN(64, v)) });
+    else if (typeof v === 'number') out.push({ name: prefix, value: u64(BigInt.asUintN(64, BigInt(Math.trunc(v)))) });
+    else if (typeof v === 'boolean') out.push({ name: prefix, value: v ? '1' : '0' });
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(`${prefix}[${i}]`, x));
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+  };
+  walk('', state);
+  return out;
+}
+
+/** JSON of a decoded structure, 64-bit values as "0x..." strings. */
+function jsonOf(v: object): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `0x${x.toString(16)}` : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x));
 }
 
 /**
@@ -181,7 +235,11 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
             NONE: 'identity: guest RAM mapped once into a shared IOAS',
             VIRTIO_IOMMU: d.iommufd ? 'emulated: one IOAS per endpoint, guest MAP/UNMAP shadowed' : 'refused: host has no iommufd',
             INTEL_IOMMU: d.iommufd ? 'emulated: caching-mode shadow of the guest second stage, one IOAS per device (NESTED/flts not built yet)' : 'refused: host has no iommufd',
-            SMMUV3: 'refused: the SMMUv3 model is not built yet',
+            SMMUV3: !d.iommufd
+              ? 'virtio devices only: host has no iommufd'
+              : u.type === 'IOMMU_TYPE_ARM_SMMUV3' && u.nesting
+                ? 'emulated for virtio devices; assigned devices NESTED with accel=on (host vIOMMU, one vDEVICE per device, guest STEs installed)'
+                : `virtio devices only: assigned devices need accel=on and a host SMMUv3 that nests (${u.name} does not)`,
           },
           devices: d.devices.filter((x) => x.unit === u.name).map((x) => x.bdf),
         })),
@@ -202,6 +260,17 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
     }) as never,
     Ping: unary((req) => ({ payload: req.payload })),
     InspectViommu: unary(async (req) => {
+      if (mgr.vm(req.name).cfg.viommu.model === 'SMMUV3') {
+        const r = await mgr.inspectSmmuv3(req.name, req.sid ?? undefined, req.pasid ?? undefined);
+        return {
+          smmuv3: {
+            registers: smmuRegisters(r.state),
+            config_cache: r.configCache.map((e) => ({ sid: e.sid, ste: e.ste.map(u64), cd: (e.cd ?? []).map(u64) })),
+            iotlb: r.iotlb.map((e) => ({ asid: e.asid, vmid: e.vmid, iova: u64(e.iova), pa: u64(e.pa), page_shift: e.pageShift, perm: e.perm, stage: String(e.stage) })),
+            ...(r.stream ? { stream: { sid: r.stream.sid, ...(r.stream.ssid !== undefined ? { ssid: r.stream.ssid } : {}), decoded_json: jsonOf(r.stream.decoded) } } : {}),
+          },
+        };
+      }
       const r = await mgr.inspectIntelIommu(req.name, req.sid ?? undefined, req.pasid ?? undefined);
       const pasidOf = (p: number) => (p === NO_PASID ? {} : { pasid: p });
       const words = (ws: readonly bigint[]) => ws.map(u64);
@@ -285,6 +354,10 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
       if ('written' in r) return { written: u64(r.written) };
       if ('virtioFault' in r) return { virtio_fault: { ...r.virtioFault, address: u64(r.virtioFault.address) } };
       if ('vtdFault' in r) return { vtd_fault: { ...r.vtdFault, address: u64(r.vtdFault.address) } };
+      if ('smmuFault' in r) {
+        const f = r.smmuFault;
+        return { smmu_fault: { event_id: f.eventId, sid: f.sid, address: u64(f.address), write: f.write, ...(f.ssid !== undefined ? { ssid: f.ssid } : {}), recorded: f.recorded, record: Buffer.from(f.record) } };
+      }
       return { host_fault: r.hostFault };
     }),
     MmioRead: unary(async (req) => ({ value: u64(await mgr.mmioRead(req.vm, parseU64(req.addr, 'addr'), req.size)) })),

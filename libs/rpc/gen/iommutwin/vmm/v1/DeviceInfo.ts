@@ -15,7 +15,7 @@ export interface DeviceInfo {
    */
   'kind'?: (string);
   /**
-   * EMULATED | NONE | - (virtio)
+   * EMULATED | NESTED | NONE | - (virtio)
    */
   'backend'?: (string);
   'host'?: (_iommutwin_vmm_v1_HostObjects | null);
@@ -39,7 +39,7 @@ export interface DeviceInfo__Output {
    */
   'kind': (string);
   /**
-   * EMULATED | NONE | - (virtio)
+   * EMULATED | NESTED | NONE | - (virtio)
    */
   'backend': (string);
   'host': (_iommutwin_vmm_v1_HostObjects__Output | null);

@@ -11,7 +11,8 @@ export interface DmaRequest {
   'data'?: (Buffer | Uint8Array | string);
   /**
    * PASID of a request-with-PASID (intel-iommu scalable mode); unset = a request without PASID
-   * (RID_PASID for scalable mode).
+   * (RID_PASID for scalable mode). On an SMMUv3 it is the SubstreamID (SSID): allowed only when
+   * the unit offers SSIDs (ssidsize > 0) and below 2^ssidsize, else INVALID_ARGUMENT BAD_PASID.
    */
   'pasid'?: (number);
   '_pasid'?: "pasid";
@@ -26,7 +27,8 @@ export interface DmaRequest__Output {
   'data': (Buffer);
   /**
    * PASID of a request-with-PASID (intel-iommu scalable mode); unset = a request without PASID
-   * (RID_PASID for scalable mode).
+   * (RID_PASID for scalable mode). On an SMMUv3 it is the SubstreamID (SSID): allowed only when
+   * the unit offers SSIDs (ssidsize > 0) and below 2^ssidsize, else INVALID_ARGUMENT BAD_PASID.
    */
   'pasid'?: (number);
   '_pasid'?: "pasid";

@@ -3,6 +3,7 @@
 import type { VirtioFault as _iommutwin_vmm_v1_VirtioFault, VirtioFault__Output as _iommutwin_vmm_v1_VirtioFault__Output } from '../../../iommutwin/vmm/v1/VirtioFault.js';
 import type { DmaFault as _iommutwin_common_v1_DmaFault, DmaFault__Output as _iommutwin_common_v1_DmaFault__Output } from '../../../iommutwin/common/v1/DmaFault.js';
 import type { VtdFault as _iommutwin_vmm_v1_VtdFault, VtdFault__Output as _iommutwin_vmm_v1_VtdFault__Output } from '../../../iommutwin/vmm/v1/VtdFault.js';
+import type { SmmuFault as _iommutwin_vmm_v1_SmmuFault, SmmuFault__Output as _iommutwin_vmm_v1_SmmuFault__Output } from '../../../iommutwin/vmm/v1/SmmuFault.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface DmaResponse {
@@ -23,7 +24,13 @@ export interface DmaResponse {
    * not recordable (FPD) or the record was dropped (PFO/PPF).
    */
   'vtd_fault'?: (_iommutwin_vmm_v1_VtdFault | null);
-  'result'?: "data"|"written"|"virtio_fault"|"host_fault"|"vtd_fault";
+  /**
+   * A translation fault of an emulated (virtio) device behind an SMMUv3, at the first
+   * faulting page: every page is translated before any byte moves, so nothing was
+   * transferred. `recorded` says whether the event reached the guest's EVTQ.
+   */
+  'smmu_fault'?: (_iommutwin_vmm_v1_SmmuFault | null);
+  'result'?: "data"|"written"|"virtio_fault"|"host_fault"|"vtd_fault"|"smmu_fault";
 }
 
 export interface DmaResponse__Output {
@@ -44,5 +51,11 @@ export interface DmaResponse__Output {
    * not recordable (FPD) or the record was dropped (PFO/PPF).
    */
   'vtd_fault'?: (_iommutwin_vmm_v1_VtdFault__Output | null);
-  'result'?: "data"|"written"|"virtio_fault"|"host_fault"|"vtd_fault";
+  /**
+   * A translation fault of an emulated (virtio) device behind an SMMUv3, at the first
+   * faulting page: every page is translated before any byte moves, so nothing was
+   * transferred. `recorded` says whether the event reached the guest's EVTQ.
+   */
+  'smmu_fault'?: (_iommutwin_vmm_v1_SmmuFault__Output | null);
+  'result'?: "data"|"written"|"virtio_fault"|"host_fault"|"vtd_fault"|"smmu_fault";
 }

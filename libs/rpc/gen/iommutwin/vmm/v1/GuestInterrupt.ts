@@ -12,11 +12,13 @@ export interface GuestInterrupt {
    */
   'source'?: (string);
   /**
-   * The MSI address the vIOMMU wrote to (FEADDR / IEADDR, with the upper address register).
+   * The MSI address the vIOMMU wrote to (FEADDR / IEADDR, with the upper address register);
+   * 0 for a wired line (SMMUv3).
    */
   'msi_addr'?: (number | string | Long);
   /**
-   * The MSI data (FEDATA / IEDATA).
+   * The MSI data (FEDATA / IEDATA); for a wired line the GIC SPI it raises (SMMUv3 on virt:
+   * evtq 74, priq 75, cmdq_sync 76, gerror 77).
    */
   'msi_data'?: (number);
 }
@@ -31,11 +33,13 @@ export interface GuestInterrupt__Output {
    */
   'source': (string);
   /**
-   * The MSI address the vIOMMU wrote to (FEADDR / IEADDR, with the upper address register).
+   * The MSI address the vIOMMU wrote to (FEADDR / IEADDR, with the upper address register);
+   * 0 for a wired line (SMMUv3).
    */
   'msi_addr': (string);
   /**
-   * The MSI data (FEDATA / IEDATA).
+   * The MSI data (FEDATA / IEDATA); for a wired line the GIC SPI it raises (SMMUv3 on virt:
+   * evtq 74, priq 75, cmdq_sync 76, gerror 77).
    */
   'msi_data': (number);
 }

@@ -10,6 +10,18 @@ export interface HostObjects {
   'dev_id'?: (number);
   'ioas_ids'?: (number)[];
   'hwpt_ids'?: (number)[];
+  /**
+   * SMMUv3 accel (NESTED): the host vIOMMU object (IOMMU_VIOMMU_ALLOC) the device's vDEVICE
+   * sits on; unset for other backends.
+   */
+  'viommu_id'?: (number);
+  /**
+   * SMMUv3 accel (NESTED): the device's vDEVICE (virt_id = the guest StreamID), once the
+   * guest's first CFGI_STE for it made one; unset before and for other backends.
+   */
+  'vdevice_id'?: (number);
+  '_viommu_id'?: "viommu_id";
+  '_vdevice_id'?: "vdevice_id";
 }
 
 /**
@@ -21,4 +33,16 @@ export interface HostObjects__Output {
   'dev_id': (number);
   'ioas_ids': (number)[];
   'hwpt_ids': (number)[];
+  /**
+   * SMMUv3 accel (NESTED): the host vIOMMU object (IOMMU_VIOMMU_ALLOC) the device's vDEVICE
+   * sits on; unset for other backends.
+   */
+  'viommu_id'?: (number);
+  /**
+   * SMMUv3 accel (NESTED): the device's vDEVICE (virt_id = the guest StreamID), once the
+   * guest's first CFGI_STE for it made one; unset before and for other backends.
+   */
+  'vdevice_id'?: (number);
+  '_viommu_id'?: "viommu_id";
+  '_vdevice_id'?: "vdevice_id";
 }

@@ -4,12 +4,14 @@
 export interface InspectViommuRequest {
   'name'?: (string);
   /**
-   * A requester id (bus << 8 | devfn, < 0x10000): also decode this device's entry chain.
+   * A requester id (bus << 8 | devfn, < 0x10000): also decode this device's entry chain
+   * (SMMUv3: the StreamID whose STE and CD to decode).
    */
   'sid'?: (number);
   /**
    * With sid: the PASID whose PASID entry to decode (scalable mode; absent = requests without
-   * PASID, i.e. PASID 0 / RID_PASID). Must be below 2^20.
+   * PASID, i.e. PASID 0 / RID_PASID). Must be below 2^20. SMMUv3: the SubstreamID whose CD to
+   * decode.
    */
   'pasid'?: (number);
   '_sid'?: "sid";
@@ -19,12 +21,14 @@ export interface InspectViommuRequest {
 export interface InspectViommuRequest__Output {
   'name': (string);
   /**
-   * A requester id (bus << 8 | devfn, < 0x10000): also decode this device's entry chain.
+   * A requester id (bus << 8 | devfn, < 0x10000): also decode this device's entry chain
+   * (SMMUv3: the StreamID whose STE and CD to decode).
    */
   'sid'?: (number);
   /**
    * With sid: the PASID whose PASID entry to decode (scalable mode; absent = requests without
-   * PASID, i.e. PASID 0 / RID_PASID). Must be below 2^20.
+   * PASID, i.e. PASID 0 / RID_PASID). Must be below 2^20. SMMUv3: the SubstreamID whose CD to
+   * decode.
    */
   'pasid'?: (number);
   '_sid'?: "sid";

@@ -4,6 +4,7 @@ import type { VtdIotlbEntry as _iommutwin_vmm_v1_VtdIotlbEntry, VtdIotlbEntry__O
 import type { VtdContextCacheEntry as _iommutwin_vmm_v1_VtdContextCacheEntry, VtdContextCacheEntry__Output as _iommutwin_vmm_v1_VtdContextCacheEntry__Output } from '../../../iommutwin/vmm/v1/VtdContextCacheEntry.js';
 import type { VtdPasidCacheEntry as _iommutwin_vmm_v1_VtdPasidCacheEntry, VtdPasidCacheEntry__Output as _iommutwin_vmm_v1_VtdPasidCacheEntry__Output } from '../../../iommutwin/vmm/v1/VtdPasidCacheEntry.js';
 import type { VtdDeviceChain as _iommutwin_vmm_v1_VtdDeviceChain, VtdDeviceChain__Output as _iommutwin_vmm_v1_VtdDeviceChain__Output } from '../../../iommutwin/vmm/v1/VtdDeviceChain.js';
+import type { Smmuv3Inspect as _iommutwin_vmm_v1_Smmuv3Inspect, Smmuv3Inspect__Output as _iommutwin_vmm_v1_Smmuv3Inspect__Output } from '../../../iommutwin/vmm/v1/Smmuv3Inspect.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface InspectViommuResponse {
@@ -20,6 +21,11 @@ export interface InspectViommuResponse {
    * With InspectViommuRequest.sid.
    */
   'device'?: (_iommutwin_vmm_v1_VtdDeviceChain | null);
+  /**
+   * The SMMUv3 model's view (a VM whose vIOMMU is an SMMUv3; the intel-iommu fields above are
+   * then unset).
+   */
+  'smmuv3'?: (_iommutwin_vmm_v1_Smmuv3Inspect | null);
 }
 
 export interface InspectViommuResponse__Output {
@@ -36,4 +42,9 @@ export interface InspectViommuResponse__Output {
    * With InspectViommuRequest.sid.
    */
   'device': (_iommutwin_vmm_v1_VtdDeviceChain__Output | null);
+  /**
+   * The SMMUv3 model's view (a VM whose vIOMMU is an SMMUv3; the intel-iommu fields above are
+   * then unset).
+   */
+  'smmuv3': (_iommutwin_vmm_v1_Smmuv3Inspect__Output | null);
 }

@@ -26,7 +26,8 @@ export interface VmInfo {
   'message'?: (string);
   /**
    * The guest-physical register block of the vIOMMU (intel-iommu: the DMAR unit at 0xfed90000,
-   * one 4 KiB page); unset for a VM without an MMIO vIOMMU.
+   * one 4 KiB page; SMMUv3: 0x09050000, 128 KiB, page 1 aliased onto page 0); unset for a VM
+   * without an MMIO vIOMMU.
    */
   'viommu_mmio'?: (_iommutwin_vmm_v1_MmioRegion | null);
   /**
@@ -58,7 +59,8 @@ export interface VmInfo__Output {
   'message': (string);
   /**
    * The guest-physical register block of the vIOMMU (intel-iommu: the DMAR unit at 0xfed90000,
-   * one 4 KiB page); unset for a VM without an MMIO vIOMMU.
+   * one 4 KiB page; SMMUv3: 0x09050000, 128 KiB, page 1 aliased onto page 0); unset for a VM
+   * without an MMIO vIOMMU.
    */
   'viommu_mmio': (_iommutwin_vmm_v1_MmioRegion__Output | null);
   /**

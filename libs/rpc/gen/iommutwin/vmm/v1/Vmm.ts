@@ -104,7 +104,9 @@ export interface VmmClient extends grpc.Client {
    * The intel-iommu model's state that no register shows (for `ctl guest vtd-device` / `iotlb`):
    * the IOTLB, context cache and PASID cache as the model holds them now, and optionally one
    * device's root → context → PASID chain read from guest RAM through the model's own checks.
-   * FAILED_PRECONDITION VM_NOT_RUNNING, NO_INTEL_IOMMU (the VM's vIOMMU is another model).
+   * An SMMUv3 answers in `smmuv3`: its registers, configuration cache, IOTLB and optionally
+   * one StreamID's STE/CD (`sid`, `pasid` = SSID) decoded from guest RAM.
+   * FAILED_PRECONDITION VM_NOT_RUNNING, NO_INTEL_IOMMU (the VM's vIOMMU is neither model).
    */
   InspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
   InspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
@@ -114,7 +116,9 @@ export interface VmmClient extends grpc.Client {
    * The intel-iommu model's state that no register shows (for `ctl guest vtd-device` / `iotlb`):
    * the IOTLB, context cache and PASID cache as the model holds them now, and optionally one
    * device's root → context → PASID chain read from guest RAM through the model's own checks.
-   * FAILED_PRECONDITION VM_NOT_RUNNING, NO_INTEL_IOMMU (the VM's vIOMMU is another model).
+   * An SMMUv3 answers in `smmuv3`: its registers, configuration cache, IOTLB and optionally
+   * one StreamID's STE/CD (`sid`, `pasid` = SSID) decoded from guest RAM.
+   * FAILED_PRECONDITION VM_NOT_RUNNING, NO_INTEL_IOMMU (the VM's vIOMMU is neither model).
    */
   inspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
   inspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
@@ -210,7 +214,9 @@ export interface VmmHandlers extends grpc.UntypedServiceImplementation {
    * The intel-iommu model's state that no register shows (for `ctl guest vtd-device` / `iotlb`):
    * the IOTLB, context cache and PASID cache as the model holds them now, and optionally one
    * device's root → context → PASID chain read from guest RAM through the model's own checks.
-   * FAILED_PRECONDITION VM_NOT_RUNNING, NO_INTEL_IOMMU (the VM's vIOMMU is another model).
+   * An SMMUv3 answers in `smmuv3`: its registers, configuration cache, IOTLB and optionally
+   * one StreamID's STE/CD (`sid`, `pasid` = SSID) decoded from guest RAM.
+   * FAILED_PRECONDITION VM_NOT_RUNNING, NO_INTEL_IOMMU (the VM's vIOMMU is neither model).
    */
   InspectViommu: grpc.handleUnaryCall<_iommutwin_vmm_v1_InspectViommuRequest__Output, _iommutwin_vmm_v1_InspectViommuResponse>;
   
