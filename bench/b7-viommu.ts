@@ -14,18 +14,10 @@
  *     serially and with 16 calls in flight; the vmm's shadow maps on its gRPC Ioctls stream.
  * Every loop is bounded in count and in time.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
-import { pino } from 'pino';
-import { call, callMeta, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
-import { passFds } from './rig.js';
-import { startHostServer } from '../services/host-iommu/src/main.js';
-import { startVmmServer } from '../services/vmm/src/main.js';
-import { inProcessIoctls, inProcessProcessMemory } from '../services/host-iommu/src/transport/handlers.js';
+import { call, callMeta, createClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import { passFds, withCliVmmRig, withInProcessVmmRig, type InProcessVmmRig } from './rig.js';
 import { IoctlPipe } from '../services/vmm/src/hostlink/ioctls.js';
-import { measure, pct, startCli, stopChild, type Child } from './lib.js';
+import { measure, pct } from './lib.js';
 import type { BenchResult } from './types.js';
 
 const MiB = 1n << 20n;
@@ -37,8 +29,6 @@ const NIC_BDF = '0000:01:00.0';
 const SLOTS = 4096;
 const iovaOf = (slot: number) => GiB + BigInt(slot) * 4096n;
 const gpaOf = (slot: number) => 16n * MiB + BigInt(slot % 4096) * 4096n;
-
-const TOKENS = { 'b7-root': 'root', 'b7-qemu': 'qemu', 'b7-platform': 'platform' };
 
 function spec(name: string) {
   return {
@@ -77,24 +67,19 @@ async function boot(v: VmmClients, root: HostClients, name: string): Promise<voi
  * up` uses) or `grpc` (the same stream over loopback h2c). Metric prefix `inproc_` / `inproc_h2_`.
  */
 export async function inProcess(transport: 'in-process' | 'grpc', quick: boolean, metrics: Record<string, number>, limit: Record<string, number>, ratio: Record<string, number>, notes: string[]): Promise<void> {
-  const silent = pino({ level: 'silent' });
+  await withInProcessVmmRig('b7', 'intel-vtd', transport, (rig) => inProcessRun(rig, transport, quick, metrics, limit, ratio, notes));
+}
+
+async function inProcessRun(
+  { host, vmm, v, root, ioctls }: InProcessVmmRig,
+  transport: 'in-process' | 'grpc',
+  quick: boolean,
+  metrics: Record<string, number>,
+  limit: Record<string, number>,
+  ratio: Record<string, number>,
+  notes: string[],
+): Promise<void> {
   const px = transport === 'in-process' ? 'inproc_' : 'inproc_h2_';
-  const host = await startHostServer({ listen: '127.0.0.1:0', profile: 'intel-vtd', tokens: { ...TOKENS }, logger: silent });
-  const ioctls = transport === 'in-process' ? inProcessIoctls(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent }) : undefined;
-  const memory = transport === 'in-process' ? inProcessProcessMemory(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent }) : undefined;
-  const vmm = await startVmmServer({
-    listen: '127.0.0.1:0',
-    host: host.addr,
-    tokens: { 'b7-vmm': 'root' },
-    hostToken: 'b7-qemu',
-    hostPlatformToken: 'b7-platform',
-    logger: silent,
-    ...(ioctls ? { hostIoctls: (token: string, md: grpc.Metadata) => ioctls.open(token, md) } : {}),
-    ...(memory ? { hostMemory: memory } : {}),
-  });
-  if (vmm.link.ioctlTransport !== transport) throw new Error(`vmm link uses ${vmm.link.ioctlTransport}, not ${transport}`);
-  const v = createVmmClients(vmm.addr, { token: 'b7-vmm', defaultDeadlineMs: 30_000 });
-  const root = createClients(host.addr, { token: 'b7-root', defaultDeadlineMs: 30_000 });
   const qemu = createClients(host.addr, { token: 'b7-qemu', defaultDeadlineMs: 30_000 });
   let noopPipe: IoctlPipe | undefined;
   try {
@@ -195,35 +180,15 @@ export async function inProcess(transport: 'in-process' | 'grpc', quick: boolean
     notes.push(`(a, ${transport}) every MAP checked visible by a host DeviceDma through the IOMMU (untimed); ${faultChecks} UNMAPs checked faulting again; all ${w.n} MAP+UNMAP pairs on one Ioctls stream`);
   } finally {
     noopPipe?.close();
-    v.close();
-    root.close();
     qemu.close();
-    ioctls?.close();
-    memory?.close();
-    await vmm.close(500);
-    await host.close(500);
   }
 }
 
 // ---------------------------------------------------------------------------------- (b)
 
 async function overGrpc(quick: boolean, metrics: Record<string, number>, limit: Record<string, number>, ratio: Record<string, number>, notes: string[]): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'iommu-twin-b7-'));
-  const hostTokens = join(dir, 'host.json');
-  const vmmTokens = join(dir, 'vmm.json');
-  writeFileSync(hostTokens, JSON.stringify(TOKENS), { mode: 0o600 });
-  writeFileSync(vmmTokens, JSON.stringify({ 'b7-vmm': 'root' }), { mode: 0o600 });
-  let host: Child | undefined;
-  let vmm: Child | undefined;
-  let v: VmmClients | undefined;
-  let root: HostClients | undefined;
-  try {
-    host = await startCli(['host', '--listen', '127.0.0.1:0', '--tokens', hostTokens], 'host-iommu');
-    vmm = await startCli(['vmm', '--listen', '127.0.0.1:0', '--host', host.addr, '--tokens', vmmTokens, '--host-token', 'b7-qemu', '--host-platform-token', 'b7-platform'], 'vmm');
-    v = createVmmClients(vmm.addr, { token: 'b7-vmm', defaultDeadlineMs: 30_000 });
-    root = createClients(host.addr, { token: 'b7-root', defaultDeadlineMs: 30_000 });
-    await boot(v, root, 'b7');
-    const c = v;
+  await withCliVmmRig('b7', undefined, async ({ v: c, root }) => {
+    await boot(c, root, 'b7');
     const maxMs = quick ? 1200 : 8000;
     const maxCalls = quick ? 2000 : 30_000;
     const ping = () => call(c.Vmm.Ping, { payload: Buffer.alloc(0) });
@@ -256,13 +221,7 @@ async function overGrpc(quick: boolean, metrics: Record<string, number>, limit: 
     limit.target_grpc_ratio = 0.5;
     notes.push('(b) host-iommu and vmm in child processes (node --import tsx services/cli/main.ts host|vmm), client in the bench process, loopback h2c; each guest MAP/UNMAP = 1 client→vmm call + 1 message on the vmm→host Ioctls stream');
     notes.push('(b) requests of one VM run one at a time (the single requestq, as in QEMU): with 16 in flight the pairs queue in the vmm while no-op pings do not');
-  } finally {
-    v?.close();
-    root?.close();
-    await stopChild(vmm);
-    await stopChild(host);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function run(opts: { quick: boolean }): Promise<BenchResult> {

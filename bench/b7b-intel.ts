@@ -22,18 +22,12 @@
  * In-process the vmm's internals are timed by wrapping (not altering) its shadow/nested drain and
  * its host link's invalidate / writeMemory. Every loop is bounded in count and in time.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
-import { pino } from 'pino';
-import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
-import { passFds } from './rig.js';
-import { startHostServer } from '../services/host-iommu/src/main.js';
+import { cpus, loadavg } from 'node:os';
+import { call, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import { noopFloor, passFds, vmmPing, withCliVmmRig, withInProcessVmmRig, type InProcessVmmRig } from './rig.js';
 import { startVmmServer } from '../services/vmm/src/main.js';
-import { inProcessIoctls, inProcessProcessMemory } from '../services/host-iommu/src/transport/handlers.js';
-import { DMAR_BASE, FL, PTE_R, PTE_W, REG, VtdDriver, cap } from '../test/guest/vtd-driver.js';
-import { measure, pct, startCli, stopChild, type Child } from './lib.js';
+import { DMAR_BASE, FL, PTE_R, PTE_W, REG, VtdDriver, cap } from '#libs/guest/vtd-driver.js';
+import { measure, pct } from './lib.js';
 import type { BenchResult } from './types.js';
 
 const MiB = 1n << 20n;
@@ -44,8 +38,6 @@ const BUF = 40n * MiB;
 /** 512 IOVA slots, one leaf table: [IOVA0, +2 MiB) */
 const IOVA0 = 0x40000000n;
 const SLOTS = 512;
-const TOKENS = { 'b7b-root': 'root', 'b7b-qemu': 'qemu', 'b7b-platform': 'platform' };
-
 type Mode = 'EMULATED' | 'NESTED';
 type Metrics = { metrics: Record<string, number>; limit: Record<string, number>; ratio: Record<string, number>; notes: string[] };
 
@@ -103,7 +95,7 @@ interface Guest {
 
 /**
  * Create + start the VM (root passes /dev/iommu and the NIC's cdev into its process), then the
- * Linux-like driver (test/guest/vtd-driver.ts) brings the unit up and attaches the NIC to a
+ * Linux-like driver (libs/guest/vtd-driver.ts) brings the unit up and attaches the NIC to a
  * domain; a first map allocates the levels down to the leaf table of the slots.
  */
 async function boot(v: VmmClients, root: HostClients, name: string, mode: Mode): Promise<Guest> {
@@ -312,34 +304,17 @@ async function phase(
 // ---------------------------------------------------------------------------------- in-process
 
 async function inProcess(quick: boolean, m: Metrics): Promise<void> {
-  const silent = pino({ level: 'silent' });
-  const host = await startHostServer({ listen: '127.0.0.1:0', profile: 'intel-vtd', tokens: { ...TOKENS }, logger: silent });
-  const ioctls = inProcessIoctls(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent });
-  const memory = inProcessProcessMemory(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent });
-  const vmm = await startVmmServer({
-    listen: '127.0.0.1:0',
-    host: host.addr,
-    tokens: { 'b7b-vmm': 'root' },
-    hostToken: 'b7b-qemu',
-    hostPlatformToken: 'b7b-platform',
-    logger: silent,
-    hostIoctls: (token: string, md: grpc.Metadata) => ioctls.open(token, md),
-    hostMemory: memory,
-  });
-  if (vmm.link.ioctlTransport !== 'in-process') throw new Error(`vmm link uses ${vmm.link.ioctlTransport}`);
-  if (vmm.link.memoryTransport !== 'in-process') throw new Error(`vmm link memory uses ${vmm.link.memoryTransport}`);
-  const v = createVmmClients(vmm.addr, { token: 'b7b-vmm', defaultDeadlineMs: 30_000 });
-  const root = createClients(host.addr, { token: 'b7b-root', defaultDeadlineMs: 30_000 });
+  await withInProcessVmmRig('b7b', 'intel-vtd', 'in-process', (rig) => inProcessRun(rig, quick, m));
+}
+
+async function inProcessRun({ host, vmm, v, root }: InProcessVmmRig, quick: boolean, m: Metrics): Promise<void> {
   const probe = new Probe();
   const mmioOrig = vmm.mgr.mmioWrite;
   try {
-    // the floor beside it: a no-op unary RPC on the vmm's host channel (Platform.Ping)
-    await measure(() => vmm.link.ping(), 1, 300, 400);
-    const ping = await measure(() => vmm.link.ping(), 1, quick ? 1000 : 10_000, quick ? 400 : 2000);
+    // the floors beside it: a no-op unary RPC on the vmm's host channel (Platform.Ping), Vmm.Ping
+    const ping = await noopFloor(() => vmm.link.ping(), quick, 400);
     m.limit.inproc_host_noop_rpc_p50_us = Math.round(ping.p50 * 10_000) / 10;
-    const vping = () => call(v.Vmm.Ping, { payload: Buffer.alloc(0) });
-    await measure(vping, 1, 300, 400);
-    const vp = await measure(vping, 1, quick ? 1000 : 10_000, quick ? 400 : 2000);
+    const vp = await noopFloor(vmmPing(v), quick, 400);
     m.limit.inproc_rpc_vmm_noop_rpc_p50_us = Math.round(vp.p50 * 10_000) / 10;
 
     probe.wrap(vmm.link, 'writeMemory', (ms) => {
@@ -383,36 +358,14 @@ async function inProcess(quick: boolean, m: Metrics): Promise<void> {
   } finally {
     probe.restore();
     vmm.mgr.mmioWrite = mmioOrig;
-    v.close();
-    root.close();
-    ioctls.close();
-    memory.close();
-    await vmm.close(500);
-    await host.close(500);
   }
 }
 
 // ---------------------------------------------------------------------------------- over gRPC
 
 async function overGrpc(quick: boolean, m: Metrics): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'iommu-twin-b7b-'));
-  const hostTokens = join(dir, 'host.json');
-  const vmmTokens = join(dir, 'vmm.json');
-  writeFileSync(hostTokens, JSON.stringify(TOKENS), { mode: 0o600 });
-  writeFileSync(vmmTokens, JSON.stringify({ 'b7b-vmm': 'root' }), { mode: 0o600 });
-  let host: Child | undefined;
-  let vmm: Child | undefined;
-  let v: VmmClients | undefined;
-  let root: HostClients | undefined;
-  try {
-    host = await startCli(['host', '--listen', '127.0.0.1:0', '--profile', 'intel-vtd', '--tokens', hostTokens], 'host-iommu');
-    vmm = await startCli(['vmm', '--listen', '127.0.0.1:0', '--host', host.addr, '--tokens', vmmTokens, '--host-token', 'b7b-qemu', '--host-platform-token', 'b7b-platform'], 'vmm');
-    v = createVmmClients(vmm.addr, { token: 'b7b-vmm', defaultDeadlineMs: 30_000 });
-    root = createClients(host.addr, { token: 'b7b-root', defaultDeadlineMs: 30_000 });
-    const c = v;
-    const ping = () => call(c.Vmm.Ping, { payload: Buffer.alloc(0) });
-    await measure(ping, 1, 300, 500);
-    const p = await measure(ping, 1, quick ? 1000 : 10_000, quick ? 400 : 2000);
+  await withCliVmmRig('b7b', 'intel-vtd', async ({ v: c, root }) => {
+    const p = await noopFloor(vmmPing(c), quick, 500);
     m.limit.grpc_vmm_noop_rpc_p50_us = Math.round(p.p50 * 10_000) / 10;
     m.limit.grpc_vmm_noop_rpc_per_s = Math.round(p.rate);
     for (const mode of ['EMULATED', 'NESTED'] as const) {
@@ -431,13 +384,7 @@ async function overGrpc(quick: boolean, m: Metrics): Promise<void> {
     }
     m.limit.target_grpc_ratio = 0.5;
     m.notes.push('grpc_: host-iommu and vmm in child processes (node --import tsx services/cli/main.ts host|vmm), guest RPCs from the bench process; every 8th map checked by Guest.Dma of nic0 (host DeviceDma), every 64th unmap checked faulting (untimed)');
-  } finally {
-    v?.close();
-    root?.close();
-    await stopChild(vmm);
-    await stopChild(host);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function run(opts: { quick: boolean }): Promise<BenchResult> {

@@ -1,7 +1,7 @@
 /**
  * B7c — SMMUv3 accel (issue #11 item 8): an assigned NIC behind the vmm's SMMUv3 with accel=on,
  * NESTED on the arm-smmuv3 host (the host walks the guest's stage-1 tables over a NEST_PARENT
- * stage 2), the guest driven by test/guest/smmu-driver.ts (Linux's arm-smmu-v3 bring-up, a
+ * stage 2), the guest driven by libs/guest/smmu-driver.ts (Linux's arm-smmu-v3 bring-up, a
  * stage-1 domain attached to the NIC).
  *
  * TLBI round trip (the B7 "nested invalidation round trip" for SMMUv3): one guest operation =
@@ -24,18 +24,12 @@
  * vmm's host link invalidate is timed by wrapping it (not altering it). Every loop is bounded in
  * count and in time.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
-import { pino } from 'pino';
-import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
-import { passFds } from './rig.js';
-import { startHostServer } from '../services/host-iommu/src/main.js';
+import { cpus, loadavg } from 'node:os';
+import { call, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import { noopFloor, passFds, vmmPing, withCliVmmRig, withInProcessVmmRig, type InProcessVmmRig } from './rig.js';
 import { startVmmServer } from '../services/vmm/src/main.js';
-import { inProcessIoctls, inProcessProcessMemory } from '../services/host-iommu/src/transport/handlers.js';
-import { OP, REG, SMMU_BASE, SmmuDriver, cmdSync, cmdTlbi, grpcBus, type SmmuDomain, type SmmuGuestBus } from '../test/guest/smmu-driver.js';
-import { measure, pct, startCli, stopChild, type Child } from './lib.js';
+import { OP, REG, SMMU_BASE, SmmuDriver, cmdSync, cmdTlbi, grpcBus, type SmmuDomain, type SmmuGuestBus } from '#libs/guest/smmu-driver.js';
+import { measure, pct } from './lib.js';
 import type { BenchResult } from './types.js';
 
 const MiB = 1n << 20n;
@@ -47,8 +41,6 @@ const BUF = RAM0 + 40n * MiB;
 /** 512 IOVA slots in one leaf table: [IOVA0, +2 MiB) */
 const IOVA0 = 0x8000_0000n;
 const SLOTS = 512;
-const TOKENS = { 'b7c-root': 'root', 'b7c-qemu': 'qemu', 'b7c-platform': 'platform' };
-
 type Metrics = { metrics: Record<string, number>; limit: Record<string, number>; ratio: Record<string, number>; notes: string[] };
 type Mgr = Awaited<ReturnType<typeof startVmmServer>>['mgr'];
 
@@ -210,34 +202,17 @@ async function phase(px: string, drv: SmmuDriver, g: Guest, visible: (iova: bigi
 // ---------------------------------------------------------------------------------- in-process
 
 async function inProcess(quick: boolean, m: Metrics): Promise<void> {
-  const silent = pino({ level: 'silent' });
-  const host = await startHostServer({ listen: '127.0.0.1:0', profile: 'arm-smmuv3', tokens: { ...TOKENS }, logger: silent });
-  const ioctls = inProcessIoctls(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent });
-  const memory = inProcessProcessMemory(host.host, { resolveToken: (t) => host.tokens.resolveToken(t), logger: silent });
-  const vmm = await startVmmServer({
-    listen: '127.0.0.1:0',
-    host: host.addr,
-    tokens: { 'b7c-vmm': 'root' },
-    hostToken: 'b7c-qemu',
-    hostPlatformToken: 'b7c-platform',
-    logger: silent,
-    hostIoctls: (token: string, md: grpc.Metadata) => ioctls.open(token, md),
-    hostMemory: memory,
-  });
-  if (vmm.link.ioctlTransport !== 'in-process') throw new Error(`vmm link uses ${vmm.link.ioctlTransport}`);
-  const v = createVmmClients(vmm.addr, { token: 'b7c-vmm', defaultDeadlineMs: 30_000 });
-  const root = createClients(host.addr, { token: 'b7c-root', defaultDeadlineMs: 30_000 });
+  await withInProcessVmmRig('b7c', 'arm-smmuv3', 'in-process', (rig) => inProcessRun(rig, quick, m));
+}
+
+async function inProcessRun({ host, vmm, v, root }: InProcessVmmRig, quick: boolean, m: Metrics): Promise<void> {
   const link = vmm.link;
   const invOrig = link.invalidate;
   const invMs: number[] = [];
   try {
-    await measure(() => link.ping(), 1, 300, 400);
-    const ping = await measure(() => link.ping(), 1, quick ? 1000 : 10_000, quick ? 400 : 2000);
-    m.limit.inproc_host_noop_rpc_p50_us = us(ping.p50);
-    const vping = () => call(v.Vmm.Ping, { payload: Buffer.alloc(0) });
-    await measure(vping, 1, 300, 400);
-    const vp = await measure(vping, 1, quick ? 1000 : 10_000, quick ? 400 : 2000);
-    m.limit.inproc_rpc_vmm_noop_rpc_p50_us = us(vp.p50);
+    // the floors: a no-op unary RPC on the vmm's host channel (Platform.Ping), Vmm.Ping
+    m.limit.inproc_host_noop_rpc_p50_us = us((await noopFloor(() => link.ping(), quick, 400)).p50);
+    m.limit.inproc_rpc_vmm_noop_rpc_p50_us = us((await noopFloor(vmmPing(v), quick, 400)).p50);
 
     // the host link's invalidate, timed around the original (InvalidationChannel round trip)
     const bound = invOrig.bind(link);
@@ -264,36 +239,14 @@ async function inProcess(quick: boolean, m: Metrics): Promise<void> {
     m.notes.push('InvalidationChannel (inv_channel_rtt) is a gRPC stream to the host on loopback even in-process');
   } finally {
     link.invalidate = invOrig;
-    v.close();
-    root.close();
-    ioctls.close();
-    memory.close();
-    await vmm.close(500);
-    await host.close(500);
   }
 }
 
 // ---------------------------------------------------------------------------------- over gRPC
 
 async function overGrpc(quick: boolean, m: Metrics): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'iommu-twin-b7c-'));
-  const hostTokens = join(dir, 'host.json');
-  const vmmTokens = join(dir, 'vmm.json');
-  writeFileSync(hostTokens, JSON.stringify(TOKENS), { mode: 0o600 });
-  writeFileSync(vmmTokens, JSON.stringify({ 'b7c-vmm': 'root' }), { mode: 0o600 });
-  let host: Child | undefined;
-  let vmm: Child | undefined;
-  let v: VmmClients | undefined;
-  let root: HostClients | undefined;
-  try {
-    host = await startCli(['host', '--listen', '127.0.0.1:0', '--profile', 'arm-smmuv3', '--tokens', hostTokens], 'host-iommu');
-    vmm = await startCli(['vmm', '--listen', '127.0.0.1:0', '--host', host.addr, '--tokens', vmmTokens, '--host-token', 'b7c-qemu', '--host-platform-token', 'b7c-platform'], 'vmm');
-    v = createVmmClients(vmm.addr, { token: 'b7c-vmm', defaultDeadlineMs: 30_000 });
-    root = createClients(host.addr, { token: 'b7c-root', defaultDeadlineMs: 30_000 });
-    const c = v;
-    const ping = () => call(c.Vmm.Ping, { payload: Buffer.alloc(0) });
-    await measure(ping, 1, 300, 500);
-    const p = await measure(ping, 1, quick ? 1000 : 10_000, quick ? 400 : 2000);
+  await withCliVmmRig('b7c', 'arm-smmuv3', async ({ v: c, root }) => {
+    const p = await noopFloor(vmmPing(c), quick, 500);
     m.limit.grpc_vmm_noop_rpc_p50_us = us(p.p50);
     m.limit.grpc_vmm_noop_rpc_per_s = Math.round(p.rate);
     const name = 'b7c-nested';
@@ -307,13 +260,7 @@ async function overGrpc(quick: boolean, m: Metrics): Promise<void> {
     await call(c.Vmm.DeleteVm, { name });
     m.limit.target_grpc_ratio = 0.5;
     m.notes.push('grpc_: host-iommu (profile arm-smmuv3) and vmm in child processes (node --import tsx services/cli/main.ts host|vmm), guest RPCs from the bench process; every 8th map checked by Guest.Dma of nic0 (host DeviceDma), every 64th unmap checked faulting (untimed)');
-  } finally {
-    v?.close();
-    root?.close();
-    await stopChild(vmm);
-    await stopChild(host);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function run(opts: { quick: boolean }): Promise<BenchResult> {

@@ -82,7 +82,7 @@ withMetrics(withServerTls(upCmd), 'the metrics of both servers')
     const d = u.host.host.profile;
     process.stdout.write(`host-iommu (${d.name}: ${d.iommus.map((x) => x.name).join(', ')}; ${d.devices.length} PCI devices) listening on ${u.host.addr}\n`);
     process.stdout.write(`  tokens (bearer token → principal): ${u.host.tokensFile}\n`);
-    process.stdout.write(`vmm (virtio-iommu; VM processes run as qemu) listening on ${u.vmm.addr}\n`);
+    process.stdout.write(`vmm (VMs with virtio-iommu, intel-iommu or SMMUv3; VM processes run as qemu) listening on ${u.vmm.addr}\n`);
     process.stdout.write(`  tokens (bearer token → principal): ${u.vmmTokensFile}\n`);
     if (credentials) process.stdout.write(`  ${tlsLine(o)}`);
     if (u.metricsHttp) process.stdout.write(metricsLine(u.metricsHttp.addr));

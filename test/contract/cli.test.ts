@@ -4,22 +4,20 @@
  * services/cli/main.ts ...`). Output is parsed (--json) or matched line by line; failures must be
  * exit code 1 with exactly one line on stderr.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OP, cmdTlbi, encodeEvent } from '#libs/guest/smmu-driver.js';
 import { call } from '#libs/rpc/client.js';
 import { parseU64Arg, parseVmSpecText, tokenFiles } from '../../services/cli/ctl.js';
 import { CliError, bytesText, errorLine, pageSizesText, table } from '../../services/cli/format.js';
 import { startHostServer } from '../../services/host-iommu/src/main.js';
 import { TOKENS } from './harness.js';
-import { startTestTwin, type TestTwin } from './vmm-harness.js';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { runCli, startTestTwin, type CliRun, type TestTwin } from './vmm-harness.js';
 
 let t: TestTwin;
 let dir: string;
@@ -32,35 +30,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI to completion (killed after `timeoutMs`). Asynchronous: the services run in this process. */
-function cli(args: string[], timeoutMs = 40_000): Promise<Run> {
-  return new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', ...args], {
-      cwd: REPO,
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`iommu-twin ${args.join(' ')}: no exit within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = runCli;
+type Run = CliRun;
 
 /** `ctl` with explicit addresses and tokens (host root, vmm root). */
 const conn = (): string[] => ['--host', t.host.srv.addr, '--vmm', t.vmm.addr, '--host-token', 'tok-root', '--vmm-token', 'vmm-root'];
@@ -377,6 +348,49 @@ describe('iommu-twin demo', () => {
     expect(after.pinned).toEqual({ pages: '0', bytes: '0' });
     expect((await call(t.v.Vmm.ListVms, {})).vms).toEqual([]);
   }, 120_000);
+
+  it('--scene smmuv3 against an arm-smmuv3 twin: probe, bring-up, attach, DMA, F_TRANSLATION from the EVTQ, stale until TLBI, CERROR_ILL recovery, then the NIC behind accel (--json)', async () => {
+    const arm = await startTestTwin('arm-smmuv3');
+    try {
+      const armConn = ['--host', arm.host.srv.addr, '--vmm', arm.vmm.addr, '--host-token', 'tok-root', '--vmm-token', 'vmm-root'];
+      const rep = JSON.parse(ok(await cli(['demo', ...armConn, '--scene', 'smmuv3', '--vm-name', 'demo-smmu', '--json'], 90_000))) as {
+        ok: boolean;
+        scene: string;
+        vm: string;
+        steps: Array<{ step: number; title: string; ok: boolean; notes: string[]; checks: Array<{ what: string; ok: boolean }> }>;
+      };
+      expect({ ok: rep.ok, scene: rep.scene, vm: rep.vm, steps: rep.steps.length }).toEqual({ ok: true, scene: 'smmuv3', vm: 'demo-smmu', steps: 17 });
+      expect(rep.steps.flatMap((st) => st.checks).filter((c) => !c.ok)).toEqual([]);
+      const notes = (i: number) => rep.steps[i - 1]!.notes;
+      // the VM spec asks for stage 1 only: IDR0 decoded with S1P and without S2P
+      expect(notes(3)[0]).toMatch(/^IDR0 0x[0-9a-f]{8}: S1P (?!.*S2P).*; ST_LVL (2-level|linear), TTF AArch64, ASID (8|16) bits/);
+      expect(notes(3)).toContainEqual(expect.stringMatching(/^IIDR 0x[0-9a-f]{8}, AIDR 0x[0-9a-f]{8} \(SMMUv3\.\d\)$/));
+      // virtio-net at 0000:00:04.0 = StreamID 0x20; the F_TRANSLATION record bytes as the architecture lays them out
+      const rec = Buffer.from(encodeEvent({ id: 0x10, sid: 0x20, rnw: true, cls: 2, inputAddr: 0x8010_0000n })).toString('hex');
+      expect(notes(7)).toContain(`EVTQ record: F_TRANSLATION: SID 0x20, read, CLASS IN, InputAddr 0x80100000 [${rec}]`);
+      expect(notes(8)).toContain('the leaf PTE now reads 0x0; net0 at IOVA 0x80000010: read "guest data for virtio-net"');
+      // TLBI_NH_VA, ASID 1, leaf, TG 4K, TTL 3 (RIL) at the IOVA
+      const [w0, w1] = cmdTlbi(OP.TLBI_NH_VA, { asid: 1, leaf: true, tg: 1, ttl: 3, addr: 0x8000_0000n });
+      expect(notes(9)[0]!.split('; ')[0]).toBe(`sent [0x${w0.toString(16)}, 0x${w1.toString(16)}] + CMD_SYNC`);
+      expect(notes(10)[0]).toMatch(/CMDQ_CONS 0x01[0-9a-f]{6} \(ERR 1\); GERROR \^ GERRORN = 0x00000001;/);
+      // part two: the host fault of the assigned NIC reaches the guest EVTQ with its StreamID (0000:00:03.0 = 0x18), CLASS TT (the host's stage-1 walk)
+      const hostRec = Buffer.from(encodeEvent({ id: 0x10, sid: 0x18, rnw: true, cls: 1, inputAddr: 0x8000_0020n })).toString('hex');
+      expect(notes(15)).toContain(`guest EVTQ record: F_TRANSLATION: SID 0x18, read, CLASS TT, InputAddr 0x80000020 [${hostRec}]`);
+      expect((await call(arm.host.platform.Platform.Inspect, { host: true })).pinned).toEqual({ pages: '0', bytes: '0' });
+      expect((await call(arm.v.Vmm.ListVms, {})).vms).toEqual([]);
+    } finally {
+      await arm.close();
+    }
+  }, 120_000);
+
+  it('--scene smmuv3 against an x86 host says it needs an Arm host and exits 1', async () => {
+    const r = await cli(['demo', ...conn(), '--scene', 'smmuv3']);
+    expect(r.stdout).toMatch(/^ {4}FAIL an Arm host with an SMMUv3 \(this host is x86_64, profile intel-vtd: start the twin with `iommu-twin up --profile arm-smmuv3`\)$/m);
+    expect(failed(r)).toBe(
+      'iommu-twin: FAILED_PRECONDITION DEMO_FAILED: step 1 (Describe the host (Platform.Describe): the scene needs an Arm host with an SMMUv3) failed: an Arm host with an SMMUv3 (this host is x86_64, profile intel-vtd: start the twin with `iommu-twin up --profile arm-smmuv3`)',
+    );
+    expect((await call(t.v.Vmm.ListVms, {})).vms).toEqual([]);
+  }, 60_000);
 });
 
 describe('ctl over TLS', () => {

@@ -5,18 +5,14 @@
  * (Vmm.InspectViommu), and the model's IOTLB / context cache before and after an invalidation.
  * Tables are built by hand with Guest.WriteMemory, as in vmm-intel-iommu-api.test.ts.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '#libs/rpc/client.js';
 import { parseBdfArg } from '../../services/cli/ctl.js';
 import { sidText } from '../../services/cli/format.js';
 import { expectStatus } from './harness.js';
-import { Orchestrator, startTestTwin, type TestTwin } from './vmm-harness.js';
+import { Orchestrator, runCtl, startTestTwin, type CliRun, type TestTwin } from './vmm-harness.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BASE = 0xfed90000n;
 const MiB = 1n << 20n;
 const VERSION_1 = 1n << 32n;
@@ -35,30 +31,8 @@ afterAll(async () => {
   await t.close();
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-function ctl(...args: string[]): Promise<Run> {
-  const conn = ['--host', t.host.srv.addr, '--vmm', t.vmm.addr, '--host-token', 'tok-root', '--vmm-token', 'vmm-root'];
-  return new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', 'ctl', ...conn, ...args], { cwd: REPO, env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`ctl ${args.join(' ')}: no exit within 40 s`));
-    }, 40_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+type Run = CliRun;
+const ctl = (...args: string[]): Promise<Run> => runCtl(t, ...args);
 function ok(r: Run): string {
   expect(r.stderr, r.stdout).toBe('');
   expect(r.code).toBe(0);

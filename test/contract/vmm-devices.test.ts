@@ -10,7 +10,7 @@ import { call } from '#libs/rpc/client.js';
 import type { DeviceInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/DeviceInfo.js';
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { errorInfo, expectErrno, expectStatus } from './harness.js';
-import { hostLeftClean, type Orchestrator, type TestTwin, useTwinHooks } from './vmm-harness.js';
+import { hostLeftClean, type Orchestrator, pattern, type TestTwin, useTwinHooks } from './vmm-harness.js';
 
 let t: TestTwin;
 let orch: Orchestrator;
@@ -150,18 +150,6 @@ async function poke(vm: string, gpa: bigint, data: Buffer | string): Promise<voi
 }
 async function peek(vm: string, gpa: bigint, n: number): Promise<Buffer> {
   return Buffer.from((await call(t.v.Guest.ReadMemory, { vm, gpa: String(gpa), length: String(n) })).data);
-}
-/** Deterministic, position-dependent bytes (a shifted or truncated copy never matches). */
-function pattern(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
 }
 
 // ------------------------------------------------------------------ host helpers

@@ -2,9 +2,14 @@
  * Both services in-process on 127.0.0.1:0: a host-iommu (intel-vtd unless told otherwise) and a
  * vmm on top of it, plus the orchestrator's side of the libvirt → QEMU fd-passing story.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
+import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
 import { startVmmServer, type VmmServer } from '../../services/vmm/src/main.js';
 import { startTestHost, Sys, type TestHost } from './harness.js';
 
@@ -189,4 +194,56 @@ export function pattern(n: number, seed: number): Buffer {
     b[i] = x & 0xff;
   }
   return b;
+}
+
+/** Every Guest.Events item of `vm` after `after` that arrives within `ms`. */
+export function collectEvents(t: TestTwin, vm: string, after: bigint, ms = 300): Promise<EventsResponse__Output[]> {
+  return new Promise((resolve, reject) => {
+    const out: EventsResponse__Output[] = [];
+    const s = t.v.Guest.Events({ vm, after_sequence: String(after) });
+    const timer = setTimeout(() => {
+      s.cancel();
+      resolve(out);
+    }, ms);
+    s.on('data', (m: EventsResponse__Output) => out.push(m));
+    s.on('error', (e: grpc.ServiceError) => {
+      if (e.code === grpc.status.CANCELLED) return;
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** What a CLI child process left: its exit code and its whole output. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI (`node --import tsx services/cli/main.ts <args>`) run to completion as a child process; killed after `timeoutMs`. */
+export function runCli(args: string[], timeoutMs = 40_000): Promise<CliRun> {
+  return new Promise<CliRun>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', ...args], { cwd: REPO, env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`iommu-twin ${args.join(' ')}: no exit within ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `ctl …` against the twin `t`, root on both services (runCli). */
+export function runCtl(t: TestTwin, ...args: string[]): Promise<CliRun> {
+  return runCli(['ctl', '--host', t.host.srv.addr, '--vmm', t.vmm.addr, '--host-token', 'tok-root', '--vmm-token', 'vmm-root', ...args]);
 }

@@ -6,16 +6,15 @@
  * the fault event as an `interrupt` item on Guest.Events once the guest unmasks it, and the
  * caching-mode shadow of an assigned device (the host IOAS follows the guest's tables after each
  * invalidation). Tables are built by hand with Guest.WriteMemory; the full guest driver is
- * test/guest/vtd-driver.ts.
+ * libs/guest/vtd-driver.ts.
  */
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { call } from '#libs/rpc/client.js';
-import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { vtdCaps } from '../../services/vmm/src/viommu/intel-iommu/caps.js';
 import { errorInfo, expectStatus } from './harness.js';
-import { hostLeftClean, type Orchestrator, type TestTwin, useTwinHooks } from './vmm-harness.js';
+import { collectEvents, hostLeftClean, type Orchestrator, pattern, type TestTwin, useTwinHooks } from './vmm-harness.js';
 
 let t: TestTwin;
 let orch: Orchestrator;
@@ -89,35 +88,7 @@ function dma(vm: string, deviceId: string, iova: bigint, length: number, pasid?:
 function dmaWrite(vm: string, deviceId: string, iova: bigint, data: Buffer) {
   return call(t.v.Guest.Dma, { vm, device_id: deviceId, iova: String(iova), length: String(data.length), write: true, data });
 }
-function pattern(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
 
-/** Every Guest.Events item after `after` that arrives within `ms`. */
-function collectEvents(vm: string, after: bigint, ms = 300): Promise<EventsResponse__Output[]> {
-  return new Promise((resolve, reject) => {
-    const out: EventsResponse__Output[] = [];
-    const s = t.v.Guest.Events({ vm, after_sequence: String(after) });
-    const timer = setTimeout(() => {
-      s.cancel();
-      resolve(out);
-    }, ms);
-    s.on('data', (m: EventsResponse__Output) => out.push(m));
-    s.on('error', (e: grpc.ServiceError) => {
-      if (e.code === grpc.status.CANCELLED) return;
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
 
 /**
  * Legacy-mode tables for `sids` (bus 0), all sharing one 4-level second-stage table:
@@ -298,14 +269,14 @@ describe('fault recording of an emulated device and the fault event', () => {
     expect(await rd(name, R.FRCD_HI)).toBe((1n << 63n) | (1n << 62n) | (BigInt(FR_READ) << 32n) | BigInt(sid));
     // masked: pending (IP), no interrupt
     expect(await rd(name, R.FECTL, 4)).toBe(FECTL_IM | FECTL_IP);
-    expect(await collectEvents(name, head)).toEqual([]);
+    expect(await collectEvents(t, name, head)).toEqual([]);
     // the device without ACCESS_PLATFORM still uses GPAs
     expect(Buffer.from((await dma(name, 'net1', 0x200000n, 32)).data!)).toEqual(data.subarray(0, 32));
 
     // unmasking fires the pending fault event
     await wr(name, R.FECTL, 0n, 4);
     expect(await rd(name, R.FECTL, 4)).toBe(0n);
-    const ev = await collectEvents(name, head);
+    const ev = await collectEvents(t, name, head);
     expect(ev.map((e) => e.event)).toEqual(['interrupt']);
     expect(ev[0]!.interrupt).toEqual({ source: 'dmar-fault', msi_addr: String(0xfee00000n), msi_data: 0x4021 });
 
@@ -316,7 +287,7 @@ describe('fault recording of an emulated device and the fault event', () => {
     const w = await dmaWrite(name, 'net0', 0x11000n, Buffer.from('x'));
     expect(w.vtd_fault).toMatchObject({ reason: FR_WRITE, sid, address: String(0x11000n), write: true });
     expect(await rd(name, R.FRCD_HI)).toBe((1n << 63n) | (BigInt(FR_WRITE) << 32n) | BigInt(sid));
-    const ev2 = await collectEvents(name, ev[0]!.sequence ? BigInt(ev[0]!.sequence) : 1n);
+    const ev2 = await collectEvents(t, name, ev[0]!.sequence ? BigInt(ev[0]!.sequence) : 1n);
     expect(ev2.map((e) => [e.event, e.interrupt?.source, e.interrupt?.msi_data])).toEqual([['interrupt', 'dmar-fault', 0x4021]]);
     // a faulting DMA wrote nothing
     expect(Buffer.from((await call(t.v.Guest.ReadMemory, { vm: name, gpa: String(0x201000n), length: '1' })).data)).toEqual(Buffer.alloc(1));
@@ -330,7 +301,7 @@ describe('fault recording of an emulated device and the fault event', () => {
     expect(await rd(name, R.FSTS, 4)).toBe(0n);
     // F was cleared by the guest; the old record's fields stay, nothing new was written
     expect(await rd(name, R.FRCD_HI)).toBe((BigInt(FR_WRITE) << 32n) | BigInt(sid));
-    expect(await collectEvents(name, BigInt(ev2[0]!.sequence))).toEqual([]);
+    expect(await collectEvents(t, name, BigInt(ev2[0]!.sequence))).toEqual([]);
   });
 
   it('a request with PASID on a unit without PASID support → INVALID_ARGUMENT BAD_PASID', async () => {

@@ -1,6 +1,6 @@
 /**
  * The NESTED backend of an assigned device behind the vmm's intel-iommu with x-flts, driven as a
- * Linux guest drives it (test/guest/vtd-driver.ts in scalable mode with first-stage domains):
+ * Linux guest drives it (libs/guest/vtd-driver.ts in scalable mode with first-stage domains):
  * the host walks the guest's first-stage tables over a NEST_PARENT stage 2 of guest RAM.
  * host-iommu (intel-vtd profile) and vmm in-process over real gRPC.
  *
@@ -15,7 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
 import { call } from '#libs/rpc/client.js';
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
-import { FL, QI_DONE, VtdDriver, type VtdDomain } from '../guest/vtd-driver.js';
+import { FL, QI_DONE, VtdDriver, type VtdDomain } from '#libs/guest/vtd-driver.js';
 import { errorInfo, expectStatus } from './harness.js';
 import { guestOps, hostLeftClean, type Orchestrator, pattern, type TestTwin, useTwinHooks } from './vmm-harness.js';
 

@@ -1,5 +1,5 @@
 /**
- * The vmm's intel-iommu driven as a Linux guest drives it (test/guest/vtd-driver.ts): registers
+ * The vmm's intel-iommu driven as a Linux guest drives it (libs/guest/vtd-driver.ts): registers
  * over Guest.MmioRead/MmioWrite, root/context/page tables and the invalidation queue in guest RAM.
  * host-iommu (intel-vtd profile) and vmm in-process over real gRPC.
  *
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { call } from '#libs/rpc/client.js';
 import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
-import { DESC, DMAR_BASE, FSTS, GCMD, GRAN, QI_DONE, QI_IN_USE, QiError, REG, VtdDriver, type VtdDomain } from '../guest/vtd-driver.js';
+import { DESC, DMAR_BASE, FSTS, GCMD, GRAN, QI_DONE, QI_IN_USE, QiError, REG, VtdDriver, type VtdDomain } from '#libs/guest/vtd-driver.js';
 import { errorInfo, expectStatus, pullStream } from './harness.js';
 import { guestOps, hostLeftClean, type Orchestrator, pattern, type TestTwin, useTwinHooks } from './vmm-harness.js';
 

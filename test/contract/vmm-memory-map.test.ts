@@ -12,9 +12,9 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { call } from '#libs/rpc/client.js';
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
-import { VtdDriver } from '../guest/vtd-driver.js';
+import { VtdDriver } from '#libs/guest/vtd-driver.js';
 import { expectStatus, Sys } from './harness.js';
-import { hostLeftClean, type Orchestrator, type TestTwin, useTwinHooks } from './vmm-harness.js';
+import { hostLeftClean, type Orchestrator, pattern, type TestTwin, useTwinHooks } from './vmm-harness.js';
 
 let t: TestTwin;
 let orch: Orchestrator;
@@ -62,18 +62,6 @@ async function boot(s: ReturnType<typeof spec>): Promise<Booted> {
 
 function ranges(info: VmInfo__Output): Array<[bigint, bigint, bigint]> {
   return info.ram_ranges.map((r) => [BigInt(r.gpa), BigInt(r.size), BigInt(r.memfd_offset)]);
-}
-
-function pattern(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
 }
 
 const write = (vm: string, gpa: bigint, data: Buffer) => call(t.v.Guest.WriteMemory, { vm, gpa: String(gpa), data });

@@ -1,6 +1,6 @@
 /**
  * The accel (NESTED) backend of an assigned NIC behind the vmm's SMMUv3, driven as Linux's
- * arm-smmu-v3 driver drives it (test/guest/smmu-driver.ts): the host's nested SMMUv3 walks the
+ * arm-smmu-v3 driver drives it (libs/guest/smmu-driver.ts): the host's nested SMMUv3 walks the
  * guest's stage-1 tables (STE → CD → LPAE tables in guest RAM) over a NEST_PARENT stage 2 of
  * guest RAM. host-iommu (profile arm-smmuv3; arm-smmuv3-s2 for the refusal) and vmm in-process
  * over real gRPC, the orchestrator passing /dev/iommu and the NIC's cdev into the VM process.
@@ -15,7 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call } from '#libs/rpc/client.js';
 import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
-import { GBPA, OP, PAGE1, REG, SmmuDriver, cmdCfgiCd, cmdCfgiSte, cmdSync, cmdTlbi, encodeEvent, grpcBus, SYNC_CS, type SmmuDomain } from '../guest/smmu-driver.js';
+import { GBPA, OP, PAGE1, REG, SmmuDriver, cmdCfgiCd, cmdCfgiSte, cmdSync, cmdTlbi, encodeEvent, grpcBus, SYNC_CS, type SmmuDomain } from '#libs/guest/smmu-driver.js';
 import { errorInfo, pullStream } from './harness.js';
 import { hostLeftClean, Orchestrator, pattern, startTestTwin, type TestTwin, until } from './vmm-harness.js';
 

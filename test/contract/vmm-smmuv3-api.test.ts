@@ -5,18 +5,14 @@
  * NO_MMIO_REGION), IDRs and every register read the same on both hosts for one spec, the
  * plug-time checks of assigned devices naming every violation, and a virtio device's DMA
  * translated through a stream table, a CD and a stage-1 table written by hand with
- * Guest.WriteMemory (the full Linux-like driver is test/guest/smmu-driver.ts).
+ * Guest.WriteMemory (the full Linux-like driver is libs/guest/smmu-driver.ts).
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '#libs/rpc/client.js';
-import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
 import { errorInfo, expectStatus } from './harness.js';
-import { hostLeftClean, Orchestrator, startTestTwin, type TestTwin } from './vmm-harness.js';
+import { collectEvents, hostLeftClean, Orchestrator, pattern, runCtl, startTestTwin, type CliRun, type TestTwin } from './vmm-harness.js';
 
 /** The two Arm hosts: `arm` nests (stage 1 + 2, vIOMMU), `s2` has stage 2 only. */
 let arm: { t: TestTwin; orch: Orchestrator };
@@ -104,34 +100,6 @@ async function pokeQ(t: TestTwin, vm: string, gpa: bigint, qs: bigint[]): Promis
   const b = Buffer.alloc(qs.length * 8);
   qs.forEach((q, i) => b.writeBigUInt64LE(q, i * 8));
   await call(t.v.Guest.WriteMemory, { vm, gpa: String(gpa), data: b });
-}
-function pattern(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
-/** Every Guest.Events item after `after` that arrives within `ms`. */
-function collectEvents(t: TestTwin, vm: string, after: bigint, ms = 300): Promise<EventsResponse__Output[]> {
-  return new Promise((resolve, reject) => {
-    const out: EventsResponse__Output[] = [];
-    const s = t.v.Guest.Events({ vm, after_sequence: String(after) });
-    const timer = setTimeout(() => {
-      s.cancel();
-      resolve(out);
-    }, ms);
-    s.on('data', (m: EventsResponse__Output) => out.push(m));
-    s.on('error', (e: grpc.ServiceError) => {
-      if (e.code === grpc.status.CANCELLED) return;
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
 }
 
 // ==================================================================== the VM spec
@@ -444,28 +412,8 @@ describe('assigned devices behind an SMMUv3 with accel', () => {
 
 // ==================================================================== ctl
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
 /** `ctl …` as a child process against the arm twin. */
-function ctl(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const conn = ['--host', arm.t.host.srv.addr, '--vmm', arm.t.vmm.addr, '--host-token', 'tok-root', '--vmm-token', 'vmm-root'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', 'ctl', ...conn, ...args], { cwd: REPO, env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`ctl ${args.join(' ')}: no exit within 40 s`));
-    }, 40_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const ctl = (...args: string[]): Promise<CliRun> => runCtl(arm.t, ...args);
 
 describe('ctl against an SMMUv3 VM', () => {
   it('guest regs reads every register as the guest does; guest iotlb shows the model caches; a faulting guest dma exits 1 naming the event', async () => {

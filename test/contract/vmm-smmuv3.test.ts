@@ -1,6 +1,6 @@
 /**
  * The vmm's SMMUv3 (emulated: virtio devices with ACCESS_PLATFORM behind it) driven as Linux's
- * arm-smmu-v3 driver drives it (test/guest/smmu-driver.ts): registers over Guest.MmioRead /
+ * arm-smmu-v3 driver drives it (libs/guest/smmu-driver.ts): registers over Guest.MmioRead /
  * MmioWrite, stream table, CDs, page tables and both queues in guest RAM, on machine virt (RAM from
  * 0x4000_0000). host-iommu (profile arm-smmuv3; arm-smmuv3-s2 for the host-independence check)
  * and vmm in-process over real gRPC.
@@ -36,7 +36,7 @@ import {
   grpcBus,
   modelBus,
   type SmmuDomain,
-} from '../guest/smmu-driver.js';
+} from '#libs/guest/smmu-driver.js';
 import type { GuestMemory } from '../../services/vmm/src/viommu/guest-memory.js';
 import { Smmuv3 } from '../../services/vmm/src/viommu/smmuv3/index.js';
 import { pullStream } from './harness.js';

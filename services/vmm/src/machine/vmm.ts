@@ -1141,8 +1141,7 @@ export class VmManager {
    * any byte moves, so a faulting DMA transfers nothing.
    */
   private vtdDma(vm: Vm, intel: IntelIommu, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array, pasid?: number): Promise<DmaOutcome> {
-    const translated = (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
-    if (!translated && pasid !== undefined) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `virtio device '${v.cfg.id}' did not negotiate ACCESS_PLATFORM: its DMA is untranslated and carries no PASID`);
+    const translated = virtioDmaTranslated(v, pasid, 'PASID');
     const sid = v.cfg.endpointId;
     return this.unitDma(vm, iova, length, write, data, (cur) => {
       if (!translated) return cur;
@@ -1170,8 +1169,7 @@ export class VmManager {
    * translated before any byte moves, so a faulting DMA transfers nothing.
    */
   private smmuDma(vm: Vm, smmu: Smmuv3, v: VirtioRuntime, iova: bigint, length: bigint, write: boolean, data: Uint8Array, ssid?: number): Promise<DmaOutcome> {
-    const translated = (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
-    if (!translated && ssid !== undefined) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `virtio device '${v.cfg.id}' did not negotiate ACCESS_PLATFORM: its DMA is untranslated and carries no SubstreamID`);
+    const translated = virtioDmaTranslated(v, ssid, 'SubstreamID');
     const sid = v.cfg.endpointId;
     return this.unitDma(vm, iova, length, write, data, (cur) => {
       if (!translated) return cur;
@@ -1335,3 +1333,13 @@ function smmuFaultOf(t: Extract<SmmuTranslation, { ok: false }> & { recorded?: b
 }
 
 export type { EndpointView };
+
+/**
+ * Whether a virtio device's DMA goes through the vIOMMU (ACCESS_PLATFORM negotiated); an
+ * untranslated DMA carrying a PASID / SubstreamID (`sub`, named `subName`) is refused (BAD_PASID).
+ */
+function virtioDmaTranslated(v: VirtioRuntime, sub: number | undefined, subName: 'PASID' | 'SubstreamID'): boolean {
+  const translated = (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
+  if (!translated && sub !== undefined) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `virtio device '${v.cfg.id}' did not negotiate ACCESS_PLATFORM: its DMA is untranslated and carries no ${subName}`);
+  return translated;
+}

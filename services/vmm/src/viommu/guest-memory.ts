@@ -12,3 +12,21 @@ export interface GuestMemory {
   read(gpa: bigint, len: number): Uint8Array;
   write(gpa: bigint, data: Uint8Array): void;
 }
+
+/**
+ * `n` little-endian 64-bit words at `gpa` (table entries, descriptors), or undefined when the
+ * read throws or comes back short: the caller reports it as its MEMTX error.
+ */
+export function readU64s(mem: GuestMemory, gpa: bigint, n: number): bigint[] | undefined {
+  let b: Uint8Array;
+  try {
+    b = mem.read(gpa, n * 8);
+  } catch {
+    return undefined;
+  }
+  if (b.length < n * 8) return undefined;
+  const dv = new DataView(b.buffer, b.byteOffset, n * 8);
+  const out: bigint[] = [];
+  for (let i = 0; i < n; i++) out.push(dv.getBigUint64(i * 8, true));
+  return out;
+}

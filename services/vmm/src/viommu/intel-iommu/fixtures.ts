@@ -3,51 +3,14 @@
  * fake guest RAM, a guest page-table builder, and legacy / scalable-mode units with one device
  * set up in guest RAM.
  */
-import type { GuestMemory, IntelIommuConfig } from './caps.js';
+import { SparseGuestRam } from '../fake-guest-ram.js';
+import type { IntelIommuConfig } from './caps.js';
 import { VtdTranslator, type VtdTranslation } from './translate.js';
 
-/** Sparse guest RAM [0, size): pages on demand; reads/writes outside throw; some pages read-only. */
-export class FakeRam implements GuestMemory {
-  readonly pages = new Map<bigint, Uint8Array>();
-  readonly readOnly = new Set<bigint>();
-  writes = 0;
-  constructor(readonly size: bigint) {}
-  private page(pfn: bigint): Uint8Array {
-    let p = this.pages.get(pfn);
-    if (p === undefined) {
-      p = new Uint8Array(4096);
-      this.pages.set(pfn, p);
-    }
-    return p;
-  }
-  private check(gpa: bigint, len: number): void {
-    if (gpa < 0n || gpa + BigInt(len) > this.size) throw new Error(`GuestMemoryError: ${gpa.toString(16)}+${len}`);
-  }
-  read(gpa: bigint, len: number): Uint8Array {
-    this.check(gpa, len);
-    const out = new Uint8Array(len);
-    for (let i = 0; i < len; i++) {
-      const a = gpa + BigInt(i);
-      out[i] = this.pages.get(a >> 12n)?.[Number(a & 0xfffn)] ?? 0;
-    }
-    return out;
-  }
-  write(gpa: bigint, data: Uint8Array): void {
-    this.check(gpa, data.length);
-    for (let i = 0; i < data.length; i++) if (this.readOnly.has((gpa + BigInt(i)) >> 12n)) throw new Error('read-only');
-    this.writes++;
-    for (let i = 0; i < data.length; i++) {
-      const a = gpa + BigInt(i);
-      this.page(a >> 12n)[Number(a & 0xfffn)] = data[i]!;
-    }
-  }
-  w64(gpa: bigint, v: bigint): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
-    this.write(gpa, b);
-  }
-  r64(gpa: bigint): bigint {
-    return new DataView(this.read(gpa, 8).buffer).getBigUint64(0, true);
+/** Sparse guest RAM [0, size); some pages may be read-only. */
+export class FakeRam extends SparseGuestRam {
+  constructor(size: bigint) {
+    super(0n, size);
   }
 }
 

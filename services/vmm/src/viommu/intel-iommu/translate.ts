@@ -39,6 +39,7 @@ import {
   type CachedContext,
   type PasidCacheEntry,
 } from './caches.js';
+import { readU64s } from '../guest-memory.js';
 import type { GuestMemory, IntelIommuConfig } from './caps.js';
 import { VTD_FR } from './reasons.js';
 
@@ -242,17 +243,7 @@ export class VtdTranslator {
   // ---------------------------------------------------------------- memory
 
   private readQ(gpa: bigint, n: number): bigint[] | undefined {
-    let b: Uint8Array;
-    try {
-      b = this.mem.read(gpa & U64, n * 8);
-    } catch {
-      return undefined;
-    }
-    if (b.length < n * 8) return undefined;
-    const dv = new DataView(b.buffer, b.byteOffset, n * 8);
-    const out: bigint[] = [];
-    for (let i = 0; i < n; i++) out.push(dv.getBigUint64(i * 8, true));
-    return out;
+    return readU64s(this.mem, gpa & U64, n);
   }
 
   private writeQ(gpa: bigint, v: bigint): boolean {

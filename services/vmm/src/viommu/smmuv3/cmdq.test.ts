@@ -1,71 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CMD, cmdDwords, dmaAlignedPow2Mask, rangeInvalidations, type CmdWords } from './cmdq.js';
-import { Smmuv3, type SmmuTranslatorPort } from './index.js';
 import { A } from './regs.js';
-import type { GuestMemory, SmmuIovaInvalidation, SmmuIrq, SmmuStreamTableState, SmmuTranslation, SteView, Smmuv3AccelPort, Smmuv3Config } from './types.js';
+import { smmuUnit } from './test-support.js';
+import type { Smmuv3AccelPort, Smmuv3Config } from './types.js';
 
-// ------------------------------------------------------------------------------ fixture (as regs.test.ts)
+// ------------------------------------------------------------------------------ fixture (test-support.ts)
 
-const RAM_BASE = 0x4000_0000n;
-class Ram implements GuestMemory {
-  readonly bytes = new Uint8Array(1 << 20);
-  read(gpa: bigint, len: number): Uint8Array {
-    const o = Number(gpa - RAM_BASE);
-    if (gpa < RAM_BASE || o + len > this.bytes.length) throw new Error('outside RAM');
-    return this.bytes.slice(o, o + len);
-  }
-  write(gpa: bigint, data: Uint8Array): void {
-    const o = Number(gpa - RAM_BASE);
-    if (gpa < RAM_BASE || o + data.length > this.bytes.length) throw new Error('outside RAM');
-    this.bytes.set(data, o);
-  }
-}
-
-/** A recording stand-in for B's SmmuTranslator: what the register file latches into it. */
-class FakeTranslator implements SmmuTranslatorPort {
-  table: SmmuStreamTableState = { smmuEnabled: true, gbpaAbort: true, strtabBase: 1n, log2size: 1, split: 1, twoLevel: true };
-  readonly calls: string[] = [];
-  translate(sid: number, _ssid: number | undefined, iova: bigint): SmmuTranslation {
-    this.calls.push(`translate ${sid} ${iova}`);
-    return { ok: true, pa: iova, perm: 3, pageShift: 12, bypass: true };
-  }
-  steView(sid: number): SteView {
-    return { kind: 'disabled', abort: sid === 0 };
-  }
-  resetCaches(): void {
-    this.calls.push('resetCaches');
-  }
-  invalidateSte(sid: number): void {
-    this.calls.push(`ste ${sid}`);
-  }
-  invalidateSteRange(sid: number, range: number): void {
-    this.calls.push(`steRange ${sid} ${range}`);
-  }
-  invalidateCd(sid: number, ssid: number): void {
-    this.calls.push(`cd ${sid} ${ssid}`);
-  }
-  invalidateCdAll(sid: number): void {
-    this.calls.push(`cdAll ${sid}`);
-  }
-  invalidateAll(): void {
-    this.calls.push('all');
-  }
-  invalidateVmidS1(vmid: number): void {
-    this.calls.push(`vmidS1 ${vmid}`);
-  }
-  invalidateAsid(asid: number, vmid: number): void {
-    this.calls.push(`asid ${asid} ${vmid}`);
-  }
-  invalidateIova(inv: SmmuIovaInvalidation): void {
-    this.calls.push(`iova ${JSON.stringify(inv, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`);
-  }
-  invalidateVmid(vmid: number): void {
-    this.calls.push(`vmid ${vmid}`);
-  }
-}
-
-
-const CFG: Smmuv3Config = { stage: 1, accel: false, oas: 44, ssidsize: 0, ril: true, ats: false, granules: { g4k: true, g16k: true, g64k: true } };
 const CMDQ_GPA = 0x4008_0000n;
 const CR0_CMDQEN = 1 << 3;
 const GERROR_IRQEN = 1;
@@ -90,13 +30,17 @@ const tlbi = (op: number, o: { asid?: number; vmid?: number; num?: number; scale
 const sync = (cs: number): Dw => [b(CMD.SYNC) | (b(cs) << 12n), 0n];
 const op = (code: number): Dw => [b(code), 0n];
 
+/** A command's 16 bytes as the guest stores them (two little-endian dwords). */
+function cmdBytes(c: Dw): Uint8Array {
+  const dv = new DataView(new ArrayBuffer(16));
+  dv.setBigUint64(0, c[0], true);
+  dv.setBigUint64(8, c[1], true);
+  return new Uint8Array(dv.buffer);
+}
+
 async function queueUnit(o: Partial<Smmuv3Config> = {}, log2size = 3) {
-  const irqs: SmmuIrq[] = [];
-  const ram = new Ram();
-  let fake!: FakeTranslator;
-  const u = new Smmuv3({ ...CFG, ...o }, ram, (i) => irqs.push(i), () => (fake = new FakeTranslator()));
-  const r = (off: number): bigint => u.mmioRead(off, 4);
-  const w = (off: number, v: bigint | number, size: 4 | 8 = 4): Promise<void> => u.mmioWrite(off, size, BigInt(v));
+  const t = smmuUnit(o);
+  const { ram, fake, w } = t;
   await w(A.CMDQ_BASE, CMDQ_GPA | b(log2size), 8);
   fake.calls.length = 0;
   let prod = 0;
@@ -104,10 +48,7 @@ async function queueUnit(o: Partial<Smmuv3Config> = {}, log2size = 3) {
   /** Write the commands at PROD in guest RAM (no register write). */
   const put = (...cmds: Dw[]): void => {
     for (const c of cmds) {
-      const dv = new DataView(new ArrayBuffer(16));
-      dv.setBigUint64(0, c[0], true);
-      dv.setBigUint64(8, c[1], true);
-      ram.write(CMDQ_GPA + b(16 * (prod & (2 ** log2size - 1))), new Uint8Array(dv.buffer));
+      ram.write(CMDQ_GPA + b(16 * (prod & (2 ** log2size - 1))), cmdBytes(c));
       prod = (prod + 1) & wrapIndex;
     }
   };
@@ -118,13 +59,8 @@ async function queueUnit(o: Partial<Smmuv3Config> = {}, log2size = 3) {
   };
   const enable = (): Promise<void> => w(A.CR0, CR0_CMDQEN);
   /** overwrite the entry at index `i` (Linux's arm_smmu_cmdq_skip_err replaces the bad command by a CMD_SYNC) */
-  const patch = (i: number, c: Dw): void => {
-    const dv = new DataView(new ArrayBuffer(16));
-    dv.setBigUint64(0, c[0], true);
-    dv.setBigUint64(8, c[1], true);
-    ram.write(CMDQ_GPA + b(16 * i), new Uint8Array(dv.buffer));
-  };
-  return { u, ram, irqs, r, w, fake: () => fake, put, submit, enable, patch };
+  const patch = (i: number, c: Dw): void => ram.write(CMDQ_GPA + b(16 * i), cmdBytes(c));
+  return { ...t, put, submit, enable, patch };
 }
 
 // ------------------------------------------------------------------------------ field decode
@@ -187,9 +123,9 @@ describe('CMDQ consumption (smmuv3_cmdq_consume)', () => {
   it('runs only with CR0.CMDQEN; the CR0 write that sets it consumes what is queued', async () => {
     const q = await queueUnit();
     await q.submit(cfgi(CMD.CFGI_STE, 5), sync(1));
-    expect([q.r(A.CMDQ_CONS), q.fake().calls, q.irqs]).toEqual([0n, [], []]);
+    expect([q.r(A.CMDQ_CONS), q.fake.calls, q.irqs]).toEqual([0n, [], []]);
     await q.enable();
-    expect([q.r(A.CMDQ_CONS), q.fake().calls, q.irqs]).toEqual([2n, ['ste 5'], [{ source: 'cmdq_sync' }]]);
+    expect([q.r(A.CMDQ_CONS), q.fake.calls, q.irqs]).toEqual([2n, ['ste 5'], [{ source: 'cmdq_sync' }]]);
   });
 
   it('PROD/CONS wrap: CONS follows PROD around a 4-entry ring, wrap bit at LOG2SIZE', async () => {
@@ -201,7 +137,7 @@ describe('CMDQ consumption (smmuv3_cmdq_consume)', () => {
     expect(q.r(A.CMDQ_CONS)).toBe(0b110n); // wrap 1, index 2
     await q.submit(cfgi(CMD.CFGI_STE, 7), cfgi(CMD.CFGI_STE, 8));
     expect(q.r(A.CMDQ_CONS)).toBe(0n); // 8 & 0b111
-    expect(q.fake().calls).toEqual(['ste 1', 'ste 2', 'ste 3', 'ste 4', 'ste 5', 'ste 6', 'ste 7', 'ste 8']);
+    expect(q.fake.calls).toEqual(['ste 1', 'ste 2', 'ste 3', 'ste 4', 'ste 5', 'ste 6', 'ste 7', 'ste 8']);
   });
 
   it('a full ring (PROD = CONS with the wrap bit flipped) runs exactly its 4 entries', async () => {
@@ -248,7 +184,7 @@ describe('CMDQ consumption (smmuv3_cmdq_consume)', () => {
       cfgi(CMD.ATC_INV, 0x0100),
       sync(0),
     );
-    expect(q.fake().calls).toEqual([
+    expect(q.fake.calls).toEqual([
       'ste 256',
       'steRange 291 3',
       'steRange 291 31',
@@ -273,11 +209,11 @@ describe('CMDQ consumption (smmuv3_cmdq_consume)', () => {
       tlbi(CMD.TLBI_S12_VMALL, { vmid: 0x13 }),
       tlbi(CMD.TLBI_S2_IPA, { vmid: 0x13, asid: 0x44, tg: 1, num: 0, addr: 0x8000_0000n, ttl: 1 }),
     );
-    expect(q.fake().calls).toEqual(['asid 68 18', 'vmidS1 18', iv(0x44, 0x12, 0x1000n, 0, 1n, 0, 1), 'vmid 19', iv(-1, 0x13, 0x8000_0000n, 1, 1n, 1, 2)]);
+    expect(q.fake.calls).toEqual(['asid 68 18', 'vmidS1 18', iv(0x44, 0x12, 0x1000n, 0, 1n, 0, 1), 'vmid 19', iv(-1, 0x13, 0x8000_0000n, 1, 1n, 1, 2)]);
     const s2 = await queueUnit({ stage: 2 }, 4);
     await s2.enable();
     await s2.submit(tlbi(CMD.TLBI_S12_VMALL, { vmid: 7 }), tlbi(CMD.TLBI_NSNH_ALL), tlbi(CMD.TLBI_S2_IPA, { vmid: 7, addr: 0x3000n }));
-    expect(s2.fake().calls).toEqual(['vmid 7', 'all', iv(-1, 7, 0x3000n, 0, 1n, 0, 2)]);
+    expect(s2.fake.calls).toEqual(['vmid 7', 'all', iv(-1, 7, 0x3000n, 0, 1n, 0, 2)]);
   });
 
   it('CMD_SYNC: CS=IRQ pulses cmdq_sync (whatever IRQ_CTRL says), CS=SEV and CS=NONE do nothing, CS=3 has the IRQ bit', async () => {
@@ -297,17 +233,17 @@ describe('command errors (CERROR_ILL / CERROR_ABT, GERROR.CMDQ_ERR)', () => {
     await q.enable();
     await q.submit(cfgi(CMD.CFGI_STE, 1), op(CMD.CFGI_ALL), cfgi(CMD.CFGI_STE, 2), sync(1));
     expect([q.r(A.CMDQ_CONS), q.r(A.GERROR), q.r(A.GERRORN)]).toEqual([b(ERR(1) | 1), 1n, 0n]);
-    expect(q.fake().calls).toEqual(['ste 1']);
+    expect(q.fake.calls).toEqual(['ste 1']);
     expect(q.irqs).toEqual([{ source: 'gerror' }]);
     expect(q.u.state().lastCommandError).toEqual({ cons: 1, opcode: 0x07, error: 'ILL', reason: 'Illegal command type: 7' });
     // while CMDQ_ERR is pending nothing runs, even on new PROD writes
     await q.submit(cfgi(CMD.CFGI_STE, 3));
-    expect([q.r(A.CMDQ_CONS), q.fake().calls.length]).toEqual([b(ERR(1) | 1), 1]);
+    expect([q.r(A.CMDQ_CONS), q.fake.calls.length]).toEqual([b(ERR(1) | 1), 1]);
     // the driver replaces the bad command with a CMD_SYNC and toggles GERRORN: the queue resumes, ERR stays in CONS
     q.patch(1, sync(0));
     await q.w(A.GERRORN, 1);
     expect([q.r(A.CMDQ_CONS), q.r(A.GERROR) ^ q.r(A.GERRORN)]).toEqual([b(ERR(1) | 5), 0n]);
-    expect(q.fake().calls).toEqual(['ste 1', 'ste 2', 'ste 3']);
+    expect(q.fake.calls).toEqual(['ste 1', 'ste 2', 'ste 3']);
     expect(q.irqs).toEqual([{ source: 'gerror' }, { source: 'cmdq_sync' }]);
   });
 
@@ -327,7 +263,7 @@ describe('command errors (CERROR_ILL / CERROR_ABT, GERROR.CMDQ_ERR)', () => {
       const q = await queueUnit();
       await q.enable();
       await q.submit(cfgi(code, 4, { ssec: true }));
-      expect([q.r(A.CMDQ_CONS), q.r(A.GERROR), q.fake().calls]).toEqual([b(ERR(1)), 1n, []]);
+      expect([q.r(A.CMDQ_CONS), q.r(A.GERROR), q.fake.calls]).toEqual([b(ERR(1)), 1n, []]);
     }
   });
 
@@ -343,7 +279,7 @@ describe('command errors (CERROR_ILL / CERROR_ABT, GERROR.CMDQ_ERR)', () => {
       const q = await queueUnit({ stage });
       await q.enable();
       await q.submit(tlbi(code));
-      expect([q.r(A.CMDQ_CONS), q.r(A.GERROR), q.fake().calls], `stage ${stage} op 0x${code.toString(16)}`).toEqual([b(ERR(1)), 1n, []]);
+      expect([q.r(A.CMDQ_CONS), q.r(A.GERROR), q.fake.calls], `stage ${stage} op 0x${code.toString(16)}`).toEqual([b(ERR(1)), 1n, []]);
     }
   });
 
@@ -387,7 +323,7 @@ function port(log: string[], s: PortScript): Smmuv3AccelPort {
 describe('accel forwarding (smmuv3_accel_install_ste / _range, smmuv3_accel_issue_inv_cmd)', () => {
   it('forwards in queue order: emulated effect first, then the host call (CFGI_STE: host install first, as QEMU)', async () => {
     const q = await queueUnit({ accel: true, ats: true }, 4);
-    const log = q.fake().calls;
+    const log = q.fake.calls;
     q.u.accel = port(log, { backed: [8] });
     await q.enable();
     await q.submit(
@@ -438,7 +374,7 @@ describe('accel forwarding (smmuv3_accel_install_ste / _range, smmuv3_accel_issu
 
   it('CFGI_STE_RANGE / CFGI_ALL install every backed SID in the range (the port\'s list), then invalidate', async () => {
     const q = await queueUnit({ accel: true }, 4);
-    const log = q.fake().calls;
+    const log = q.fake.calls;
     q.u.accel = port(log, { backed: [0x21, 0x10, 0x13, 0x2000] });
     await q.enable();
     await q.submit(cfgi(CMD.CFGI_STE_RANGE, 0x12, { range: 1 }), cfgi(CMD.CFGI_STE_RANGE, 0, { range: 31 }));
@@ -447,7 +383,7 @@ describe('accel forwarding (smmuv3_accel_install_ste / _range, smmuv3_accel_issu
 
   it('CFGI_ALL with no backed SID in range calls nothing on the host', async () => {
     const q = await queueUnit({ accel: true }, 4);
-    const log = q.fake().calls;
+    const log = q.fake.calls;
     q.u.accel = port(log, { backed: [0x40] });
     await q.enable();
     await q.submit(cfgi(CMD.CFGI_STE_RANGE, 0x10, { range: 3 }));
@@ -456,7 +392,7 @@ describe('accel forwarding (smmuv3_accel_install_ste / _range, smmuv3_accel_issu
 
   it('a refused host call is CERROR_ILL at that command: CONS stays on it, later commands (and the SYNC) wait', async () => {
     const q = await queueUnit({ accel: true }, 4);
-    const log = q.fake().calls;
+    const log = q.fake.calls;
     q.u.accel = port(log, { backed: [4], failInvalidate: (c) => (c[0] & 0xffn) === 0x12n });
     await q.w(A.IRQ_CTRL, GERROR_IRQEN);
     await q.enable();
@@ -469,7 +405,7 @@ describe('accel forwarding (smmuv3_accel_install_ste / _range, smmuv3_accel_issu
 
   it('a refused STE install is CERROR_ILL and leaves the emulated configuration cache alone', async () => {
     const q = await queueUnit({ accel: true }, 4);
-    const log = q.fake().calls;
+    const log = q.fake.calls;
     q.u.accel = port(log, { backed: [4, 5], failInstall: new Set([5]) });
     await q.enable();
     await q.submit(cfgi(CMD.CFGI_STE, 5));
@@ -486,7 +422,7 @@ describe('accel forwarding (smmuv3_accel_install_ste / _range, smmuv3_accel_issu
     const q = await queueUnit({ accel: true }, 4);
     let open!: () => void;
     const gate = new Promise<void>((res) => (open = res));
-    const log = q.fake().calls;
+    const log = q.fake.calls;
     q.u.accel = port(log, { backed: [], gate });
     await q.enable();
     const done = q.submit(tlbi(CMD.TLBI_NH_VA, { asid: 2, addr: 0x4000n }), sync(1));

@@ -2,26 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '#libs/errno/index.js';
 import { CLASS_IN, CLASS_TT, encodeSmmuEvent } from '#libs/pgtable/nested.js';
 import { decodeEventRecord, encodeEventRecord, smmuv3PropagateEvent, smmuv3RecordEvent } from './events.js';
+import { FakeGuestRam } from './fixtures.js';
 import { smmuv3Idrs } from './idr.js';
 import { CR0, GERROR, IRQ_CTRL, Smmuv3RegState } from './regs.js';
-import { EVT, EVT_CLASS, type GuestMemory, type SmmuEventInfo, type SmmuIrq } from './types.js';
-
-const RAM_BASE = 0x4000_0000n;
-class Ram implements GuestMemory {
-  readonly bytes = new Uint8Array(1 << 20);
-  writes = 0;
-  read(gpa: bigint, len: number): Uint8Array {
-    const o = Number(gpa - RAM_BASE);
-    if (gpa < RAM_BASE || o + len > this.bytes.length) throw new Error('outside RAM');
-    return this.bytes.slice(o, o + len);
-  }
-  write(gpa: bigint, data: Uint8Array): void {
-    const o = Number(gpa - RAM_BASE);
-    if (gpa < RAM_BASE || o + data.length > this.bytes.length) throw new Error('outside RAM');
-    this.bytes.set(data, o);
-    this.writes++;
-  }
-}
+import { SMMU_TEST_CFG } from './test-support.js';
+import { EVT, EVT_CLASS, type SmmuEventInfo, type SmmuIrq } from './types.js';
 
 const words = (b: Uint8Array): number[] => {
   const dv = new DataView(b.buffer, b.byteOffset, 32);
@@ -96,9 +81,9 @@ describe('event records (smmuv3_record_event field choice, EVT_SET_* layout)', (
 // ------------------------------------------------------------------------------ the EVTQ
 
 function queue(log2size = 2) {
-  const st = new Smmuv3RegState(smmuv3Idrs({ stage: 1, accel: false, oas: 44, ssidsize: 0, ril: true, ats: false, granules: { g4k: true, g16k: true, g64k: true } }));
+  const st = new Smmuv3RegState(smmuv3Idrs(SMMU_TEST_CFG));
   st.reset();
-  const ram = new Ram();
+  const ram = new FakeGuestRam();
   const irqs: SmmuIrq[] = [];
   const raise = (i: SmmuIrq): void => {
     irqs.push(i);

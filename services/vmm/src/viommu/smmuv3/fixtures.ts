@@ -4,58 +4,16 @@
  * descriptors in the layout QEMU decodes (include/hw/arm/smmuv3-common.h, smmu-internal.h), and
  * a builder that lays stream tables, CDs and stage-1 / stage-2 tables out in that RAM.
  */
-import type { GuestMemory, SmmuStreamTableState } from './types.js';
+import { SparseGuestRam } from '../fake-guest-ram.js';
+import type { SmmuStreamTableState } from './types.js';
 
 /** virt's RAM base */
 export const VIRT_RAM_BASE = 0x4000_0000n;
 
-/** Sparse guest RAM [base, base + size): zero pages on demand; accesses outside throw (MEMTX errors). */
-export class FakeGuestRam implements GuestMemory {
-  readonly pages = new Map<bigint, Uint8Array>();
-  reads = 0;
-  constructor(
-    readonly base: bigint = VIRT_RAM_BASE,
-    readonly size: bigint = 1n << 32n,
-  ) {}
-
-  private check(gpa: bigint, len: number): void {
-    if (gpa < this.base || gpa + BigInt(len) > this.base + this.size) {
-      throw new Error(`GuestMemoryError: 0x${gpa.toString(16)}+${len} outside RAM`);
-    }
-  }
-
-  read(gpa: bigint, len: number): Uint8Array {
-    this.check(gpa, len);
-    this.reads++;
-    const out = new Uint8Array(len);
-    for (let i = 0; i < len; i++) {
-      const a = gpa + BigInt(i);
-      out[i] = this.pages.get(a >> 12n)?.[Number(a & 0xfffn)] ?? 0;
-    }
-    return out;
-  }
-
-  write(gpa: bigint, data: Uint8Array): void {
-    this.check(gpa, data.length);
-    for (let i = 0; i < data.length; i++) {
-      const a = gpa + BigInt(i);
-      let p = this.pages.get(a >> 12n);
-      if (p === undefined) {
-        p = new Uint8Array(4096);
-        this.pages.set(a >> 12n, p);
-      }
-      p[Number(a & 0xfffn)] = data[i]!;
-    }
-  }
-
-  w64(gpa: bigint, v: bigint): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
-    this.write(gpa, b);
-  }
-
-  r64(gpa: bigint): bigint {
-    return new DataView(this.read(gpa, 8).buffer).getBigUint64(0, true);
+/** Sparse guest RAM [base, base + size) (virt's RAM base and 4 GiB unless told). */
+export class FakeGuestRam extends SparseGuestRam {
+  constructor(base: bigint = VIRT_RAM_BASE, size: bigint = 1n << 32n) {
+    super(base, size);
   }
 }
 

@@ -1,83 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEventRecord, encodeEventRecord } from './events.js';
-import { Smmuv3, type SmmuTranslatorPort } from './index.js';
+import { FakeGuestRam } from './fixtures.js';
+import { Smmuv3 } from './index.js';
 import { A } from './regs.js';
 import { SmmuTranslator } from './translate.js';
-import { EVT, EVT_CLASS, SMMU_MMIO, type GuestMemory, type SmmuEventInfo, type SmmuIovaInvalidation, type SmmuIrq, type SmmuStreamTableState, type SmmuTranslation, type SteView, type Smmuv3Config } from './types.js';
+import { SMMU_TEST_CFG, smmuUnit } from './test-support.js';
+import { EVT, EVT_CLASS, SMMU_MMIO, type SmmuEventInfo, type Smmuv3Config } from './types.js';
 
-// ------------------------------------------------------------------------------ fixture (as regs.test.ts)
+// ------------------------------------------------------------------------------ fixture (test-support.ts)
 
-const RAM_BASE = 0x4000_0000n;
-class Ram implements GuestMemory {
-  readonly bytes = new Uint8Array(1 << 20);
-  read(gpa: bigint, len: number): Uint8Array {
-    const o = Number(gpa - RAM_BASE);
-    if (gpa < RAM_BASE || o + len > this.bytes.length) throw new Error('outside RAM');
-    return this.bytes.slice(o, o + len);
-  }
-  write(gpa: bigint, data: Uint8Array): void {
-    const o = Number(gpa - RAM_BASE);
-    if (gpa < RAM_BASE || o + data.length > this.bytes.length) throw new Error('outside RAM');
-    this.bytes.set(data, o);
-  }
-}
-
-/** A recording stand-in for B's SmmuTranslator: what the register file latches into it. */
-class FakeTranslator implements SmmuTranslatorPort {
-  table: SmmuStreamTableState = { smmuEnabled: true, gbpaAbort: true, strtabBase: 1n, log2size: 1, split: 1, twoLevel: true };
-  readonly calls: string[] = [];
-  next: SmmuTranslation = { ok: true, pa: 0x4000_0000n, perm: 3, pageShift: 12, bypass: false };
-  translate(sid: number, ssid: number | undefined, iova: bigint, write: boolean): SmmuTranslation {
-    this.calls.push(`translate ${sid} ${ssid} 0x${iova.toString(16)} ${write}`);
-    return this.next;
-  }
-  steView(sid: number): SteView {
-    return { kind: 'disabled', abort: sid === 0 };
-  }
-  resetCaches(): void {
-    this.calls.push('resetCaches');
-  }
-  invalidateSte(sid: number): void {
-    this.calls.push(`ste ${sid}`);
-  }
-  invalidateSteRange(sid: number, range: number): void {
-    this.calls.push(`steRange ${sid} ${range}`);
-  }
-  invalidateCd(sid: number, ssid: number): void {
-    this.calls.push(`cd ${sid} ${ssid}`);
-  }
-  invalidateCdAll(sid: number): void {
-    this.calls.push(`cdAll ${sid}`);
-  }
-  invalidateAll(): void {
-    this.calls.push('all');
-  }
-  invalidateVmidS1(vmid: number): void {
-    this.calls.push(`vmidS1 ${vmid}`);
-  }
-  invalidateAsid(asid: number, vmid: number): void {
-    this.calls.push(`asid ${asid} ${vmid}`);
-  }
-  invalidateIova(inv: SmmuIovaInvalidation): void {
-    this.calls.push(`iova ${JSON.stringify(inv, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`);
-  }
-  invalidateVmid(vmid: number): void {
-    this.calls.push(`vmid ${vmid}`);
-  }
-}
-
-const CFG: Smmuv3Config = { stage: 1, accel: false, oas: 44, ssidsize: 0, ril: true, ats: false, granules: { g4k: true, g16k: true, g64k: true } };
 const EVTQ_GPA = 0x4004_0000n;
 
-function unit(o: Partial<Smmuv3Config> = {}) {
-  const irqs: SmmuIrq[] = [];
-  const ram = new Ram();
-  let fake!: FakeTranslator;
-  const u = new Smmuv3({ ...CFG, ...o }, ram, (i) => irqs.push(i), () => (fake = new FakeTranslator()));
-  const r = (off: number): bigint => u.mmioRead(off, 4);
-  const w = (off: number, v: bigint | number, size: 4 | 8 = 4): Promise<void> => u.mmioWrite(off, size, BigInt(v));
-  return { u, ram, irqs, r, w, fake: () => fake };
-}
+const unit = smmuUnit;
 
 const fault = (o: Partial<SmmuEventInfo> = {}): SmmuEventInfo => ({
   id: EVT.F_TRANSLATION,
@@ -112,14 +46,14 @@ describe('Smmuv3: the unit (index.ts)', () => {
     const { u, fake, ram } = await withEvtq();
     const ok = u.dmaTranslate(0x10, undefined, 0x1000n, true);
     expect(ok).toEqual({ ok: true, pa: 0x4000_0000n, perm: 3, pageShift: 12, bypass: false });
-    expect(fake().calls).toContain('translate 16 undefined 0x1000 true');
+    expect(fake.calls).toContain('translate 16 undefined 0x1000 true');
     expect(Array.from(ram.read(EVTQ_GPA, 32)).every((x) => x === 0)).toBe(true);
   });
 
   it('a fault the translator marks `record` is written to the EVTQ (bytes of encodeEventRecord) with an evtq pulse', async () => {
     const { u, fake, ram, r, irqs } = await withEvtq();
     const ev = fault({ ssid: 3, rnw: false });
-    fake().next = { ok: false, event: ev, record: true };
+    fake.next = { ok: false, event: ev, record: true };
     const res = u.dmaTranslate(0x10, 3, 0x8000_1000n, true);
     expect(res).toEqual({ ok: false, event: ev, record: true, recorded: true });
     expect(Array.from(ram.read(EVTQ_GPA, 32))).toEqual(Array.from(encodeEventRecord(ev)));
@@ -129,19 +63,19 @@ describe('Smmuv3: the unit (index.ts)', () => {
 
   it('not recorded: record=false (CD.R / STE.S2R clear), no event (silent abort), EVENTQEN clear', async () => {
     const t = await withEvtq();
-    t.fake().next = { ok: false, event: fault(), record: false };
+    t.fake.next = { ok: false, event: fault(), record: false };
     expect(t.u.dmaTranslate(1, undefined, 0n, false)).toMatchObject({ ok: false, recorded: false });
-    t.fake().next = { ok: false, event: undefined, record: false };
+    t.fake.next = { ok: false, event: undefined, record: false };
     expect(t.u.dmaTranslate(1, undefined, 0n, false)).toMatchObject({ ok: false, recorded: false });
     await t.w(A.CR0, 0);
-    t.fake().next = { ok: false, event: fault(), record: true };
+    t.fake.next = { ok: false, event: fault(), record: true };
     expect(t.u.dmaTranslate(1, undefined, 0n, false)).toMatchObject({ ok: false, recorded: false });
     expect([t.r(A.EVENTQ_PROD), t.r(A.GERROR), t.irqs]).toEqual([0n, 0n, []]);
   });
 
   it('a full EVTQ: recorded=false, GERROR.EVENTQ_ABT_ERR toggled once with a gerror pulse', async () => {
     const t = await withEvtq({}, 1);
-    t.fake().next = { ok: false, event: fault(), record: true };
+    t.fake.next = { ok: false, event: fault(), record: true };
     expect([t.u.dmaTranslate(1, undefined, 0n, false).recorded, t.u.dmaTranslate(1, undefined, 0n, false).recorded]).toEqual([true, true]);
     expect(t.u.dmaTranslate(1, undefined, 0n, false)).toMatchObject({ recorded: false });
     expect([t.r(A.EVENTQ_PROD), t.r(A.GERROR)]).toEqual([2n, 4n]);
@@ -192,11 +126,11 @@ describe('Smmuv3: the unit (index.ts)', () => {
     expect(s.idr).toEqual([0x0d44101a, 0x02730010, 0, 0x1404, 0, 0x74]);
     t.u.reset();
     expect(t.u.state().lastCommandError).toBeUndefined();
-    expect(t.fake().calls.filter((c) => c === 'resetCaches').length).toBe(2);
+    expect(t.fake.calls.filter((c) => c === 'resetCaches').length).toBe(2);
   });
 
   it('the default translator is SmmuTranslator (SMMUEN=0 with GBPA bypass passes the address through)', () => {
-    const u = new Smmuv3(CFG, new Ram(), () => {});
+    const u = new Smmuv3(SMMU_TEST_CFG, new FakeGuestRam(), () => {});
     expect(u.translator).toBeInstanceOf(SmmuTranslator);
     expect(u.dmaTranslate(3, undefined, 0x4000_2000n, false)).toMatchObject({ ok: true, pa: 0x4000_2000n, bypass: true });
   });

@@ -8,60 +8,18 @@
  * injectEvent, reset).
  */
 import { describe, expect, it } from 'vitest';
+import { FakeGuestRam, VIRT_RAM_BASE } from './fixtures.js';
 import { Smmuv3 } from './index.js';
-import { EVT, PERM_R, PERM_W, type GuestMemory, type SmmuIrq, type Smmuv3Config } from './types.js';
+import { EVT, PERM_R, PERM_W, type SmmuIrq, type Smmuv3Config } from './types.js';
 
 // ------------------------------------------------------------------------------------ guest RAM
 
 /** virt's RAM: 64 MiB from 0x4000_0000, kept as 4 KiB pages; any access outside throws (a MEMTX error). */
-const RAM_BASE = 0x4000_0000n;
-const RAM_SIZE = 64n << 20n;
-
-class FakeRam implements GuestMemory {
-  readonly pages = new Map<bigint, Uint8Array>();
-
-  private check(gpa: bigint, len: number): void {
-    if (gpa < RAM_BASE || gpa + BigInt(len) > RAM_BASE + RAM_SIZE) throw new Error(`GPA 0x${gpa.toString(16)}+${len} outside RAM`);
+class FakeRam extends FakeGuestRam {
+  constructor() {
+    super(VIRT_RAM_BASE, 64n << 20n);
   }
-
-  private page(pfn: bigint, create: boolean): Uint8Array | undefined {
-    let p = this.pages.get(pfn);
-    if (!p && create) {
-      p = new Uint8Array(4096);
-      this.pages.set(pfn, p);
-    }
-    return p;
-  }
-
-  read(gpa: bigint, len: number): Uint8Array {
-    this.check(gpa, len);
-    const out = new Uint8Array(len);
-    for (let i = 0; i < len; i++) {
-      const a = gpa + BigInt(i);
-      const p = this.page(a >> 12n, false);
-      out[i] = p ? p[Number(a & 0xfffn)]! : 0;
-    }
-    return out;
-  }
-
-  write(gpa: bigint, data: Uint8Array): void {
-    this.check(gpa, data.length);
-    for (let i = 0; i < data.length; i++) {
-      const a = gpa + BigInt(i);
-      this.page(a >> 12n, true)![Number(a & 0xfffn)] = data[i]!;
-    }
-  }
-
-  /** little-endian 64-bit store / load (what the guest's CPU does) */
-  q(gpa: bigint, v: bigint): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
-    this.write(gpa, b);
-  }
-  rq(gpa: bigint): bigint {
-    return new DataView(this.read(gpa, 8).buffer).getBigUint64(0, true);
-  }
-  /** the 8 little-endian 32-bit words of a 32-byte event record */
+  /** the `n` little-endian 32-bit words at `gpa` (8 for a 32-byte event record) */
   words32(gpa: bigint, n: number): number[] {
     const dv = new DataView(this.read(gpa, n * 4).buffer);
     return Array.from({ length: n }, (_, i) => dv.getUint32(i * 4, true));
@@ -177,14 +135,14 @@ function granuleTables(ram: FakeRam, g: number) {
     let table = root;
     for (let level = start; level < leafLevel; level++) {
       const slot = table + idx(va, level) * 8n;
-      let pte = ram.rq(slot);
+      let pte = ram.r64(slot);
       if ((pte & 3n) !== 3n) {
         pte = alloc() | 3n;
-        ram.q(slot, pte);
+        ram.w64(slot, pte);
       }
       table = pte & addrMask;
     }
-    ram.q(table + idx(va, leafLevel) * 8n, leaf);
+    ram.w64(table + idx(va, leafLevel) * 8n, leaf);
   };
   return { alloc, map };
 }
@@ -211,15 +169,15 @@ function pageTables(ram: FakeRam) {
     let table = root;
     for (let level = start; level < leafLevel; level++) {
       const slot = table + idx(va, level) * 8n;
-      let pte = ram.rq(slot);
+      let pte = ram.r64(slot);
       if ((pte & 3n) !== 3n) {
         pte = (alloc() + ipaOff) | 3n | tableBits;
-        ram.q(slot, pte);
+        ram.w64(slot, pte);
       }
       table = (pte & 0x0000_ffff_ffff_f000n) - ipaOff;
     }
     const slot = table + idx(va, leafLevel) * 8n;
-    ram.q(slot, leaf);
+    ram.w64(slot, leaf);
     return slot;
   };
   return { alloc, map };
@@ -238,14 +196,14 @@ async function unit(cfg: Partial<Smmuv3Config> = {}) {
   const submit = async (...cmds: Cmd[]): Promise<void> => {
     for (const [d0, d1] of cmds) {
       const slot = CMDQ + (prod & BigInt((1 << CMDQ_LOG2) - 1)) * 16n;
-      ram.q(slot, d0);
-      ram.q(slot + 8n, d1);
+      ram.w64(slot, d0);
+      ram.w64(slot + 8n, d1);
       prod = (prod + 1n) & BigInt((1 << (CMDQ_LOG2 + 1)) - 1);
     }
     await w32(A.CMDQ_PROD, prod);
   };
-  const putSte = (sid: number, ste: bigint[], table = STRTAB): void => ste.forEach((d, i) => ram.q(table + BigInt(sid) * 64n + BigInt(i) * 8n, d));
-  const putCd = (words: bigint[], at = CDADDR): void => words.forEach((d, i) => ram.q(at + BigInt(i) * 8n, d));
+  const putSte = (sid: number, ste: bigint[], table = STRTAB): void => ste.forEach((d, i) => ram.w64(table + BigInt(sid) * 64n + BigInt(i) * 8n, d));
+  const putCd = (words: bigint[], at = CDADDR): void => words.forEach((d, i) => ram.w64(at + BigInt(i) * 8n, d));
   /** the bring-up Linux's arm_smmu_device_reset does: tables, queues, IRQs, then CR0 */
   const bringUp = async (o: { cr0?: bigint; irqCtrl?: bigint; strtabCfg?: bigint } = {}): Promise<void> => {
     await w64(A.STRTAB_BASE, STRTAB);
@@ -503,7 +461,7 @@ describe('command queue (smmuv3_cmdq_consume)', () => {
     expect(r32(A.CMDQ_CONS)).toBe((CERROR_ILL << 24n) | 1n);
     expect(irqs).toEqual(['gerror']);
     // the driver replaces the bad command by a CMD_SYNC (arm_smmu_cmdq_skip_err) and acks
-    ram.q(CMDQ + 16n, BigInt(OP.SYNC));
+    ram.w64(CMDQ + 16n, BigInt(OP.SYNC));
     await w32(A.GERRORN, r32(A.GERROR));
     // resumed: everything consumed; queue_cons_incr deposits only the index+wrap bits, ERR stays
     expect(r32(A.CMDQ_CONS)).toBe((CERROR_ILL << 24n) | 4n);
@@ -590,7 +548,7 @@ describe('command queue (smmuv3_cmdq_consume)', () => {
       const cons = r32(A.CMDQ_CONS);
       expect([bad, consErr(cons), cons & 0xfn]).toEqual([bad, CERROR_ILL, index]);
       // skip it as Linux does (arm_smmu_cmdq_skip_err): overwrite with a CMD_SYNC, then ack in GERRORN
-      ram.q(CMDQ + (index & 7n) * 16n, BigInt(OP.SYNC));
+      ram.w64(CMDQ + (index & 7n) * 16n, BigInt(OP.SYNC));
       await w32(A.GERRORN, r32(A.GERROR));
       index = (index + 1n) & 0xfn;
       expect([bad, r32(A.CMDQ_CONS) & 0xfn, r32(A.GERROR) ^ r32(A.GERRORN)]).toEqual([bad, index, 0n]);
@@ -663,8 +621,8 @@ describe('translation (smmuv3_translate, smmu_find_ste, decode_ste, decode_cd, s
     const g = await unit();
     // FMT=1 (b17:16), SPLIT=8 (b10:6), LOG2SIZE=16; L1 desc: SPAN b4:0, L2Ptr = desc & ~0x1f
     const l2a = 0x4005_0000n, l2b = 0x4006_0000n;
-    g.ram.q(STRTAB + 1n * 8n, l2a | 9n); // SIDs 0x100..0x1ff, SPAN 9
-    g.ram.q(STRTAB + 2n * 8n, l2b | 1n); // SIDs 0x200..0x2ff, SPAN 1: only offsets 0 and 1 valid
+    g.ram.w64(STRTAB + 1n * 8n, l2a | 9n); // SIDs 0x100..0x1ff, SPAN 9
+    g.ram.w64(STRTAB + 2n * 8n, l2b | 1n); // SIDs 0x200..0x2ff, SPAN 1: only offsets 0 and 1 valid
     g.putSte(0x08, steConfig(4), l2a); // SID 0x108
     g.putSte(0x01, steConfig(4), l2b); // SID 0x201
     await g.bringUp({ strtabCfg: (1n << 16n) | (8n << 6n) | 16n });
@@ -681,7 +639,7 @@ describe('translation (smmuv3_translate, smmu_find_ste, decode_ste, decode_cd, s
   it('the 2-level format stays once set: a later STRTAB_BASE_CFG with FMT=0 does not clear it (smmu_writel sets SMMU_FEATURE_2LVL_STE only)', async () => {
     const g = await unit();
     const l2 = 0x4005_0000n;
-    g.ram.q(STRTAB + 1n * 8n, l2 | 9n);
+    g.ram.w64(STRTAB + 1n * 8n, l2 | 9n);
     g.putSte(0x08, steConfig(4), l2);
     await g.bringUp({ strtabCfg: (1n << 16n) | (8n << 6n) | 16n });
     await g.w32(A.STRTAB_BASE_CFG, 16); // FMT 0, same LOG2SIZE
@@ -811,7 +769,7 @@ describe('translation (smmuv3_translate, smmu_find_ste, decode_ste, decode_cd, s
     const g = await s1Stream();
     const leaf = g.pt.map(g.root, 0, 0x1234_5000n, 0x4010_0000n | AF | 3n);
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5008n, false)).toMatchObject({ ok: true, pa: 0x4010_0008n });
-    g.ram.q(leaf, 0x4011_0000n | AF | 3n);
+    g.ram.w64(leaf, 0x4011_0000n | AF | 3n);
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5008n, false)).toMatchObject({ ok: true, pa: 0x4010_0008n }); // stale IOTLB entry
     await g.submit(cmd.tlbiNhVa(ASID + 1, 0x1234_5000n), cmd.sync()); // another ASID: no effect
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5008n, false)).toMatchObject({ ok: true, pa: 0x4010_0008n });
@@ -819,7 +777,7 @@ describe('translation (smmuv3_translate, smmu_find_ste, decode_ste, decode_cd, s
     expect(g.r32(A.CMDQ_CONS)).toBe(4n);
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5008n, false)).toMatchObject({ ok: true, pa: 0x4011_0008n });
     // an unmap (PTE cleared) is likewise invisible until invalidated
-    g.ram.q(leaf, 0n);
+    g.ram.w64(leaf, 0n);
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5008n, false)).toMatchObject({ ok: true, pa: 0x4011_0008n });
     await g.submit(cmd.op(OP.TLBI_NH_ASID, BigInt(ASID) << 48n), cmd.sync());
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5008n, false)).toMatchObject({ ok: false, event: { id: EVT.F_TRANSLATION } });
@@ -836,7 +794,7 @@ describe('translation (smmuv3_translate, smmu_find_ste, decode_ste, decode_cd, s
     await g.submit(cmd.cfgiSte(SID), cmd.sync());
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5008n, false)).toMatchObject({ ok: true, pa: 0x1234_5008n, bypass: true });
     // back to stage 1 with a moved page: the config is re-read, the IOTLB entry (ASID 7) still answers
-    g.ram.q(leaf, 0x4011_0000n | AF | 3n);
+    g.ram.w64(leaf, 0x4011_0000n | AF | 3n);
     g.putSte(SID, steS1(CDADDR));
     await g.submit(cmd.cfgiSte(SID), cmd.sync());
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5008n, false)).toMatchObject({ ok: true, pa: 0x4010_0008n, bypass: false });
@@ -981,7 +939,7 @@ describe('invalidation commands on the caches (smmuv3_range_inval, smmu_iotlb_in
     const g = await s1Stream();
     const leaves = Array.from({ length: n }, (_, i) => g.pt.map(g.root, 0, iova0 + BigInt(i) * 0x1000n, (pa0 + BigInt(i) * 0x1000n) | AF | 3n));
     for (let i = 0; i < n; i++) expect(g.u.dmaTranslate(SID, undefined, iova0 + BigInt(i) * 0x1000n, false)).toMatchObject({ ok: true });
-    leaves.forEach((l, i) => g.ram.q(l, (pa1 + BigInt(i) * 0x1000n) | AF | 3n));
+    leaves.forEach((l, i) => g.ram.w64(l, (pa1 + BigInt(i) * 0x1000n) | AF | 3n));
     const where = (): bigint[] => Array.from({ length: n }, (_, i) => {
       const r = g.u.dmaTranslate(SID, undefined, iova0 + BigInt(i) * 0x1000n, false);
       return r.ok ? r.pa : -1n;
@@ -1045,8 +1003,8 @@ describe('invalidation commands on the caches (smmuv3_range_inval, smmu_iotlb_in
       return r.ok ? r.pa : -1n;
     };
     expect([at(0x10_0000n), at(0x10_1000n)]).toEqual([0x4010_0000n, 0x4010_1000n]);
-    g.ram.q(l0, 0x4020_0000n | AF | S2AP_R | S2AP_W | 3n);
-    g.ram.q(l1, 0x4020_1000n | AF | S2AP_R | S2AP_W | 3n);
+    g.ram.w64(l0, 0x4020_0000n | AF | S2AP_R | S2AP_W | 3n);
+    g.ram.w64(l1, 0x4020_1000n | AF | S2AP_R | S2AP_W | 3n);
     await g.submit(cmd.op(OP.TLBI_S2_IPA, 6n << 32n, 0x10_1000n), cmd.op(OP.TLBI_S12_VMALL, 6n << 32n), cmd.sync()); // VMID 6: nothing
     expect([at(0x10_0000n), at(0x10_1000n)]).toEqual([0x4010_0000n, 0x4010_1000n]);
     await g.submit(cmd.op(OP.TLBI_S2_IPA, 5n << 32n, 0x10_1000n), cmd.sync());
@@ -1139,7 +1097,7 @@ describe('nested stage 1 + stage 2 (smmu_get_cd / decode_cd through S2, translat
     // translate_table_addr_ipa sets info->stage = SMMU_STAGE_2, then smmu_ptw_64_s1's `error:` label overwrites it
     // with SMMU_STAGE_1: the record says S2=0 and PTW_RECORD_FAULT looks at CD.R (set here)
     const g = await nested();
-    g.ram.q(g.s1root, 0x9200_0000n | 3n); // L0[0] → IPA 0x9200_0000
+    g.ram.w64(g.s1root, 0x9200_0000n | 3n); // L0[0] → IPA 0x9200_0000
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5678n, true)).toMatchObject({ ok: false, record: true, event: { id: EVT.F_TRANSLATION, s2: false, cls: 1, addr2: 0x9200_0000n } });
     expect(g.record(0)).toEqual([0x10, SID, 0, 0x100, 0x1234_5678, 0, 0x9200_0000, 0]);
   });
@@ -1164,7 +1122,7 @@ describe('nested stage 1 + stage 2 (smmu_get_cd / decode_cd through S2, translat
     const g = await nested();
     const leaf = g.map1(0x1234_5000n, 0x8010_0000n);
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5678n, false)).toMatchObject({ ok: true, pa: 0x4010_0678n });
-    g.ram.q(leaf, 0x8011_0000n | AF | 3n);
+    g.ram.w64(leaf, 0x8011_0000n | AF | 3n);
     await g.submit(cmd.op(OP.TLBI_NH_ALL, 6n << 32n), cmd.sync());
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5678n, false)).toMatchObject({ ok: true, pa: 0x4010_0678n });
     await g.submit(cmd.op(OP.TLBI_NH_ALL, 5n << 32n), cmd.sync());
@@ -1175,7 +1133,7 @@ describe('nested stage 1 + stage 2 (smmu_get_cd / decode_cd through S2, translat
     const g = await nested();
     g.map1(0x1234_5000n, 0x8030_0000n);
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5678n, false)).toMatchObject({ ok: true, pa: 0x4030_0678n });
-    g.ram.q(g.s2block1, 0x4060_0000n | AF | S2AP_R | S2AP_W | 1n); // IPA 0x8020_0000.. → PA 0x4060_0000..
+    g.ram.w64(g.s2block1, 0x4060_0000n | AF | S2AP_R | S2AP_W | 1n); // IPA 0x8020_0000.. → PA 0x4060_0000..
     await g.submit(cmd.op(OP.TLBI_S2_IPA, 5n << 32n, 0x8030_0000n), cmd.sync());
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5678n, false)).toMatchObject({ ok: true, pa: 0x4030_0678n });
     await g.submit(cmd.op(OP.TLBI_S12_VMALL, 5n << 32n), cmd.sync());
@@ -1186,26 +1144,18 @@ describe('nested stage 1 + stage 2 (smmu_get_cd / decode_cd through S2, translat
 // ============================================================================== granules, TTB1, more checks
 
 describe('granules and TTB1 (tg2granule, select_tt, smmu_ptw_64_s1 / _s2 start levels)', () => {
-  it('stage 1, 64 KiB granule (TG0 = 1), T0SZ 16: starts at level 1, 64 KiB pages (pageShift 16)', async () => {
+  it.each([
+    { what: '64 KiB granule (TG0 = 1), T0SZ 16: starts at level 1, 64 KiB pages (pageShift 16)', shift: 16, tg0: 1, level: 1, page: 0x12_3456_0000n, frame: 0x4020_0000n, iova: 0x12_3456_abcdn, write: true, pa: 0x4020_abcdn },
+    { what: '16 KiB granule (TG0 = 2), T0SZ 16: starts at level 0, 16 KiB pages (pageShift 14)', shift: 14, tg0: 2, level: 0, page: 0x8000_1234_8000n, frame: 0x4020_4000n, iova: 0x8000_1234_9ffen, write: false, pa: 0x4020_5ffen },
+  ])('stage 1, $what', async ({ shift, tg0, level, page, frame, iova, write, pa }) => {
     const g = await unit();
-    const t = granuleTables(g.ram, 16);
+    const t = granuleTables(g.ram, shift);
     const root = t.alloc();
     g.putSte(SID, steS1(CDADDR));
-    g.putCd(cd(root, { tg0: 1 }));
+    g.putCd(cd(root, { tg0 }));
     await g.bringUp();
-    t.map(root, 1, 0x12_3456_0000n, 0x4020_0000n | AF | 3n);
-    expect(g.u.dmaTranslate(SID, undefined, 0x12_3456_abcdn, true)).toMatchObject({ ok: true, pa: 0x4020_abcdn, pageShift: 16 });
-  });
-
-  it('stage 1, 16 KiB granule (TG0 = 2), T0SZ 16: starts at level 0, 16 KiB pages (pageShift 14)', async () => {
-    const g = await unit();
-    const t = granuleTables(g.ram, 14);
-    const root = t.alloc();
-    g.putSte(SID, steS1(CDADDR));
-    g.putCd(cd(root, { tg0: 2 }));
-    await g.bringUp();
-    t.map(root, 0, 0x8000_1234_8000n, 0x4020_4000n | AF | 3n);
-    expect(g.u.dmaTranslate(SID, undefined, 0x8000_1234_9ffen, false)).toMatchObject({ ok: true, pa: 0x4020_5ffen, pageShift: 14 });
+    t.map(root, level, page, frame | AF | 3n);
+    expect(g.u.dmaTranslate(SID, undefined, iova, write)).toMatchObject({ ok: true, pa, pageShift: shift });
   });
 
   it('TTB1 region (EPD0 = 1, T1SZ 16, TG1 = 2 → 4 KiB for TTB1): high addresses walk TTB1, low ones fault', async () => {
@@ -1307,7 +1257,7 @@ describe('what the caches keep (smmuv3_get_config, smmu_translate, smmu_iotlb_in
     const base = 0x10_0000n;
     const leaves = Array.from({ length: 257 }, (_, i) => g.pt.map(g.root, 0, base + BigInt(i) * 0x1000n, (0x4100_0000n + BigInt(i) * 0x1000n) | AF | 3n));
     for (let i = 0; i < 256; i++) g.u.dmaTranslate(SID, undefined, base + BigInt(i) * 0x1000n, false);
-    g.ram.q(leaves[0]!, 0x4200_0000n | AF | 3n);
+    g.ram.w64(leaves[0]!, 0x4200_0000n | AF | 3n);
     expect(g.u.dmaTranslate(SID, undefined, base, false)).toMatchObject({ ok: true, pa: 0x4100_0000n }); // still cached
     expect(g.u.dmaTranslate(SID, undefined, base + 256n * 0x1000n, false)).toMatchObject({ ok: true, pa: 0x4110_0000n });
     expect(g.u.dmaTranslate(SID, undefined, base, false)).toMatchObject({ ok: true, pa: 0x4200_0000n }); // flushed by the insert
@@ -1317,7 +1267,7 @@ describe('what the caches keep (smmuv3_get_config, smmu_translate, smmu_iotlb_in
     const g = await s1Stream();
     const leaf = g.pt.map(g.root, 0, 0x2000_0000n, 0x4020_0000n | AF | 1n, 2);
     expect(g.u.dmaTranslate(SID, undefined, 0x2012_3456n, false)).toMatchObject({ ok: true, pa: 0x4032_3456n, pageShift: 21 });
-    g.ram.q(leaf, 0x4040_0000n | AF | 1n);
+    g.ram.w64(leaf, 0x4040_0000n | AF | 1n);
     expect(g.u.dmaTranslate(SID, undefined, 0x2012_3456n, false)).toMatchObject({ ok: true, pa: 0x4032_3456n });
     await g.submit(cmd.tlbiNhVa(ASID, 0x2015_0000n), cmd.sync());
     expect(g.u.dmaTranslate(SID, undefined, 0x2012_3456n, false)).toMatchObject({ ok: true, pa: 0x4052_3456n });
@@ -1327,7 +1277,7 @@ describe('what the caches keep (smmuv3_get_config, smmu_translate, smmu_iotlb_in
     const g = await s1Stream();
     const leaf = g.pt.map(g.root, 0, 0x1234_5000n, 0x4010_0000n | AF | 3n);
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5000n, false)).toMatchObject({ ok: true, pa: 0x4010_0000n });
-    g.ram.q(leaf, 0x4011_0000n | AF | 3n);
+    g.ram.w64(leaf, 0x4011_0000n | AF | 3n);
     g.u.reset();
     await g.bringUp();
     expect(g.u.dmaTranslate(SID, undefined, 0x1234_5000n, false)).toMatchObject({ ok: true, pa: 0x4011_0000n });
@@ -1477,8 +1427,8 @@ describe('base address masks (smmu_find_ste alignment, Q_BASE = base & SMMU_BASE
     await g.bringUp();
     await g.w64(A.CMDQ_BASE, (CMDQ + 0x40n) | BigInt(CMDQ_LOG2));
     await g.w64(A.EVENTQ_BASE, (EVTQ + 0x40n) | BigInt(EVTQ_LOG2));
-    g.ram.q(CMDQ, BigInt(OP.CFGI_ALL)); // would be illegal if read from CMDQ + 0
-    g.ram.q(CMDQ + 0x40n, BigInt(OP.SYNC) | (1n << 12n));
+    g.ram.w64(CMDQ, BigInt(OP.CFGI_ALL)); // would be illegal if read from CMDQ + 0
+    g.ram.w64(CMDQ + 0x40n, BigInt(OP.SYNC) | (1n << 12n));
     await g.w32(A.CMDQ_PROD, 1);
     expect([g.r32(A.CMDQ_CONS), g.irqs]).toEqual([1n, ['cmdq_sync']]);
     g.u.dmaTranslate(SID, undefined, 0n, false);

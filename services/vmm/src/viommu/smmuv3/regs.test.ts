@@ -1,80 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '#libs/errno/index.js';
-import { Smmuv3, type SmmuTranslatorPort } from './index.js';
 import { A } from './regs.js';
-import type { GuestMemory, SmmuIovaInvalidation, SmmuIrq, SmmuStreamTableState, SmmuTranslation, SteView, Smmuv3AccelPort, Smmuv3Config } from './types.js';
+import { smmuUnit } from './test-support.js';
+import type { Smmuv3AccelPort } from './types.js';
 
 // ------------------------------------------------------------------------------ fixture
 
-const RAM_BASE = 0x4000_0000n;
-class Ram implements GuestMemory {
-  readonly bytes = new Uint8Array(1 << 20);
-  read(gpa: bigint, len: number): Uint8Array {
-    const o = Number(gpa - RAM_BASE);
-    if (gpa < RAM_BASE || o + len > this.bytes.length) throw new Error('outside RAM');
-    return this.bytes.slice(o, o + len);
-  }
-  write(gpa: bigint, data: Uint8Array): void {
-    const o = Number(gpa - RAM_BASE);
-    if (gpa < RAM_BASE || o + data.length > this.bytes.length) throw new Error('outside RAM');
-    this.bytes.set(data, o);
-  }
-}
-
-/** A recording stand-in for B's SmmuTranslator: what the register file latches into it. */
-class FakeTranslator implements SmmuTranslatorPort {
-  table: SmmuStreamTableState = { smmuEnabled: true, gbpaAbort: true, strtabBase: 1n, log2size: 1, split: 1, twoLevel: true };
-  readonly calls: string[] = [];
-  translate(sid: number, _ssid: number | undefined, iova: bigint): SmmuTranslation {
-    this.calls.push(`translate ${sid} ${iova}`);
-    return { ok: true, pa: iova, perm: 3, pageShift: 12, bypass: true };
-  }
-  steView(sid: number): SteView {
-    return { kind: 'disabled', abort: sid === 0 };
-  }
-  resetCaches(): void {
-    this.calls.push('resetCaches');
-  }
-  invalidateSte(sid: number): void {
-    this.calls.push(`ste ${sid}`);
-  }
-  invalidateSteRange(sid: number, range: number): void {
-    this.calls.push(`steRange ${sid} ${range}`);
-  }
-  invalidateCd(sid: number, ssid: number): void {
-    this.calls.push(`cd ${sid} ${ssid}`);
-  }
-  invalidateCdAll(sid: number): void {
-    this.calls.push(`cdAll ${sid}`);
-  }
-  invalidateAll(): void {
-    this.calls.push('all');
-  }
-  invalidateVmidS1(vmid: number): void {
-    this.calls.push(`vmidS1 ${vmid}`);
-  }
-  invalidateAsid(asid: number, vmid: number): void {
-    this.calls.push(`asid ${asid} ${vmid}`);
-  }
-  invalidateIova(inv: SmmuIovaInvalidation): void {
-    this.calls.push(`iova ${JSON.stringify(inv, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`);
-  }
-  invalidateVmid(vmid: number): void {
-    this.calls.push(`vmid ${vmid}`);
-  }
-}
-
-const CFG: Smmuv3Config = { stage: 1, accel: false, oas: 44, ssidsize: 0, ril: true, ats: false, granules: { g4k: true, g16k: true, g64k: true } };
-
-function unit(o: Partial<Smmuv3Config> = {}) {
-  const irqs: SmmuIrq[] = [];
-  const ram = new Ram();
-  let fake!: FakeTranslator;
-  const u = new Smmuv3({ ...CFG, ...o }, ram, (i) => irqs.push(i), () => (fake = new FakeTranslator()));
-  const r = (off: number, size: 4 | 8 = 4): bigint => u.mmioRead(off, size);
-  const w = (off: number, v: bigint | number, size: 4 | 8 = 4): Promise<void> => u.mmioWrite(off, size, BigInt(v));
-  return { u, ram, irqs, r, w, fake };
-}
+const unit = smmuUnit;
 
 /** An accel port that logs every call. */
 function recordingPort(log: string[]): Smmuv3AccelPort {

@@ -133,9 +133,23 @@ export function queueConsIncr(q: SmmuQueue): void {
   q.cons = ((q.cons & ~m) | ((q.cons + 1) & m)) >>> 0;
 }
 
-/** `deposit64(v, shift, 32, half)`. */
-function deposit32of64(v: bigint, shift: 0n | 32n, half: bigint): bigint {
-  return ((v & ~(M32 << shift)) | ((half & M32) << shift)) & M64;
+// The 32-bit halves of a 64-bit register as `smmu_readl` / `smmu_writel` reach them: `at` is the
+// access offset minus the register's offset, 0 for the low half, 4 for the high half.
+
+/** `extract64(v, at * 8, 32)`. */
+function half32of64(v: bigint, at: number): number {
+  return Number((v >> BigInt(at * 8)) & M32);
+}
+
+/** A queue's BASE written: its LOG2SIZE field [4:0] latched, capped at the queue's maximum `max`. */
+function latchLog2size(q: SmmuQueue, max: number): void {
+  q.log2size = Math.min(Number(q.base & 0x1fn), max);
+}
+
+/** `deposit64(v, at * 8, 32, half)`. */
+function deposit32of64(v: bigint, at: number, half: number): bigint {
+  const shift = BigInt(at * 8);
+  return ((v & ~(M32 << shift)) | ((BigInt(half) & M32) << shift)) & M64;
 }
 
 /**
@@ -325,31 +339,27 @@ export class Smmuv3Registers {
       case A.GERRORN:
         return s.gerrorn;
       case A.GERROR_IRQ_CFG0:
-        return Number(s.gerrorIrqCfg0 & M32);
       case A.GERROR_IRQ_CFG0 + 4:
-        return Number(s.gerrorIrqCfg0 >> 32n);
+        return half32of64(s.gerrorIrqCfg0, off - A.GERROR_IRQ_CFG0);
       case A.GERROR_IRQ_CFG1:
         return s.gerrorIrqCfg1;
       case A.GERROR_IRQ_CFG2:
         return s.gerrorIrqCfg2;
       case A.STRTAB_BASE:
-        return Number(s.strtabBase & M32);
       case A.STRTAB_BASE + 4:
-        return Number(s.strtabBase >> 32n);
+        return half32of64(s.strtabBase, off - A.STRTAB_BASE);
       case A.STRTAB_BASE_CFG:
         return s.strtabBaseCfg;
       case A.CMDQ_BASE:
-        return Number(s.cmdq.base & M32);
       case A.CMDQ_BASE + 4:
-        return Number(s.cmdq.base >> 32n);
+        return half32of64(s.cmdq.base, off - A.CMDQ_BASE);
       case A.CMDQ_PROD:
         return s.cmdq.prod;
       case A.CMDQ_CONS:
         return s.cmdq.cons;
       case A.EVENTQ_BASE:
-        return Number(s.eventq.base & M32);
       case A.EVENTQ_BASE + 4:
-        return Number(s.eventq.base >> 32n);
+        return half32of64(s.eventq.base, off - A.EVENTQ_BASE);
       case A.EVENTQ_PROD:
         return s.eventq.prod;
       case A.EVENTQ_CONS:
@@ -373,11 +383,11 @@ export class Smmuv3Registers {
         return;
       case A.CMDQ_BASE:
         s.cmdq.base = data;
-        s.cmdq.log2size = Math.min(Number(data & 0x1fn), SMMU_CMDQS);
+        latchLog2size(s.cmdq, SMMU_CMDQS);
         return;
       case A.EVENTQ_BASE:
         s.eventq.base = data;
-        s.eventq.log2size = Math.min(Number(data & 0x1fn), SMMU_EVENTQS);
+        latchLog2size(s.eventq, SMMU_EVENTQS);
         return;
       case A.EVENTQ_IRQ_CFG0:
         s.eventqIrqCfg0 = data;
@@ -422,10 +432,8 @@ export class Smmuv3Registers {
         await this.hooks.consumeCmdq();
         return;
       case A.GERROR_IRQ_CFG0:
-        s.gerrorIrqCfg0 = deposit32of64(s.gerrorIrqCfg0, 0n, BigInt(data));
-        return;
       case A.GERROR_IRQ_CFG0 + 4:
-        s.gerrorIrqCfg0 = deposit32of64(s.gerrorIrqCfg0, 32n, BigInt(data));
+        s.gerrorIrqCfg0 = deposit32of64(s.gerrorIrqCfg0, off - A.GERROR_IRQ_CFG0, data);
         return;
       case A.GERROR_IRQ_CFG1:
         s.gerrorIrqCfg1 = data;
@@ -442,11 +450,8 @@ export class Smmuv3Registers {
         }
         return;
       case A.STRTAB_BASE:
-        s.strtabBase = deposit32of64(s.strtabBase, 0n, BigInt(data));
-        this.hooks.streamTableChanged();
-        return;
       case A.STRTAB_BASE + 4:
-        s.strtabBase = deposit32of64(s.strtabBase, 32n, BigInt(data));
+        s.strtabBase = deposit32of64(s.strtabBase, off - A.STRTAB_BASE, data);
         this.hooks.streamTableChanged();
         return;
       case A.STRTAB_BASE_CFG:
@@ -458,11 +463,10 @@ export class Smmuv3Registers {
         this.hooks.streamTableChanged();
         return;
       case A.CMDQ_BASE:
-        s.cmdq.base = deposit32of64(s.cmdq.base, 0n, BigInt(data));
-        s.cmdq.log2size = Math.min(Number(s.cmdq.base & 0x1fn), SMMU_CMDQS);
-        return;
       case A.CMDQ_BASE + 4:
-        s.cmdq.base = deposit32of64(s.cmdq.base, 32n, BigInt(data));
+        s.cmdq.base = deposit32of64(s.cmdq.base, off - A.CMDQ_BASE, data);
+        // only the low half carries LOG2SIZE
+        if (off === A.CMDQ_BASE) latchLog2size(s.cmdq, SMMU_CMDQS);
         return;
       case A.CMDQ_PROD:
         s.cmdq.prod = data;
@@ -472,11 +476,10 @@ export class Smmuv3Registers {
         s.cmdq.cons = data;
         return;
       case A.EVENTQ_BASE:
-        s.eventq.base = deposit32of64(s.eventq.base, 0n, BigInt(data));
-        s.eventq.log2size = Math.min(Number(s.eventq.base & 0x1fn), SMMU_EVENTQS);
-        return;
       case A.EVENTQ_BASE + 4:
-        s.eventq.base = deposit32of64(s.eventq.base, 32n, BigInt(data));
+        s.eventq.base = deposit32of64(s.eventq.base, off - A.EVENTQ_BASE, data);
+        // only the low half carries LOG2SIZE
+        if (off === A.EVENTQ_BASE) latchLog2size(s.eventq, SMMU_EVENTQS);
         return;
       case A.EVENTQ_PROD:
         s.eventq.prod = data;
@@ -485,10 +488,8 @@ export class Smmuv3Registers {
         s.eventq.cons = data;
         return;
       case A.EVENTQ_IRQ_CFG0:
-        s.eventqIrqCfg0 = deposit32of64(s.eventqIrqCfg0, 0n, BigInt(data));
-        return;
       case A.EVENTQ_IRQ_CFG0 + 4:
-        s.eventqIrqCfg0 = deposit32of64(s.eventqIrqCfg0, 32n, BigInt(data));
+        s.eventqIrqCfg0 = deposit32of64(s.eventqIrqCfg0, off - A.EVENTQ_IRQ_CFG0, data);
         return;
       case A.EVENTQ_IRQ_CFG1:
         s.eventqIrqCfg1 = data;

@@ -41,6 +41,7 @@
  * permission fault (recorded per CD.R, i.e. never); level-0 blocks are accepted; nested
  * entries report the stage-1 permission only.
  */
+import { readU64s } from '../guest-memory.js';
 import * as caches from './caches.js';
 import { emptyCfg, levelShift, makeTlbEntry, selectMasks, SmmuConfigCache, SmmuIotlb, type SmmuTlbEntry, type SmmuTransCfg, type SmmuTransTableInfo } from './caches.js';
 import * as types from './types.js';
@@ -475,17 +476,7 @@ export class SmmuTranslator implements SmmuInvalidationTarget {
 
   /** 64-bit little-endian words at `addr`, undefined on a MEMTX error. */
   private readWords(addr: bigint, n: number): bigint[] | undefined {
-    let b: Uint8Array;
-    try {
-      b = this.mem.read(addr, n * 8);
-    } catch {
-      return undefined;
-    }
-    if (b.length < n * 8) return undefined;
-    const dv = new DataView(b.buffer, b.byteOffset, n * 8);
-    const out: bigint[] = [];
-    for (let i = 0; i < n; i++) out.push(dv.getBigUint64(i * 8, true));
-    return out;
+    return readU64s(this.mem, addr, n);
   }
 
   // ---------------------------------------------------------------- stream table

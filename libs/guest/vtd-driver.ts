@@ -1,6 +1,6 @@
 /**
- * A test guest driver for the vmm's intel-iommu: it programs the DMAR unit over gRPC
- * (Guest.MmioRead/MmioWrite on the register block, Guest.ReadMemory/WriteMemory for the
+ * A guest driver for the vmm's intel-iommu (contract tests and B7): it programs the DMAR unit
+ * over gRPC (Guest.MmioRead/MmioWrite on the register block, Guest.ReadMemory/WriteMemory for the
  * structures in guest RAM) in the order Linux's drivers/iommu/intel/ driver does:
  *
  *   probe        map_iommu()/alloc_iommu(): VER, CAP, ECAP, then GSTS (translation pre-enabled?)

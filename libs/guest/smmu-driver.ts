@@ -1,6 +1,7 @@
 /**
- * A test guest driver for the vmm's SMMUv3: it programs the unit through 32/64-bit register
- * accesses and the structures it builds in guest RAM, in the order Linux's
+ * A guest driver for the vmm's SMMUv3 (contract tests, B7 and `iommu-twin demo --scene smmuv3`):
+ * it programs the unit through 32/64-bit register accesses and the structures it builds in guest
+ * RAM, in the order Linux's
  * drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c and drivers/iommu/io-pgtable-arm.c do:
  *
  *   probe        arm_smmu_device_hw_probe(): IDR0 (ST_LVL, CD2L, TTENDIAN, PRI, ATS, SEV, MSI, HYP,
@@ -53,7 +54,6 @@
  * same); see shared/reference/smmuv3-and-migration.md §A.
  */
 import { call, type VmmClients } from '#libs/rpc/client.js';
-import type { GuestMemory } from '../../services/vmm/src/viommu/guest-memory.js';
 
 /** virt's SMMUv3 register block (QEMU VIRT_SMMU) and the page-1 offset of EVTQ_PROD/CONS. */
 export const SMMU_BASE = 0x0905_0000n;
@@ -167,6 +167,12 @@ export function grpcBus(g: VmmClients['Guest'], vm: string): SmmuGuestBus {
   };
 }
 
+/** What modelBus needs of guest RAM (structurally the vmm's GuestMemory; no import of the model). */
+export interface SmmuGuestRam {
+  read(gpa: bigint, len: number): Uint8Array;
+  write(gpa: bigint, data: Uint8Array): void;
+}
+
 /** What modelBus needs of the model (services/vmm/src/viommu/smmuv3 Smmuv3). */
 export interface SmmuMmio {
   mmioRead(offset: number, size: 4 | 8): bigint;
@@ -174,7 +180,7 @@ export interface SmmuMmio {
 }
 
 /** The bus over an in-process model and guest RAM; addresses outside the block throw. */
-export function modelBus(smmu: SmmuMmio, mem: GuestMemory, base = SMMU_BASE, size = 0x2_0000n): SmmuGuestBus {
+export function modelBus(smmu: SmmuMmio, mem: SmmuGuestRam, base = SMMU_BASE, size = 0x2_0000n): SmmuGuestBus {
   const off = (addr: bigint): number => {
     if (addr < base || addr >= base + size) throw new Error(`smmu-driver: MMIO 0x${addr.toString(16)} outside the SMMU block`);
     return Number(addr - base);
