@@ -11,15 +11,17 @@
  * therefore only usable on servers built by createServer.
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
 import type { Level, Logger } from 'pino';
-import { RpcError, decodeErrorInfo, rpcError } from './errors.js';
+import { RpcError, STATUS_DETAILS_KEY, decodeErrorInfo, rpcError } from './errors.js';
 import { AUTHORIZATION_KEY, CALL_ID_KEY } from './metadata.js';
 import type { MethodLabels, ServerMetrics } from './metrics.js';
-import { PROTO_FILES, PROTO_LOADER_OPTIONS, type ServiceRegistration } from './proto.js';
+import { buildFileDescriptorProtos } from './descriptors.js';
+import { PROTO_DIR, PROTO_FILES, type ServiceRegistration } from './proto.js';
 
 /** The health service name. */
 export const HEALTH_SERVICE = 'grpc.health.v1.Health';
@@ -139,10 +141,82 @@ function unauthenticated(why: string): RpcError {
   return rpcError('UNAUTHENTICATED', 'UNAUTHENTICATED', why);
 }
 
-let reflectionDefinition: protoLoader.PackageDefinition | undefined;
+/** The proto name under which grpc.health.v1 is published (grpc/grpc's src/proto path). */
+export const HEALTH_PROTO_NAME = 'grpc/health/v1/health.proto';
+
+let reflectionDescriptors: Map<string, Uint8Array> | undefined;
+/**
+ * The FileDescriptorProtos reflection serves: every contract file under its own name, the
+ * health proto and the well-known types they import (descriptors.ts), built once per process.
+ */
+export function reflectionFileDescriptors(): ReadonlyMap<string, Uint8Array> {
+  reflectionDescriptors ??= buildFileDescriptorProtos([
+    ...PROTO_FILES.map((name) => ({ name, file: path.join(PROTO_DIR, name) })),
+    { name: HEALTH_PROTO_NAME, file: healthProtoPath },
+  ]);
+  return reflectionDescriptors;
+}
+
+/**
+ * @grpc/reflection indexes whatever `fileDescriptorProtos` the entries of a package definition
+ * carry. proto-loader's own (protobufjs Root.toDescriptor) are one made-up file per package, so
+ * it gets ours instead: one entry holding the real files (it finds each file's dependencies by
+ * following the fully qualified type names, so every import must be used: descriptors.ts
+ * refuses a file whose imports do not match the types it uses).
+ */
 function reflectionPackageDefinition(): protoLoader.PackageDefinition {
-  reflectionDefinition ??= protoLoader.loadSync([...PROTO_FILES, healthProtoPath], PROTO_LOADER_OPTIONS);
-  return reflectionDefinition;
+  const entry = { fileDescriptorProtos: [...reflectionFileDescriptors().values()] };
+  return { 'iommutwin.reflection.files': entry } as unknown as protoLoader.PackageDefinition;
+}
+
+/**
+ * A request that did not decode. grpc-js answers a throwing deserialiser itself (INTERNAL
+ * "Error deserializing request", no trailers our code could add to), so the deserialisers
+ * return this instead and the interceptor answers INVALID_ARGUMENT, reason UNDECODABLE_REQUEST.
+ */
+export class UndecodableRequest {
+  constructor(
+    /** What protobufjs said. */
+    readonly why: string,
+  ) {}
+}
+
+/** `definition` with every request deserialiser made total (UndecodableRequest on failure). */
+export function decodingDefinition(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const [name, m] of Object.entries(definition)) {
+    const decode = m.requestDeserialize;
+    out[name] = {
+      ...m,
+      requestDeserialize: (bytes: Buffer): unknown => {
+        try {
+          return decode(bytes);
+        } catch (e) {
+          return new UndecodableRequest(e instanceof Error ? e.message : String(e));
+        }
+      },
+    };
+  }
+  return out as grpc.ServiceDefinition;
+}
+
+/** The path of grpc.health.v1.Health/Check. */
+const HEALTH_CHECK_PATH = `/${HEALTH_SERVICE}/Check`;
+const MAX_SERVICE_IN_METADATA = 128;
+
+/**
+ * The ErrorInfo of a failed status our adapters did not produce (it has no
+ * grpc-status-details-bin): grpc-health-check's NOT_FOUND for a service it does not know
+ * (reason UNKNOWN_SERVICE, metadata.service), otherwise grpc-js' own errors that pass through
+ * the interceptor (reason = the status code's name, e.g. UNIMPLEMENTED for a second request
+ * message on a unary call). Errors grpc-js sends before any interceptor runs (unknown method,
+ * bad content-type, message too large) cannot carry one; the README lists them.
+ */
+export function frameworkError(path: string, code: grpc.status, details: string, healthService: string | undefined): RpcError {
+  if (path === HEALTH_CHECK_PATH && code === grpc.status.NOT_FOUND) {
+    return new RpcError(code, details, 'UNKNOWN_SERVICE', { service: (healthService ?? '').slice(0, MAX_SERVICE_IN_METADATA) });
+  }
+  return new RpcError(code, details, grpc.status[code] ?? 'UNKNOWN');
 }
 
 /** A running (or ready) iommu-twin gRPC server. */
@@ -164,17 +238,20 @@ export class RpcServer {
       ...opts.serverOptions,
       interceptors: [makeInterceptor(this.state, opts.auth, opts.accessLogLevel ?? 'info', opts.metrics)],
     });
-    for (const s of opts.services) this.grpcServer.addService(s.definition, s.handlers);
+    // Every service is added through `sink`, which makes its request deserialisers total (see
+    // decodingDefinition): health and reflection too, whose packages call addService themselves.
+    const sink = { addService: (d: grpc.ServiceDefinition, h: grpc.UntypedServiceImplementation) => this.grpcServer.addService(decodingDefinition(d), h) };
+    for (const s of opts.services) sink.addService(s.definition, s.handlers);
     opts.metrics?.initialize(opts.services.flatMap((s) => Object.values(s.definition)));
 
     const initial: Record<string, ServingStatus> = { '': 'NOT_SERVING' };
     for (const n of names) initial[n] = 'NOT_SERVING';
     this.health = new HealthImplementation(initial);
-    this.health.addToServer(this.grpcServer);
+    this.health.addToServer(sink as unknown as grpc.Server);
 
     if (opts.reflection ?? true) {
       new ReflectionService(reflectionPackageDefinition(), { services: [...names, HEALTH_SERVICE] }).addToServer(
-        this.grpcServer,
+        sink as unknown as grpc.Server,
       );
     }
   }
@@ -277,6 +354,7 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
     const streaming = method.requestStream || method.responseStream;
     let state: CallState; // assigned below, before any callback can run
     let labels: MethodLabels | undefined;
+    let healthService: string | undefined;
     if (metrics) {
       labels = metrics.method(method.path, method.requestStream, method.responseStream);
       metrics.callStarted(labels);
@@ -330,6 +408,14 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
       })
       .withOnReceiveMessage((message, next) => {
         if (labels) metrics!.messageReceived(labels);
+        if (message instanceof UndecodableRequest) {
+          reject(rpcError('INVALID_ARGUMENT', 'UNDECODABLE_REQUEST', `request message does not decode: ${message.why}`, { method: method.path }));
+          return;
+        }
+        if (method.path === HEALTH_CHECK_PATH && message !== null && typeof message === 'object') {
+          const service = (message as { service?: unknown }).service;
+          if (typeof service === 'string') healthService = service;
+        }
         next(message);
       })
       .withOnCancel(() => {
@@ -353,6 +439,13 @@ function makeInterceptor(server: ServerState, auth: AuthOptions, accessLogLevel:
         next(message);
       })
       .withSendStatus((status, next) => {
+        if (status.code !== grpc.status.OK && !(status.metadata?.get(STATUS_DETAILS_KEY).length ?? 0)) {
+          // Not from our adapters (they always attach one): health, reflection or grpc-js.
+          const err = frameworkError(method.path, status.code, status.details ?? '', healthService);
+          const metadata = status.metadata?.clone() ?? new grpc.Metadata();
+          metadata.set(STATUS_DETAILS_KEY, err.metadata.get(STATUS_DETAILS_KEY)[0]!);
+          status = { ...status, metadata };
+        }
         finish(status.code, status.details ?? '', status.metadata);
         next(status);
       })

@@ -3,39 +3,59 @@
 import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__Output } from '../../google/protobuf/Any.js';
 
 /**
- * The status of a failed call: the canonical gRPC code, a developer-facing message and
- * typed details. iommu-twin always puts exactly one google.rpc.ErrorInfo in `details`.
+ * The `Status` type defines a logical error model that is suitable for
+ * different programming environments, including REST APIs and RPC APIs. It is
+ * used by [gRPC](https://github.com/grpc). Each `Status` message contains
+ * three pieces of data: error code, error message, and error details.
+ * 
+ * You can find out more about this error model and how to work with it in the
+ * [API Design Guide](https://cloud.google.com/apis/design/errors).
  */
 export interface Status {
   /**
-   * The canonical gRPC status code (google.rpc.Code / grpc.status).
+   * The status code, which should be an enum value of
+   * [google.rpc.Code][google.rpc.Code].
    */
   'code'?: (number);
   /**
-   * Developer-facing English message.
+   * A developer-facing error message, which should be in English. Any
+   * user-facing error message should be localized and sent in the
+   * [google.rpc.Status.details][google.rpc.Status.details] field, or localized
+   * by the client.
    */
   'message'?: (string);
   /**
-   * Typed error details, each packed in a google.protobuf.Any.
+   * A list of messages that carry the error details.  There is a common set of
+   * message types for APIs to use.
    */
   'details'?: (_google_protobuf_Any)[];
 }
 
 /**
- * The status of a failed call: the canonical gRPC code, a developer-facing message and
- * typed details. iommu-twin always puts exactly one google.rpc.ErrorInfo in `details`.
+ * The `Status` type defines a logical error model that is suitable for
+ * different programming environments, including REST APIs and RPC APIs. It is
+ * used by [gRPC](https://github.com/grpc). Each `Status` message contains
+ * three pieces of data: error code, error message, and error details.
+ * 
+ * You can find out more about this error model and how to work with it in the
+ * [API Design Guide](https://cloud.google.com/apis/design/errors).
  */
 export interface Status__Output {
   /**
-   * The canonical gRPC status code (google.rpc.Code / grpc.status).
+   * The status code, which should be an enum value of
+   * [google.rpc.Code][google.rpc.Code].
    */
   'code': (number);
   /**
-   * Developer-facing English message.
+   * A developer-facing error message, which should be in English. Any
+   * user-facing error message should be localized and sent in the
+   * [google.rpc.Status.details][google.rpc.Status.details] field, or localized
+   * by the client.
    */
   'message': (string);
   /**
-   * Typed error details, each packed in a google.protobuf.Any.
+   * A list of messages that carry the error details.  There is a common set of
+   * message types for APIs to use.
    */
   'details': (_google_protobuf_Any__Output)[];
 }

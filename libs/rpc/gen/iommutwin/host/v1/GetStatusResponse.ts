@@ -32,7 +32,7 @@ export interface GetStatusResponse {
    */
   'uid'?: (number);
   /**
-   * When the lease expires (Unix time, milliseconds).
+   * When the lease expires (Unix time, milliseconds); 0 when the process has no lease.
    */
   'lease_expires_unix_ms'?: (number | string | Long);
   /**
@@ -74,7 +74,7 @@ export interface GetStatusResponse__Output {
    */
   'uid': (number);
   /**
-   * When the lease expires (Unix time, milliseconds).
+   * When the lease expires (Unix time, milliseconds); 0 when the process has no lease.
    */
   'lease_expires_unix_ms': (string);
   /**

@@ -7,7 +7,7 @@ import type { Long } from '@grpc/proto-loader';
  */
 export interface HeartbeatResponse {
   /**
-   * When the renewed lease expires (Unix time, milliseconds).
+   * When the renewed lease expires (Unix time, milliseconds); 0 when the process has no lease.
    */
   'lease_expires_unix_ms'?: (number | string | Long);
 }
@@ -17,7 +17,7 @@ export interface HeartbeatResponse {
  */
 export interface HeartbeatResponse__Output {
   /**
-   * When the renewed lease expires (Unix time, milliseconds).
+   * When the renewed lease expires (Unix time, milliseconds); 0 when the process has no lease.
    */
   'lease_expires_unix_ms': (string);
 }

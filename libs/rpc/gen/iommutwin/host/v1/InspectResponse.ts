@@ -10,8 +10,9 @@ import type { PinnedPages as _iommutwin_host_v1_PinnedPages, PinnedPages__Output
  */
 export interface InspectResponse {
   /**
-   * What the selector named (`ioas`, `hwpt_paging`, `hwpt_nested`, `device`, `viommu`,
-   * `pci_device`, `unit`, `host`).
+   * What the selector named, upper case: for `iommufd_object` the object's type (`IOAS`,
+   * `HWPT_PAGING`, `HWPT_NESTED`, `DEVICE`, `VIOMMU`, `VDEVICE`, `FAULT`, `VEVENTQ`); `DEVICE`
+   * for `bdf`, `UNIT` for `unit`, `HOST` for `host`.
    */
   'kind'?: (string);
   /**
@@ -37,8 +38,9 @@ export interface InspectResponse {
  */
 export interface InspectResponse__Output {
   /**
-   * What the selector named (`ioas`, `hwpt_paging`, `hwpt_nested`, `device`, `viommu`,
-   * `pci_device`, `unit`, `host`).
+   * What the selector named, upper case: for `iommufd_object` the object's type (`IOAS`,
+   * `HWPT_PAGING`, `HWPT_NESTED`, `DEVICE`, `VIOMMU`, `VDEVICE`, `FAULT`, `VEVENTQ`); `DEVICE`
+   * for `bdf`, `UNIT` for `unit`, `HOST` for `host`.
    */
   'kind': (string);
   /**

@@ -16,7 +16,8 @@ export interface PageTableStats {
    */
   'unit'?: (string);
   /**
-   * Table format (`vtd-sl`, `vtd-fl`, `lpae-s1`, `lpae-s2`, ...).
+   * Table format: `vtd-ss` (VT-d second stage), `lpae-s1-4k`, `lpae-s1-16k`, `lpae-s1-64k`
+   * (Arm LPAE stage 1, by granule), `lpae-s2-4k`, `lpae-s2-16k`, `lpae-s2-64k` (stage 2).
    */
   'format'?: (string);
   /**
@@ -50,7 +51,8 @@ export interface PageTableStats__Output {
    */
   'unit': (string);
   /**
-   * Table format (`vtd-sl`, `vtd-fl`, `lpae-s1`, `lpae-s2`, ...).
+   * Table format: `vtd-ss` (VT-d second stage), `lpae-s1-4k`, `lpae-s1-16k`, `lpae-s1-64k`
+   * (Arm LPAE stage 1, by granule), `lpae-s2-4k`, `lpae-s2-16k`, `lpae-s2-64k` (stage 2).
    */
   'format': (string);
   /**

@@ -10,7 +10,8 @@ export interface SpawnRequest {
    */
   'name'?: (string);
   /**
-   * Lease length in milliseconds; any call by the process renews it. 0 = the server default.
+   * Lease length in milliseconds; any call by the process renews it. 0 = no lease: the process
+   * lives until Exit (or until the server stops), and lease_expires_unix_ms is 0.
    */
   'lease_ms'?: (number);
 }
@@ -24,7 +25,8 @@ export interface SpawnRequest__Output {
    */
   'name': (string);
   /**
-   * Lease length in milliseconds; any call by the process renews it. 0 = the server default.
+   * Lease length in milliseconds; any call by the process renews it. 0 = no lease: the process
+   * lives until Exit (or until the server stops), and lease_expires_unix_ms is 0.
    */
   'lease_ms': (number);
 }

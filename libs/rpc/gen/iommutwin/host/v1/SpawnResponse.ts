@@ -11,7 +11,8 @@ export interface SpawnResponse {
    */
   'pid'?: (number);
   /**
-   * When the lease expires unless renewed (Unix time, milliseconds).
+   * When the lease expires unless renewed (Unix time, milliseconds); 0 when the process has no
+   * lease (lease_ms 0).
    */
   'lease_expires_unix_ms'?: (number | string | Long);
   /**
@@ -35,7 +36,8 @@ export interface SpawnResponse__Output {
    */
   'pid': (number);
   /**
-   * When the lease expires unless renewed (Unix time, milliseconds).
+   * When the lease expires unless renewed (Unix time, milliseconds); 0 when the process has no
+   * lease (lease_ms 0).
    */
   'lease_expires_unix_ms': (string);
   /**
