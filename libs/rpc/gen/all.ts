@@ -420,7 +420,16 @@ export interface ProtoGrpcType {
         IoctlsRequest: MessageTypeDefinition<_iommutwin_host_v1_IoctlsRequest, _iommutwin_host_v1_IoctlsRequest__Output>
         IoctlsResponse: MessageTypeDefinition<_iommutwin_host_v1_IoctlsResponse, _iommutwin_host_v1_IoctlsResponse__Output>
         IommuGroup: MessageTypeDefinition<_iommutwin_host_v1_IommuGroup, _iommutwin_host_v1_IommuGroup__Output>
+        IommuHwptAlloc: EnumTypeDefinition
+        IommuHwptData: EnumTypeDefinition
+        IommuHwptDirtyTracking: EnumTypeDefinition
+        IommuHwptGetDirtyBitmap: EnumTypeDefinition
+        IommuHwptInvalidateData: EnumTypeDefinition
+        IommuIoasMap: EnumTypeDefinition
+        IommuOption: EnumTypeDefinition
+        IommuOptionOp: EnumTypeDefinition
         IommuUnit: MessageTypeDefinition<_iommutwin_host_v1_IommuUnit, _iommutwin_host_v1_IommuUnit__Output>
+        IommuVfioIoas: EnumTypeDefinition
         /**
          * The iommufd character device.
          */
@@ -554,6 +563,7 @@ export interface ProtoGrpcType {
         ReadMemoryResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ReadMemoryResponse, _iommutwin_vmm_v1_ReadMemoryResponse__Output>
         ReceiveMigrationRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ReceiveMigrationRequest, _iommutwin_vmm_v1_ReceiveMigrationRequest__Output>
         ReceiveMigrationResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ReceiveMigrationResponse, _iommutwin_vmm_v1_ReceiveMigrationResponse__Output>
+        SmmuEvt: EnumTypeDefinition
         SmmuFault: MessageTypeDefinition<_iommutwin_vmm_v1_SmmuFault, _iommutwin_vmm_v1_SmmuFault__Output>
         Smmuv3ConfigCacheEntry: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3ConfigCacheEntry, _iommutwin_vmm_v1_Smmuv3ConfigCacheEntry__Output>
         Smmuv3Inspect: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3Inspect, _iommutwin_vmm_v1_Smmuv3Inspect__Output>
@@ -574,13 +584,22 @@ export interface ProtoGrpcType {
         VfioDeviceSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VfioDeviceSpec, _iommutwin_vmm_v1_VfioDeviceSpec__Output>
         ViommuModel: EnumTypeDefinition
         ViommuSpec: MessageTypeDefinition<_iommutwin_vmm_v1_ViommuSpec, _iommutwin_vmm_v1_ViommuSpec__Output>
+        VirtioConfigS: EnumTypeDefinition
         VirtioDeviceSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioDeviceSpec, _iommutwin_vmm_v1_VirtioDeviceSpec__Output>
         VirtioDeviceType: EnumTypeDefinition
         VirtioFault: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioFault, _iommutwin_vmm_v1_VirtioFault__Output>
+        VirtioIommuAttachF: EnumTypeDefinition
         VirtioIommuConfigRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuConfigRequest, _iommutwin_vmm_v1_VirtioIommuConfigRequest__Output>
         VirtioIommuConfigResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuConfigResponse, _iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>
+        VirtioIommuF: EnumTypeDefinition
+        VirtioIommuFaultF: EnumTypeDefinition
+        VirtioIommuFaultR: EnumTypeDefinition
+        VirtioIommuMapF: EnumTypeDefinition
+        VirtioIommuProbeT: EnumTypeDefinition
         VirtioIommuRequestRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuRequestRequest, _iommutwin_vmm_v1_VirtioIommuRequestRequest__Output>
         VirtioIommuRequestResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuRequestResponse, _iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>
+        VirtioIommuResvMemT: EnumTypeDefinition
+        VirtioIommuS: EnumTypeDefinition
         VirtioIommuSetFeaturesRequest: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest__Output>
         VirtioIommuSetFeaturesResponse: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse, _iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>
         VirtioIommuSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VirtioIommuSpec, _iommutwin_vmm_v1_VirtioIommuSpec__Output>
@@ -603,6 +622,7 @@ export interface ProtoGrpcType {
         VtdContextCacheEntry: MessageTypeDefinition<_iommutwin_vmm_v1_VtdContextCacheEntry, _iommutwin_vmm_v1_VtdContextCacheEntry__Output>
         VtdDeviceChain: MessageTypeDefinition<_iommutwin_vmm_v1_VtdDeviceChain, _iommutwin_vmm_v1_VtdDeviceChain__Output>
         VtdFault: MessageTypeDefinition<_iommutwin_vmm_v1_VtdFault, _iommutwin_vmm_v1_VtdFault__Output>
+        VtdFr: EnumTypeDefinition
         VtdIotlbEntry: MessageTypeDefinition<_iommutwin_vmm_v1_VtdIotlbEntry, _iommutwin_vmm_v1_VtdIotlbEntry__Output>
         VtdPasidCacheEntry: MessageTypeDefinition<_iommutwin_vmm_v1_VtdPasidCacheEntry, _iommutwin_vmm_v1_VtdPasidCacheEntry__Output>
         WriteMemoryRequest: MessageTypeDefinition<_iommutwin_vmm_v1_WriteMemoryRequest, _iommutwin_vmm_v1_WriteMemoryRequest__Output>

@@ -10,7 +10,9 @@ export interface HwptAllocRequest {
    */
   'fd'?: (number);
   /**
-   * NEST_PARENT = 1, DIRTY_TRACKING = 2, FAULT_ID_VALID = 4, PASID = 8.
+   * Bitmask of IommuHwptAlloc values (IOMMU_HWPT_ALLOC_NEST_PARENT = 1, DIRTY_TRACKING = 2,
+   * IOMMU_HWPT_FAULT_ID_VALID = 4, IOMMU_HWPT_ALLOC_PASID = 8), the uAPI numbers; it stays a
+   * uint32 on the wire.
    */
   'flags'?: (number);
   /**
@@ -22,7 +24,8 @@ export interface HwptAllocRequest {
    */
   'pt_id'?: (number);
   /**
-   * `enum iommu_hwpt_data_type` (NONE = 0, VTD_S1 = 1, ARM_SMMUV3 = 2, AMD_GUEST = 3).
+   * `enum iommu_hwpt_data_type` as a uint32: an IommuHwptData value (NONE = 0, VTD_S1 = 1,
+   * ARM_SMMUV3 = 2, AMD_GUEST = 3).
    */
   'data_type'?: (number);
   /**
@@ -44,7 +47,9 @@ export interface HwptAllocRequest__Output {
    */
   'fd': (number);
   /**
-   * NEST_PARENT = 1, DIRTY_TRACKING = 2, FAULT_ID_VALID = 4, PASID = 8.
+   * Bitmask of IommuHwptAlloc values (IOMMU_HWPT_ALLOC_NEST_PARENT = 1, DIRTY_TRACKING = 2,
+   * IOMMU_HWPT_FAULT_ID_VALID = 4, IOMMU_HWPT_ALLOC_PASID = 8), the uAPI numbers; it stays a
+   * uint32 on the wire.
    */
   'flags': (number);
   /**
@@ -56,7 +61,8 @@ export interface HwptAllocRequest__Output {
    */
   'pt_id': (number);
   /**
-   * `enum iommu_hwpt_data_type` (NONE = 0, VTD_S1 = 1, ARM_SMMUV3 = 2, AMD_GUEST = 3).
+   * `enum iommu_hwpt_data_type` as a uint32: an IommuHwptData value (NONE = 0, VTD_S1 = 1,
+   * ARM_SMMUV3 = 2, AMD_GUEST = 3).
    */
   'data_type': (number);
   /**

@@ -15,7 +15,8 @@ export interface HwptGetDirtyBitmapRequest {
    */
   'hwpt_id'?: (number);
   /**
-   * IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1.
+   * Bitmask of IommuHwptGetDirtyBitmap values (IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1) as a
+   * uint32.
    */
   'flags'?: (number);
   /**
@@ -45,7 +46,8 @@ export interface HwptGetDirtyBitmapRequest__Output {
    */
   'hwpt_id': (number);
   /**
-   * IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1.
+   * Bitmask of IommuHwptGetDirtyBitmap values (IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1) as a
+   * uint32.
    */
   'flags': (number);
   /**

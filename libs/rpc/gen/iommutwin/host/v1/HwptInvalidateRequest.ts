@@ -14,7 +14,8 @@ export interface HwptInvalidateRequest {
    */
   'hwpt_id'?: (number);
   /**
-   * `enum iommu_hwpt_invalidate_data_type` (VTD_S1 = 0, ARM_SMMUV3 (vIOMMU) = 1).
+   * `enum iommu_hwpt_invalidate_data_type` as a uint32: an IommuHwptInvalidateData value
+   * (VTD_S1 = 0, ARM_SMMUV3 (vIOMMU) = 1).
    */
   'data_type'?: (number);
   /**
@@ -40,7 +41,8 @@ export interface HwptInvalidateRequest__Output {
    */
   'hwpt_id': (number);
   /**
-   * `enum iommu_hwpt_invalidate_data_type` (VTD_S1 = 0, ARM_SMMUV3 (vIOMMU) = 1).
+   * `enum iommu_hwpt_invalidate_data_type` as a uint32: an IommuHwptInvalidateData value
+   * (VTD_S1 = 0, ARM_SMMUV3 (vIOMMU) = 1).
    */
   'data_type': (number);
   /**

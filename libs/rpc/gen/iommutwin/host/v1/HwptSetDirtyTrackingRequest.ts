@@ -10,7 +10,7 @@ export interface HwptSetDirtyTrackingRequest {
    */
   'fd'?: (number);
   /**
-   * IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1.
+   * Bitmask of IommuHwptDirtyTracking values (IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1) as a uint32.
    */
   'flags'?: (number);
   /**
@@ -28,7 +28,7 @@ export interface HwptSetDirtyTrackingRequest__Output {
    */
   'fd': (number);
   /**
-   * IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1.
+   * Bitmask of IommuHwptDirtyTracking values (IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1) as a uint32.
    */
   'flags': (number);
   /**

@@ -11,7 +11,7 @@ export interface IoasCopyRequest {
    */
   'fd'?: (number);
   /**
-   * Same flags as IoasMap.
+   * Same flags as IoasMap: a uint32 bitmask of IommuIoasMap values.
    */
   'flags'?: (number);
   /**
@@ -45,7 +45,7 @@ export interface IoasCopyRequest__Output {
    */
   'fd': (number);
   /**
-   * Same flags as IoasMap.
+   * Same flags as IoasMap: a uint32 bitmask of IommuIoasMap values.
    */
   'flags': (number);
   /**

@@ -11,7 +11,8 @@ export interface IoasMapRequest {
    */
   'fd'?: (number);
   /**
-   * IOMMU_IOAS_MAP_FIXED_IOVA = 1, WRITEABLE = 2, READABLE = 4.
+   * Bitmask of IommuIoasMap values (IOMMU_IOAS_MAP_FIXED_IOVA = 1, WRITEABLE = 2, READABLE = 4),
+   * the uAPI numbers; it stays a uint32 on the wire.
    */
   'flags'?: (number);
   /**
@@ -41,7 +42,8 @@ export interface IoasMapRequest__Output {
    */
   'fd': (number);
   /**
-   * IOMMU_IOAS_MAP_FIXED_IOVA = 1, WRITEABLE = 2, READABLE = 4.
+   * Bitmask of IommuIoasMap values (IOMMU_IOAS_MAP_FIXED_IOVA = 1, WRITEABLE = 2, READABLE = 4),
+   * the uAPI numbers; it stays a uint32 on the wire.
    */
   'flags': (number);
   /**

@@ -31,26 +31,89 @@ export interface IoctlsRequest {
    * Caller-chosen value echoed in the response (not interpreted; may repeat).
    */
   'tag'?: (number | string | Long);
+  /**
+   * As the Destroy call: DestroyRequest.
+   */
   'destroy'?: (_iommutwin_host_v1_DestroyRequest | null);
+  /**
+   * As the IoasAlloc call: IoasAllocRequest.
+   */
   'ioas_alloc'?: (_iommutwin_host_v1_IoasAllocRequest | null);
+  /**
+   * As the IoasIovaRanges call: IoasIovaRangesRequest.
+   */
   'ioas_iova_ranges'?: (_iommutwin_host_v1_IoasIovaRangesRequest | null);
+  /**
+   * As the IoasAllowIovas call: IoasAllowIovasRequest.
+   */
   'ioas_allow_iovas'?: (_iommutwin_host_v1_IoasAllowIovasRequest | null);
+  /**
+   * As the IoasMap call: IoasMapRequest.
+   */
   'ioas_map'?: (_iommutwin_host_v1_IoasMapRequest | null);
+  /**
+   * As the IoasMapFile call: IoasMapFileRequest.
+   */
   'ioas_map_file'?: (_iommutwin_host_v1_IoasMapFileRequest | null);
+  /**
+   * As the IoasCopy call: IoasCopyRequest.
+   */
   'ioas_copy'?: (_iommutwin_host_v1_IoasCopyRequest | null);
+  /**
+   * As the IoasUnmap call: IoasUnmapRequest.
+   */
   'ioas_unmap'?: (_iommutwin_host_v1_IoasUnmapRequest | null);
+  /**
+   * As the IoasChangeProcess call: IoasChangeProcessRequest.
+   */
   'ioas_change_process'?: (_iommutwin_host_v1_IoasChangeProcessRequest | null);
+  /**
+   * As the Option call: OptionRequest.
+   */
   'option'?: (_iommutwin_host_v1_OptionRequest | null);
+  /**
+   * As the VfioIoas call: VfioIoasRequest.
+   */
   'vfio_ioas'?: (_iommutwin_host_v1_VfioIoasRequest | null);
+  /**
+   * As the GetHwInfo call: GetHwInfoRequest.
+   */
   'get_hw_info'?: (_iommutwin_host_v1_GetHwInfoRequest | null);
+  /**
+   * As the HwptAlloc call: HwptAllocRequest.
+   */
   'hwpt_alloc'?: (_iommutwin_host_v1_HwptAllocRequest | null);
+  /**
+   * As the HwptSetDirtyTracking call: HwptSetDirtyTrackingRequest.
+   */
   'hwpt_set_dirty_tracking'?: (_iommutwin_host_v1_HwptSetDirtyTrackingRequest | null);
+  /**
+   * As the HwptGetDirtyBitmap call: HwptGetDirtyBitmapRequest.
+   */
   'hwpt_get_dirty_bitmap'?: (_iommutwin_host_v1_HwptGetDirtyBitmapRequest | null);
+  /**
+   * As the HwptInvalidate call: HwptInvalidateRequest.
+   */
   'hwpt_invalidate'?: (_iommutwin_host_v1_HwptInvalidateRequest | null);
+  /**
+   * As the FaultQueueAlloc call: FaultQueueAllocRequest.
+   */
   'fault_queue_alloc'?: (_iommutwin_host_v1_FaultQueueAllocRequest | null);
+  /**
+   * As the RespondFaults call: RespondFaultsRequest.
+   */
   'respond_faults'?: (_iommutwin_host_v1_RespondFaultsRequest | null);
+  /**
+   * As the ViommuAlloc call: ViommuAllocRequest.
+   */
   'viommu_alloc'?: (_iommutwin_host_v1_ViommuAllocRequest | null);
+  /**
+   * As the VdeviceAlloc call: VdeviceAllocRequest.
+   */
   'vdevice_alloc'?: (_iommutwin_host_v1_VdeviceAllocRequest | null);
+  /**
+   * As the VeventqAlloc call: VeventqAllocRequest.
+   */
   'veventq_alloc'?: (_iommutwin_host_v1_VeventqAllocRequest | null);
   /**
    * The ioctl: the request message of the unary method of the same name. A request with none
@@ -67,26 +130,89 @@ export interface IoctlsRequest__Output {
    * Caller-chosen value echoed in the response (not interpreted; may repeat).
    */
   'tag': (string);
+  /**
+   * As the Destroy call: DestroyRequest.
+   */
   'destroy'?: (_iommutwin_host_v1_DestroyRequest__Output | null);
+  /**
+   * As the IoasAlloc call: IoasAllocRequest.
+   */
   'ioas_alloc'?: (_iommutwin_host_v1_IoasAllocRequest__Output | null);
+  /**
+   * As the IoasIovaRanges call: IoasIovaRangesRequest.
+   */
   'ioas_iova_ranges'?: (_iommutwin_host_v1_IoasIovaRangesRequest__Output | null);
+  /**
+   * As the IoasAllowIovas call: IoasAllowIovasRequest.
+   */
   'ioas_allow_iovas'?: (_iommutwin_host_v1_IoasAllowIovasRequest__Output | null);
+  /**
+   * As the IoasMap call: IoasMapRequest.
+   */
   'ioas_map'?: (_iommutwin_host_v1_IoasMapRequest__Output | null);
+  /**
+   * As the IoasMapFile call: IoasMapFileRequest.
+   */
   'ioas_map_file'?: (_iommutwin_host_v1_IoasMapFileRequest__Output | null);
+  /**
+   * As the IoasCopy call: IoasCopyRequest.
+   */
   'ioas_copy'?: (_iommutwin_host_v1_IoasCopyRequest__Output | null);
+  /**
+   * As the IoasUnmap call: IoasUnmapRequest.
+   */
   'ioas_unmap'?: (_iommutwin_host_v1_IoasUnmapRequest__Output | null);
+  /**
+   * As the IoasChangeProcess call: IoasChangeProcessRequest.
+   */
   'ioas_change_process'?: (_iommutwin_host_v1_IoasChangeProcessRequest__Output | null);
+  /**
+   * As the Option call: OptionRequest.
+   */
   'option'?: (_iommutwin_host_v1_OptionRequest__Output | null);
+  /**
+   * As the VfioIoas call: VfioIoasRequest.
+   */
   'vfio_ioas'?: (_iommutwin_host_v1_VfioIoasRequest__Output | null);
+  /**
+   * As the GetHwInfo call: GetHwInfoRequest.
+   */
   'get_hw_info'?: (_iommutwin_host_v1_GetHwInfoRequest__Output | null);
+  /**
+   * As the HwptAlloc call: HwptAllocRequest.
+   */
   'hwpt_alloc'?: (_iommutwin_host_v1_HwptAllocRequest__Output | null);
+  /**
+   * As the HwptSetDirtyTracking call: HwptSetDirtyTrackingRequest.
+   */
   'hwpt_set_dirty_tracking'?: (_iommutwin_host_v1_HwptSetDirtyTrackingRequest__Output | null);
+  /**
+   * As the HwptGetDirtyBitmap call: HwptGetDirtyBitmapRequest.
+   */
   'hwpt_get_dirty_bitmap'?: (_iommutwin_host_v1_HwptGetDirtyBitmapRequest__Output | null);
+  /**
+   * As the HwptInvalidate call: HwptInvalidateRequest.
+   */
   'hwpt_invalidate'?: (_iommutwin_host_v1_HwptInvalidateRequest__Output | null);
+  /**
+   * As the FaultQueueAlloc call: FaultQueueAllocRequest.
+   */
   'fault_queue_alloc'?: (_iommutwin_host_v1_FaultQueueAllocRequest__Output | null);
+  /**
+   * As the RespondFaults call: RespondFaultsRequest.
+   */
   'respond_faults'?: (_iommutwin_host_v1_RespondFaultsRequest__Output | null);
+  /**
+   * As the ViommuAlloc call: ViommuAllocRequest.
+   */
   'viommu_alloc'?: (_iommutwin_host_v1_ViommuAllocRequest__Output | null);
+  /**
+   * As the VdeviceAlloc call: VdeviceAllocRequest.
+   */
   'vdevice_alloc'?: (_iommutwin_host_v1_VdeviceAllocRequest__Output | null);
+  /**
+   * As the VeventqAlloc call: VeventqAllocRequest.
+   */
   'veventq_alloc'?: (_iommutwin_host_v1_VeventqAllocRequest__Output | null);
   /**
    * The ioctl: the request message of the unary method of the same name. A request with none

@@ -37,26 +37,89 @@ export interface IoctlsResponse {
    * google.rpc.ErrorInfo) the unary call would have returned, and no result below.
    */
   'status'?: (_google_rpc_Status | null);
+  /**
+   * The result of Destroy: DestroyResponse.
+   */
   'destroy'?: (_iommutwin_host_v1_DestroyResponse | null);
+  /**
+   * The result of IoasAlloc: IoasAllocResponse.
+   */
   'ioas_alloc'?: (_iommutwin_host_v1_IoasAllocResponse | null);
+  /**
+   * The result of IoasIovaRanges: IoasIovaRangesResponse.
+   */
   'ioas_iova_ranges'?: (_iommutwin_host_v1_IoasIovaRangesResponse | null);
+  /**
+   * The result of IoasAllowIovas: IoasAllowIovasResponse.
+   */
   'ioas_allow_iovas'?: (_iommutwin_host_v1_IoasAllowIovasResponse | null);
+  /**
+   * The result of IoasMap: IoasMapResponse.
+   */
   'ioas_map'?: (_iommutwin_host_v1_IoasMapResponse | null);
+  /**
+   * The result of IoasMapFile: IoasMapFileResponse.
+   */
   'ioas_map_file'?: (_iommutwin_host_v1_IoasMapFileResponse | null);
+  /**
+   * The result of IoasCopy: IoasCopyResponse.
+   */
   'ioas_copy'?: (_iommutwin_host_v1_IoasCopyResponse | null);
+  /**
+   * The result of IoasUnmap: IoasUnmapResponse.
+   */
   'ioas_unmap'?: (_iommutwin_host_v1_IoasUnmapResponse | null);
+  /**
+   * The result of IoasChangeProcess: IoasChangeProcessResponse.
+   */
   'ioas_change_process'?: (_iommutwin_host_v1_IoasChangeProcessResponse | null);
+  /**
+   * The result of Option: OptionResponse.
+   */
   'option'?: (_iommutwin_host_v1_OptionResponse | null);
+  /**
+   * The result of VfioIoas: VfioIoasResponse.
+   */
   'vfio_ioas'?: (_iommutwin_host_v1_VfioIoasResponse | null);
+  /**
+   * The result of GetHwInfo: GetHwInfoResponse.
+   */
   'get_hw_info'?: (_iommutwin_host_v1_GetHwInfoResponse | null);
+  /**
+   * The result of HwptAlloc: HwptAllocResponse.
+   */
   'hwpt_alloc'?: (_iommutwin_host_v1_HwptAllocResponse | null);
+  /**
+   * The result of HwptSetDirtyTracking: HwptSetDirtyTrackingResponse.
+   */
   'hwpt_set_dirty_tracking'?: (_iommutwin_host_v1_HwptSetDirtyTrackingResponse | null);
+  /**
+   * The result of HwptGetDirtyBitmap: HwptGetDirtyBitmapResponse.
+   */
   'hwpt_get_dirty_bitmap'?: (_iommutwin_host_v1_HwptGetDirtyBitmapResponse | null);
+  /**
+   * The result of HwptInvalidate: HwptInvalidateResponse.
+   */
   'hwpt_invalidate'?: (_iommutwin_host_v1_HwptInvalidateResponse | null);
+  /**
+   * The result of FaultQueueAlloc: FaultQueueAllocResponse.
+   */
   'fault_queue_alloc'?: (_iommutwin_host_v1_FaultQueueAllocResponse | null);
+  /**
+   * The result of RespondFaults: RespondFaultsResponse.
+   */
   'respond_faults'?: (_iommutwin_host_v1_RespondFaultsResponse | null);
+  /**
+   * The result of ViommuAlloc: ViommuAllocResponse.
+   */
   'viommu_alloc'?: (_iommutwin_host_v1_ViommuAllocResponse | null);
+  /**
+   * The result of VdeviceAlloc: VdeviceAllocResponse.
+   */
   'vdevice_alloc'?: (_iommutwin_host_v1_VdeviceAllocResponse | null);
+  /**
+   * The result of VeventqAlloc: VeventqAllocResponse.
+   */
   'veventq_alloc'?: (_iommutwin_host_v1_VeventqAllocResponse | null);
   /**
    * On success, the response message of the unary method of the same name (the member
@@ -78,26 +141,89 @@ export interface IoctlsResponse__Output {
    * google.rpc.ErrorInfo) the unary call would have returned, and no result below.
    */
   'status': (_google_rpc_Status__Output | null);
+  /**
+   * The result of Destroy: DestroyResponse.
+   */
   'destroy'?: (_iommutwin_host_v1_DestroyResponse__Output | null);
+  /**
+   * The result of IoasAlloc: IoasAllocResponse.
+   */
   'ioas_alloc'?: (_iommutwin_host_v1_IoasAllocResponse__Output | null);
+  /**
+   * The result of IoasIovaRanges: IoasIovaRangesResponse.
+   */
   'ioas_iova_ranges'?: (_iommutwin_host_v1_IoasIovaRangesResponse__Output | null);
+  /**
+   * The result of IoasAllowIovas: IoasAllowIovasResponse.
+   */
   'ioas_allow_iovas'?: (_iommutwin_host_v1_IoasAllowIovasResponse__Output | null);
+  /**
+   * The result of IoasMap: IoasMapResponse.
+   */
   'ioas_map'?: (_iommutwin_host_v1_IoasMapResponse__Output | null);
+  /**
+   * The result of IoasMapFile: IoasMapFileResponse.
+   */
   'ioas_map_file'?: (_iommutwin_host_v1_IoasMapFileResponse__Output | null);
+  /**
+   * The result of IoasCopy: IoasCopyResponse.
+   */
   'ioas_copy'?: (_iommutwin_host_v1_IoasCopyResponse__Output | null);
+  /**
+   * The result of IoasUnmap: IoasUnmapResponse.
+   */
   'ioas_unmap'?: (_iommutwin_host_v1_IoasUnmapResponse__Output | null);
+  /**
+   * The result of IoasChangeProcess: IoasChangeProcessResponse.
+   */
   'ioas_change_process'?: (_iommutwin_host_v1_IoasChangeProcessResponse__Output | null);
+  /**
+   * The result of Option: OptionResponse.
+   */
   'option'?: (_iommutwin_host_v1_OptionResponse__Output | null);
+  /**
+   * The result of VfioIoas: VfioIoasResponse.
+   */
   'vfio_ioas'?: (_iommutwin_host_v1_VfioIoasResponse__Output | null);
+  /**
+   * The result of GetHwInfo: GetHwInfoResponse.
+   */
   'get_hw_info'?: (_iommutwin_host_v1_GetHwInfoResponse__Output | null);
+  /**
+   * The result of HwptAlloc: HwptAllocResponse.
+   */
   'hwpt_alloc'?: (_iommutwin_host_v1_HwptAllocResponse__Output | null);
+  /**
+   * The result of HwptSetDirtyTracking: HwptSetDirtyTrackingResponse.
+   */
   'hwpt_set_dirty_tracking'?: (_iommutwin_host_v1_HwptSetDirtyTrackingResponse__Output | null);
+  /**
+   * The result of HwptGetDirtyBitmap: HwptGetDirtyBitmapResponse.
+   */
   'hwpt_get_dirty_bitmap'?: (_iommutwin_host_v1_HwptGetDirtyBitmapResponse__Output | null);
+  /**
+   * The result of HwptInvalidate: HwptInvalidateResponse.
+   */
   'hwpt_invalidate'?: (_iommutwin_host_v1_HwptInvalidateResponse__Output | null);
+  /**
+   * The result of FaultQueueAlloc: FaultQueueAllocResponse.
+   */
   'fault_queue_alloc'?: (_iommutwin_host_v1_FaultQueueAllocResponse__Output | null);
+  /**
+   * The result of RespondFaults: RespondFaultsResponse.
+   */
   'respond_faults'?: (_iommutwin_host_v1_RespondFaultsResponse__Output | null);
+  /**
+   * The result of ViommuAlloc: ViommuAllocResponse.
+   */
   'viommu_alloc'?: (_iommutwin_host_v1_ViommuAllocResponse__Output | null);
+  /**
+   * The result of VdeviceAlloc: VdeviceAllocResponse.
+   */
   'vdevice_alloc'?: (_iommutwin_host_v1_VdeviceAllocResponse__Output | null);
+  /**
+   * The result of VeventqAlloc: VeventqAllocResponse.
+   */
   'veventq_alloc'?: (_iommutwin_host_v1_VeventqAllocResponse__Output | null);
   /**
    * On success, the response message of the unary method of the same name (the member

@@ -11,11 +11,12 @@ export interface OptionRequest {
    */
   'fd'?: (number);
   /**
-   * IOMMU_OPTION_RLIMIT_MODE = 0, IOMMU_OPTION_HUGE_PAGES = 1.
+   * An IommuOption value (IOMMU_OPTION_RLIMIT_MODE = 0, IOMMU_OPTION_HUGE_PAGES = 1), the uAPI
+   * number as a uint32.
    */
   'option_id'?: (number);
   /**
-   * IOMMU_OPTION_OP_SET = 0, IOMMU_OPTION_OP_GET = 1.
+   * An IommuOptionOp value (IOMMU_OPTION_OP_SET = 0, IOMMU_OPTION_OP_GET = 1) as a uint32.
    */
   'op'?: (number);
   /**
@@ -37,11 +38,12 @@ export interface OptionRequest__Output {
    */
   'fd': (number);
   /**
-   * IOMMU_OPTION_RLIMIT_MODE = 0, IOMMU_OPTION_HUGE_PAGES = 1.
+   * An IommuOption value (IOMMU_OPTION_RLIMIT_MODE = 0, IOMMU_OPTION_HUGE_PAGES = 1), the uAPI
+   * number as a uint32.
    */
   'option_id': (number);
   /**
-   * IOMMU_OPTION_OP_SET = 0, IOMMU_OPTION_OP_GET = 1.
+   * An IommuOptionOp value (IOMMU_OPTION_OP_SET = 0, IOMMU_OPTION_OP_GET = 1) as a uint32.
    */
   'op': (number);
   /**

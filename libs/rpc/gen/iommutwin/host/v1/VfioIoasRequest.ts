@@ -14,7 +14,7 @@ export interface VfioIoasRequest {
    */
   'ioas_id'?: (number);
   /**
-   * IOMMU_VFIO_IOAS_GET = 0, SET = 1, CLEAR = 2.
+   * An IommuVfioIoas value (IOMMU_VFIO_IOAS_GET = 0, SET = 1, CLEAR = 2) as a uint32.
    */
   'op'?: (number);
 }
@@ -32,7 +32,7 @@ export interface VfioIoasRequest__Output {
    */
   'ioas_id': (number);
   /**
-   * IOMMU_VFIO_IOAS_GET = 0, SET = 1, CLEAR = 2.
+   * An IommuVfioIoas value (IOMMU_VFIO_IOAS_GET = 0, SET = 1, CLEAR = 2) as a uint32.
    */
   'op': (number);
 }

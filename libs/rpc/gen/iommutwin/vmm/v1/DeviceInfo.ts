@@ -3,8 +3,17 @@
 import type { HostObjects as _iommutwin_vmm_v1_HostObjects, HostObjects__Output as _iommutwin_vmm_v1_HostObjects__Output } from '../../../iommutwin/vmm/v1/HostObjects.js';
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * A device of the VM as it is now.
+ */
 export interface DeviceInfo {
+  /**
+   * DeviceSpec.id.
+   */
   'id'?: (string);
+  /**
+   * The resolved guest BDF (DDDD:BB:DD.F).
+   */
   'guest_bdf'?: (string);
   /**
    * virtio-iommu endpoint ID = bus << 8 | devfn.
@@ -18,17 +27,35 @@ export interface DeviceInfo {
    * EMULATED | NESTED | NONE | - (virtio)
    */
   'backend'?: (string);
+  /**
+   * The host objects of an assigned device; unset for virtio devices.
+   */
   'host'?: (_iommutwin_vmm_v1_HostObjects | null);
+  /**
+   * Host PCI address of an assigned device; empty for virtio devices.
+   */
   'host_bdf'?: (string);
   /**
    * virtio: driver features accepted so far.
    */
   'driver_features'?: (number | string | Long);
+  /**
+   * virtio: the device accepted the driver features (FEATURES_OK).
+   */
   'features_ok'?: (boolean);
 }
 
+/**
+ * A device of the VM as it is now.
+ */
 export interface DeviceInfo__Output {
+  /**
+   * DeviceSpec.id.
+   */
   'id': (string);
+  /**
+   * The resolved guest BDF (DDDD:BB:DD.F).
+   */
   'guest_bdf': (string);
   /**
    * virtio-iommu endpoint ID = bus << 8 | devfn.
@@ -42,11 +69,20 @@ export interface DeviceInfo__Output {
    * EMULATED | NESTED | NONE | - (virtio)
    */
   'backend': (string);
+  /**
+   * The host objects of an assigned device; unset for virtio devices.
+   */
   'host': (_iommutwin_vmm_v1_HostObjects__Output | null);
+  /**
+   * Host PCI address of an assigned device; empty for virtio devices.
+   */
   'host_bdf': (string);
   /**
    * virtio: driver features accepted so far.
    */
   'driver_features': (string);
+  /**
+   * virtio: the device accepted the driver features (FEATURES_OK).
+   */
   'features_ok': (boolean);
 }

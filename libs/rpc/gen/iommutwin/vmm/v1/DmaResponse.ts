@@ -6,8 +6,17 @@ import type { VtdFault as _iommutwin_vmm_v1_VtdFault, VtdFault__Output as _iommu
 import type { SmmuFault as _iommutwin_vmm_v1_SmmuFault, SmmuFault__Output as _iommutwin_vmm_v1_SmmuFault__Output } from '../../../iommutwin/vmm/v1/SmmuFault.js';
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * Response of Dma: the data, or the fault the access stopped at.
+ */
 export interface DmaResponse {
+  /**
+   * A read: the bytes read.
+   */
   'data'?: (Buffer | Uint8Array | string);
+  /**
+   * A write: bytes written.
+   */
   'written'?: (number | string | Long);
   /**
    * A fault seen by an emulated (virtio) device: reported on the guest's eventq too.
@@ -30,11 +39,23 @@ export interface DmaResponse {
    * transferred. `recorded` says whether the event reached the guest's EVTQ.
    */
   'smmu_fault'?: (_iommutwin_vmm_v1_SmmuFault | null);
+  /**
+   * What the DMA did.
+   */
   'result'?: "data"|"written"|"virtio_fault"|"host_fault"|"vtd_fault"|"smmu_fault";
 }
 
+/**
+ * Response of Dma: the data, or the fault the access stopped at.
+ */
 export interface DmaResponse__Output {
+  /**
+   * A read: the bytes read.
+   */
   'data'?: (Buffer);
+  /**
+   * A write: bytes written.
+   */
   'written'?: (string);
   /**
    * A fault seen by an emulated (virtio) device: reported on the guest's eventq too.
@@ -57,5 +78,8 @@ export interface DmaResponse__Output {
    * transferred. `recorded` says whether the event reached the guest's EVTQ.
    */
   'smmu_fault'?: (_iommutwin_vmm_v1_SmmuFault__Output | null);
+  /**
+   * What the DMA did.
+   */
   'result'?: "data"|"written"|"virtio_fault"|"host_fault"|"vtd_fault"|"smmu_fault";
 }

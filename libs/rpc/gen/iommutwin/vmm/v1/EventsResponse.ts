@@ -4,8 +4,17 @@ import type { VirtioFault as _iommutwin_vmm_v1_VirtioFault, VirtioFault__Output 
 import type { GuestInterrupt as _iommutwin_vmm_v1_GuestInterrupt, GuestInterrupt__Output as _iommutwin_vmm_v1_GuestInterrupt__Output } from '../../../iommutwin/vmm/v1/GuestInterrupt.js';
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * One guest-visible event.
+ */
 export interface EventsResponse {
+  /**
+   * The event's sequence number in the VM (increasing).
+   */
   'sequence'?: (number | string | Long);
+  /**
+   * A virtio-iommu fault report.
+   */
   'virtio_fault'?: (_iommutwin_vmm_v1_VirtioFault | null);
   /**
    * The exact 24-byte struct virtio_iommu_fault for virtio faults.
@@ -15,11 +24,23 @@ export interface EventsResponse {
    * An interrupt a vIOMMU raised (intel-iommu fault / invalidation-completion events).
    */
   'interrupt'?: (_iommutwin_vmm_v1_GuestInterrupt | null);
+  /**
+   * The event.
+   */
   'event'?: "virtio_fault"|"interrupt";
 }
 
+/**
+ * One guest-visible event.
+ */
 export interface EventsResponse__Output {
+  /**
+   * The event's sequence number in the VM (increasing).
+   */
   'sequence': (string);
+  /**
+   * A virtio-iommu fault report.
+   */
   'virtio_fault'?: (_iommutwin_vmm_v1_VirtioFault__Output | null);
   /**
    * The exact 24-byte struct virtio_iommu_fault for virtio faults.
@@ -29,5 +50,8 @@ export interface EventsResponse__Output {
    * An interrupt a vIOMMU raised (intel-iommu fault / invalidation-completion events).
    */
   'interrupt'?: (_iommutwin_vmm_v1_GuestInterrupt__Output | null);
+  /**
+   * The event.
+   */
   'event'?: "virtio_fault"|"interrupt";
 }

@@ -33,17 +33,33 @@ import type { WriteMemoryResponse as _iommutwin_vmm_v1_WriteMemoryResponse, Writ
  * What the guest OS and its drivers do.
  */
 export interface GuestClient extends grpc.Client {
+  /**
+   * A device of the VM does DMA at an IOVA (through the vIOMMU and, for assigned devices, the host
+   * IOMMU).
+   */
   Dma(argument: _iommutwin_vmm_v1_DmaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DmaResponse__Output>): grpc.ClientUnaryCall;
   Dma(argument: _iommutwin_vmm_v1_DmaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_DmaResponse__Output>): grpc.ClientUnaryCall;
   Dma(argument: _iommutwin_vmm_v1_DmaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DmaResponse__Output>): grpc.ClientUnaryCall;
   Dma(argument: _iommutwin_vmm_v1_DmaRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_DmaResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A device of the VM does DMA at an IOVA (through the vIOMMU and, for assigned devices, the host
+   * IOMMU).
+   */
   dma(argument: _iommutwin_vmm_v1_DmaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DmaResponse__Output>): grpc.ClientUnaryCall;
   dma(argument: _iommutwin_vmm_v1_DmaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_DmaResponse__Output>): grpc.ClientUnaryCall;
   dma(argument: _iommutwin_vmm_v1_DmaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DmaResponse__Output>): grpc.ClientUnaryCall;
   dma(argument: _iommutwin_vmm_v1_DmaRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_DmaResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Guest-visible events of the VM (virtio-iommu fault reports, vIOMMU interrupts) from
+   * after_sequence on, then as they happen.
+   */
   Events(argument: _iommutwin_vmm_v1_EventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_EventsResponse__Output>;
   Events(argument: _iommutwin_vmm_v1_EventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_EventsResponse__Output>;
+  /**
+   * Guest-visible events of the VM (virtio-iommu fault reports, vIOMMU interrupts) from
+   * after_sequence on, then as they happen.
+   */
   events(argument: _iommutwin_vmm_v1_EventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_EventsResponse__Output>;
   events(argument: _iommutwin_vmm_v1_EventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_EventsResponse__Output>;
   
@@ -89,46 +105,80 @@ export interface GuestClient extends grpc.Client {
   mmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
   mmioWrite(argument: _iommutwin_vmm_v1_MmioWriteRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_MmioWriteResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Reads guest RAM at a guest-physical address (as the guest CPU would); outside
+   * VmInfo.ram_ranges: INVALID_ARGUMENT.
+   */
   ReadMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
   ReadMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
   ReadMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
   ReadMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Reads guest RAM at a guest-physical address (as the guest CPU would); outside
+   * VmInfo.ram_ranges: INVALID_ARGUMENT.
+   */
   readMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
   readMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
   readMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
   readMemory(argument: _iommutwin_vmm_v1_ReadMemoryRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReadMemoryResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Reads the virtio-iommu's config space (struct virtio_iommu_config) and feature state.
+   */
   VirtioIommuConfig(argument: _iommutwin_vmm_v1_VirtioIommuConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuConfig(argument: _iommutwin_vmm_v1_VirtioIommuConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuConfig(argument: _iommutwin_vmm_v1_VirtioIommuConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuConfig(argument: _iommutwin_vmm_v1_VirtioIommuConfigRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Reads the virtio-iommu's config space (struct virtio_iommu_config) and feature state.
+   */
   virtioIommuConfig(argument: _iommutwin_vmm_v1_VirtioIommuConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuConfig(argument: _iommutwin_vmm_v1_VirtioIommuConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuConfig(argument: _iommutwin_vmm_v1_VirtioIommuConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuConfig(argument: _iommutwin_vmm_v1_VirtioIommuConfigRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuConfigResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The guest driver submits one request on the virtio-iommu's request queue (structured or raw
+   * bytes) and gets the device-written tail.
+   */
   VirtioIommuRequest(argument: _iommutwin_vmm_v1_VirtioIommuRequestRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuRequest(argument: _iommutwin_vmm_v1_VirtioIommuRequestRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuRequest(argument: _iommutwin_vmm_v1_VirtioIommuRequestRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuRequest(argument: _iommutwin_vmm_v1_VirtioIommuRequestRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The guest driver submits one request on the virtio-iommu's request queue (structured or raw
+   * bytes) and gets the device-written tail.
+   */
   virtioIommuRequest(argument: _iommutwin_vmm_v1_VirtioIommuRequestRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuRequest(argument: _iommutwin_vmm_v1_VirtioIommuRequestRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuRequest(argument: _iommutwin_vmm_v1_VirtioIommuRequestRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuRequest(argument: _iommutwin_vmm_v1_VirtioIommuRequestRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuRequestResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The guest driver writes the virtio-iommu's driver features.
+   */
   VirtioIommuSetFeatures(argument: _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuSetFeatures(argument: _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuSetFeatures(argument: _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuSetFeatures(argument: _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The guest driver writes the virtio-iommu's driver features.
+   */
   virtioIommuSetFeatures(argument: _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuSetFeatures(argument: _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuSetFeatures(argument: _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuSetFeatures(argument: _iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The guest driver writes config.bypass (needs VIRTIO_IOMMU_F_BYPASS_CONFIG).
+   */
   VirtioIommuWriteBypass(argument: _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuWriteBypass(argument: _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuWriteBypass(argument: _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>): grpc.ClientUnaryCall;
   VirtioIommuWriteBypass(argument: _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The guest driver writes config.bypass (needs VIRTIO_IOMMU_F_BYPASS_CONFIG).
+   */
   virtioIommuWriteBypass(argument: _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuWriteBypass(argument: _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>): grpc.ClientUnaryCall;
   virtioIommuWriteBypass(argument: _iommutwin_vmm_v1_VirtioIommuWriteBypassRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioIommuWriteBypassResponse__Output>): grpc.ClientUnaryCall;
@@ -149,10 +199,16 @@ export interface GuestClient extends grpc.Client {
   virtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
   virtioReadStatus(argument: _iommutwin_vmm_v1_VirtioReadStatusRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioReadStatusResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The guest driver writes the driver features of a virtio device (net / blk).
+   */
   VirtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   VirtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   VirtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   VirtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The guest driver writes the driver features of a virtio device (net / blk).
+   */
   virtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   virtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
   virtioSetFeatures(argument: _iommutwin_vmm_v1_VirtioSetFeaturesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioSetFeaturesResponse__Output>): grpc.ClientUnaryCall;
@@ -227,10 +283,18 @@ export interface GuestClient extends grpc.Client {
   virtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
   virtioWriteStatus(argument: _iommutwin_vmm_v1_VirtioWriteStatusRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_VirtioWriteStatusResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Writes guest RAM at a guest-physical address (as the guest CPU would); outside
+   * VmInfo.ram_ranges: INVALID_ARGUMENT.
+   */
   WriteMemory(argument: _iommutwin_vmm_v1_WriteMemoryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_WriteMemoryResponse__Output>): grpc.ClientUnaryCall;
   WriteMemory(argument: _iommutwin_vmm_v1_WriteMemoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_WriteMemoryResponse__Output>): grpc.ClientUnaryCall;
   WriteMemory(argument: _iommutwin_vmm_v1_WriteMemoryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_WriteMemoryResponse__Output>): grpc.ClientUnaryCall;
   WriteMemory(argument: _iommutwin_vmm_v1_WriteMemoryRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_WriteMemoryResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Writes guest RAM at a guest-physical address (as the guest CPU would); outside
+   * VmInfo.ram_ranges: INVALID_ARGUMENT.
+   */
   writeMemory(argument: _iommutwin_vmm_v1_WriteMemoryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_WriteMemoryResponse__Output>): grpc.ClientUnaryCall;
   writeMemory(argument: _iommutwin_vmm_v1_WriteMemoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_WriteMemoryResponse__Output>): grpc.ClientUnaryCall;
   writeMemory(argument: _iommutwin_vmm_v1_WriteMemoryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_WriteMemoryResponse__Output>): grpc.ClientUnaryCall;
@@ -242,8 +306,16 @@ export interface GuestClient extends grpc.Client {
  * What the guest OS and its drivers do.
  */
 export interface GuestHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * A device of the VM does DMA at an IOVA (through the vIOMMU and, for assigned devices, the host
+   * IOMMU).
+   */
   Dma: grpc.handleUnaryCall<_iommutwin_vmm_v1_DmaRequest__Output, _iommutwin_vmm_v1_DmaResponse>;
   
+  /**
+   * Guest-visible events of the VM (virtio-iommu fault reports, vIOMMU interrupts) from
+   * after_sequence on, then as they happen.
+   */
   Events: grpc.handleServerStreamingCall<_iommutwin_vmm_v1_EventsRequest__Output, _iommutwin_vmm_v1_EventsResponse>;
   
   /**
@@ -262,14 +334,31 @@ export interface GuestHandlers extends grpc.UntypedServiceImplementation {
    */
   MmioWrite: grpc.handleUnaryCall<_iommutwin_vmm_v1_MmioWriteRequest__Output, _iommutwin_vmm_v1_MmioWriteResponse>;
   
+  /**
+   * Reads guest RAM at a guest-physical address (as the guest CPU would); outside
+   * VmInfo.ram_ranges: INVALID_ARGUMENT.
+   */
   ReadMemory: grpc.handleUnaryCall<_iommutwin_vmm_v1_ReadMemoryRequest__Output, _iommutwin_vmm_v1_ReadMemoryResponse>;
   
+  /**
+   * Reads the virtio-iommu's config space (struct virtio_iommu_config) and feature state.
+   */
   VirtioIommuConfig: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioIommuConfigRequest__Output, _iommutwin_vmm_v1_VirtioIommuConfigResponse>;
   
+  /**
+   * The guest driver submits one request on the virtio-iommu's request queue (structured or raw
+   * bytes) and gets the device-written tail.
+   */
   VirtioIommuRequest: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioIommuRequestRequest__Output, _iommutwin_vmm_v1_VirtioIommuRequestResponse>;
   
+  /**
+   * The guest driver writes the virtio-iommu's driver features.
+   */
   VirtioIommuSetFeatures: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioIommuSetFeaturesRequest__Output, _iommutwin_vmm_v1_VirtioIommuSetFeaturesResponse>;
   
+  /**
+   * The guest driver writes config.bypass (needs VIRTIO_IOMMU_F_BYPASS_CONFIG).
+   */
   VirtioIommuWriteBypass: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioIommuWriteBypassRequest__Output, _iommutwin_vmm_v1_VirtioIommuWriteBypassResponse>;
   
   /**
@@ -277,6 +366,9 @@ export interface GuestHandlers extends grpc.UntypedServiceImplementation {
    */
   VirtioReadStatus: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioReadStatusRequest__Output, _iommutwin_vmm_v1_VirtioReadStatusResponse>;
   
+  /**
+   * The guest driver writes the driver features of a virtio device (net / blk).
+   */
   VirtioSetFeatures: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioSetFeaturesRequest__Output, _iommutwin_vmm_v1_VirtioSetFeaturesResponse>;
   
   /**
@@ -311,6 +403,10 @@ export interface GuestHandlers extends grpc.UntypedServiceImplementation {
    */
   VirtioWriteStatus: grpc.handleUnaryCall<_iommutwin_vmm_v1_VirtioWriteStatusRequest__Output, _iommutwin_vmm_v1_VirtioWriteStatusResponse>;
   
+  /**
+   * Writes guest RAM at a guest-physical address (as the guest CPU would); outside
+   * VmInfo.ram_ranges: INVALID_ARGUMENT.
+   */
   WriteMemory: grpc.handleUnaryCall<_iommutwin_vmm_v1_WriteMemoryRequest__Output, _iommutwin_vmm_v1_WriteMemoryResponse>;
   
 }

@@ -5,10 +5,25 @@
  * Host objects backing one assigned device (for inspection).
  */
 export interface HostObjects {
+  /**
+   * The iommufd fd in the VM's host process.
+   */
   'iommufd'?: (number);
+  /**
+   * The device's VFIO cdev fd in the VM's host process.
+   */
   'device_fd'?: (number);
+  /**
+   * The iommufd device object ID (IOMMU_DEVICE bind).
+   */
   'dev_id'?: (number);
+  /**
+   * The IOAS objects the device's DMA goes through.
+   */
   'ioas_ids'?: (number)[];
+  /**
+   * The HWPT objects allocated for the device.
+   */
   'hwpt_ids'?: (number)[];
   /**
    * SMMUv3 accel (NESTED): the host vIOMMU object (IOMMU_VIOMMU_ALLOC) the device's vDEVICE
@@ -28,10 +43,25 @@ export interface HostObjects {
  * Host objects backing one assigned device (for inspection).
  */
 export interface HostObjects__Output {
+  /**
+   * The iommufd fd in the VM's host process.
+   */
   'iommufd': (number);
+  /**
+   * The device's VFIO cdev fd in the VM's host process.
+   */
   'device_fd': (number);
+  /**
+   * The iommufd device object ID (IOMMU_DEVICE bind).
+   */
   'dev_id': (number);
+  /**
+   * The IOAS objects the device's DMA goes through.
+   */
   'ioas_ids': (number)[];
+  /**
+   * The HWPT objects allocated for the device.
+   */
   'hwpt_ids': (number)[];
   /**
    * SMMUv3 accel (NESTED): the host vIOMMU object (IOMMU_VIOMMU_ALLOC) the device's vDEVICE

@@ -1,7 +1,13 @@
 // Original file: proto/iommutwin/vmm/v1/vmm.proto
 
 
+/**
+ * Request of InspectViommu.
+ */
 export interface InspectViommuRequest {
+  /**
+   * The VM (VmSpec.name).
+   */
   'name'?: (string);
   /**
    * A requester id (bus << 8 | devfn, < 0x10000): also decode this device's entry chain
@@ -18,7 +24,13 @@ export interface InspectViommuRequest {
   '_pasid'?: "pasid";
 }
 
+/**
+ * Request of InspectViommu.
+ */
 export interface InspectViommuRequest__Output {
+  /**
+   * The VM (VmSpec.name).
+   */
   'name': (string);
   /**
    * A requester id (bus << 8 | devfn, < 0x10000): also decode this device's entry chain

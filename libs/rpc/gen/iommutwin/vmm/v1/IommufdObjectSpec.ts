@@ -5,6 +5,9 @@
  * An iommufd object of the VM (like -object iommufd,id=...,fd=...).
  */
 export interface IommufdObjectSpec {
+  /**
+   * The object's id, referenced by VfioDeviceSpec.iommufd and by StartVmRequest.passed_fds.
+   */
   'id'?: (string);
   /**
    * fd already passed into the VM's host process (also settable at StartVm via passed_fds).
@@ -17,6 +20,9 @@ export interface IommufdObjectSpec {
  * An iommufd object of the VM (like -object iommufd,id=...,fd=...).
  */
 export interface IommufdObjectSpec__Output {
+  /**
+   * The object's id, referenced by VfioDeviceSpec.iommufd and by StartVmRequest.passed_fds.
+   */
   'id': (string);
   /**
    * fd already passed into the VM's host process (also settable at StartVm via passed_fds).

@@ -2,18 +2,54 @@
 
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * One progress report of Migrate.
+ */
 export interface MigrateResponse {
+  /**
+   * SETUP, PRECOPY, STOP_COPY, DEVICE_STATE, VIOMMU_STATE, RESUME, COMPLETED or FAILED.
+   */
   'phase'?: (string);
+  /**
+   * Pre-copy round number.
+   */
   'round'?: (number);
+  /**
+   * Bytes sent so far.
+   */
   'bytes_sent'?: (number | string | Long);
+  /**
+   * Guest pages still dirty.
+   */
   'dirty_pages'?: (number | string | Long);
+  /**
+   * Downtime of the stop-and-copy phase in milliseconds (once known).
+   */
   'downtime_ms'?: (number | string | Long);
 }
 
+/**
+ * One progress report of Migrate.
+ */
 export interface MigrateResponse__Output {
+  /**
+   * SETUP, PRECOPY, STOP_COPY, DEVICE_STATE, VIOMMU_STATE, RESUME, COMPLETED or FAILED.
+   */
   'phase': (string);
+  /**
+   * Pre-copy round number.
+   */
   'round': (number);
+  /**
+   * Bytes sent so far.
+   */
   'bytes_sent': (string);
+  /**
+   * Guest pages still dirty.
+   */
   'dirty_pages': (string);
+  /**
+   * Downtime of the stop-and-copy phase in milliseconds (once known).
+   */
   'downtime_ms': (string);
 }

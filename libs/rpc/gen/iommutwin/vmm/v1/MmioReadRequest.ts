@@ -2,7 +2,13 @@
 
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * Request of MmioRead.
+ */
 export interface MmioReadRequest {
+  /**
+   * The VM (VmSpec.name).
+   */
   'vm'?: (string);
   /**
    * Guest-physical address of the register (inside VmInfo.viommu_mmio).
@@ -14,7 +20,13 @@ export interface MmioReadRequest {
   'size'?: (number);
 }
 
+/**
+ * Request of MmioRead.
+ */
 export interface MmioReadRequest__Output {
+  /**
+   * The VM (VmSpec.name).
+   */
   'vm': (string);
   /**
    * Guest-physical address of the register (inside VmInfo.viommu_mmio).

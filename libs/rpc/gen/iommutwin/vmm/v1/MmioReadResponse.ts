@@ -2,6 +2,9 @@
 
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * Response of MmioRead.
+ */
 export interface MmioReadResponse {
   /**
    * The value read (zero-extended for 4-byte accesses).
@@ -9,6 +12,9 @@ export interface MmioReadResponse {
   'value'?: (number | string | Long);
 }
 
+/**
+ * Response of MmioRead.
+ */
 export interface MmioReadResponse__Output {
   /**
    * The value read (zero-extended for 4-byte accesses).

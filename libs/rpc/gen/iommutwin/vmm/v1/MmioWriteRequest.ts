@@ -2,7 +2,13 @@
 
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * Request of MmioWrite.
+ */
 export interface MmioWriteRequest {
+  /**
+   * The VM (VmSpec.name).
+   */
   'vm'?: (string);
   /**
    * Guest-physical address of the register (inside VmInfo.viommu_mmio).
@@ -18,7 +24,13 @@ export interface MmioWriteRequest {
   'value'?: (number | string | Long);
 }
 
+/**
+ * Request of MmioWrite.
+ */
 export interface MmioWriteRequest__Output {
+  /**
+   * The VM (VmSpec.name).
+   */
   'vm': (string);
   /**
    * Guest-physical address of the register (inside VmInfo.viommu_mmio).

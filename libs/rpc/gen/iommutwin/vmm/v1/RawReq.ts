@@ -1,6 +1,9 @@
 // Original file: proto/iommutwin/vmm/v1/guest.proto
 
 
+/**
+ * A request given as raw bytes, for requests the structured forms cannot express.
+ */
 export interface RawReq {
   /**
    * The exact little-endian request bytes (head + device-readable body).
@@ -12,6 +15,9 @@ export interface RawReq {
   'writable_len'?: (number);
 }
 
+/**
+ * A request given as raw bytes, for requests the structured forms cannot express.
+ */
 export interface RawReq__Output {
   /**
    * The exact little-endian request bytes (head + device-readable body).

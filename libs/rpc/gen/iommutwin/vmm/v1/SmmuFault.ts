@@ -7,7 +7,8 @@ import type { Long } from '@grpc/proto-loader';
  */
 export interface SmmuFault {
   /**
-   * The event type (EVT_*: F_TRANSLATION 0x10, F_PERMISSION 0x13, C_BAD_STE 0x04, ...); 0 when
+   * The event type, a SmmuEvt value as a uint32 (EVT_*: F_TRANSLATION 0x10, F_PERMISSION 0x13,
+   * C_BAD_STE 0x04, ...); 0 (SMMU_EVT_NONE) when
    * the access was aborted without an event (STE Config abort, GBPA.ABORT while SMMUEN = 0).
    */
   'event_id'?: (number);
@@ -45,7 +46,8 @@ export interface SmmuFault {
  */
 export interface SmmuFault__Output {
   /**
-   * The event type (EVT_*: F_TRANSLATION 0x10, F_PERMISSION 0x13, C_BAD_STE 0x04, ...); 0 when
+   * The event type, a SmmuEvt value as a uint32 (EVT_*: F_TRANSLATION 0x10, F_PERMISSION 0x13,
+   * C_BAD_STE 0x04, ...); 0 (SMMU_EVT_NONE) when
    * the access was aborted without an event (STE Config abort, GBPA.ABORT while SMMUEN = 0).
    */
   'event_id': (number);

@@ -13,7 +13,13 @@ export interface Smmuv3Inspect {
    * Every latched register, queue index and the last command error, by name.
    */
   'registers'?: (_iommutwin_vmm_v1_Smmuv3Register)[];
+  /**
+   * Every configuration-cache entry.
+   */
   'config_cache'?: (_iommutwin_vmm_v1_Smmuv3ConfigCacheEntry)[];
+  /**
+   * Every IOTLB entry.
+   */
   'iotlb'?: (_iommutwin_vmm_v1_Smmuv3IotlbEntry)[];
   /**
    * With InspectViommuRequest.sid.
@@ -29,7 +35,13 @@ export interface Smmuv3Inspect__Output {
    * Every latched register, queue index and the last command error, by name.
    */
   'registers': (_iommutwin_vmm_v1_Smmuv3Register__Output)[];
+  /**
+   * Every configuration-cache entry.
+   */
   'config_cache': (_iommutwin_vmm_v1_Smmuv3ConfigCacheEntry__Output)[];
+  /**
+   * Every IOTLB entry.
+   */
   'iotlb': (_iommutwin_vmm_v1_Smmuv3IotlbEntry__Output)[];
   /**
    * With InspectViommuRequest.sid.

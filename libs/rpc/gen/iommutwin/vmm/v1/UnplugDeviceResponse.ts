@@ -2,10 +2,22 @@
 
 import type { VmInfo as _iommutwin_vmm_v1_VmInfo, VmInfo__Output as _iommutwin_vmm_v1_VmInfo__Output } from '../../../iommutwin/vmm/v1/VmInfo.js';
 
+/**
+ * Response of UnplugDevice.
+ */
 export interface UnplugDeviceResponse {
+  /**
+   * The VM without the device.
+   */
   'vm'?: (_iommutwin_vmm_v1_VmInfo | null);
 }
 
+/**
+ * Response of UnplugDevice.
+ */
 export interface UnplugDeviceResponse__Output {
+  /**
+   * The VM without the device.
+   */
   'vm': (_iommutwin_vmm_v1_VmInfo__Output | null);
 }

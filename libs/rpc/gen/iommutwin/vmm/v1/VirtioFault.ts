@@ -2,28 +2,48 @@
 
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * A virtio-iommu fault report (struct virtio_iommu_fault, on the eventq).
+ */
 export interface VirtioFault {
   /**
-   * VIRTIO_IOMMU_FAULT_R_UNKNOWN 0, R_DOMAIN 1, R_MAPPING 2.
+   * A VirtioIommuFaultR value (VIRTIO_IOMMU_FAULT_R_UNKNOWN 0, R_DOMAIN 1, R_MAPPING 2) as a
+   * uint32.
    */
   'reason'?: (number);
   /**
-   * READ 1, WRITE 2, ADDRESS 0x100.
+   * Bitmask of VirtioIommuFaultF values (READ 1, WRITE 2, ADDRESS 0x100) as a uint32.
    */
   'flags'?: (number);
+  /**
+   * Endpoint ID (bus << 8 | devfn) of the faulting access.
+   */
   'endpoint'?: (number);
+  /**
+   * The faulting address (valid with VIRTIO_IOMMU_FAULT_F_ADDRESS).
+   */
   'address'?: (number | string | Long);
 }
 
+/**
+ * A virtio-iommu fault report (struct virtio_iommu_fault, on the eventq).
+ */
 export interface VirtioFault__Output {
   /**
-   * VIRTIO_IOMMU_FAULT_R_UNKNOWN 0, R_DOMAIN 1, R_MAPPING 2.
+   * A VirtioIommuFaultR value (VIRTIO_IOMMU_FAULT_R_UNKNOWN 0, R_DOMAIN 1, R_MAPPING 2) as a
+   * uint32.
    */
   'reason': (number);
   /**
-   * READ 1, WRITE 2, ADDRESS 0x100.
+   * Bitmask of VirtioIommuFaultF values (READ 1, WRITE 2, ADDRESS 0x100) as a uint32.
    */
   'flags': (number);
+  /**
+   * Endpoint ID (bus << 8 | devfn) of the faulting access.
+   */
   'endpoint': (number);
+  /**
+   * The faulting address (valid with VIRTIO_IOMMU_FAULT_F_ADDRESS).
+   */
   'address': (string);
 }

@@ -20,6 +20,9 @@ export interface VirtioIommuSpec {
    * Domain ID range, inclusive. Default [0, 2^32 - 1].
    */
   'domain_range_start'?: (number);
+  /**
+   * Last domain ID (inclusive). Default 2^32 - 1.
+   */
   'domain_range_end'?: (number);
   /**
    * Default 512 (as QEMU).
@@ -38,7 +41,8 @@ export interface VirtioIommuSpec {
    */
   'reserved_regions_set'?: (boolean);
   /**
-   * Offered feature bits (VIRTIO_IOMMU_F_*); 0 = the default set (INPUT_RANGE, DOMAIN_RANGE, MAP_UNMAP, PROBE, MMIO, BYPASS_CONFIG).
+   * Offered feature bits: a mask with bit (1 << v) per VirtioIommuF value v (VIRTIO_IOMMU_F_*);
+   * 0 = the default set (INPUT_RANGE, DOMAIN_RANGE, MAP_UNMAP, PROBE, MMIO, BYPASS_CONFIG).
    */
   'offered_features'?: (number | string | Long);
   '_page_size_mask'?: "page_size_mask";
@@ -65,6 +69,9 @@ export interface VirtioIommuSpec__Output {
    * Domain ID range, inclusive. Default [0, 2^32 - 1].
    */
   'domain_range_start'?: (number);
+  /**
+   * Last domain ID (inclusive). Default 2^32 - 1.
+   */
   'domain_range_end'?: (number);
   /**
    * Default 512 (as QEMU).
@@ -83,7 +90,8 @@ export interface VirtioIommuSpec__Output {
    */
   'reserved_regions_set': (boolean);
   /**
-   * Offered feature bits (VIRTIO_IOMMU_F_*); 0 = the default set (INPUT_RANGE, DOMAIN_RANGE, MAP_UNMAP, PROBE, MMIO, BYPASS_CONFIG).
+   * Offered feature bits: a mask with bit (1 << v) per VirtioIommuF value v (VIRTIO_IOMMU_F_*);
+   * 0 = the default set (INPUT_RANGE, DOMAIN_RANGE, MAP_UNMAP, PROBE, MMIO, BYPASS_CONFIG).
    */
   'offered_features': (string);
   '_page_size_mask'?: "page_size_mask";

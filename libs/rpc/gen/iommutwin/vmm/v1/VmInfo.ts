@@ -8,21 +8,45 @@ import type { MmioRegion as _iommutwin_vmm_v1_MmioRegion, MmioRegion__Output as 
 import type { RamRange as _iommutwin_vmm_v1_RamRange, RamRange__Output as _iommutwin_vmm_v1_RamRange__Output } from '../../../iommutwin/vmm/v1/RamRange.js';
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * A VM as the vmm holds it now.
+ */
 export interface VmInfo {
+  /**
+   * The spec the VM was created with (plus hotplugged devices).
+   */
   'spec'?: (_iommutwin_vmm_v1_VmSpec | null);
+  /**
+   * The lifecycle state.
+   */
   'state'?: (_iommutwin_vmm_v1_VmState);
+  /**
+   * The VM's process on the host (principal `qemu`), which owns its host fds.
+   */
   'host_pid'?: (number);
+  /**
+   * Every device, with its resolved guest BDF and backend.
+   */
   'devices'?: (_iommutwin_vmm_v1_DeviceInfo)[];
+  /**
+   * Every reason the VM cannot migrate now; empty when none.
+   */
   'migration_blockers'?: (_iommutwin_vmm_v1_MigrationBlocker)[];
   /**
    * Guest RAM: host memfd fd and its mapping in host_pid.
    */
   'ram_fd'?: (number);
+  /**
+   * Address of the guest-RAM mapping in host_pid.
+   */
   'ram_va'?: (number | string | Long);
   /**
    * Host objects lost after a host-iommu restart.
    */
   'host_objects_lost'?: (boolean);
+  /**
+   * Why the VM is degraded (no host process, host objects lost); empty when it is not.
+   */
   'message'?: (string);
   /**
    * The guest-physical register block of the vIOMMU (intel-iommu: the DMAR unit at 0xfed90000,
@@ -41,21 +65,45 @@ export interface VmInfo {
   'ram_ranges'?: (_iommutwin_vmm_v1_RamRange)[];
 }
 
+/**
+ * A VM as the vmm holds it now.
+ */
 export interface VmInfo__Output {
+  /**
+   * The spec the VM was created with (plus hotplugged devices).
+   */
   'spec': (_iommutwin_vmm_v1_VmSpec__Output | null);
+  /**
+   * The lifecycle state.
+   */
   'state': (_iommutwin_vmm_v1_VmState__Output);
+  /**
+   * The VM's process on the host (principal `qemu`), which owns its host fds.
+   */
   'host_pid': (number);
+  /**
+   * Every device, with its resolved guest BDF and backend.
+   */
   'devices': (_iommutwin_vmm_v1_DeviceInfo__Output)[];
+  /**
+   * Every reason the VM cannot migrate now; empty when none.
+   */
   'migration_blockers': (_iommutwin_vmm_v1_MigrationBlocker__Output)[];
   /**
    * Guest RAM: host memfd fd and its mapping in host_pid.
    */
   'ram_fd': (number);
+  /**
+   * Address of the guest-RAM mapping in host_pid.
+   */
   'ram_va': (string);
   /**
    * Host objects lost after a host-iommu restart.
    */
   'host_objects_lost': (boolean);
+  /**
+   * Why the VM is degraded (no host process, host objects lost); empty when it is not.
+   */
   'message': (string);
   /**
    * The guest-physical register block of the vIOMMU (intel-iommu: the DMAR unit at 0xfed90000,

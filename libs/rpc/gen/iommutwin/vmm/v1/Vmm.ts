@@ -37,64 +37,114 @@ import type { UnplugDeviceResponse as _iommutwin_vmm_v1_UnplugDeviceResponse, Un
  * The management plane of one VMM instance (QEMU-like), a client of its host-iommu.
  */
 export interface VmmClient extends grpc.Client {
+  /**
+   * Every reason the VM cannot move to `destination`; changes nothing (not modelled yet:
+   * UNIMPLEMENTED).
+   */
   CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every reason the VM cannot move to `destination`; changes nothing (not modelled yet:
+   * UNIMPLEMENTED).
+   */
   checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The richest ViommuSpec every given host can back, with per-host backend plan and what each host
+   * lacks (not modelled yet: UNIMPLEMENTED).
+   */
   ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The richest ViommuSpec every given host can back, with per-host backend plan and what each host
+   * lacks (not modelled yet: UNIMPLEMENTED).
+   */
   computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Defines a VM from a VmSpec (state DEFINED) and creates its host process (host_pid, principal
+   * qemu).
+   */
   CreateVm(argument: _iommutwin_vmm_v1_CreateVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
   CreateVm(argument: _iommutwin_vmm_v1_CreateVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
   CreateVm(argument: _iommutwin_vmm_v1_CreateVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
   CreateVm(argument: _iommutwin_vmm_v1_CreateVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Defines a VM from a VmSpec (state DEFINED) and creates its host process (host_pid, principal
+   * qemu).
+   */
   createVm(argument: _iommutwin_vmm_v1_CreateVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
   createVm(argument: _iommutwin_vmm_v1_CreateVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
   createVm(argument: _iommutwin_vmm_v1_CreateVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
   createVm(argument: _iommutwin_vmm_v1_CreateVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_CreateVmResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Stops the VM if needed and forgets it.
+   */
   DeleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
   DeleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
   DeleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
   DeleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Stops the VM if needed and forgets it.
+   */
   deleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
   deleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
   deleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
   deleteVm(argument: _iommutwin_vmm_v1_DeleteVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_DeleteVmResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * What this vmm's host can back, per IOMMU unit and per vIOMMU model, and the state of the link
+   * to host-iommu.
+   */
   GetHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
   GetHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
   GetHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
   GetHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * What this vmm's host can back, per IOMMU unit and per vIOMMU model, and the state of the link
+   * to host-iommu.
+   */
   getHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
   getHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
   getHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
   getHostCapabilities(argument: _iommutwin_vmm_v1_GetHostCapabilitiesRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetHostCapabilitiesResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The VM named `name`.
+   */
   GetVm(argument: _iommutwin_vmm_v1_GetVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
   GetVm(argument: _iommutwin_vmm_v1_GetVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
   GetVm(argument: _iommutwin_vmm_v1_GetVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
   GetVm(argument: _iommutwin_vmm_v1_GetVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The VM named `name`.
+   */
   getVm(argument: _iommutwin_vmm_v1_GetVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
   getVm(argument: _iommutwin_vmm_v1_GetVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
   getVm(argument: _iommutwin_vmm_v1_GetVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
   getVm(argument: _iommutwin_vmm_v1_GetVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_GetVmResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Plugs a device into a VM (with the plug-time checks of its backend).
+   */
   HotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   HotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   HotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   HotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Plugs a device into a VM (with the plug-time checks of its backend).
+   */
   hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   hotplugDevice(argument: _iommutwin_vmm_v1_HotplugDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_HotplugDeviceResponse__Output>): grpc.ClientUnaryCall;
@@ -125,17 +175,29 @@ export interface VmmClient extends grpc.Client {
   inspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
   inspectViommu(argument: _iommutwin_vmm_v1_InspectViommuRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_InspectViommuResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Every VM of this vmm.
+   */
   ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   ListVms(argument: _iommutwin_vmm_v1_ListVmsRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every VM of this vmm.
+   */
   listVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   listVms(argument: _iommutwin_vmm_v1_ListVmsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   listVms(argument: _iommutwin_vmm_v1_ListVmsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   listVms(argument: _iommutwin_vmm_v1_ListVmsRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Moves a running VM to another vmm, streaming progress (not modelled yet: UNIMPLEMENTED).
+   */
   Migrate(argument: _iommutwin_vmm_v1_MigrateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
   Migrate(argument: _iommutwin_vmm_v1_MigrateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
+  /**
+   * Moves a running VM to another vmm, streaming progress (not modelled yet: UNIMPLEMENTED).
+   */
   migrate(argument: _iommutwin_vmm_v1_MigrateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
   migrate(argument: _iommutwin_vmm_v1_MigrateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
   
@@ -154,37 +216,65 @@ export interface VmmClient extends grpc.Client {
   ping(argument: _iommutwin_vmm_v1_PingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
   ping(argument: _iommutwin_vmm_v1_PingRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The destination side of Migrate: a client stream of migration chunks (not modelled yet:
+   * UNIMPLEMENTED).
+   */
   ReceiveMigration(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   ReceiveMigration(metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   ReceiveMigration(options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   ReceiveMigration(callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
+  /**
+   * The destination side of Migrate: a client stream of migration chunks (not modelled yet:
+   * UNIMPLEMENTED).
+   */
   receiveMigration(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   receiveMigration(metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   receiveMigration(options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   receiveMigration(callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   
+  /**
+   * Starts a DEFINED VM: opens its host objects with the fds passed in passed_fds and plugs its
+   * devices (state RUNNING).
+   */
   StartVm(argument: _iommutwin_vmm_v1_StartVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
   StartVm(argument: _iommutwin_vmm_v1_StartVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
   StartVm(argument: _iommutwin_vmm_v1_StartVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
   StartVm(argument: _iommutwin_vmm_v1_StartVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Starts a DEFINED VM: opens its host objects with the fds passed in passed_fds and plugs its
+   * devices (state RUNNING).
+   */
   startVm(argument: _iommutwin_vmm_v1_StartVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
   startVm(argument: _iommutwin_vmm_v1_StartVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
   startVm(argument: _iommutwin_vmm_v1_StartVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
   startVm(argument: _iommutwin_vmm_v1_StartVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_StartVmResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Stops a VM: its host process exits, every host object goes with it (state STOPPED).
+   */
   StopVm(argument: _iommutwin_vmm_v1_StopVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
   StopVm(argument: _iommutwin_vmm_v1_StopVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
   StopVm(argument: _iommutwin_vmm_v1_StopVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
   StopVm(argument: _iommutwin_vmm_v1_StopVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Stops a VM: its host process exits, every host object goes with it (state STOPPED).
+   */
   stopVm(argument: _iommutwin_vmm_v1_StopVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
   stopVm(argument: _iommutwin_vmm_v1_StopVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
   stopVm(argument: _iommutwin_vmm_v1_StopVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
   stopVm(argument: _iommutwin_vmm_v1_StopVmRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_StopVmResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Unplugs a device from a VM, releasing its host objects.
+   */
   UnplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   UnplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   UnplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   UnplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Unplugs a device from a VM, releasing its host objects.
+   */
   unplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   unplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
   unplugDevice(argument: _iommutwin_vmm_v1_UnplugDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_UnplugDeviceResponse__Output>): grpc.ClientUnaryCall;
@@ -196,18 +286,43 @@ export interface VmmClient extends grpc.Client {
  * The management plane of one VMM instance (QEMU-like), a client of its host-iommu.
  */
 export interface VmmHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Every reason the VM cannot move to `destination`; changes nothing (not modelled yet:
+   * UNIMPLEMENTED).
+   */
   CheckMigration: grpc.handleUnaryCall<_iommutwin_vmm_v1_CheckMigrationRequest__Output, _iommutwin_vmm_v1_CheckMigrationResponse>;
   
+  /**
+   * The richest ViommuSpec every given host can back, with per-host backend plan and what each host
+   * lacks (not modelled yet: UNIMPLEMENTED).
+   */
   ComputeBaseline: grpc.handleUnaryCall<_iommutwin_vmm_v1_ComputeBaselineRequest__Output, _iommutwin_vmm_v1_ComputeBaselineResponse>;
   
+  /**
+   * Defines a VM from a VmSpec (state DEFINED) and creates its host process (host_pid, principal
+   * qemu).
+   */
   CreateVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_CreateVmRequest__Output, _iommutwin_vmm_v1_CreateVmResponse>;
   
+  /**
+   * Stops the VM if needed and forgets it.
+   */
   DeleteVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_DeleteVmRequest__Output, _iommutwin_vmm_v1_DeleteVmResponse>;
   
+  /**
+   * What this vmm's host can back, per IOMMU unit and per vIOMMU model, and the state of the link
+   * to host-iommu.
+   */
   GetHostCapabilities: grpc.handleUnaryCall<_iommutwin_vmm_v1_GetHostCapabilitiesRequest__Output, _iommutwin_vmm_v1_GetHostCapabilitiesResponse>;
   
+  /**
+   * The VM named `name`.
+   */
   GetVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_GetVmRequest__Output, _iommutwin_vmm_v1_GetVmResponse>;
   
+  /**
+   * Plugs a device into a VM (with the plug-time checks of its backend).
+   */
   HotplugDevice: grpc.handleUnaryCall<_iommutwin_vmm_v1_HotplugDeviceRequest__Output, _iommutwin_vmm_v1_HotplugDeviceResponse>;
   
   /**
@@ -220,8 +335,14 @@ export interface VmmHandlers extends grpc.UntypedServiceImplementation {
    */
   InspectViommu: grpc.handleUnaryCall<_iommutwin_vmm_v1_InspectViommuRequest__Output, _iommutwin_vmm_v1_InspectViommuResponse>;
   
+  /**
+   * Every VM of this vmm.
+   */
   ListVms: grpc.handleUnaryCall<_iommutwin_vmm_v1_ListVmsRequest__Output, _iommutwin_vmm_v1_ListVmsResponse>;
   
+  /**
+   * Moves a running VM to another vmm, streaming progress (not modelled yet: UNIMPLEMENTED).
+   */
   Migrate: grpc.handleServerStreamingCall<_iommutwin_vmm_v1_MigrateRequest__Output, _iommutwin_vmm_v1_MigrateResponse>;
   
   /**
@@ -229,12 +350,26 @@ export interface VmmHandlers extends grpc.UntypedServiceImplementation {
    */
   Ping: grpc.handleUnaryCall<_iommutwin_vmm_v1_PingRequest__Output, _iommutwin_vmm_v1_PingResponse>;
   
+  /**
+   * The destination side of Migrate: a client stream of migration chunks (not modelled yet:
+   * UNIMPLEMENTED).
+   */
   ReceiveMigration: grpc.handleClientStreamingCall<_iommutwin_vmm_v1_ReceiveMigrationRequest__Output, _iommutwin_vmm_v1_ReceiveMigrationResponse>;
   
+  /**
+   * Starts a DEFINED VM: opens its host objects with the fds passed in passed_fds and plugs its
+   * devices (state RUNNING).
+   */
   StartVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_StartVmRequest__Output, _iommutwin_vmm_v1_StartVmResponse>;
   
+  /**
+   * Stops a VM: its host process exits, every host object goes with it (state STOPPED).
+   */
   StopVm: grpc.handleUnaryCall<_iommutwin_vmm_v1_StopVmRequest__Output, _iommutwin_vmm_v1_StopVmResponse>;
   
+  /**
+   * Unplugs a device from a VM, releasing its host objects.
+   */
   UnplugDevice: grpc.handleUnaryCall<_iommutwin_vmm_v1_UnplugDeviceRequest__Output, _iommutwin_vmm_v1_UnplugDeviceResponse>;
   
 }

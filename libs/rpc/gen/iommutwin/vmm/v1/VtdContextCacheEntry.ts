@@ -6,6 +6,9 @@ import type { Long } from '@grpc/proto-loader';
  * One valid context-cache entry: the context entry as it was read.
  */
 export interface VtdContextCacheEntry {
+  /**
+   * Source-id (bus << 8 | devfn).
+   */
   'sid'?: (number);
   /**
    * Absent for requests without PASID.
@@ -15,6 +18,9 @@ export interface VtdContextCacheEntry {
    * 2 words (legacy 128-bit entry) or 4 words (scalable 256-bit entry), low word first.
    */
   'entry'?: (number | string | Long)[];
+  /**
+   * The entry is a scalable-mode context entry.
+   */
   'scalable'?: (boolean);
   '_pasid'?: "pasid";
 }
@@ -23,6 +29,9 @@ export interface VtdContextCacheEntry {
  * One valid context-cache entry: the context entry as it was read.
  */
 export interface VtdContextCacheEntry__Output {
+  /**
+   * Source-id (bus << 8 | devfn).
+   */
   'sid': (number);
   /**
    * Absent for requests without PASID.
@@ -32,6 +41,9 @@ export interface VtdContextCacheEntry__Output {
    * 2 words (legacy 128-bit entry) or 4 words (scalable 256-bit entry), low word first.
    */
   'entry': (string)[];
+  /**
+   * The entry is a scalable-mode context entry.
+   */
   'scalable': (boolean);
   '_pasid'?: "pasid";
 }

@@ -6,6 +6,9 @@ import type { Long } from '@grpc/proto-loader';
  * A device's translation structures read from guest RAM now (no cache), as the unit would.
  */
 export interface VtdDeviceChain {
+  /**
+   * Source-id (bus << 8 | devfn), InspectViommuRequest.sid.
+   */
   'sid'?: (number);
   /**
    * RTADDR.TTM was scalable when the root table pointer was last latched.
@@ -28,7 +31,7 @@ export interface VtdDeviceChain {
    */
   'pasid_entry'?: (number | string | Long)[];
   /**
-   * The fault reason (VT-d FR) the chain stops with; 0 = none.
+   * The fault reason (VT-d FR, a VtdFr value as a uint32) the chain stops with; 0 = none.
    */
   'fault'?: (number);
   /**
@@ -44,7 +47,13 @@ export interface VtdDeviceChain {
    * pass-through.
    */
   'table_base'?: (number | string | Long);
+  /**
+   * Levels of the page table walked (0 when there is none).
+   */
   'table_levels'?: (number);
+  /**
+   * "first" or "second": the stage of the table walked; empty when there is none.
+   */
   'table_stage'?: (string);
   '_pasid_dir_entry'?: "pasid_dir_entry";
   '_did'?: "did";
@@ -56,6 +65,9 @@ export interface VtdDeviceChain {
  * A device's translation structures read from guest RAM now (no cache), as the unit would.
  */
 export interface VtdDeviceChain__Output {
+  /**
+   * Source-id (bus << 8 | devfn), InspectViommuRequest.sid.
+   */
   'sid': (number);
   /**
    * RTADDR.TTM was scalable when the root table pointer was last latched.
@@ -78,7 +90,7 @@ export interface VtdDeviceChain__Output {
    */
   'pasid_entry': (string)[];
   /**
-   * The fault reason (VT-d FR) the chain stops with; 0 = none.
+   * The fault reason (VT-d FR, a VtdFr value as a uint32) the chain stops with; 0 = none.
    */
   'fault': (number);
   /**
@@ -94,7 +106,13 @@ export interface VtdDeviceChain__Output {
    * pass-through.
    */
   'table_base'?: (string);
+  /**
+   * Levels of the page table walked (0 when there is none).
+   */
   'table_levels': (number);
+  /**
+   * "first" or "second": the stage of the table walked; empty when there is none.
+   */
   'table_stage': (string);
   '_pasid_dir_entry'?: "pasid_dir_entry";
   '_did'?: "did";

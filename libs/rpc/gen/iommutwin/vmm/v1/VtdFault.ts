@@ -7,7 +7,8 @@ import type { Long } from '@grpc/proto-loader';
  */
 export interface VtdFault {
   /**
-   * VT-d fault reason (QEMU's VTD_FR_*: 0x1 root not present ... 0x5b PGTT invalid).
+   * VT-d fault reason, a VtdFr value as a uint32 (QEMU's VTD_FR_*: 0x1 root not present ... 0x5b
+   * PGTT invalid).
    */
   'reason'?: (number);
   /**
@@ -18,6 +19,9 @@ export interface VtdFault {
    * The faulting IOVA (the fault recording register keeps its page).
    */
   'address'?: (number | string | Long);
+  /**
+   * The access was a write.
+   */
   'write'?: (boolean);
   /**
    * PASID of the request, when it had one.
@@ -37,7 +41,8 @@ export interface VtdFault {
  */
 export interface VtdFault__Output {
   /**
-   * VT-d fault reason (QEMU's VTD_FR_*: 0x1 root not present ... 0x5b PGTT invalid).
+   * VT-d fault reason, a VtdFr value as a uint32 (QEMU's VTD_FR_*: 0x1 root not present ... 0x5b
+   * PGTT invalid).
    */
   'reason': (number);
   /**
@@ -48,6 +53,9 @@ export interface VtdFault__Output {
    * The faulting IOVA (the fault recording register keeps its page).
    */
   'address': (string);
+  /**
+   * The access was a write.
+   */
   'write': (boolean);
   /**
    * PASID of the request, when it had one.

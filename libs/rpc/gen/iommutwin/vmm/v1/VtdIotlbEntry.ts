@@ -6,7 +6,13 @@ import type { Long } from '@grpc/proto-loader';
  * One valid IOTLB entry (QEMU's iotlb hash).
  */
 export interface VtdIotlbEntry {
+  /**
+   * Source-id (bus << 8 | devfn).
+   */
   'sid'?: (number);
+  /**
+   * Domain id.
+   */
   'did'?: (number);
   /**
    * Absent for requests without PASID.
@@ -16,6 +22,9 @@ export interface VtdIotlbEntry {
    * First IOVA of the page (page-aligned) and the physical address it maps to.
    */
   'iova'?: (number | string | Long);
+  /**
+   * Physical (guest-physical) address of the page.
+   */
   'pa'?: (number | string | Long);
   /**
    * 12 (4 KiB), 21 (2 MiB) or 30 (1 GiB).
@@ -32,7 +41,13 @@ export interface VtdIotlbEntry {
  * One valid IOTLB entry (QEMU's iotlb hash).
  */
 export interface VtdIotlbEntry__Output {
+  /**
+   * Source-id (bus << 8 | devfn).
+   */
   'sid': (number);
+  /**
+   * Domain id.
+   */
   'did': (number);
   /**
    * Absent for requests without PASID.
@@ -42,6 +57,9 @@ export interface VtdIotlbEntry__Output {
    * First IOVA of the page (page-aligned) and the physical address it maps to.
    */
   'iova': (string);
+  /**
+   * Physical (guest-physical) address of the page.
+   */
   'pa': (string);
   /**
    * 12 (4 KiB), 21 (2 MiB) or 30 (1 GiB).
