@@ -349,32 +349,48 @@ export async function runDemo(s: Session, print?: (text: string) => void, vmName
     n.done();
 
     // ---------------------------------------------------------------- 12
-    n.step('Stop and delete the VM (its host process exits; every host object goes with it)');
-    await s.vcall(s.vmm.Vmm.StopVm, { name: vmName });
-    const stopped = await getVm(s, vmName);
-    await s.vcall(s.vmm.Vmm.DeleteVm, { name: vmName });
-    deleted = true;
-    const list = await s.vcall(s.vmm.Vmm.ListVms, {});
-    n.note(`after StopVm: ${stopped.state.replace('VM_STATE_', '')}; after DeleteVm: ${list.vms.length} VM(s) listed`);
-    n.expect('stopped, then gone', stopped.state === 'VM_STATE_STOPPED' && !list.vms.some((v) => v.spec?.name === vmName));
-    n.done();
+    await stopDeleteStep(s, n, vmName, 'Stop and delete the VM (its host process exits; every host object goes with it)', () => (deleted = true));
 
     // ---------------------------------------------------------------- 13
-    n.step('The host is back where it was: pinned bytes and page tables');
-    const hostAfter = await s.hcall(s.host.Platform.Inspect, { host: true });
-    n.note(`host pinned: ${hostAfter.pinned?.bytes} bytes (before the demo: ${hostBefore.pinned?.bytes}); page tables: ${hostAfter.page_tables.length} (before: ${hostBefore.page_tables.length})`);
-    n.expect('pinned bytes back to their value before the demo', hostAfter.pinned?.bytes === hostBefore.pinned?.bytes);
-    n.expect('no page table left behind', hostAfter.page_tables.length === hostBefore.page_tables.length);
-    n.done();
+    await hostBackStep(s, n, hostBefore);
 
     report.ok = true;
   } catch (e) {
-    if (!(e instanceof DemoFailed)) n.fail(e);
-    report.error = e instanceof DemoFailed ? `step ${e.step.step} (${e.step.title}) failed: ${e.step.checks.filter((c) => !c.ok).map((c) => c.what).join('; ')}` : errorLine(e);
+    report.error = failureOf(n, e);
   } finally {
     if (created && !deleted) await s.vcall(s.vmm.Vmm.DeleteVm, { name: vmName }).catch(() => undefined);
   }
   return report;
+}
+
+
+/** StopVm then DeleteVm: the VM is STOPPED in between and no longer listed after. */
+async function stopDeleteStep(s: Session, n: Narrator, vmName: string, title: string, onDeleted: () => void): Promise<void> {
+  n.step(title);
+  await s.vcall(s.vmm.Vmm.StopVm, { name: vmName });
+  const stopped = await getVm(s, vmName);
+  await s.vcall(s.vmm.Vmm.DeleteVm, { name: vmName });
+  onDeleted();
+  const list = await s.vcall(s.vmm.Vmm.ListVms, {});
+  n.note(`after StopVm: ${stopped.state.replace('VM_STATE_', '')}; after DeleteVm: ${list.vms.length} VM(s) listed`);
+  n.expect('stopped, then gone', stopped.state === 'VM_STATE_STOPPED' && !list.vms.some((v) => v.spec?.name === vmName));
+  n.done();
+}
+
+/** The last step of every scene: the host's pinned bytes and page tables back to their values before it. */
+async function hostBackStep(s: Session, n: Narrator, hostBefore: InspectResponse__Output): Promise<void> {
+  n.step('The host is back where it was: pinned bytes and page tables');
+  const hostAfter = await s.hcall(s.host.Platform.Inspect, { host: true });
+  n.note(`host pinned: ${hostAfter.pinned?.bytes} bytes (before the demo: ${hostBefore.pinned?.bytes}); page tables: ${hostAfter.page_tables.length} (before: ${hostBefore.page_tables.length})`);
+  n.expect('pinned bytes back to their value before the demo', hostAfter.pinned?.bytes === hostBefore.pinned?.bytes);
+  n.expect('no page table left behind', hostAfter.page_tables.length === hostBefore.page_tables.length);
+  n.done();
+}
+
+/** A scene's failure as the report states it (an unexpected error is recorded in the current step first). */
+function failureOf(n: Narrator, e: unknown): string {
+  if (!(e instanceof DemoFailed)) n.fail(e);
+  return e instanceof DemoFailed ? `step ${e.step.step} (${e.step.title}) failed: ${e.step.checks.filter((c) => !c.ok).map((c) => c.what).join('; ')}` : errorLine(e);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -602,31 +618,17 @@ export async function runSmmuDemo(s: Session, print?: (text: string) => void, vm
     n.done();
 
     // ---------------------------------------------------------------- 11
-    n.step('Stop and delete the VM');
-    await s.vcall(s.vmm.Vmm.StopVm, { name: vmName });
-    const stoppedVm = await getVm(s, vmName);
-    await s.vcall(s.vmm.Vmm.DeleteVm, { name: vmName });
-    deleted = true;
-    const list = await s.vcall(s.vmm.Vmm.ListVms, {});
-    n.note(`after StopVm: ${stoppedVm.state.replace('VM_STATE_', '')}; after DeleteVm: ${list.vms.length} VM(s) listed`);
-    n.expect('stopped, then gone', stoppedVm.state === 'VM_STATE_STOPPED' && !list.vms.some((v) => v.spec?.name === vmName));
-    n.done();
+    await stopDeleteStep(s, n, vmName, 'Stop and delete the VM', () => (deleted = true));
 
     // ---------------------------------------------------------------- 12–16: an assigned NIC behind accel
     await smmuAccelPart(s, n, nicVm, () => (nicCreated = true), () => (nicDeleted = true));
 
     // ---------------------------------------------------------------- 17
-    n.step('The host is back where it was: pinned bytes and page tables');
-    const hostAfter = await s.hcall(s.host.Platform.Inspect, { host: true });
-    n.note(`host pinned: ${hostAfter.pinned?.bytes} bytes (before the demo: ${hostBefore.pinned?.bytes}); page tables: ${hostAfter.page_tables.length} (before: ${hostBefore.page_tables.length})`);
-    n.expect('pinned bytes back to their value before the demo', hostAfter.pinned?.bytes === hostBefore.pinned?.bytes);
-    n.expect('no page table left behind', hostAfter.page_tables.length === hostBefore.page_tables.length);
-    n.done();
+    await hostBackStep(s, n, hostBefore);
 
     report.ok = true;
   } catch (e) {
-    if (!(e instanceof DemoFailed)) n.fail(e);
-    report.error = e instanceof DemoFailed ? `step ${e.step.step} (${e.step.title}) failed: ${e.step.checks.filter((c) => !c.ok).map((c) => c.what).join('; ')}` : errorLine(e);
+    report.error = failureOf(n, e);
   } finally {
     if (created && !deleted) await s.vcall(s.vmm.Vmm.DeleteVm, { name: vmName }).catch(() => undefined);
     if (nicCreated && !nicDeleted) await s.vcall(s.vmm.Vmm.DeleteVm, { name: nicVm }).catch(() => undefined);
