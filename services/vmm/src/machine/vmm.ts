@@ -1117,21 +1117,7 @@ export class VmManager {
       else pieces.push([gpa, Number(n)]);
       off += n;
     }
-    if (write) {
-      let o = 0;
-      for (const [gpa, n] of pieces) {
-        await this.link.writeMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), data.subarray(o, o + n));
-        o += n;
-      }
-      return { written: length };
-    }
-    const out = Buffer.alloc(Number(length));
-    let o = 0;
-    for (const [gpa, n] of pieces) {
-      out.set(await this.link.readMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), n), o);
-      o += n;
-    }
-    return { data: out };
+    return this.movePieces(vm, pieces, length, write, data);
   }
 
   /**
@@ -1207,8 +1193,17 @@ export class VmManager {
       // the unit's own writes (A/D bits, event records) and interrupts happened; its invalidations too
       await this.settle(vm);
     }
+    return this.movePieces(vm, pieces, length, write, data);
+  }
+
+  /**
+   * An emulated device's DMA once every piece is translated: the bytes move between `data` and
+   * guest RAM (GPA pieces in order); a write also reaches the vmm's copy a hardware vIOMMU model
+   * reads (vm.ram; none for virtio-iommu and NONE VMs).
+   */
+  private async movePieces(vm: Vm, pieces: ReadonlyArray<readonly [bigint, number]>, length: bigint, write: boolean, data: Uint8Array): Promise<DmaOutcome> {
+    let o = 0;
     if (write) {
-      let o = 0;
       for (const [gpa, n] of pieces) {
         const part = data.subarray(o, o + n);
         await this.link.writeMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), part);
@@ -1218,7 +1213,6 @@ export class VmManager {
       return { written: length };
     }
     const out = Buffer.alloc(Number(length));
-    let o = 0;
     for (const [gpa, n] of pieces) {
       out.set(await this.link.readMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), n), o);
       o += n;

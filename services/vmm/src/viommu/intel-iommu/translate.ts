@@ -484,37 +484,28 @@ export class VtdTranslator {
     let ce: readonly bigint[];
     let fpd: boolean;
     const cached = this.contextCache.lookup(sid, asPasid);
+    let fresh: bigint[] | undefined;
     if (cached !== undefined) {
       ce = cached.ce;
-      fpd = (ce[0]! & FPD) !== 0n;
-      if (!fpd && scalable) {
-        try {
-          fpd = this.pasidFpd(ce, p);
-        } catch (e) {
-          if (!(e instanceof Fault)) throw e;
-          return fault(e.reason, false, iova, write, undefined);
-        }
-      }
     } else {
-      let fresh: bigint[];
       try {
-        fresh = this.devToContext(sid);
+        ce = fresh = this.devToContext(sid);
       } catch (e) {
         if (!(e instanceof Fault)) throw e;
         return fault(e.reason, e.ceLo !== undefined && (e.ceLo & FPD) !== 0n, iova, write, undefined);
       }
-      ce = fresh;
-      fpd = (fresh[0]! & FPD) !== 0n;
-      if (!fpd && scalable) {
-        try {
-          fpd = this.pasidFpd(ce, p);
-        } catch (e) {
-          if (!(e instanceof Fault)) throw e;
-          return fault(e.reason, false, iova, write, undefined);
-        }
-      }
-      this.contextCache.store(sid, asPasid, fresh, scalable);
     }
+    fpd = (ce[0]! & FPD) !== 0n;
+    if (!fpd && scalable) {
+      try {
+        fpd = this.pasidFpd(ce, p);
+      } catch (e) {
+        if (!(e instanceof Fault)) throw e;
+        return fault(e.reason, false, iova, write, undefined);
+      }
+    }
+    // a fresh entry is cached only once its PASID FPD check passed
+    if (fresh !== undefined) this.contextCache.store(sid, asPasid, fresh, scalable);
 
     // the PASID entry of the request (QEMU re-reads it from memory on every miss)
     let pe: bigint[] | undefined;
