@@ -31,6 +31,8 @@ import type { CloseRequest as _iommutwin_host_v1_CloseRequest, CloseRequest__Out
 import type { CloseResponse as _iommutwin_host_v1_CloseResponse, CloseResponse__Output as _iommutwin_host_v1_CloseResponse__Output } from './iommutwin/host/v1/CloseResponse.js';
 import type { ContainerCheckExtensionRequest as _iommutwin_host_v1_ContainerCheckExtensionRequest, ContainerCheckExtensionRequest__Output as _iommutwin_host_v1_ContainerCheckExtensionRequest__Output } from './iommutwin/host/v1/ContainerCheckExtensionRequest.js';
 import type { ContainerCheckExtensionResponse as _iommutwin_host_v1_ContainerCheckExtensionResponse, ContainerCheckExtensionResponse__Output as _iommutwin_host_v1_ContainerCheckExtensionResponse__Output } from './iommutwin/host/v1/ContainerCheckExtensionResponse.js';
+import type { ContainerDirtyPagesRequest as _iommutwin_host_v1_ContainerDirtyPagesRequest, ContainerDirtyPagesRequest__Output as _iommutwin_host_v1_ContainerDirtyPagesRequest__Output } from './iommutwin/host/v1/ContainerDirtyPagesRequest.js';
+import type { ContainerDirtyPagesResponse as _iommutwin_host_v1_ContainerDirtyPagesResponse, ContainerDirtyPagesResponse__Output as _iommutwin_host_v1_ContainerDirtyPagesResponse__Output } from './iommutwin/host/v1/ContainerDirtyPagesResponse.js';
 import type { ContainerGetApiVersionRequest as _iommutwin_host_v1_ContainerGetApiVersionRequest, ContainerGetApiVersionRequest__Output as _iommutwin_host_v1_ContainerGetApiVersionRequest__Output } from './iommutwin/host/v1/ContainerGetApiVersionRequest.js';
 import type { ContainerGetApiVersionResponse as _iommutwin_host_v1_ContainerGetApiVersionResponse, ContainerGetApiVersionResponse__Output as _iommutwin_host_v1_ContainerGetApiVersionResponse__Output } from './iommutwin/host/v1/ContainerGetApiVersionResponse.js';
 import type { ContainerGetInfoRequest as _iommutwin_host_v1_ContainerGetInfoRequest, ContainerGetInfoRequest__Output as _iommutwin_host_v1_ContainerGetInfoRequest__Output } from './iommutwin/host/v1/ContainerGetInfoRequest.js';
@@ -57,14 +59,24 @@ import type { DeviceDmaBatchRequest as _iommutwin_host_v1_DeviceDmaBatchRequest,
 import type { DeviceDmaBatchResponse as _iommutwin_host_v1_DeviceDmaBatchResponse, DeviceDmaBatchResponse__Output as _iommutwin_host_v1_DeviceDmaBatchResponse__Output } from './iommutwin/host/v1/DeviceDmaBatchResponse.js';
 import type { DeviceDmaRequest as _iommutwin_host_v1_DeviceDmaRequest, DeviceDmaRequest__Output as _iommutwin_host_v1_DeviceDmaRequest__Output } from './iommutwin/host/v1/DeviceDmaRequest.js';
 import type { DeviceDmaResponse as _iommutwin_host_v1_DeviceDmaResponse, DeviceDmaResponse__Output as _iommutwin_host_v1_DeviceDmaResponse__Output } from './iommutwin/host/v1/DeviceDmaResponse.js';
+import type { DeviceFeatureMigrationRequest as _iommutwin_host_v1_DeviceFeatureMigrationRequest, DeviceFeatureMigrationRequest__Output as _iommutwin_host_v1_DeviceFeatureMigrationRequest__Output } from './iommutwin/host/v1/DeviceFeatureMigrationRequest.js';
+import type { DeviceFeatureMigrationResponse as _iommutwin_host_v1_DeviceFeatureMigrationResponse, DeviceFeatureMigrationResponse__Output as _iommutwin_host_v1_DeviceFeatureMigrationResponse__Output } from './iommutwin/host/v1/DeviceFeatureMigrationResponse.js';
 import type { DeviceGetDmabufRequest as _iommutwin_host_v1_DeviceGetDmabufRequest, DeviceGetDmabufRequest__Output as _iommutwin_host_v1_DeviceGetDmabufRequest__Output } from './iommutwin/host/v1/DeviceGetDmabufRequest.js';
 import type { DeviceGetDmabufResponse as _iommutwin_host_v1_DeviceGetDmabufResponse, DeviceGetDmabufResponse__Output as _iommutwin_host_v1_DeviceGetDmabufResponse__Output } from './iommutwin/host/v1/DeviceGetDmabufResponse.js';
 import type { DeviceGetInfoRequest as _iommutwin_host_v1_DeviceGetInfoRequest, DeviceGetInfoRequest__Output as _iommutwin_host_v1_DeviceGetInfoRequest__Output } from './iommutwin/host/v1/DeviceGetInfoRequest.js';
 import type { DeviceGetInfoResponse as _iommutwin_host_v1_DeviceGetInfoResponse, DeviceGetInfoResponse__Output as _iommutwin_host_v1_DeviceGetInfoResponse__Output } from './iommutwin/host/v1/DeviceGetInfoResponse.js';
+import type { DeviceGetMigStateRequest as _iommutwin_host_v1_DeviceGetMigStateRequest, DeviceGetMigStateRequest__Output as _iommutwin_host_v1_DeviceGetMigStateRequest__Output } from './iommutwin/host/v1/DeviceGetMigStateRequest.js';
+import type { DeviceGetMigStateResponse as _iommutwin_host_v1_DeviceGetMigStateResponse, DeviceGetMigStateResponse__Output as _iommutwin_host_v1_DeviceGetMigStateResponse__Output } from './iommutwin/host/v1/DeviceGetMigStateResponse.js';
 import type { DeviceGetRegionInfoRequest as _iommutwin_host_v1_DeviceGetRegionInfoRequest, DeviceGetRegionInfoRequest__Output as _iommutwin_host_v1_DeviceGetRegionInfoRequest__Output } from './iommutwin/host/v1/DeviceGetRegionInfoRequest.js';
 import type { DeviceGetRegionInfoResponse as _iommutwin_host_v1_DeviceGetRegionInfoResponse, DeviceGetRegionInfoResponse__Output as _iommutwin_host_v1_DeviceGetRegionInfoResponse__Output } from './iommutwin/host/v1/DeviceGetRegionInfoResponse.js';
+import type { DeviceMigDataSizeRequest as _iommutwin_host_v1_DeviceMigDataSizeRequest, DeviceMigDataSizeRequest__Output as _iommutwin_host_v1_DeviceMigDataSizeRequest__Output } from './iommutwin/host/v1/DeviceMigDataSizeRequest.js';
+import type { DeviceMigDataSizeResponse as _iommutwin_host_v1_DeviceMigDataSizeResponse, DeviceMigDataSizeResponse__Output as _iommutwin_host_v1_DeviceMigDataSizeResponse__Output } from './iommutwin/host/v1/DeviceMigDataSizeResponse.js';
+import type { DevicePrecopyInfoRequest as _iommutwin_host_v1_DevicePrecopyInfoRequest, DevicePrecopyInfoRequest__Output as _iommutwin_host_v1_DevicePrecopyInfoRequest__Output } from './iommutwin/host/v1/DevicePrecopyInfoRequest.js';
+import type { DevicePrecopyInfoResponse as _iommutwin_host_v1_DevicePrecopyInfoResponse, DevicePrecopyInfoResponse__Output as _iommutwin_host_v1_DevicePrecopyInfoResponse__Output } from './iommutwin/host/v1/DevicePrecopyInfoResponse.js';
 import type { DeviceResetRequest as _iommutwin_host_v1_DeviceResetRequest, DeviceResetRequest__Output as _iommutwin_host_v1_DeviceResetRequest__Output } from './iommutwin/host/v1/DeviceResetRequest.js';
 import type { DeviceResetResponse as _iommutwin_host_v1_DeviceResetResponse, DeviceResetResponse__Output as _iommutwin_host_v1_DeviceResetResponse__Output } from './iommutwin/host/v1/DeviceResetResponse.js';
+import type { DeviceSetMigStateRequest as _iommutwin_host_v1_DeviceSetMigStateRequest, DeviceSetMigStateRequest__Output as _iommutwin_host_v1_DeviceSetMigStateRequest__Output } from './iommutwin/host/v1/DeviceSetMigStateRequest.js';
+import type { DeviceSetMigStateResponse as _iommutwin_host_v1_DeviceSetMigStateResponse, DeviceSetMigStateResponse__Output as _iommutwin_host_v1_DeviceSetMigStateResponse__Output } from './iommutwin/host/v1/DeviceSetMigStateResponse.js';
 import type { DmaRange as _iommutwin_host_v1_DmaRange, DmaRange__Output as _iommutwin_host_v1_DmaRange__Output } from './iommutwin/host/v1/DmaRange.js';
 import type { ExitRequest as _iommutwin_host_v1_ExitRequest, ExitRequest__Output as _iommutwin_host_v1_ExitRequest__Output } from './iommutwin/host/v1/ExitRequest.js';
 import type { ExitResponse as _iommutwin_host_v1_ExitResponse, ExitResponse__Output as _iommutwin_host_v1_ExitResponse__Output } from './iommutwin/host/v1/ExitResponse.js';
@@ -154,6 +166,8 @@ import type { ReadFaultsRequest as _iommutwin_host_v1_ReadFaultsRequest, ReadFau
 import type { ReadFaultsResponse as _iommutwin_host_v1_ReadFaultsResponse, ReadFaultsResponse__Output as _iommutwin_host_v1_ReadFaultsResponse__Output } from './iommutwin/host/v1/ReadFaultsResponse.js';
 import type { ReadMemoryRequest as _iommutwin_host_v1_ReadMemoryRequest, ReadMemoryRequest__Output as _iommutwin_host_v1_ReadMemoryRequest__Output } from './iommutwin/host/v1/ReadMemoryRequest.js';
 import type { ReadMemoryResponse as _iommutwin_host_v1_ReadMemoryResponse, ReadMemoryResponse__Output as _iommutwin_host_v1_ReadMemoryResponse__Output } from './iommutwin/host/v1/ReadMemoryResponse.js';
+import type { ReadMigDataRequest as _iommutwin_host_v1_ReadMigDataRequest, ReadMigDataRequest__Output as _iommutwin_host_v1_ReadMigDataRequest__Output } from './iommutwin/host/v1/ReadMigDataRequest.js';
+import type { ReadMigDataResponse as _iommutwin_host_v1_ReadMigDataResponse, ReadMigDataResponse__Output as _iommutwin_host_v1_ReadMigDataResponse__Output } from './iommutwin/host/v1/ReadMigDataResponse.js';
 import type { ReadVeventsRequest as _iommutwin_host_v1_ReadVeventsRequest, ReadVeventsRequest__Output as _iommutwin_host_v1_ReadVeventsRequest__Output } from './iommutwin/host/v1/ReadVeventsRequest.js';
 import type { ReadVeventsResponse as _iommutwin_host_v1_ReadVeventsResponse, ReadVeventsResponse__Output as _iommutwin_host_v1_ReadVeventsResponse__Output } from './iommutwin/host/v1/ReadVeventsResponse.js';
 import type { ReservedRegion as _iommutwin_host_v1_ReservedRegion, ReservedRegion__Output as _iommutwin_host_v1_ReservedRegion__Output } from './iommutwin/host/v1/ReservedRegion.js';
@@ -182,6 +196,8 @@ import type { WatchEventsRequest as _iommutwin_host_v1_WatchEventsRequest, Watch
 import type { WatchEventsResponse as _iommutwin_host_v1_WatchEventsResponse, WatchEventsResponse__Output as _iommutwin_host_v1_WatchEventsResponse__Output } from './iommutwin/host/v1/WatchEventsResponse.js';
 import type { WriteMemoryRequest as _iommutwin_host_v1_WriteMemoryRequest, WriteMemoryRequest__Output as _iommutwin_host_v1_WriteMemoryRequest__Output } from './iommutwin/host/v1/WriteMemoryRequest.js';
 import type { WriteMemoryResponse as _iommutwin_host_v1_WriteMemoryResponse, WriteMemoryResponse__Output as _iommutwin_host_v1_WriteMemoryResponse__Output } from './iommutwin/host/v1/WriteMemoryResponse.js';
+import type { WriteMigDataRequest as _iommutwin_host_v1_WriteMigDataRequest, WriteMigDataRequest__Output as _iommutwin_host_v1_WriteMigDataRequest__Output } from './iommutwin/host/v1/WriteMigDataRequest.js';
+import type { WriteMigDataResponse as _iommutwin_host_v1_WriteMigDataResponse, WriteMigDataResponse__Output as _iommutwin_host_v1_WriteMigDataResponse__Output } from './iommutwin/host/v1/WriteMigDataResponse.js';
 import type { AttachReq as _iommutwin_vmm_v1_AttachReq, AttachReq__Output as _iommutwin_vmm_v1_AttachReq__Output } from './iommutwin/vmm/v1/AttachReq.js';
 import type { CheckMigrationRequest as _iommutwin_vmm_v1_CheckMigrationRequest, CheckMigrationRequest__Output as _iommutwin_vmm_v1_CheckMigrationRequest__Output } from './iommutwin/vmm/v1/CheckMigrationRequest.js';
 import type { CheckMigrationResponse as _iommutwin_vmm_v1_CheckMigrationResponse, CheckMigrationResponse__Output as _iommutwin_vmm_v1_CheckMigrationResponse__Output } from './iommutwin/vmm/v1/CheckMigrationResponse.js';
@@ -330,6 +346,8 @@ export interface ProtoGrpcType {
         CloseResponse: MessageTypeDefinition<_iommutwin_host_v1_CloseResponse, _iommutwin_host_v1_CloseResponse__Output>
         ContainerCheckExtensionRequest: MessageTypeDefinition<_iommutwin_host_v1_ContainerCheckExtensionRequest, _iommutwin_host_v1_ContainerCheckExtensionRequest__Output>
         ContainerCheckExtensionResponse: MessageTypeDefinition<_iommutwin_host_v1_ContainerCheckExtensionResponse, _iommutwin_host_v1_ContainerCheckExtensionResponse__Output>
+        ContainerDirtyPagesRequest: MessageTypeDefinition<_iommutwin_host_v1_ContainerDirtyPagesRequest, _iommutwin_host_v1_ContainerDirtyPagesRequest__Output>
+        ContainerDirtyPagesResponse: MessageTypeDefinition<_iommutwin_host_v1_ContainerDirtyPagesResponse, _iommutwin_host_v1_ContainerDirtyPagesResponse__Output>
         ContainerGetApiVersionRequest: MessageTypeDefinition<_iommutwin_host_v1_ContainerGetApiVersionRequest, _iommutwin_host_v1_ContainerGetApiVersionRequest__Output>
         ContainerGetApiVersionResponse: MessageTypeDefinition<_iommutwin_host_v1_ContainerGetApiVersionResponse, _iommutwin_host_v1_ContainerGetApiVersionResponse__Output>
         ContainerGetInfoRequest: MessageTypeDefinition<_iommutwin_host_v1_ContainerGetInfoRequest, _iommutwin_host_v1_ContainerGetInfoRequest__Output>
@@ -356,14 +374,24 @@ export interface ProtoGrpcType {
         DeviceDmaBatchResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceDmaBatchResponse, _iommutwin_host_v1_DeviceDmaBatchResponse__Output>
         DeviceDmaRequest: MessageTypeDefinition<_iommutwin_host_v1_DeviceDmaRequest, _iommutwin_host_v1_DeviceDmaRequest__Output>
         DeviceDmaResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceDmaResponse, _iommutwin_host_v1_DeviceDmaResponse__Output>
+        DeviceFeatureMigrationRequest: MessageTypeDefinition<_iommutwin_host_v1_DeviceFeatureMigrationRequest, _iommutwin_host_v1_DeviceFeatureMigrationRequest__Output>
+        DeviceFeatureMigrationResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceFeatureMigrationResponse, _iommutwin_host_v1_DeviceFeatureMigrationResponse__Output>
         DeviceGetDmabufRequest: MessageTypeDefinition<_iommutwin_host_v1_DeviceGetDmabufRequest, _iommutwin_host_v1_DeviceGetDmabufRequest__Output>
         DeviceGetDmabufResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceGetDmabufResponse, _iommutwin_host_v1_DeviceGetDmabufResponse__Output>
         DeviceGetInfoRequest: MessageTypeDefinition<_iommutwin_host_v1_DeviceGetInfoRequest, _iommutwin_host_v1_DeviceGetInfoRequest__Output>
         DeviceGetInfoResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceGetInfoResponse, _iommutwin_host_v1_DeviceGetInfoResponse__Output>
+        DeviceGetMigStateRequest: MessageTypeDefinition<_iommutwin_host_v1_DeviceGetMigStateRequest, _iommutwin_host_v1_DeviceGetMigStateRequest__Output>
+        DeviceGetMigStateResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceGetMigStateResponse, _iommutwin_host_v1_DeviceGetMigStateResponse__Output>
         DeviceGetRegionInfoRequest: MessageTypeDefinition<_iommutwin_host_v1_DeviceGetRegionInfoRequest, _iommutwin_host_v1_DeviceGetRegionInfoRequest__Output>
         DeviceGetRegionInfoResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceGetRegionInfoResponse, _iommutwin_host_v1_DeviceGetRegionInfoResponse__Output>
+        DeviceMigDataSizeRequest: MessageTypeDefinition<_iommutwin_host_v1_DeviceMigDataSizeRequest, _iommutwin_host_v1_DeviceMigDataSizeRequest__Output>
+        DeviceMigDataSizeResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceMigDataSizeResponse, _iommutwin_host_v1_DeviceMigDataSizeResponse__Output>
+        DevicePrecopyInfoRequest: MessageTypeDefinition<_iommutwin_host_v1_DevicePrecopyInfoRequest, _iommutwin_host_v1_DevicePrecopyInfoRequest__Output>
+        DevicePrecopyInfoResponse: MessageTypeDefinition<_iommutwin_host_v1_DevicePrecopyInfoResponse, _iommutwin_host_v1_DevicePrecopyInfoResponse__Output>
         DeviceResetRequest: MessageTypeDefinition<_iommutwin_host_v1_DeviceResetRequest, _iommutwin_host_v1_DeviceResetRequest__Output>
         DeviceResetResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceResetResponse, _iommutwin_host_v1_DeviceResetResponse__Output>
+        DeviceSetMigStateRequest: MessageTypeDefinition<_iommutwin_host_v1_DeviceSetMigStateRequest, _iommutwin_host_v1_DeviceSetMigStateRequest__Output>
+        DeviceSetMigStateResponse: MessageTypeDefinition<_iommutwin_host_v1_DeviceSetMigStateResponse, _iommutwin_host_v1_DeviceSetMigStateResponse__Output>
         DmaRange: MessageTypeDefinition<_iommutwin_host_v1_DmaRange, _iommutwin_host_v1_DmaRange__Output>
         ExitRequest: MessageTypeDefinition<_iommutwin_host_v1_ExitRequest, _iommutwin_host_v1_ExitRequest__Output>
         ExitResponse: MessageTypeDefinition<_iommutwin_host_v1_ExitResponse, _iommutwin_host_v1_ExitResponse__Output>
@@ -473,6 +501,8 @@ export interface ProtoGrpcType {
         ReadFaultsResponse: MessageTypeDefinition<_iommutwin_host_v1_ReadFaultsResponse, _iommutwin_host_v1_ReadFaultsResponse__Output>
         ReadMemoryRequest: MessageTypeDefinition<_iommutwin_host_v1_ReadMemoryRequest, _iommutwin_host_v1_ReadMemoryRequest__Output>
         ReadMemoryResponse: MessageTypeDefinition<_iommutwin_host_v1_ReadMemoryResponse, _iommutwin_host_v1_ReadMemoryResponse__Output>
+        ReadMigDataRequest: MessageTypeDefinition<_iommutwin_host_v1_ReadMigDataRequest, _iommutwin_host_v1_ReadMigDataRequest__Output>
+        ReadMigDataResponse: MessageTypeDefinition<_iommutwin_host_v1_ReadMigDataResponse, _iommutwin_host_v1_ReadMigDataResponse__Output>
         ReadVeventsRequest: MessageTypeDefinition<_iommutwin_host_v1_ReadVeventsRequest, _iommutwin_host_v1_ReadVeventsRequest__Output>
         ReadVeventsResponse: MessageTypeDefinition<_iommutwin_host_v1_ReadVeventsResponse, _iommutwin_host_v1_ReadVeventsResponse__Output>
         ReservedRegion: MessageTypeDefinition<_iommutwin_host_v1_ReservedRegion, _iommutwin_host_v1_ReservedRegion__Output>
@@ -497,6 +527,7 @@ export interface ProtoGrpcType {
          * VFIO: device cdevs (the iommufd path), groups and the type1 container (the legacy path).
          */
         Vfio: SubtypeConstructor<typeof grpc.Client, _iommutwin_host_v1_VfioClient> & { service: _iommutwin_host_v1_VfioDefinition }
+        VfioDeviceMigState: EnumTypeDefinition
         VfioIoasRequest: MessageTypeDefinition<_iommutwin_host_v1_VfioIoasRequest, _iommutwin_host_v1_VfioIoasRequest__Output>
         VfioIoasResponse: MessageTypeDefinition<_iommutwin_host_v1_VfioIoasResponse, _iommutwin_host_v1_VfioIoasResponse__Output>
         ViommuAllocRequest: MessageTypeDefinition<_iommutwin_host_v1_ViommuAllocRequest, _iommutwin_host_v1_ViommuAllocRequest__Output>
@@ -505,6 +536,8 @@ export interface ProtoGrpcType {
         WatchEventsResponse: MessageTypeDefinition<_iommutwin_host_v1_WatchEventsResponse, _iommutwin_host_v1_WatchEventsResponse__Output>
         WriteMemoryRequest: MessageTypeDefinition<_iommutwin_host_v1_WriteMemoryRequest, _iommutwin_host_v1_WriteMemoryRequest__Output>
         WriteMemoryResponse: MessageTypeDefinition<_iommutwin_host_v1_WriteMemoryResponse, _iommutwin_host_v1_WriteMemoryResponse__Output>
+        WriteMigDataRequest: MessageTypeDefinition<_iommutwin_host_v1_WriteMigDataRequest, _iommutwin_host_v1_WriteMigDataRequest__Output>
+        WriteMigDataResponse: MessageTypeDefinition<_iommutwin_host_v1_WriteMigDataResponse, _iommutwin_host_v1_WriteMigDataResponse__Output>
       }
     }
     vmm: {

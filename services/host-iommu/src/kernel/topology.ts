@@ -17,6 +17,8 @@ import type { OpenFile } from '../process/files.js';
 import type { Cgroup } from '../process/principal.js';
 import type { Area, IoPagetable, IoptDomain } from './ioas.js';
 import type { FaultSink, IObj, ObjCtx, VeventqSink } from './object.js';
+import type { Process } from '../process/process.js';
+import type { VfioContainerInfo } from './vfio_container.js';
 
 // ------------------------------------------------------------------ the iommufd objects
 
@@ -226,8 +228,64 @@ export interface Attachment {
   devices: Set<IommufdDevice>;
 }
 
+/**
+ * What a VFIO container fd does, whoever serves it (drivers/vfio/container.c with
+ * vfio_iommu_type1.c, or drivers/iommu/iommufd/vfio_compat.c): the ioctls of /dev/vfio/vfio and
+ * the group ↔ container link (struct vfio_iommu_driver_ops's role). Numbers: vfio_container.ts.
+ */
+export interface VfioContainerOps {
+  /** Which implementation serves the fd (Describe's kernel features say which one a host has). */
+  readonly backend: 'native-type1' | 'iommufd-compat';
+  /** VFIO_GET_API_VERSION */
+  getApiVersion(): number;
+  /** VFIO_CHECK_EXTENSION: the ioctl's return value (0 = unsupported). */
+  checkExtension(ext: number): number;
+  /** VFIO_SET_IOMMU */
+  setIommu(caller: Process, type: number): void;
+  /** VFIO_IOMMU_GET_INFO */
+  getInfo(caller: Process): VfioContainerInfo;
+  /** VFIO_IOMMU_MAP_DMA: `vaddr` in `caller`'s address space. */
+  mapDma(caller: Process, flags: number, vaddr: bigint, iova: bigint, size: bigint): void;
+  /** VFIO_IOMMU_UNMAP_DMA: bytes unmapped (and the dirty bitmap with GET_DIRTY_BITMAP). */
+  unmapDma(caller: Process, flags: number, iova: bigint, size: bigint, bitmapPgsize: bigint): { size: bigint; bitmap?: Uint8Array };
+  /** VFIO_IOMMU_DIRTY_PAGES: the bitmap for GET_BITMAP, undefined for START/STOP. */
+  dirtyPages(caller: Process, flags: number, iova: bigint, size: bigint, pgsize: bigint): Uint8Array | undefined;
+  /** VFIO_GROUP_SET_CONTAINER (the group's DMA ownership is already claimed by the group file). */
+  attachGroup(caller: Process, group: GroupState): void;
+  /** VFIO_GROUP_UNSET_CONTAINER, or the group file's release while set. */
+  detachGroup(group: GroupState): void;
+  /**
+   * VFIO_GROUP_GET_DEVICE_FD for `dev` of a group set on this container (vfio_df_group_open):
+   * native type1 needs an IOMMU set (else EINVAL); the compatibility layer binds the device to
+   * its iommufd and attaches it to the compat IOAS. Returns what the device file keeps so that
+   * closeDevice can undo it.
+   */
+  openDevice(caller: Process, dev: DeviceState): unknown;
+  /** The device fd's release (vfio_df_group_close). */
+  closeDevice(dev: DeviceState, token: unknown): void;
+}
+
+/**
+ * A VFIO type1 container's IOMMU domain as the DMA path sees a group attached to it
+ * (vfio_iommu_type1.c's struct vfio_domain; no iommufd object, no fault queue).
+ */
+export interface VfioType1Attach {
+  readonly type: 'VFIO_TYPE1';
+  readonly domain: IommuDomain;
+  readonly fault: undefined;
+}
+
 export class GroupState {
   readonly devices: DeviceState[] = [];
+  /**
+   * The container the group is set on (VFIO_GROUP_SET_CONTAINER: group->container, or
+   * group->iommufd for an iommufd fd), as the group file's ops; see vfio_container.ts.
+   */
+  container: VfioContainerOps | undefined;
+  /** The open group file (/dev/vfio/N is single-open: a second open is EBUSY). */
+  groupFile: OpenFile | undefined;
+  /** Native type1: the container's domain the group's RID DMA goes through. */
+  type1: VfioType1Attach | undefined;
   /** The iommufd context that owns DMA for this group (claimed by the first bind). */
   owner: IommufdCtxOps | undefined;
   /** Bound devices of the owner. */

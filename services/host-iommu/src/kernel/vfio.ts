@@ -11,7 +11,7 @@ import type { ReservedRegion } from '../platform/profile.js';
 import { checkNestedAttach, flushDetached } from './hw_pagetable.js';
 import { DeviceObj } from './device.js';
 import { IommufdCtx } from './iommufd.js';
-import type { AttachedHwpt, DeviceState, IommufdDevice, IommufdIoas } from './topology.js';
+import type { AttachedHwpt, DeviceState, IommufdDevice, IommufdIoas, VfioContainerOps } from './topology.js';
 
 export const VFIO_DEVICE_ATTACH_PASID = 1 << 0;
 export const VFIO_DEVICE_FLAGS_RESET = 1 << 0;
@@ -32,7 +32,14 @@ function enforcedRegions(dev: DeviceState): ReservedRegion[] {
 
 export class VfioDeviceFile extends OpenFile {
   readonly kind = 'vfio-device';
+  /** The iommufd binding: cdev BIND_IOMMUFD, or the compatibility layer's bind at GET_DEVICE_FD. */
   bound: DeviceObj | undefined;
+  /**
+   * A device fd from VFIO_GROUP_GET_DEVICE_FD (df->group): the container that opened it and
+   * what its openDevice returned (closeDevice gets it back at release). Access is granted from
+   * the open on; a cdev fd gets access at bind.
+   */
+  viaGroup: { ops: VfioContainerOps; token: unknown } | undefined;
 
   constructor(
     path: string,
@@ -46,6 +53,11 @@ export class VfioDeviceFile extends OpenFile {
   private requireBound(): DeviceObj {
     if (!this.bound) throw kerr('EINVAL', 'device fd is not bound to an iommufd (VFIO_DEVICE_BIND_IOMMUFD first)');
     return this.bound;
+  }
+
+  /** df->access_granted: a group-opened fd from its open, a cdev fd once bound (else EINVAL). */
+  requireAccess(): void {
+    if (!this.bound && !this.viaGroup) throw kerr('EINVAL', 'device fd is not bound to an iommufd (VFIO_DEVICE_BIND_IOMMUFD first)');
   }
 
   // ---------------------------------------------------------------- bind
@@ -123,12 +135,13 @@ export class VfioDeviceFile extends OpenFile {
   // ---------------------------------------------------------------- info
 
   getInfo(): { flags: number; num_regions: number; num_irqs: number } {
-    this.requireBound();
-    return { flags: VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET | VFIO_DEVICE_FLAGS_CDEV, num_regions: VFIO_PCI_NUM_REGIONS, num_irqs: VFIO_PCI_NUM_IRQS };
+    this.requireAccess();
+    const cdev = this.viaGroup ? 0 : VFIO_DEVICE_FLAGS_CDEV;
+    return { flags: VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET | cdev, num_regions: VFIO_PCI_NUM_REGIONS, num_irqs: VFIO_PCI_NUM_IRQS };
   }
 
   getRegionInfo(index: number): { size: bigint; offset: bigint; flags: number } {
-    this.requireBound();
+    this.requireAccess();
     if (index < 0 || index >= VFIO_PCI_NUM_REGIONS) throw kerr('EINVAL', `region index ${index} out of range`);
     const offset = BigInt(index) << VFIO_PCI_OFFSET_SHIFT;
     if (index <= 5) {
@@ -141,14 +154,14 @@ export class VfioDeviceFile extends OpenFile {
   }
 
   reset(): void {
-    this.requireBound();
+    this.requireAccess();
     if (!this.dev.plugged) throw kerr('ENODEV', `${this.dev.bdf} is gone`);
     this.dev.barPages.clear();
   }
 
   /** Where an mmap of this fd at `offset` lands: BAR index and offset inside it. */
   regionFor(offset: bigint, length: bigint): { index: number; barOffset: bigint } {
-    this.requireBound();
+    this.requireAccess();
     const index = Number(offset >> VFIO_PCI_OFFSET_SHIFT);
     const barOffset = offset & ((1n << VFIO_PCI_OFFSET_SHIFT) - 1n);
     if (index > 5) throw kerr('EINVAL', `region ${index} cannot be mmapped`);
@@ -159,6 +172,11 @@ export class VfioDeviceFile extends OpenFile {
   }
 
   protected release(): void {
+    if (this.viaGroup) {
+      const { ops, token } = this.viaGroup;
+      this.viaGroup = undefined;
+      ops.closeDevice(this.dev, token);
+    }
     this.unbind();
     this.dev.vfioOpen--;
   }

@@ -261,7 +261,7 @@ describe('loading by name or path', () => {
       loadProfile('intel-vdt');
     } catch (e) {
       expect((e as ProfileError).problems).toEqual([
-        "unknown built-in profile 'intel-vdt' (built-ins: intel-vtd, arm-smmuv3, arm-smmuv3-s2); to load a file give its path, e.g. ./intel-vdt.yaml",
+        "unknown built-in profile 'intel-vdt' (built-ins: intel-vtd, arm-smmuv3, arm-smmuv3-s2, intel-vtd-legacy); to load a file give its path, e.g. ./intel-vdt.yaml",
       ]);
     }
     try {

@@ -256,6 +256,10 @@ export function hostServices(host: Host): ServiceRegistration[] {
     throw notModelled('the VFIO group/container path', 'VFIO groups and the legacy type1 container arrive with the legacy-container issue; use the device cdev path');
   };
 
+  const migration = () => {
+    throw notModelled('VFIO migration v2', 'device migration arrives with the migration issue');
+  };
+
   const vfio = hostService('Vfio', {
     DeviceBindIommufd: unary((req, ctx) => {
       const p = proc(ctx);
@@ -293,6 +297,14 @@ export function hostServices(host: Host): ServiceRegistration[] {
     ContainerGetInfo: unary(legacy),
     ContainerMapDma: unary(legacy),
     ContainerUnmapDma: unary(legacy),
+    ContainerDirtyPages: unary(legacy),
+    DeviceFeatureMigration: unary(migration),
+    DeviceSetMigState: unary(migration),
+    DeviceGetMigState: unary(migration),
+    ReadMigData: serverStream(migration),
+    WriteMigData: (_call, callback) => callback(toServiceError(notModelled('VFIO migration v2', 'device migration arrives with the migration issue'))),
+    DeviceMigDataSize: unary(migration),
+    DevicePrecopyInfo: unary(migration),
   });
 
   const platform = hostService('Platform', {

@@ -22,6 +22,10 @@ export interface ContainerUnmapDmaRequest {
    * Size in bytes.
    */
   'size'?: (number | string | Long);
+  /**
+   * With GET_DIRTY_BITMAP: page size one bit of the bitmap stands for.
+   */
+  'bitmap_pgsize'?: (number | string | Long);
 }
 
 /**
@@ -44,4 +48,8 @@ export interface ContainerUnmapDmaRequest__Output {
    * Size in bytes.
    */
   'size': (string);
+  /**
+   * With GET_DIRTY_BITMAP: page size one bit of the bitmap stands for.
+   */
+  'bitmap_pgsize': (string);
 }

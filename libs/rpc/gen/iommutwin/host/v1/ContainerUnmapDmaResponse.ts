@@ -10,6 +10,10 @@ export interface ContainerUnmapDmaResponse {
    * Bytes unmapped.
    */
   'size'?: (number | string | Long);
+  /**
+   * With GET_DIRTY_BITMAP: the dirty bitmap of the unmapped range (LE u64 words).
+   */
+  'bitmap'?: (Buffer | Uint8Array | string);
 }
 
 /**
@@ -20,4 +24,8 @@ export interface ContainerUnmapDmaResponse__Output {
    * Bytes unmapped.
    */
   'size': (string);
+  /**
+   * With GET_DIRTY_BITMAP: the dirty bitmap of the unmapped range (LE u64 words).
+   */
+  'bitmap': (Buffer);
 }
