@@ -147,34 +147,44 @@ export function isPromiseLike<T>(v: unknown): v is PromiseLike<T> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<T>).then === 'function';
 }
 
+/**
+ * Answers a call that has one response (unary, client-streaming): `run` gets the call's context
+ * and returns (or resolves to) the response, or throws/rejects → status; the callback runs once.
+ */
+function answerOnce<Call extends { metadata: grpc.Metadata; cancelled: boolean }, Res>(
+  call: Call,
+  callback: grpc.sendUnaryData<Res>,
+  run: (ctx: Context<Call>) => Res | PromiseLike<Res>,
+): void {
+  let ctx: Context<Call> | undefined;
+  let answered = false;
+  const reply = (err: RpcError | null, res?: Res): void => {
+    if (answered) return;
+    answered = true;
+    if (err) callback(err);
+    else callback(null, res);
+  };
+  try {
+    ctx = contextOf(call);
+    const out = run(ctx);
+    if (isPromiseLike<Res>(out)) {
+      out.then(
+        (res) => reply(null, res),
+        (e: unknown) => reply(fail(ctx, e)),
+      );
+    } else {
+      reply(null, out);
+    }
+  } catch (e) {
+    reply(fail(ctx, e));
+  }
+}
+
 /** A unary handler: returns (or resolves to) the response; throws/rejects → status. */
 export function unary<Req, Res>(
   fn: (req: Req, ctx: CallContext<grpc.ServerUnaryCall<Req, Res>>) => Res | PromiseLike<Res>,
 ): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    let ctx: Context<grpc.ServerUnaryCall<Req, Res>> | undefined;
-    let answered = false;
-    const reply = (err: RpcError | null, res?: Res): void => {
-      if (answered) return;
-      answered = true;
-      if (err) callback(err);
-      else callback(null, res);
-    };
-    try {
-      ctx = contextOf(call);
-      const out = fn(call.request, ctx);
-      if (isPromiseLike<Res>(out)) {
-        out.then(
-          (res) => reply(null, res),
-          (e: unknown) => reply(fail(ctx, e)),
-        );
-      } else {
-        reply(null, out);
-      }
-    } catch (e) {
-      reply(fail(ctx, e));
-    }
-  };
+  return (call, callback) => answerOnce(call, callback, (ctx) => fn(call.request, ctx));
 }
 
 /** The sending side of a stream, with backpressure. */
@@ -302,6 +312,23 @@ export function bidiStream<Req, Res>(
       endStream(call, ctx, fail(ctx, e));
     }
   };
+}
+
+/**
+ * A client-streaming handler: `requests` yields the client's messages in order (ends at the
+ * client's half-close); fn returns (or resolves to) the one response, or throws/rejects → status.
+ * Messages are pulled one at a time, so a slow fn back-pressures the client (HTTP/2 flow control)
+ * instead of buffering. Answering before the half-close (an error on a bad message) ends the call.
+ */
+export function clientStream<Req, Res>(
+  fn: (requests: AsyncIterable<Req>, ctx: CallContext<grpc.ServerReadableStream<Req, Res>>) => Res | PromiseLike<Res>,
+): grpc.handleClientStreamingCall<Req, Res> {
+  return (call, callback) =>
+    answerOnce(call, callback, (ctx) => {
+      const iterator = call.iterator({ destroyOnReturn: false }) as AsyncIterator<Req>;
+      const requests: AsyncIterable<Req> = { [Symbol.asyncIterator]: () => iterator };
+      return fn(requests, ctx);
+    });
 }
 
 /** Default number of requests an ordered request stream reads ahead of its answers. */

@@ -234,6 +234,53 @@ export class Sys {
   }
 }
 
+/** VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE (include/uapi/linux/vfio.h). */
+export const VFIO_DMA_MAP_RW = 1 | 2;
+
+/** The legacy VFIO ioctls of one process: groups and the /dev/vfio/vfio container (raw gRPC requests on top of Sys; u64 as bigint). */
+export class VfioLegacy {
+  constructor(readonly sys: Sys) {}
+  get pid(): number {
+    return this.sys.pid;
+  }
+  async status(group: number): Promise<number> {
+    return (await this.sys.raw<{ flags: number }>('Vfio', 'GroupGetStatus', { group_fd: group })).flags;
+  }
+  async setContainer(group: number, container: number): Promise<void> {
+    await this.sys.raw('Vfio', 'GroupSetContainer', { group_fd: group, container_fd: container });
+  }
+  async unsetContainer(group: number): Promise<void> {
+    await this.sys.raw('Vfio', 'GroupUnsetContainer', { group_fd: group });
+  }
+  async deviceFd(group: number, name: string): Promise<number> {
+    return (await this.sys.raw<{ device_fd: number }>('Vfio', 'GroupGetDeviceFd', { group_fd: group, name })).device_fd;
+  }
+  async apiVersion(container: number): Promise<number> {
+    return (await this.sys.raw<{ version: number }>('Vfio', 'ContainerGetApiVersion', { container_fd: container })).version;
+  }
+  async ext(container: number, extension: number): Promise<boolean> {
+    return (await this.sys.raw<{ supported: boolean }>('Vfio', 'ContainerCheckExtension', { container_fd: container, extension })).supported;
+  }
+  async setIommu(container: number, type: number): Promise<void> {
+    await this.sys.raw('Vfio', 'ContainerSetIommu', { container_fd: container, type });
+  }
+  async info(container: number): Promise<{ flags: number; pgsizes: bigint; ranges: Array<{ start: bigint; last: bigint }>; avail: number }> {
+    const r = await this.sys.raw<{ flags: number; iova_pgsizes: string; iova_ranges: Array<{ start: string; last: string }>; dma_avail: number }>('Vfio', 'ContainerGetInfo', { container_fd: container });
+    return { flags: r.flags, pgsizes: BigInt(r.iova_pgsizes), ranges: r.iova_ranges.map((x) => ({ start: BigInt(x.start), last: BigInt(x.last) })), avail: r.dma_avail };
+  }
+  async map(container: number, vaddr: bigint, iova: bigint, size: bigint, flags = VFIO_DMA_MAP_RW): Promise<void> {
+    await this.sys.raw('Vfio', 'ContainerMapDma', { container_fd: container, flags, vaddr: vaddr.toString(), iova: iova.toString(), size: size.toString() });
+  }
+  async unmap(container: number, iova: bigint, size: bigint, flags = 0, bitmapPgsize = 0n): Promise<{ size: bigint; bitmap: Buffer }> {
+    const r = await this.sys.raw<{ size: string; bitmap: Buffer }>('Vfio', 'ContainerUnmapDma', { container_fd: container, flags, iova: iova.toString(), size: size.toString(), bitmap_pgsize: bitmapPgsize.toString() });
+    return { size: BigInt(r.size), bitmap: Buffer.from(r.bitmap) };
+  }
+  async dirty(container: number, flags: number, iova = 0n, size = 0n, pgsize = 0n): Promise<Buffer> {
+    const r = await this.sys.raw<{ bitmap: Buffer }>('Vfio', 'ContainerDirtyPages', { container_fd: container, flags, iova: iova.toString(), size: size.toString(), pgsize: pgsize.toString() });
+    return Buffer.from(r.bitmap);
+  }
+}
+
 /** Leaf counts of one Inspect page table, keyed by page size in bytes (decimal strings). */
 export function leafCounts(pt: { leaves: Array<{ page_size: string; count: string }> }): Record<string, number> {
   const out: Record<string, number> = {};

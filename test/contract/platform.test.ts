@@ -374,13 +374,13 @@ describe('SetDriver and group viability', () => {
     await p.exit();
   });
 
-  it('a host driver on one group member makes the group non-viable: binding a sibling is EBUSY until it leaves', async () => {
+  it('a host driver on one group member makes the group non-viable: binding a sibling is EPERM (iommu_device_claim_dma_owner) until it leaves', async () => {
     await setDriver('0000:04:00.1', 'host');
     expect(await viable(4)).toBe(false);
     const p = await Sys.spawn(t.root);
     const ifd = await p.open('/dev/iommu');
     const dfd = await p.open('/dev/vfio/devices/vfio3');
-    await expectStatus(p.bind(dfd, ifd), grpc.status.FAILED_PRECONDITION, 'EBUSY');
+    await expectStatus(p.bind(dfd, ifd), grpc.status.PERMISSION_DENIED, 'EPERM');
     // "none" (no driver) keeps the group viable
     await setDriver('0000:04:00.1', 'none');
     expect(await viable(4)).toBe(true);
@@ -397,7 +397,7 @@ describe('SetDriver and group viability', () => {
     const p = await Sys.spawn(t.root);
     const ifd = await p.open('/dev/iommu');
     const dfd = await p.open('/dev/vfio/devices/vfio5');
-    await expectStatus(p.bind(dfd, ifd), grpc.status.FAILED_PRECONDITION, 'EBUSY');
+    await expectStatus(p.bind(dfd, ifd), grpc.status.PERMISSION_DENIED, 'EPERM');
     await setDriver('0000:06:00.1', 'none');
     expect(await viable(6)).toBe(true);
     expect(await p.bind(dfd, ifd)).toBe(1);
@@ -405,7 +405,7 @@ describe('SetDriver and group viability', () => {
     await setDriver('0000:06:00.1', 'host');
     expect(await viable(6)).toBe(false);
     const d2 = await p.open('/dev/vfio/devices/vfio5');
-    await expectStatus(p.bind(d2, ifd), grpc.status.FAILED_PRECONDITION, 'EBUSY');
+    await expectStatus(p.bind(d2, ifd), grpc.status.PERMISSION_DENIED, 'EPERM');
     await p.exit();
   });
 

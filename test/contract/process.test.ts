@@ -581,7 +581,7 @@ describe('leases and exit', () => {
       const other = await Sys.spawn(t.root, 'other');
       const oi = await other.open('/dev/iommu');
       const od = await other.open('/dev/vfio/devices/vfio4');
-      await expectStatus(other.bind(od, oi), grpc.status.FAILED_PRECONDITION, 'EBUSY');
+      await expectStatus(other.bind(od, oi), grpc.status.PERMISSION_DENIED, 'EPERM');
       await expectStatus(call(t.platform.Platform.SetDriver, { bdf: '0000:04:00.0', driver: 'none' }), grpc.status.FAILED_PRECONDITION, 'EBUSY');
       await p.exit();
       const ev = await events.until((e) => e.kind === 'HOST_EVENT_KIND_PROCESS_EXITED' && e.pid === p.pid);

@@ -17,15 +17,13 @@
  *  5  global_options  ported, plus the remaining §1.2 IOMMU_OPTION rules (EPERM without
  *                     CAP_SYS_RESOURCE, EBUSY once an object exists, EOPNOTSUPP for object_id /
  *                     option / op, the order of the HUGE_PAGES object lookup before the op check).
- *  6–10 simple_ioctls, unmap_cmd, map_cmd, info_cmd, set_iommu_cmd: the VFIO type1 container
- *                     (/dev/vfio/vfio served by iommufd) is not modelled yet; its refusal
- *                     (UNIMPLEMENTED, reason NOT_MODELLED) is asserted once.
+ *  6–10 simple_ioctls, unmap_cmd, map_cmd, info_cmd, set_iommu_cmd: ported in
+ *                     selftest-vfio-compat.test.ts (the VFIO container served by iommufd).
  *  11 vfio_ioas       ported, plus: SET of an id that is not an IOAS → ENOENT, unknown op → EOPNOTSUPP,
  *                     destroying the compat IOAS clears it (§1.2 IOMMU_DESTROY).
  */
-import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { expectErrno, expectKernelErrno, PAGE, Sys, useTestHost } from './harness.js';
+import { expectKernelErrno, PAGE, Sys, useTestHost } from './harness.js';
 
 const IOMMU_OPTION_RLIMIT_MODE = 0;
 const IOMMU_OPTION_HUGE_PAGES = 1;
@@ -117,17 +115,6 @@ describe('selftest fixture iommufd', () => {
     await sys.destroy(fd, ioas);
     expect(await sys.option(fd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1n)).toBe(1n);
     expect(await qemu.option(qfd, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 0, 0n)).toBe(1n);
-  });
-
-  it('iommufd.simple_ioctls/unmap_cmd/map_cmd/info_cmd/set_iommu_cmd: the VFIO container path refuses UNIMPLEMENTED (not modelled yet)', async () => {
-    const { sys } = await setup();
-    // the node exists with its documented mode; opening it is what is not modelled yet
-    const err = await expectErrno(sys.open('/dev/vfio/vfio'), 'NOT_MODELLED');
-    expect(err.code).toBe(grpc.status.UNIMPLEMENTED);
-    expect((await sys.status()).fds).toEqual([{ fd: 3, kind: 'FD_KIND_IOMMUFD' }]);
-    // and so are the container ioctls themselves
-    const e2 = await expectErrno(sys.raw('Vfio', 'ContainerGetApiVersion', { container_fd: 3 }), 'NOT_MODELLED');
-    expect(e2.code).toBe(grpc.status.UNIMPLEMENTED);
   });
 
   it('iommufd.vfio_ioas: GET ENODEV, SET 0 ENOENT, SET/GET/CLEAR, GET ENODEV again', async () => {

@@ -50,11 +50,11 @@ describe('host-iommu over gRPC: the assigned-device story', () => {
     expect(ins.page_tables).toEqual([]);
   });
 
-  it('binding a device whose group has a host-owned member fails with EBUSY', async () => {
+  it('binding a device whose group has a host-owned member fails with EPERM', async () => {
     const s = await Sys.spawn(t.root);
     const ifd = await s.open('/dev/iommu');
     const dfd = await s.open('/dev/vfio/devices/vfio5');
-    await expectErrno(s.bind(dfd, ifd), 'EBUSY');
+    await expectErrno(s.bind(dfd, ifd), 'EPERM');
     await s.exit();
   });
 

@@ -69,7 +69,7 @@ async function mapPage(sys: Sys, fd: number, ioas: number, iova: bigint, byte: n
 }
 
 describe('VFIO cdev bind and IOMMU groups (intel-vtd)', () => {
-  it('vfio_df_ioctl_bind_iommufd (iommu_device_claim_dma_owner): a group bound to one iommufd refuses another (EBUSY); a host-owned sibling makes the group non-viable (EBUSY)', async () => {
+  it('vfio_df_ioctl_bind_iommufd (iommu_device_claim_dma_owner): a group bound to one iommufd refuses another (EPERM); a host-owned sibling makes the group non-viable (EPERM)', async () => {
     const a = await spawn();
     const fdA = await a.open('/dev/iommu');
     const f3 = await a.open('/dev/vfio/devices/vfio3');
@@ -78,16 +78,16 @@ describe('VFIO cdev bind and IOMMU groups (intel-vtd)', () => {
     const b = await spawn();
     const fdB = await b.open('/dev/iommu');
     const f4 = await b.open('/dev/vfio/devices/vfio4');
-    await expectErrno(b.bind(f4, fdB), 'EBUSY');
+    await expectErrno(b.bind(f4, fdB), 'EPERM');
     // another iommufd in the same process is another owner too
     const fdA2 = await a.open('/dev/iommu');
     const f4a = await a.open('/dev/vfio/devices/vfio4');
-    await expectErrno(a.bind(f4a, fdA2), 'EBUSY');
+    await expectErrno(a.bind(f4a, fdA2), 'EPERM');
     // the same iommufd shares the group
     expect(await a.bind(f4a, fdA)).toBe(2);
     // vfio5's group has 0000:06:00.1 on a host driver
     const f5 = await a.open('/dev/vfio/devices/vfio5');
-    await expectErrno(a.bind(f5, fdA), 'EBUSY');
+    await expectErrno(a.bind(f5, fdA), 'EPERM');
     // unbinding (closing) every device of the group releases ownership
     await a.close(f3);
     await a.close(f4a);

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type HostClients } from '#libs/rpc/client.js';
 import { startHostServer, type HostServer } from '../../services/host-iommu/src/main.js';
 import { Host } from '../../services/host-iommu/src/platform/host.js';
-import { loadProfile, type HostProfile } from '../../services/host-iommu/src/platform/profile.js';
+import { loadProfile, type HostProfile } from '#libs/profile/profile.js';
 import { expectErrno, MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, Sys, TOKENS, useTestHost } from '../contract/harness.js';
 
 const KiB = 1024n;

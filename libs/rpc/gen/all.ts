@@ -209,6 +209,7 @@ import type { DeleteVmRequest as _iommutwin_vmm_v1_DeleteVmRequest, DeleteVmRequ
 import type { DeleteVmResponse as _iommutwin_vmm_v1_DeleteVmResponse, DeleteVmResponse__Output as _iommutwin_vmm_v1_DeleteVmResponse__Output } from './iommutwin/vmm/v1/DeleteVmResponse.js';
 import type { DetachReq as _iommutwin_vmm_v1_DetachReq, DetachReq__Output as _iommutwin_vmm_v1_DetachReq__Output } from './iommutwin/vmm/v1/DetachReq.js';
 import type { DeviceInfo as _iommutwin_vmm_v1_DeviceInfo, DeviceInfo__Output as _iommutwin_vmm_v1_DeviceInfo__Output } from './iommutwin/vmm/v1/DeviceInfo.js';
+import type { DeviceRemoved as _iommutwin_vmm_v1_DeviceRemoved, DeviceRemoved__Output as _iommutwin_vmm_v1_DeviceRemoved__Output } from './iommutwin/vmm/v1/DeviceRemoved.js';
 import type { DeviceSpec as _iommutwin_vmm_v1_DeviceSpec, DeviceSpec__Output as _iommutwin_vmm_v1_DeviceSpec__Output } from './iommutwin/vmm/v1/DeviceSpec.js';
 import type { DmaRequest as _iommutwin_vmm_v1_DmaRequest, DmaRequest__Output as _iommutwin_vmm_v1_DmaRequest__Output } from './iommutwin/vmm/v1/DmaRequest.js';
 import type { DmaResponse as _iommutwin_vmm_v1_DmaResponse, DmaResponse__Output as _iommutwin_vmm_v1_DmaResponse__Output } from './iommutwin/vmm/v1/DmaResponse.js';
@@ -219,6 +220,7 @@ import type { GetHostCapabilitiesResponse as _iommutwin_vmm_v1_GetHostCapabiliti
 import type { GetVmRequest as _iommutwin_vmm_v1_GetVmRequest, GetVmRequest__Output as _iommutwin_vmm_v1_GetVmRequest__Output } from './iommutwin/vmm/v1/GetVmRequest.js';
 import type { GetVmResponse as _iommutwin_vmm_v1_GetVmResponse, GetVmResponse__Output as _iommutwin_vmm_v1_GetVmResponse__Output } from './iommutwin/vmm/v1/GetVmResponse.js';
 import type { GuestClient as _iommutwin_vmm_v1_GuestClient, GuestDefinition as _iommutwin_vmm_v1_GuestDefinition } from './iommutwin/vmm/v1/Guest.js';
+import type { GuestBar as _iommutwin_vmm_v1_GuestBar, GuestBar__Output as _iommutwin_vmm_v1_GuestBar__Output } from './iommutwin/vmm/v1/GuestBar.js';
 import type { GuestInterrupt as _iommutwin_vmm_v1_GuestInterrupt, GuestInterrupt__Output as _iommutwin_vmm_v1_GuestInterrupt__Output } from './iommutwin/vmm/v1/GuestInterrupt.js';
 import type { HostLinkStatus as _iommutwin_vmm_v1_HostLinkStatus, HostLinkStatus__Output as _iommutwin_vmm_v1_HostLinkStatus__Output } from './iommutwin/vmm/v1/HostLinkStatus.js';
 import type { HostObjects as _iommutwin_vmm_v1_HostObjects, HostObjects__Output as _iommutwin_vmm_v1_HostObjects__Output } from './iommutwin/vmm/v1/HostObjects.js';
@@ -228,6 +230,7 @@ import type { InspectViommuRequest as _iommutwin_vmm_v1_InspectViommuRequest, In
 import type { InspectViommuResponse as _iommutwin_vmm_v1_InspectViommuResponse, InspectViommuResponse__Output as _iommutwin_vmm_v1_InspectViommuResponse__Output } from './iommutwin/vmm/v1/InspectViommuResponse.js';
 import type { IntelIommuSpec as _iommutwin_vmm_v1_IntelIommuSpec, IntelIommuSpec__Output as _iommutwin_vmm_v1_IntelIommuSpec__Output } from './iommutwin/vmm/v1/IntelIommuSpec.js';
 import type { IommufdObjectSpec as _iommutwin_vmm_v1_IommufdObjectSpec, IommufdObjectSpec__Output as _iommutwin_vmm_v1_IommufdObjectSpec__Output } from './iommutwin/vmm/v1/IommufdObjectSpec.js';
+import type { IommufdReplacement as _iommutwin_vmm_v1_IommufdReplacement, IommufdReplacement__Output as _iommutwin_vmm_v1_IommufdReplacement__Output } from './iommutwin/vmm/v1/IommufdReplacement.js';
 import type { ListVmsRequest as _iommutwin_vmm_v1_ListVmsRequest, ListVmsRequest__Output as _iommutwin_vmm_v1_ListVmsRequest__Output } from './iommutwin/vmm/v1/ListVmsRequest.js';
 import type { ListVmsResponse as _iommutwin_vmm_v1_ListVmsResponse, ListVmsResponse__Output as _iommutwin_vmm_v1_ListVmsResponse__Output } from './iommutwin/vmm/v1/ListVmsResponse.js';
 import type { MapReq as _iommutwin_vmm_v1_MapReq, MapReq__Output as _iommutwin_vmm_v1_MapReq__Output } from './iommutwin/vmm/v1/MapReq.js';
@@ -239,6 +242,7 @@ import type { MmioReadResponse as _iommutwin_vmm_v1_MmioReadResponse, MmioReadRe
 import type { MmioRegion as _iommutwin_vmm_v1_MmioRegion, MmioRegion__Output as _iommutwin_vmm_v1_MmioRegion__Output } from './iommutwin/vmm/v1/MmioRegion.js';
 import type { MmioWriteRequest as _iommutwin_vmm_v1_MmioWriteRequest, MmioWriteRequest__Output as _iommutwin_vmm_v1_MmioWriteRequest__Output } from './iommutwin/vmm/v1/MmioWriteRequest.js';
 import type { MmioWriteResponse as _iommutwin_vmm_v1_MmioWriteResponse, MmioWriteResponse__Output as _iommutwin_vmm_v1_MmioWriteResponse__Output } from './iommutwin/vmm/v1/MmioWriteResponse.js';
+import type { P2pMapping as _iommutwin_vmm_v1_P2pMapping, P2pMapping__Output as _iommutwin_vmm_v1_P2pMapping__Output } from './iommutwin/vmm/v1/P2pMapping.js';
 import type { PingRequest as _iommutwin_vmm_v1_PingRequest, PingRequest__Output as _iommutwin_vmm_v1_PingRequest__Output } from './iommutwin/vmm/v1/PingRequest.js';
 import type { PingResponse as _iommutwin_vmm_v1_PingResponse, PingResponse__Output as _iommutwin_vmm_v1_PingResponse__Output } from './iommutwin/vmm/v1/PingResponse.js';
 import type { ProbeProperty as _iommutwin_vmm_v1_ProbeProperty, ProbeProperty__Output as _iommutwin_vmm_v1_ProbeProperty__Output } from './iommutwin/vmm/v1/ProbeProperty.js';
@@ -249,6 +253,7 @@ import type { ReadMemoryRequest as _iommutwin_vmm_v1_ReadMemoryRequest, ReadMemo
 import type { ReadMemoryResponse as _iommutwin_vmm_v1_ReadMemoryResponse, ReadMemoryResponse__Output as _iommutwin_vmm_v1_ReadMemoryResponse__Output } from './iommutwin/vmm/v1/ReadMemoryResponse.js';
 import type { ReceiveMigrationRequest as _iommutwin_vmm_v1_ReceiveMigrationRequest, ReceiveMigrationRequest__Output as _iommutwin_vmm_v1_ReceiveMigrationRequest__Output } from './iommutwin/vmm/v1/ReceiveMigrationRequest.js';
 import type { ReceiveMigrationResponse as _iommutwin_vmm_v1_ReceiveMigrationResponse, ReceiveMigrationResponse__Output as _iommutwin_vmm_v1_ReceiveMigrationResponse__Output } from './iommutwin/vmm/v1/ReceiveMigrationResponse.js';
+import type { RemovedDevice as _iommutwin_vmm_v1_RemovedDevice, RemovedDevice__Output as _iommutwin_vmm_v1_RemovedDevice__Output } from './iommutwin/vmm/v1/RemovedDevice.js';
 import type { SmmuFault as _iommutwin_vmm_v1_SmmuFault, SmmuFault__Output as _iommutwin_vmm_v1_SmmuFault__Output } from './iommutwin/vmm/v1/SmmuFault.js';
 import type { Smmuv3ConfigCacheEntry as _iommutwin_vmm_v1_Smmuv3ConfigCacheEntry, Smmuv3ConfigCacheEntry__Output as _iommutwin_vmm_v1_Smmuv3ConfigCacheEntry__Output } from './iommutwin/vmm/v1/Smmuv3ConfigCacheEntry.js';
 import type { Smmuv3Inspect as _iommutwin_vmm_v1_Smmuv3Inspect, Smmuv3Inspect__Output as _iommutwin_vmm_v1_Smmuv3Inspect__Output } from './iommutwin/vmm/v1/Smmuv3Inspect.js';
@@ -265,6 +270,7 @@ import type { UnmapReq as _iommutwin_vmm_v1_UnmapReq, UnmapReq__Output as _iommu
 import type { UnplugDeviceRequest as _iommutwin_vmm_v1_UnplugDeviceRequest, UnplugDeviceRequest__Output as _iommutwin_vmm_v1_UnplugDeviceRequest__Output } from './iommutwin/vmm/v1/UnplugDeviceRequest.js';
 import type { UnplugDeviceResponse as _iommutwin_vmm_v1_UnplugDeviceResponse, UnplugDeviceResponse__Output as _iommutwin_vmm_v1_UnplugDeviceResponse__Output } from './iommutwin/vmm/v1/UnplugDeviceResponse.js';
 import type { VfioDeviceSpec as _iommutwin_vmm_v1_VfioDeviceSpec, VfioDeviceSpec__Output as _iommutwin_vmm_v1_VfioDeviceSpec__Output } from './iommutwin/vmm/v1/VfioDeviceSpec.js';
+import type { VfioPathCapability as _iommutwin_vmm_v1_VfioPathCapability, VfioPathCapability__Output as _iommutwin_vmm_v1_VfioPathCapability__Output } from './iommutwin/vmm/v1/VfioPathCapability.js';
 import type { ViommuSpec as _iommutwin_vmm_v1_ViommuSpec, ViommuSpec__Output as _iommutwin_vmm_v1_ViommuSpec__Output } from './iommutwin/vmm/v1/ViommuSpec.js';
 import type { VirtioDeviceSpec as _iommutwin_vmm_v1_VirtioDeviceSpec, VirtioDeviceSpec__Output as _iommutwin_vmm_v1_VirtioDeviceSpec__Output } from './iommutwin/vmm/v1/VirtioDeviceSpec.js';
 import type { VirtioFault as _iommutwin_vmm_v1_VirtioFault, VirtioFault__Output as _iommutwin_vmm_v1_VirtioFault__Output } from './iommutwin/vmm/v1/VirtioFault.js';
@@ -553,6 +559,7 @@ export interface ProtoGrpcType {
         DeleteVmResponse: MessageTypeDefinition<_iommutwin_vmm_v1_DeleteVmResponse, _iommutwin_vmm_v1_DeleteVmResponse__Output>
         DetachReq: MessageTypeDefinition<_iommutwin_vmm_v1_DetachReq, _iommutwin_vmm_v1_DetachReq__Output>
         DeviceInfo: MessageTypeDefinition<_iommutwin_vmm_v1_DeviceInfo, _iommutwin_vmm_v1_DeviceInfo__Output>
+        DeviceRemoved: MessageTypeDefinition<_iommutwin_vmm_v1_DeviceRemoved, _iommutwin_vmm_v1_DeviceRemoved__Output>
         DeviceSpec: MessageTypeDefinition<_iommutwin_vmm_v1_DeviceSpec, _iommutwin_vmm_v1_DeviceSpec__Output>
         DmaRequest: MessageTypeDefinition<_iommutwin_vmm_v1_DmaRequest, _iommutwin_vmm_v1_DmaRequest__Output>
         DmaResponse: MessageTypeDefinition<_iommutwin_vmm_v1_DmaResponse, _iommutwin_vmm_v1_DmaResponse__Output>
@@ -566,6 +573,7 @@ export interface ProtoGrpcType {
          * What the guest OS and its drivers do.
          */
         Guest: SubtypeConstructor<typeof grpc.Client, _iommutwin_vmm_v1_GuestClient> & { service: _iommutwin_vmm_v1_GuestDefinition }
+        GuestBar: MessageTypeDefinition<_iommutwin_vmm_v1_GuestBar, _iommutwin_vmm_v1_GuestBar__Output>
         GuestInterrupt: MessageTypeDefinition<_iommutwin_vmm_v1_GuestInterrupt, _iommutwin_vmm_v1_GuestInterrupt__Output>
         HostLinkStatus: MessageTypeDefinition<_iommutwin_vmm_v1_HostLinkStatus, _iommutwin_vmm_v1_HostLinkStatus__Output>
         HostObjects: MessageTypeDefinition<_iommutwin_vmm_v1_HostObjects, _iommutwin_vmm_v1_HostObjects__Output>
@@ -575,6 +583,7 @@ export interface ProtoGrpcType {
         InspectViommuResponse: MessageTypeDefinition<_iommutwin_vmm_v1_InspectViommuResponse, _iommutwin_vmm_v1_InspectViommuResponse__Output>
         IntelIommuSpec: MessageTypeDefinition<_iommutwin_vmm_v1_IntelIommuSpec, _iommutwin_vmm_v1_IntelIommuSpec__Output>
         IommufdObjectSpec: MessageTypeDefinition<_iommutwin_vmm_v1_IommufdObjectSpec, _iommutwin_vmm_v1_IommufdObjectSpec__Output>
+        IommufdReplacement: MessageTypeDefinition<_iommutwin_vmm_v1_IommufdReplacement, _iommutwin_vmm_v1_IommufdReplacement__Output>
         ListVmsRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ListVmsRequest, _iommutwin_vmm_v1_ListVmsRequest__Output>
         ListVmsResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ListVmsResponse, _iommutwin_vmm_v1_ListVmsResponse__Output>
         MapReq: MessageTypeDefinition<_iommutwin_vmm_v1_MapReq, _iommutwin_vmm_v1_MapReq__Output>
@@ -586,6 +595,7 @@ export interface ProtoGrpcType {
         MmioRegion: MessageTypeDefinition<_iommutwin_vmm_v1_MmioRegion, _iommutwin_vmm_v1_MmioRegion__Output>
         MmioWriteRequest: MessageTypeDefinition<_iommutwin_vmm_v1_MmioWriteRequest, _iommutwin_vmm_v1_MmioWriteRequest__Output>
         MmioWriteResponse: MessageTypeDefinition<_iommutwin_vmm_v1_MmioWriteResponse, _iommutwin_vmm_v1_MmioWriteResponse__Output>
+        P2pMapping: MessageTypeDefinition<_iommutwin_vmm_v1_P2pMapping, _iommutwin_vmm_v1_P2pMapping__Output>
         PingRequest: MessageTypeDefinition<_iommutwin_vmm_v1_PingRequest, _iommutwin_vmm_v1_PingRequest__Output>
         PingResponse: MessageTypeDefinition<_iommutwin_vmm_v1_PingResponse, _iommutwin_vmm_v1_PingResponse__Output>
         ProbeProperty: MessageTypeDefinition<_iommutwin_vmm_v1_ProbeProperty, _iommutwin_vmm_v1_ProbeProperty__Output>
@@ -596,6 +606,7 @@ export interface ProtoGrpcType {
         ReadMemoryResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ReadMemoryResponse, _iommutwin_vmm_v1_ReadMemoryResponse__Output>
         ReceiveMigrationRequest: MessageTypeDefinition<_iommutwin_vmm_v1_ReceiveMigrationRequest, _iommutwin_vmm_v1_ReceiveMigrationRequest__Output>
         ReceiveMigrationResponse: MessageTypeDefinition<_iommutwin_vmm_v1_ReceiveMigrationResponse, _iommutwin_vmm_v1_ReceiveMigrationResponse__Output>
+        RemovedDevice: MessageTypeDefinition<_iommutwin_vmm_v1_RemovedDevice, _iommutwin_vmm_v1_RemovedDevice__Output>
         SmmuEvt: EnumTypeDefinition
         SmmuFault: MessageTypeDefinition<_iommutwin_vmm_v1_SmmuFault, _iommutwin_vmm_v1_SmmuFault__Output>
         Smmuv3ConfigCacheEntry: MessageTypeDefinition<_iommutwin_vmm_v1_Smmuv3ConfigCacheEntry, _iommutwin_vmm_v1_Smmuv3ConfigCacheEntry__Output>
@@ -615,6 +626,7 @@ export interface ProtoGrpcType {
         UnplugDeviceResponse: MessageTypeDefinition<_iommutwin_vmm_v1_UnplugDeviceResponse, _iommutwin_vmm_v1_UnplugDeviceResponse__Output>
         VfioBackend: EnumTypeDefinition
         VfioDeviceSpec: MessageTypeDefinition<_iommutwin_vmm_v1_VfioDeviceSpec, _iommutwin_vmm_v1_VfioDeviceSpec__Output>
+        VfioPathCapability: MessageTypeDefinition<_iommutwin_vmm_v1_VfioPathCapability, _iommutwin_vmm_v1_VfioPathCapability__Output>
         ViommuModel: EnumTypeDefinition
         ViommuSpec: MessageTypeDefinition<_iommutwin_vmm_v1_ViommuSpec, _iommutwin_vmm_v1_ViommuSpec__Output>
         VirtioConfigS: EnumTypeDefinition

@@ -12,7 +12,7 @@ import { TokenTable } from '#libs/rpc/auth.js';
 import { createServerMetrics, serveMetrics, type MetricsHttpServer, type ServerMetrics } from '#libs/rpc/metrics.js';
 import { createServer, type RpcServer } from '#libs/rpc/server.js';
 import { Host } from './platform/host.js';
-import { loadProfile, type HostProfile } from './platform/profile.js';
+import { loadProfile, type HostProfile } from '#libs/profile/profile.js';
 import { hostServices } from './transport/handlers.js';
 import { registerHostMetrics } from './transport/metrics.js';
 

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { kernelFailure } from '#libs/errno/index.js';
 import { Host } from '../platform/host.js';
-import { loadProfile } from '../platform/profile.js';
+import { loadProfile } from '#libs/profile/profile.js';
 import { Principal } from '../process/principal.js';
 import type { Process } from '../process/process.js';
 import {

@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { kernelFailure } from '#libs/errno/index.js';
 import { U64_MAX } from '#libs/u64/index.js';
 import { Host } from '../platform/host.js';
-import { loadProfile } from '../platform/profile.js';
+import { loadProfile } from '#libs/profile/profile.js';
 import { faultQueueAlloc } from './eventq.js';
 import {
   HwptNestedObj,

@@ -20,9 +20,9 @@ import type { Iotlb } from '#libs/iotlb/index.js';
 import type { PhysicalMemory } from '#libs/memory/phys.js';
 import { createPageTable, type PageTable } from '#libs/pgtable/index.js';
 import { U64_MAX } from '#libs/u64/index.js';
-import { decodeVtdCap, decodeVtdEcap, vtdRegsOf } from '../platform/hwinfo.js';
+import { decodeVtdCap, decodeVtdEcap, vtdRegsOf } from '#libs/profile/hwinfo.js';
 import type { Area } from './ioas.js';
-import { areaPages, IOMMU_CACHE, IOMMU_READ, IOMMU_WRITE } from './ioas.js';
+import { areaPages, IOMMU_CACHE, IOMMU_MMIO, IOMMU_READ, IOMMU_WRITE } from './ioas.js';
 import { IObj, type FaultSink } from './object.js';
 import type { Pages } from './pages.js';
 import {
@@ -157,6 +157,8 @@ function domainProt(d: HwptDomain, area: Area): number {
   let p = 0;
   if (area.prot & IOMMU_READ) p |= 1;
   if (area.prot & IOMMU_WRITE) p |= 2;
+  // a dma-buf area is another device's MMIO: batch_to_domain maps it IOMMU_MMIO, never cached
+  if (area.pages.kind === 'dmabuf') return p | IOMMU_MMIO;
   if (d.enforceCacheCoherency) p |= IOMMU_CACHE;
   return p;
 }

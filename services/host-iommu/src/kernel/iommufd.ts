@@ -3,12 +3,12 @@
  * kernel's checks in the kernel's order and its errnos. Every call is atomic: a failure leaves
  * no object, no consumed ID, no pin and no mapping behind.
  */
-import { kerr, notModelled } from '#libs/errno/index.js';
+import { kerr } from '#libs/errno/index.js';
 import { allocIova, autoIovaAlignment } from '#libs/ranges/index.js';
 import { alignDown, lastOf, U64_MAX, ULONG_MAX } from '#libs/u64/index.js';
 import type { MemFile } from '#libs/memory/file.js';
 import type { PhysicalMemory } from '#libs/memory/phys.js';
-import { encodeHwInfo } from '../platform/hwinfo.js';
+import { encodeHwInfo } from '#libs/profile/hwinfo.js';
 import { OpenFile, MemfdOpenFile, O_ACCMODE, O_RDONLY } from '../process/files.js';
 import { CAP, type Cgroup } from '../process/principal.js';
 import type { Process } from '../process/process.js';
@@ -28,6 +28,7 @@ import {
 } from './hw_pagetable.js';
 import { areaPages, IoPagetable, IoptArea, IOMMU_READ, IOMMU_WRITE, type Area, type IoptDomain } from './ioas.js';
 import { ACCOUNT_MM, ACCOUNT_NONE, ACCOUNT_USER, Pages } from './pages.js';
+import { DmabufFile, DmabufPages } from './dmabuf.js';
 import type { DeviceState, IommufdCtxOps, IommufdDevice, IommufdFault, IommufdHwptPaging, IommufdIoas, IommufdObject } from './topology.js';
 import { IObj, KMEM_PAGES } from './object.js';
 import { vdeviceAlloc, viommuAlloc, viommuInvalidate } from './viommu.js';
@@ -256,7 +257,7 @@ export class IommufdCtx extends OpenFile implements IommufdCtxOps {
     if (lastOf(start, length) === undefined) throw kerr('EOVERFLOW', 'start + length overflows');
     const f = caller.fds.get(fileFd);
     if (!f) throw kerr('EBADF', `fd ${fileFd} is not open`);
-    if (f.kind === 'dmabuf') throw notModelled('IOAS_MAP_FILE of a dma-buf', 'dma-buf P2P mapping arrives with the P2P issue');
+    if (f instanceof DmabufFile) return this.ioasMapDmabuf(caller, ioas, flags, f, start, length, iova);
     if (!(f instanceof MemfdOpenFile)) throw kerr('EINVAL', `fd ${fileFd} is not a memfd`);
     const file: MemFile = f.file;
     if (start + length > file.size) throw kerr('EINVAL', 'range past the end of the file');
@@ -264,6 +265,20 @@ export class IommufdCtx extends OpenFile implements IommufdCtxOps {
     const base = alignDown(start, 4096n);
     const npages = Number((start - base + length + 4095n) >> 12n);
     const pages = new Pages('file', base, npages, (flags & IOMMU_IOAS_MAP_WRITEABLE) !== 0, this.accountModeFor(caller), caller, caller.principal.account, file);
+    return this.mapPages(caller.principal.cgroup, ioas, flags, iova, length, start, pages, 0, Number(start - base));
+  }
+
+  /**
+   * IOMMU_IOAS_MAP_FILE of a dma-buf (iopt_alloc_dmabuf_pages): the range must lie inside the
+   * buf (EINVAL), the exporter must not be revoked (ENODEV) and give one physical range
+   * (EOPNOTSUPP); the pages map that MMIO range directly, with no pinning and no accounting.
+   */
+  private ioasMapDmabuf(caller: Process, ioas: IommufdIoas, flags: number, buf: DmabufFile, start: bigint, length: bigint, iova: bigint): bigint {
+    if (buf.size <= start + length - 1n) throw kerr('EINVAL', `range past the end of the dma-buf (0x${buf.size.toString(16)} bytes)`);
+    const phys = buf.iommufdMap();
+    const base = alignDown(start, 4096n);
+    const npages = Number((start - base + length + 4095n) >> 12n);
+    const pages = new DmabufPages(buf, phys, base, npages, (flags & IOMMU_IOAS_MAP_WRITEABLE) !== 0, caller);
     return this.mapPages(caller.principal.cgroup, ioas, flags, iova, length, start, pages, 0, Number(start - base));
   }
 
@@ -279,6 +294,7 @@ export class IommufdCtx extends OpenFile implements IommufdCtxOps {
     area.memcg = memcg;
     ioas.iopt.areas.insertNode(area);
     pages.refs++;
+    if (pages instanceof DmabufPages) pages.track(area, ioas.iopt);
     return area;
   }
 
@@ -336,6 +352,7 @@ export class IommufdCtx extends OpenFile implements IommufdCtxOps {
       area.pinned = false;
     }
     ioas.iopt.areas.remove(area);
+    if (area.pages instanceof DmabufPages) area.pages.untrack(area);
     area.pages.refs--;
     if (area.memcg) {
       area.memcg.unchargeMemory(KMEM_PAGES.AREA);

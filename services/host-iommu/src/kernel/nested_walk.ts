@@ -37,7 +37,7 @@ import {
   type Cd,
   type Vste,
 } from '#libs/pgtable/nested.js';
-import { decodeSmmuReg, SMMU_IDR0 } from '../platform/hwinfo.js';
+import { decodeSmmuReg, SMMU_IDR0 } from '#libs/profile/hwinfo.js';
 import type { IObj } from './object.js';
 import { asidTag, type IommufdHwptNested, type UnitState } from './topology.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Host } from '../platform/host.js';
-import { loadProfile } from '../platform/profile.js';
+import { loadProfile } from '#libs/profile/profile.js';
 import { IoptArea, IOMMU_READ, IOMMU_WRITE } from './ioas.js';
 import { ACCOUNT_NONE, ACCOUNT_USER } from './pages.js';
 

@@ -105,8 +105,13 @@ export class Pages {
     return (this.bits >>> HI_SHIFT) * TWO26 + this.baseLo;
   }
 
-  get kind(): 'user' | 'file' {
+  /** 'dmabuf': kernel/dmabuf.ts's DmabufPages (IOPT_ADDRESS_DMABUF). */
+  get kind(): 'user' | 'file' | 'dmabuf' {
     return this.bits & KIND_FILE ? 'file' : 'user';
+  }
+  /** Whether an area over these pages may be cut in two (iopt_area_split; not a dma-buf's). */
+  get splittable(): boolean {
+    return true;
   }
   get writable(): boolean {
     return (this.bits & WRITABLE) !== 0;

@@ -12,7 +12,7 @@
 import { kerr } from '#libs/errno/index.js';
 import { Iotlb } from '#libs/iotlb/index.js';
 import type { PageTable } from '#libs/pgtable/index.js';
-import type { IommuUnit, PciDevice } from '../platform/profile.js';
+import type { IommuUnit, PciDevice } from '#libs/profile/profile.js';
 import type { OpenFile } from '../process/files.js';
 import type { Cgroup } from '../process/principal.js';
 import type { Area, IoPagetable, IoptDomain } from './ioas.js';
@@ -301,6 +301,8 @@ export class GroupState {
 export class DeviceState {
   driver: 'vfio-pci' | 'host' | 'none';
   plugged = true;
+  /** PCI_COMMAND_MEMORY: the device decodes its BARs (Platform.SetBarDecode). */
+  memoryEnabled = true;
   /** Open VFIO cdev files of this device. */
   vfioOpen = 0;
   /** The bound iommufd device object (cdev bind), if any. */

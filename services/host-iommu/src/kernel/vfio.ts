@@ -7,10 +7,12 @@ import { kerr } from '#libs/errno/index.js';
 import { OpenFile } from '../process/files.js';
 import type { Cgroup } from '../process/principal.js';
 import type { Process } from '../process/process.js';
-import type { ReservedRegion } from '../platform/profile.js';
+import type { ReservedRegion } from '#libs/profile/profile.js';
 import { checkNestedAttach, flushDetached } from './hw_pagetable.js';
 import { DeviceObj } from './device.js';
+import { dmaBufCleanup, dmaBufMove, vfioPciFeatureDmaBuf, type DmabufFile, type DmaRange, type RevokeListener } from './dmabuf.js';
 import { IommufdCtx } from './iommufd.js';
+import { migrationDeviceClosed, migrationDeviceReset } from './vfio_migration.js';
 import type { AttachedHwpt, DeviceState, IommufdDevice, IommufdIoas, VfioContainerOps } from './topology.js';
 
 export const VFIO_DEVICE_ATTACH_PASID = 1 << 0;
@@ -70,43 +72,24 @@ export class VfioDeviceFile extends OpenFile {
    */
   bind(caller: Process, iommufd: number, flags: number): number {
     if (flags !== 0 || iommufd < 0) throw kerr('EINVAL', flags !== 0 ? 'BIND_IOMMUFD flags must be 0' : `iommufd ${iommufd} is negative`);
+    // BIND_IOMMUFD is for cdev fds only; vfio_device_block_group: the group open through
+    // /dev/vfio/<group> blocks the cdev path (and a bound cdev blocks the group's open)
+    if (this.viaGroup) throw kerr('EINVAL', 'VFIO_DEVICE_BIND_IOMMUFD on a device fd from VFIO_GROUP_GET_DEVICE_FD');
+    if (this.dev.group.groupFile) throw kerr('EBUSY', `group ${this.dev.group.id} is open through /dev/vfio/${this.dev.group.id}`);
     if (this.bound) throw kerr('EINVAL', 'device fd is already bound');
     const f = caller.fds.get(iommufd);
     if (!f) throw kerr('EBADF', `fd ${iommufd} is not open`);
     if (!(f instanceof IommufdCtx)) throw kerr('EBADFD', `fd ${iommufd} (${f.kind}) is not an iommufd`);
-    const ctx = f;
-    const dev = this.dev;
-    if (!dev.plugged) throw kerr('ENODEV', `${dev.bdf} is gone`);
-    if (dev.bound) throw kerr('EINVAL', `${dev.bdf} is already opened through another device fd`);
-    const group = dev.group;
-    if (group.owner && group.owner !== ctx) throw kerr('EBUSY', `group ${group.id} is owned by another iommufd`);
-    const hostOwned = group.devices.find((d) => d.driver === 'host' && d.plugged);
-    if (hostOwned) throw kerr('EBUSY', `group ${group.id} is not viable: ${hostOwned.bdf} is bound to a host driver`);
-    const obj = ctx.installCharged(caller.principal.cgroup, 'DEVICE', (id) => new DeviceObj(ctx, id, dev));
-    obj.users++; // held by the VFIO driver until unbind
-    group.owner = ctx;
-    group.bound.add(obj);
-    dev.bound = obj;
+    const obj = iommufdDeviceBind(f, caller.principal.cgroup, this.dev);
     this.bound = obj;
-    ctx.get(); // the bound device holds the iommufd file
     return obj.id;
   }
 
   private unbind(): void {
     const obj = this.bound;
     if (!obj) return;
-    const ctx = obj.ctx;
-    for (const pasid of [...this.dev.pasids.keys()]) detachPasid(obj, pasid);
-    detachRid(obj);
-    ctx.objects.delete(obj.id);
-    obj.users = 0;
-    obj.destroy();
-    const group = this.dev.group;
-    group.bound.delete(obj);
-    if (group.bound.size === 0) group.owner = undefined;
-    this.dev.bound = undefined;
     this.bound = undefined;
-    ctx.put();
+    iommufdDeviceUnbind(obj);
   }
 
   // ---------------------------------------------------------------- attach / detach
@@ -153,10 +136,27 @@ export class VfioDeviceFile extends OpenFile {
     return { size: 0n, offset, flags: 0 };
   }
 
+  /**
+   * VFIO_DEVICE_RESET (vfio_pci_ioctl_reset): the device's dma-bufs are revoked around the
+   * function reset and given back if memory decode is on (their iommufd importers stay revoked).
+   */
   reset(): void {
     this.requireAccess();
     if (!this.dev.plugged) throw kerr('ENODEV', `${this.dev.bdf} is gone`);
+    dmaBufMove(this.dev, true);
     this.dev.barPages.clear();
+    migrationDeviceReset(this.dev); // VFIO migration: back to RUNNING with a reset internal state
+    if (this.dev.memoryEnabled) dmaBufMove(this.dev, false);
+  }
+
+  /**
+   * VFIO_DEVICE_FEATURE(GET | DMA_BUF): access first (EINVAL), then a kernel without the feature
+   * answers ENOTTY (vfio_pci_core_ioctl_feature's default), then vfio_pci_core_feature_dma_buf.
+   */
+  getDmabuf(kernelHasFeature: boolean, regionIndex: number, ranges: readonly DmaRange[], openFlags: number, onRevoke: RevokeListener): DmabufFile {
+    this.requireAccess();
+    if (!kernelHasFeature) throw kerr('ENOTTY', 'this kernel has no VFIO_DEVICE_FEATURE_DMA_BUF');
+    return vfioPciFeatureDmaBuf(this.dev, regionIndex, ranges, openFlags, onRevoke);
   }
 
   /** Where an mmap of this fd at `offset` lands: BAR index and offset inside it. */
@@ -179,7 +179,53 @@ export class VfioDeviceFile extends OpenFile {
     }
     this.unbind();
     this.dev.vfioOpen--;
+    // vfio_pci_core_close_device → vfio_pci_dma_buf_cleanup: the device's dma-bufs die with it
+    if (this.dev.vfioOpen === 0) dmaBufCleanup(this.dev);
+    // the vendor driver's close_device: migration sessions end, the next open starts RUNNING
+    if (this.dev.vfioOpen === 0) migrationDeviceClosed(this.dev);
   }
+}
+
+// ------------------------------------------------------------------ bind machinery
+
+/**
+ * iommufd_device_bind for `dev` (the cdev's BIND_IOMMUFD and the group path's
+ * vfio_df_iommufd_bind at the first GET_DEVICE_FD on a compat container share it): the device
+ * and group-ownership checks, then the DEVICE object (charged to `memcg`), held by the VFIO
+ * driver until iommufdDeviceUnbind; the bound device holds the iommufd file.
+ */
+export function iommufdDeviceBind(ctx: IommufdCtx, memcg: Cgroup, dev: DeviceState): DeviceObj {
+  if (!dev.plugged) throw kerr('ENODEV', `${dev.bdf} is gone`);
+  if (dev.bound) throw kerr('EINVAL', `${dev.bdf} is already opened through another device fd`);
+  const group = dev.group;
+  // iommu_device_claim_dma_owner: a group already owned (owner_cnt) by another owner — another
+  // iommufd, or the kernel driver of a sibling (iommu_device_use_default_domain, owner NULL) → EPERM
+  if (group.owner && group.owner !== ctx) throw kerr('EPERM', `group ${group.id} is owned by another iommufd`);
+  const hostOwned = group.devices.find((d) => d.driver === 'host' && d.plugged);
+  if (hostOwned) throw kerr('EPERM', `group ${group.id} is not viable: ${hostOwned.bdf} is bound to a host driver`);
+  const obj = ctx.installCharged(memcg, 'DEVICE', (id) => new DeviceObj(ctx, id, dev));
+  obj.users++; // held by the VFIO driver until unbind
+  group.owner = ctx;
+  group.bound.add(obj);
+  dev.bound = obj;
+  ctx.get(); // the bound device holds the iommufd file
+  return obj;
+}
+
+/** iommufd_device_unbind: detach every PASID and the RID, destroy the object, drop the file. */
+export function iommufdDeviceUnbind(obj: DeviceObj): void {
+  const ctx = obj.ctx;
+  const dev = obj.dev;
+  for (const pasid of [...dev.pasids.keys()]) detachPasid(obj, pasid);
+  detachRid(obj);
+  ctx.objects.delete(obj.id);
+  obj.users = 0;
+  obj.destroy();
+  const group = dev.group;
+  group.bound.delete(obj);
+  if (group.bound.size === 0) group.owner = undefined;
+  dev.bound = undefined;
+  ctx.put();
 }
 
 // ------------------------------------------------------------------ attach machinery

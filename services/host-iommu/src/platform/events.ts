@@ -22,6 +22,8 @@ export interface HostEvent {
   stage?: number;
   /** DMA_FAULT: the page-table level at which the walk stopped. */
   level?: number;
+  /** DMABUF_REVOKED: the dma-buf fd in `pid` (absent when no fd holds the buf). */
+  dmabufFd?: number;
   message: string;
 }
 

@@ -4,7 +4,7 @@
  * the gRPC adapters call; it never imports grpc.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError, kerr, notModelled } from '#libs/errno/index.js';
+import { DomainError, kerr } from '#libs/errno/index.js';
 import { newTranslateOut, type IotlbEntry } from '#libs/iotlb/index.js';
 import { DeferredQueue } from '#libs/memory/deferred.js';
 import { MemFile } from '#libs/memory/file.js';
@@ -17,14 +17,18 @@ import { IOMMUFD_PAGE_RESP_SUCCESS, IOMMU_PGFAULT_FLAGS_LAST_PAGE, IOMMU_PGFAULT
 import type { IopfGroup } from '../kernel/object.js';
 import { PERM_DIRTY_OK, encodeSmmuEvent, smmuEventForwarded } from '#libs/pgtable/nested.js';
 import type { Area } from '../kernel/ioas.js';
-import { ASID_TAG_BASE, DeviceState, GroupState, UnitState, type AttachedHwpt } from '../kernel/topology.js';
+import { ASID_TAG_BASE, DeviceState, GroupState, UnitState, type AttachedHwpt, type VfioContainerOps, type VfioType1Attach } from '../kernel/topology.js';
 import { VfioDeviceFile } from '../kernel/vfio.js';
-import { MemfdOpenFile, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY, type OpenFile } from '../process/files.js';
+import { dmaBufMove, type DmabufFile } from '../kernel/dmabuf.js';
+import { containerOpsOf, VfioGroupFile } from '../kernel/vfio_group.js';
+import { type1Quirks, VfioType1Container } from '../kernel/vfio_type1.js';
+import { MIG_STATE_NAMES, migDeviceOf } from '../kernel/vfio_migration.js';
+import { MemfdOpenFile, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY, type FileKind, type OpenFile } from '../process/files.js';
 import { MAP_ANONYMOUS, MAP_SHARED, MAX_LFS_FILESIZE, mmapFlags, type MmioBacking } from '../process/mm.js';
 import { Principal, UserAccount } from '../process/principal.js';
 import { Process, taskComm } from '../process/process.js';
 import { EventLog } from './events.js';
-import type { HostProfile } from './profile.js';
+import type { HostProfile } from '#libs/profile/profile.js';
 
 export const MFD_CLOEXEC = 0x1;
 export const MFD_ALLOW_SEALING = 0x2;
@@ -56,8 +60,12 @@ export const NAME_MAX = 255;
 /** The permission and set-id bits chmod keeps (S_IALLUGO). */
 const S_IALLUGO = 0o7777;
 
-/** Where BARs live in the physical address space (a 64-bit MMIO window above RAM). */
-const MMIO_WINDOW_BASE = 1n << 46n;
+/**
+ * Where BARs live in the physical address space: a 64-bit MMIO window from the first 1 GiB
+ * boundary above RAM, as firmware places it, so that a peer's DMA to a BAR (P2P) stays within
+ * the IOMMUs' output address width.
+ */
+const MMIO_WINDOW_ALIGN = 1n << 30n;
 
 export interface NodeAttr {
   uid: number;
@@ -66,7 +74,7 @@ export interface NodeAttr {
 }
 
 export interface DmaFault {
-  reason: 'BLOCKED' | 'TRANSLATION' | 'PERMISSION' | 'RESERVED' | 'ADDRESS_SIZE' | 'DEVICE_GONE' | 'PASID' | 'BAD_CONFIG' | 'PAGE_REQUEST_DENIED';
+  reason: 'BLOCKED' | 'TRANSLATION' | 'PERMISSION' | 'RESERVED' | 'ADDRESS_SIZE' | 'DEVICE_GONE' | 'PASID' | 'BAD_CONFIG' | 'PAGE_REQUEST_DENIED' | 'UNSUPPORTED_REQUEST';
   addr: bigint;
   pasid?: number;
   level: number;
@@ -77,7 +85,7 @@ export interface DmaFault {
 }
 
 /** DmaFaultReason numbers of the wire contract (iommutwin.common.v1.DmaFaultReason). */
-export const FAULT_CODE = { BLOCKED: 1, TRANSLATION: 2, PERMISSION: 3, ADDRESS_SIZE: 4, PASID: 5, BAD_CONFIG: 6, PAGE_REQUEST_DENIED: 7, RESERVED: 9, DEVICE_GONE: 10 } as const;
+export const FAULT_CODE = { BLOCKED: 1, TRANSLATION: 2, PERMISSION: 3, ADDRESS_SIZE: 4, PASID: 5, BAD_CONFIG: 6, PAGE_REQUEST_DENIED: 7, UNSUPPORTED_REQUEST: 8, RESERVED: 9, DEVICE_GONE: 10 } as const;
 
 /** A DMA's outcome; pageRequests: the page requests it raised (and had answered). */
 export type DmaResult = { data: Uint8Array; fault?: undefined; pageRequests?: number } | { fault: DmaFault; data?: undefined; pageRequests?: number };
@@ -119,7 +127,7 @@ export class Host {
     this.mem = new PhysicalMemory({ ramBytes: profile.ramBytes });
     this.mem.deferred = this.deferred;
     for (const u of profile.iommus) this.units.set(u.name, new UnitState(u));
-    let mmio = MMIO_WINDOW_BASE;
+    let mmio = ((profile.ramBytes + MMIO_WINDOW_ALIGN - 1n) / MMIO_WINDOW_ALIGN) * MMIO_WINDOW_ALIGN;
     for (const d of profile.devices) {
       let g = this.groups.get(d.group);
       if (!g) this.groups.set(d.group, (g = new GroupState(d.group)));
@@ -134,7 +142,10 @@ export class Host {
         const index = b.index;
         this.mem.registerMmio(`${d.bdf}/BAR${b.index}`, mmio, b.size, {
           read: (off, len) => dev.barRead(index, off, len),
-          write: (off, data) => dev.barWrite(index, off, data),
+          write: (off, data) => {
+            dev.barWrite(index, off, data);
+            migDeviceOf(dev)?.barWritten(index, off, data.length);
+          },
         });
         mmio += b.size;
       }
@@ -296,10 +307,27 @@ export class Host {
       this.checkAccess(p, path, flags);
       return p.installFd(new VfioDeviceFile(path, flags, dev));
     }
-    if (path === '/dev/vfio/vfio' || /^\/dev\/vfio\/\d+$/.test(path)) {
+    if (path === '/dev/vfio/vfio') {
       if (!this.nodes.has(path)) throw kerr('ENOENT', `${path}: no such file`);
       this.checkAccess(p, path, flags);
-      throw notModelled('the VFIO group/container path', '/dev/vfio/vfio and /dev/vfio/<group> arrive with the legacy-container issue; use the cdev path /dev/vfio/devices/vfioN');
+      const k = this.profile.kernel;
+      if (k.nativeType1) return p.installFd(new VfioType1Container(path, flags, this.mem, type1Quirks(k.version ?? '')));
+      if (k.vfioCompatContainer) {
+        // vfio_compat: /dev/vfio/vfio opens an iommufd with VFIO-compatible (MM) accounting
+        const ctx = new IommufdCtx(path, flags, this.mem, p, (c) => this.ctxs.delete(c));
+        ctx.accountMm = true;
+        this.ctxs.add(ctx);
+        return p.installFd(ctx);
+      }
+      throw kerr('ENXIO', `${path}: no VFIO container driver in this kernel`);
+    }
+    const g = /^\/dev\/vfio\/(\d+)$/.exec(path);
+    if (g) {
+      const group = this.groups.get(Number(g[1]));
+      if (!this.nodes.has(path) || !group) throw kerr('ENOENT', `${path}: no such file`);
+      this.checkAccess(p, path, flags);
+      VfioGroupFile.checkOpen(group);
+      return p.installFd(new VfioGroupFile(path, flags, group));
     }
     if (!this.nodes.has(path)) throw kerr('ENOENT', `${path}: no such file`);
     throw kerr('ENXIO', `${path}: no driver behind this node`);
@@ -386,10 +414,21 @@ export class Host {
       const { index, barOffset } = f.regionFor(a.offset, a.length);
       const dev = f.dev;
       const bar = dev.bar(index);
+      // vfio_pci_mmap: a BAR whose memory decode is off is zapped and faults again to SIGBUS;
+      // a surprise-removed device's BAR reads all-ones and drops writes (master abort)
+      const decodes = () => {
+        if (dev.plugged && !dev.memoryEnabled) throw kerr('EFAULT', `${dev.bdf} BAR${index}: memory decode is off (SIGBUS)`);
+        return dev.plugged;
+      };
       const mmio: MmioBacking = {
-        physBase: bar.base + barOffset,
-        read: (off, len) => dev.barRead(index, off - (a.offset - barOffset) , len),
-        write: (off, data) => dev.barWrite(index, off - (a.offset - barOffset), data),
+        // the BAR's base: the mapping's file offset (low VFIO_PCI_OFFSET_SHIFT bits) is the offset in it
+        physBase: bar.base,
+        read: (off, len) => (decodes() ? dev.barRead(index, off - (a.offset - barOffset), len) : new Uint8Array(len).fill(0xff)),
+        write: (off, data) => {
+          if (!decodes()) return;
+          dev.barWrite(index, off - (a.offset - barOffset), data);
+          migDeviceOf(dev)?.barWritten(index, off - (a.offset - barOffset), data.length);
+        },
         describe: `${dev.bdf} BAR${index}`,
         holder: f,
       };
@@ -398,7 +437,7 @@ export class Host {
     throw kerr('ENODEV', `fd ${a.fd} (${f.kind}) cannot be mmapped`);
   }
 
-  getStatus(p: Process): { vmPinnedBytes: bigint; vmLockedBytes: bigint; fds: Array<{ fd: number; kind: string; path: string }> } {
+  getStatus(p: Process): { vmPinnedBytes: bigint; vmLockedBytes: bigint; fds: Array<{ fd: number; kind: FileKind; path: string }> } {
     // Unsigned, as /proc prints them: after IOAS_CHANGE_PROCESS of IOPT_PAGES_ACCOUNT_NONE pages the
     // kernel takes later unpins from the new owner, whose pinned_vm was never charged (it wraps).
     return {
@@ -406,6 +445,13 @@ export class Host {
       vmLockedBytes: BigInt.asUintN(64, BigInt(p.lockedPages) << 12n),
       fds: [...p.fds].sort((x, y) => x[0] - y[0]).map(([fd, f]) => ({ fd, kind: f.kind, path: f.path })),
     };
+  }
+
+  /** The native type1 containers in use (those with a group set on them). */
+  private type1Containers(): Set<VfioType1Container> {
+    const out = new Set<VfioType1Container>();
+    for (const g of this.groups.values()) if (g.container instanceof VfioType1Container) out.add(g.container);
+    return out;
   }
 
   /** Typed fd lookups for the ioctl surfaces. */
@@ -422,6 +468,17 @@ export class Host {
   anyFile(p: Process, fd: number): OpenFile {
     return p.file(fd);
   }
+  /** A container fd's ops: /dev/vfio/vfio's native type1 container, or any iommufd (the compat layer). */
+  vfioContainer(p: Process, fd: number): VfioContainerOps {
+    const ops = containerOpsOf(p.file(fd));
+    if (!ops) throw kerr('ENOTTY', `fd ${fd} is not a VFIO container`);
+    return ops;
+  }
+  vfioGroup(p: Process, fd: number): VfioGroupFile {
+    const f = p.file(fd);
+    if (!(f instanceof VfioGroupFile)) throw kerr('ENOTTY', `fd ${fd} is not a VFIO group`);
+    return f;
+  }
 
   // ------------------------------------------------------------------ devices
 
@@ -434,10 +491,95 @@ export class Host {
   setDriver(bdf: string, driver: string): void {
     const d = this.device(bdf);
     if (driver !== 'vfio-pci' && driver !== 'host' && driver !== 'none') throw kerr('EINVAL', `unknown driver '${driver}'`);
+    if (!d.plugged) throw kerr('ENODEV', `${bdf} was removed`);
     if (driver === d.driver) return;
     if (d.driver === 'vfio-pci' && d.vfioOpen > 0) throw kerr('EBUSY', `${bdf} is open through VFIO: close its fds first`);
     if (driver === 'host' && d.group.owner) throw kerr('EBUSY', `group ${d.group.id} is owned by an iommufd: a host driver cannot take ${bdf}`);
+    if (driver === 'host' && d.group.container?.backend === 'native-type1') throw kerr('EBUSY', `group ${d.group.id} is owned by a VFIO container: a host driver cannot take ${bdf}`);
     d.driver = driver;
+  }
+
+  /** Devices whose BARs decode nothing now (memory decode off, or removed): peers' DMA to them is an Unsupported Request. */
+  private readonly noDecode = new Set<DeviceState>();
+
+  /** The device whose BAR holds part of [pa, pa + n) while it decodes nothing, if any. */
+  private undecodedTarget(pa: bigint, n: number): DeviceState | undefined {
+    for (const d of this.noDecode) {
+      for (const b of d.spec.bars) {
+        const base = d.barBase.get(b.index)!;
+        if (pa < base + b.size && base < pa + BigInt(n)) return d;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * PCI_COMMAND_MEMORY of `bdf` (a write of the command register, vfio_basic_config_write): off
+   * zaps the BAR mmaps (CPU access → SIGBUS, EFAULT here), revokes the device's dma-bufs
+   * (DMABUF_REVOKED; their iommufd mappings are torn down) and makes peers' DMA to the BARs an
+   * Unsupported Request; on un-revokes the dma-bufs (a new IOMMU_IOAS_MAP_FILE works again, the
+   * torn-down mappings stay so: iopt_revoke_notify is one-way) and the BARs decode again.
+   */
+  setBarDecode(bdf: string, enabled: boolean): void {
+    const d = this.device(bdf);
+    if (!d.plugged) throw kerr('ENODEV', `${bdf} is gone`);
+    if (d.memoryEnabled === enabled) return;
+    d.memoryEnabled = enabled;
+    if (enabled) {
+      this.noDecode.delete(d);
+      dmaBufMove(d, false);
+    } else {
+      this.noDecode.add(d);
+      dmaBufMove(d, true);
+    }
+  }
+
+  /** A dma-buf went from usable to revoked: one DMABUF_REVOKED per process fd holding it. */
+  readonly onDmabufRevoked = (buf: DmabufFile): void => {
+    let logged = false;
+    for (const p of this.processes.values()) {
+      for (const [fd, f] of p.fds) {
+        if (f !== buf) continue;
+        this.events.emit({ kind: 'DMABUF_REVOKED', bdf: buf.bdf, pid: p.pid, dmabufFd: fd, message: `vfio-pci ${buf.bdf}: dma-buf of BAR${buf.barIndex} (fd ${fd} of pid ${p.pid}) revoked` });
+        logged = true;
+      }
+    }
+    if (!logged) this.events.emit({ kind: 'DMABUF_REVOKED', bdf: buf.bdf, message: `vfio-pci ${buf.bdf}: dma-buf of BAR${buf.barIndex} (no fd holds it) revoked` });
+  };
+
+  /**
+   * Surprise removal (pciehp: card not present): the device's DMA stops (DEVICE_GONE), its BARs
+   * decode nothing (peers' DMA → Unsupported Request, its mmaps read all-ones), its cdev node is
+   * gone (open → ENOENT) and VFIO takes no new user (dma-buf export, bind → ENODEV). The
+   * removal then waits for the user to close its VFIO device fds (vfio_unregister_group_dev
+   * relays the device request): open fds keep answering what needs no hardware, and the
+   * device's dma-bufs are revoked at the last close. DEVICE_UNPLUGGED goes to the log.
+   */
+  unplug(bdf: string): void {
+    const d = this.device(bdf);
+    if (!d.plugged) throw kerr('ENODEV', `${bdf} is already removed`);
+    d.plugged = false;
+    this.noDecode.add(d);
+    const waiting = d.vfioOpen > 0 ? `; vfio-pci ${bdf}: relaying device request to user (${d.vfioOpen} open device fds)` : '';
+    this.events.emit({ kind: 'DEVICE_UNPLUGGED', bdf, message: `pciehp ${bdf}: Card not present: surprise removal${waiting}` });
+  }
+
+  /**
+   * A new device in the slot: EEXIST if one is present, EBUSY while the removed one still has
+   * open VFIO device fds (its removal has not finished). The new device decodes memory, has
+   * fresh BARs and is bound to the profile's driver; a host driver's probe fails while a user
+   * owns the group's DMA (iommu_device_use_default_domain → EBUSY): the device stays driverless.
+   */
+  plug(bdf: string): void {
+    const d = this.device(bdf);
+    if (d.plugged) throw kerr('EEXIST', `${bdf} is present`);
+    if (d.vfioOpen > 0) throw kerr('EBUSY', `the removal of ${bdf} still waits for ${d.vfioOpen} VFIO device fds to be closed`);
+    d.plugged = true;
+    d.memoryEnabled = true;
+    d.barPages.clear();
+    const userOwned = d.group.owner !== undefined || d.group.container !== undefined;
+    d.driver = d.spec.driver === 'host' && userOwned ? 'none' : d.spec.driver;
+    this.noDecode.delete(d);
   }
 
   // ------------------------------------------------------------------ the hardware: device DMA
@@ -448,9 +590,14 @@ export class Host {
    * device whose RID is attached to an SMMUv3 nested HWPT goes through the guest's CD table
    * (the STE translates every SubstreamID); otherwise it has no translation.
    */
-  private attachmentOf(dev: DeviceState, pasid: number | undefined): { hwpt: AttachedHwpt; ssid: number } | undefined {
+  private attachmentOf(dev: DeviceState, pasid: number | undefined): { hwpt: AttachedHwpt | VfioType1Attach; ssid: number } | undefined {
     const rid = dev.group.rid?.hwpt;
-    if (pasid === undefined || pasid === 0) return rid ? { hwpt: rid, ssid: -1 } : undefined;
+    if (pasid === undefined || pasid === 0) {
+      if (rid) return { hwpt: rid, ssid: -1 };
+      // native type1: the RID goes through the container's vfio_domain (no PASID support)
+      const t1 = dev.group.type1;
+      return t1 ? { hwpt: t1, ssid: -1 } : undefined;
+    }
     const h = dev.pasids.get(pasid);
     if (h) return { hwpt: h, ssid: pasid };
     if (rid && rid.type === 'HWPT_NESTED' && rid.s1.kind === 'smmuv3' && dev.pasidCapable) return { hwpt: rid, ssid: pasid };
@@ -465,7 +612,7 @@ export class Host {
    * table; nested: the 2-D walk of kernel/nested_walk.ts). true: this.tout holds the host frame,
    * leaf size and perm (the access is allowed); false: this.pf describes the fault.
    */
-  private translatePage(h: AttachedHwpt, ssid: number, pfn: number, write: boolean, priv: boolean): boolean {
+  private translatePage(h: AttachedHwpt | VfioType1Attach, ssid: number, pfn: number, write: boolean, priv: boolean): boolean {
     const out = this.tout;
     const pf = this.pf;
     if (h.type === 'HWPT_NESTED') {
@@ -515,7 +662,7 @@ export class Host {
    * for recording; never a stage-2 fault: arm_vmaster_report_event only if !event->s2); what no
    * vEVENTQ takes goes to the host log. Returns whether a vEVENT was queued.
    */
-  private reportFault(dev: DeviceState, h: AttachedHwpt | undefined, pasid: number | undefined, addr: bigint, write: boolean, priv: boolean): boolean {
+  private reportFault(dev: DeviceState, h: AttachedHwpt | VfioType1Attach | undefined, pasid: number | undefined, addr: bigint, write: boolean, priv: boolean): boolean {
     const pf = this.pf;
     this.dmaStats.faults++;
     if (this.forwardVevent(dev, h, addr, write, priv)) return true;
@@ -536,7 +683,7 @@ export class Host {
   }
 
   /** The vEVENT part of reportFault (this.pf): true when a vEVENTQ took the event. */
-  private forwardVevent(dev: DeviceState, h: AttachedHwpt | undefined, addr: bigint, write: boolean, priv: boolean): boolean {
+  private forwardVevent(dev: DeviceState, h: AttachedHwpt | VfioType1Attach | undefined, addr: bigint, write: boolean, priv: boolean): boolean {
     const pf = this.pf;
     if (!h || h.type !== 'HWPT_NESTED' || h.s1.kind !== 'smmuv3' || pf.stage !== 1 || pf.code === 0 || !pf.record) return false;
     const vdev = dev.bound?.vdev;
@@ -594,7 +741,7 @@ export class Host {
   }
 
   /** Report this.pf and return it as the DMA's result. */
-  private dmaFault(dev: DeviceState, h: AttachedHwpt | undefined, pasid: number | undefined, addr: bigint, write: boolean, recoverable: boolean, pageRequests: number): DmaResult {
+  private dmaFault(dev: DeviceState, h: AttachedHwpt | VfioType1Attach | undefined, pasid: number | undefined, addr: bigint, write: boolean, recoverable: boolean, pageRequests: number): DmaResult {
     const pf = this.pf;
     this.reportFault(dev, h, pasid, addr, write, false);
     return {
@@ -618,6 +765,10 @@ export class Host {
       return this.dmaFault(dev, undefined, pasid, addr, write, false, 0);
     };
     if (!dev.plugged) return simple('DEVICE_GONE', iova, 'device removed');
+    // VFIO migration: a stopped device initiates no DMA (STOP, STOP_COPY, RESUMING, ERROR)
+    const mig = migDeviceOf(dev);
+    const stopped = mig?.dmaRefusal(false);
+    if (stopped) throw new DomainError('FAILED_PRECONDITION', 'DEVICE_STOPPED', stopped, { bdf: dev.bdf, state: MIG_STATE_NAMES[mig!.state]! });
     const usePasid = pasid !== undefined && pasid !== 0;
     const att = this.attachmentOf(dev, pasid);
     if (!att) return simple(usePasid ? 'PASID' : 'BLOCKED', iova, usePasid ? 'no domain attached to this PASID' : 'DMA blocked: no domain attached');
@@ -645,9 +796,22 @@ export class Host {
       const pageEnd = pfn === lastPfn ? last + 1n : BigInt(pfn + 1) << 12n;
       segs.push([(BigInt(out.paPfn) << 12n) + (pageStart & 0xfffn), Number(pageEnd - pageStart)]);
     }
+    // RUNNING_P2P / PRE_COPY_P2P: no DMA towards another device's MMIO (peer to peer)
+    if (mig) {
+      const p2p = mig.dmaRefusal(true) !== undefined && segs.some(([pa]) => this.mem.findMmio(pa) !== undefined);
+      if (p2p) throw new DomainError('FAILED_PRECONDITION', 'DEVICE_STOPPED', mig.dmaRefusal(true)!, { bdf: dev.bdf, state: MIG_STATE_NAMES[mig.state]! });
+    }
+    if (this.noDecode.size > 0) {
+      for (let k = 0; k < segs.length; k++) {
+        const [pa, n] = segs[k]!;
+        const target = this.undecodedTarget(pa, n);
+        if (target) return simple('UNSUPPORTED_REQUEST', k === 0 ? iova : BigInt(firstPfn + k) << 12n, `Unsupported Request: ${target.bdf} does not decode 0x${pa.toString(16)} (${target.plugged ? 'memory decode off' : 'device removed'})`);
+      }
+    }
     this.dmaStats.bytes += length;
     dev.dmaCount++;
-    const s2 = stage2Of(h).domain;
+    mig?.dmaDone(iova, length, write);
+    const s2 = h.type === 'VFIO_TYPE1' ? h.domain : stage2Of(h).domain;
     if (write) {
       let off = 0;
       for (const [pa, n] of segs) {
@@ -724,7 +888,19 @@ export class Host {
         if (device && ictx) break;
       }
     }
-    if (!device || !ictx) throw kerr('EPERM', `${dev.bdf} is not bound through a device fd and an iommufd held by pid ${owner.pid}`);
+    // the group path: a device fd from GROUP_GET_DEVICE_FD and the container its group is set on
+    // (the native container file, or the iommufd the compatibility layer bound the device to)
+    if ((!device || !ictx) && dev.group.container) {
+      const container = dev.group.container;
+      device = false;
+      ictx = false;
+      for (const f of p.fds.values()) {
+        if (f instanceof VfioDeviceFile && f.dev === dev && f.viaGroup) device = true;
+        else if ((binding && f === binding.ctx) || containerOpsOf(f) === container) ictx = true;
+        if (device && ictx) break;
+      }
+    }
+    if (!device || !ictx) throw kerr('EPERM', `${dev.bdf} is not bound through a device fd and an iommufd (or a VFIO container) held by pid ${owner.pid}`);
   }
 
   /** translateBatch's records for the IOTLB, one chunk (see TB_CHUNK) */
@@ -746,11 +922,13 @@ export class Host {
     }
     const out = new Uint32Array(n * 4);
     const usePasid = pasid !== undefined && pasid !== 0;
-    const att = dev.plugged ? this.attachmentOf(dev, pasid) : undefined;
+    const gone = !dev.plugged;
+    const att = gone ? undefined : this.attachmentOf(dev, pasid);
     const hwpt = att?.hwpt;
     // a nested HWPT: every record through translatePage (the 2-D walk and its IOTLB tag)
     const nested = hwpt !== undefined && hwpt.type === 'HWPT_NESTED' ? hwpt : undefined;
-    const paging = hwpt !== undefined && hwpt.type === 'HWPT_PAGING' ? hwpt : undefined;
+    // a paging HWPT or a native type1 container's domain: one IOTLB tag and page table
+    const paging = hwpt !== undefined && hwpt.type !== 'HWPT_NESTED' ? hwpt : undefined;
     let translated = 0;
     let faults = 0;
     let logged = 0;
@@ -796,7 +974,8 @@ export class Host {
         }
         let status = 0;
         level = 0;
-        if (!hwpt) status = usePasid ? FAULT_CODE.PASID : FAULT_CODE.BLOCKED;
+        if (gone) status = FAULT_CODE.DEVICE_GONE;
+        else if (!hwpt) status = usePasid ? FAULT_CODE.PASID : FAULT_CODE.BLOCKED;
         else if (inResv) status = FAULT_CODE.RESERVED;
         else if (nested) {
           if (!this.translatePage(nested, att!.ssid, pfn, write, (flags & 4) !== 0)) {
@@ -898,7 +1077,7 @@ export class Host {
 
   // ------------------------------------------------------------------ Inspect
 
-  private tableStats(h: HwptObj): PageTableInfo {
+  private tableStats(h: Pick<HwptObj, 'id' | 'domain'>): PageTableInfo {
     const st = h.domain.pt.stats();
     return {
       hwptId: h.id,
@@ -946,7 +1125,8 @@ export class Host {
   }
 
   inspect(sel: InspectSelector, includeEntries = false, maxEntries = 0): InspectInfo {
-    const hwpts: HwptObj[] = [];
+    // paging HWPTs, and native type1 containers' domains (no object id: 0)
+    const hwpts: Array<Pick<HwptObj, 'id' | 'domain'>> = [];
     const atcs: DeviceState[] = [];
     const units = new Set<UnitState>();
     const areas: Array<{ ioasId: number; area: Area }> = [];
@@ -984,6 +1164,7 @@ export class Host {
       const d = this.device(sel.bdf);
       kind = 'DEVICE';
       if (d.group.rid) hwpts.push(stage2Of(d.group.rid.hwpt));
+      else if (d.group.type1) hwpts.push({ id: 0, domain: d.group.type1.domain });
       for (const h of d.pasids.values()) if (!hwpts.includes(stage2Of(h))) hwpts.push(stage2Of(h));
       units.add(d.unit);
       atcs.push(d);
@@ -993,12 +1174,17 @@ export class Host {
       kind = 'UNIT';
       units.add(u);
       for (const ctx of this.ctxs) for (const o of ctx.objects.values()) if (o.type === 'HWPT_PAGING' && o.domain.unit === u) hwpts.push(o);
+      for (const c of this.type1Containers()) for (const d of c.domains) if (d.hw.unit === u) hwpts.push({ id: 0, domain: d.hw });
     } else {
       kind = 'HOST';
       for (const u of this.units.values()) units.add(u);
       for (const ctx of this.ctxs) {
         for (const o of ctx.objects.values()) if (o.type === 'HWPT_PAGING') hwpts.push(o);
         pinnedPages += ctx.pinnedPages();
+      }
+      for (const c of this.type1Containers()) {
+        for (const d of c.domains) hwpts.push({ id: 0, domain: d.hw });
+        pinnedPages += c.pinnedPages;
       }
     }
     return {

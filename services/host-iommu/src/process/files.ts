@@ -12,7 +12,8 @@ export type FileKind =
   | 'memfd'
   | 'dmabuf'
   | 'fault'
-  | 'veventq';
+  | 'veventq'
+  | 'vfio-mig';
 
 export const O_ACCMODE = 3;
 export const O_RDONLY = 0;

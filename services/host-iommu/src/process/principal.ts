@@ -1,6 +1,6 @@
 /** Principals (users), per-user accounting (user_struct->locked_vm) and the user's cgroup. */
 import { kerr } from '#libs/errno/index.js';
-import type { Principal as PrincipalSpec } from '../platform/profile.js';
+import type { Principal as PrincipalSpec } from '#libs/profile/profile.js';
 
 /** A principal as the host profile declares it (name, uid, groups, capabilities, RLIMIT_MEMLOCK, roles). */
 export type { PrincipalSpec };

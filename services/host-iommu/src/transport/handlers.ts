@@ -2,8 +2,8 @@
  * gRPC adapters of host-iommu: decode → call the domain (platform/host.ts, kernel/*) → encode.
  * Nothing here decides semantics; every domain error becomes a status in libs/rpc.
  */
-import { DomainError, kerr, notModelled } from '#libs/errno/index.js';
-import { unary, serverStream, requestStream, metadataString, type CallContext, type CallerContext } from '#libs/rpc/handlers.js';
+import { DomainError, KernelError, kerr } from '#libs/errno/index.js';
+import { unary, serverStream, requestStream, clientStream, metadataString, type CallContext, type CallerContext } from '#libs/rpc/handlers.js';
 import { toServiceError, type StatusMessage } from '#libs/rpc/errors.js';
 import { InProcessStreams, InProcessUnary } from '#libs/rpc/inprocess.js';
 import type { ReadMemoryRequest, ReadMemoryRequest__Output } from '#libs/rpc/gen/iommutwin/host/v1/ReadMemoryRequest.js';
@@ -21,14 +21,18 @@ import { followLog } from '#libs/seqlog/index.js';
 import { hostService, hostServiceDefinitions, type ServiceRegistration } from '#libs/rpc/proto.js';
 import { parseU64, u64 } from '#libs/u64/index.js';
 import type { IotlbEntry } from '#libs/iotlb/index.js';
-import { encodeHwInfo, decodeVtd, decodeSmmuv3 } from '../platform/hwinfo.js';
 import type { HostEvent } from '../platform/events.js';
 import type { DmaFault, DmaResult, Host, InspectInfo } from '../platform/host.js';
 import type { Process } from '../process/process.js';
-import { resvTypeNumber } from '../platform/profile.js';
+import { describeProfile, smmuView, vtdView } from '#libs/profile/describe.js';
 import { faultFileOf, faultQueueAlloc, veventqAlloc, veventqFileOf, type FaultRecord } from '../kernel/eventq.js';
+import type { FileKind } from '../process/files.js';
+import { migStateFromWire, migStateToWire, precopyFileOf, requireMigDevice, resumingFileOf, savingFileOf } from '../kernel/vfio_migration.js';
 
-const FD_KIND: Record<string, string> = {
+/** ReadMigData: largest chunk per message (and the default), well below gRPC's 4 MiB message limit. */
+const MIG_READ_CHUNK_MAX = 1 << 20;
+
+const FD_KIND: Record<FileKind, string> = {
   iommufd: 'FD_KIND_IOMMUFD',
   'vfio-device': 'FD_KIND_VFIO_DEVICE',
   'vfio-group': 'FD_KIND_VFIO_GROUP',
@@ -37,9 +41,8 @@ const FD_KIND: Record<string, string> = {
   dmabuf: 'FD_KIND_DMABUF',
   fault: 'FD_KIND_FAULT_QUEUE',
   veventq: 'FD_KIND_VEVENTQ',
+  'vfio-mig': 'FD_KIND_VFIO_MIG_DATA',
 };
-
-const RESV_NAMES = ['RESERVED_REGION_TYPE_DIRECT', 'RESERVED_REGION_TYPE_DIRECT_RELAXABLE', 'RESERVED_REGION_TYPE_RESERVED', 'RESERVED_REGION_TYPE_MSI', 'RESERVED_REGION_TYPE_SW_MSI'];
 
 const FAULT_REASON_NAME: Record<DmaFault['reason'], string> = {
   BLOCKED: 'DMA_FAULT_REASON_BLOCKED',
@@ -51,6 +54,7 @@ const FAULT_REASON_NAME: Record<DmaFault['reason'], string> = {
   DEVICE_GONE: 'DMA_FAULT_REASON_DEVICE_GONE',
   BAD_CONFIG: 'DMA_FAULT_REASON_BAD_CONFIG',
   PAGE_REQUEST_DENIED: 'DMA_FAULT_REASON_PAGE_REQUEST_DENIED',
+  UNSUPPORTED_REQUEST: 'DMA_FAULT_REASON_UNSUPPORTED_REQUEST',
 };
 
 function bytes(b: Uint8Array): Buffer {
@@ -200,7 +204,7 @@ export function hostServices(host: Host): ServiceRegistration[] {
       return {
         vm_pinned_bytes: u64(st.vmPinnedBytes),
         vm_locked_bytes: u64(st.vmLockedBytes),
-        fds: st.fds.map((f) => ({ fd: f.fd, kind: FD_KIND[f.kind] ?? 'FD_KIND_UNSPECIFIED', path: f.path })),
+        fds: st.fds.map((f) => ({ fd: f.fd, kind: FD_KIND[f.kind], path: f.path })),
         name: p.name,
         principal: p.principal.name,
         uid: p.principal.uid ?? 0,
@@ -252,12 +256,17 @@ export function hostServices(host: Host): ServiceRegistration[] {
   });
 
   const vdev = (ctx: CallContext, fd: number) => host.vfioDevice(proc(ctx), fd);
-  const legacy = () => {
-    throw notModelled('the VFIO group/container path', 'VFIO groups and the legacy type1 container arrive with the legacy-container issue; use the device cdev path');
+  /** A VFIO container fd (native type1, or an iommufd through the compatibility layer) and its caller. */
+  const container = (ctx: CallContext, fd: number) => {
+    const p = proc(ctx);
+    return { p, ops: host.vfioContainer(p, fd) };
   };
 
-  const migration = () => {
-    throw notModelled('VFIO migration v2', 'device migration arrives with the migration issue');
+  /** A device fd's migration side: access granted (EINVAL), then mig_ops (ENOTTY). */
+  const migDev = (ctx: CallContext, fd: number) => {
+    const f = vdev(ctx, fd);
+    f.requireAccess();
+    return requireMigDevice(f.dev);
   };
 
   const vfio = hostService('Vfio', {
@@ -279,32 +288,110 @@ export function hostServices(host: Host): ServiceRegistration[] {
       return { flags: r.flags, index: req.index, size: u64(r.size), offset: u64(r.offset) };
     }),
     DeviceGetDmabuf: unary((req, ctx) => {
-      vdev(ctx, req.device_fd);
-      if (!host.profile.kernel.dmabufP2p) throw kerr('ENOTTY', 'this kernel has no VFIO_DEVICE_FEATURE_DMA_BUF');
-      throw notModelled('VFIO dma-buf export', 'P2P dma-buf export arrives with the P2P issue');
+      const p = proc(ctx);
+      const f = host.vfioDevice(p, req.device_fd);
+      const ranges = req.ranges.map((r: { offset: string; length: string }, i: number) => ({ offset: parseU64(r.offset, `ranges[${i}].offset`), length: parseU64(r.length, `ranges[${i}].length`) }));
+      p.reserveCheck();
+      const buf = f.getDmabuf(host.profile.kernel.dmabufP2p, req.region_index, ranges, req.open_flags, host.onDmabufRevoked);
+      return { dmabuf_fd: p.installFd(buf) };
     }),
     DeviceReset: unary((req, ctx) => {
       vdev(ctx, req.device_fd).reset();
       return {};
     }),
-    GroupGetStatus: unary(legacy),
-    GroupSetContainer: unary(legacy),
-    GroupUnsetContainer: unary(legacy),
-    GroupGetDeviceFd: unary(legacy),
-    ContainerGetApiVersion: unary(legacy),
-    ContainerCheckExtension: unary(legacy),
-    ContainerSetIommu: unary(legacy),
-    ContainerGetInfo: unary(legacy),
-    ContainerMapDma: unary(legacy),
-    ContainerUnmapDma: unary(legacy),
-    ContainerDirtyPages: unary(legacy),
-    DeviceFeatureMigration: unary(migration),
-    DeviceSetMigState: unary(migration),
-    DeviceGetMigState: unary(migration),
-    ReadMigData: serverStream(migration),
-    WriteMigData: (_call, callback) => callback(toServiceError(notModelled('VFIO migration v2', 'device migration arrives with the migration issue'))),
-    DeviceMigDataSize: unary(migration),
-    DevicePrecopyInfo: unary(migration),
+    GroupGetStatus: unary((req, ctx) => ({ flags: host.vfioGroup(proc(ctx), req.group_fd).getStatus() })),
+    GroupSetContainer: unary((req, ctx) => {
+      const p = proc(ctx);
+      host.vfioGroup(p, req.group_fd).setContainer(p, req.container_fd);
+      return {};
+    }),
+    GroupUnsetContainer: unary((req, ctx) => {
+      host.vfioGroup(proc(ctx), req.group_fd).unsetContainer();
+      return {};
+    }),
+    GroupGetDeviceFd: unary((req, ctx) => {
+      const p = proc(ctx);
+      return { device_fd: host.vfioGroup(p, req.group_fd).getDeviceFd(p, req.name) };
+    }),
+    ContainerGetApiVersion: unary((req, ctx) => ({ version: container(ctx, req.container_fd).ops.getApiVersion() })),
+    ContainerCheckExtension: unary((req, ctx) => ({ supported: container(ctx, req.container_fd).ops.checkExtension(req.extension) > 0 })),
+    ContainerSetIommu: unary((req, ctx) => {
+      const { p, ops } = container(ctx, req.container_fd);
+      ops.setIommu(p, req.type);
+      return {};
+    }),
+    ContainerGetInfo: unary((req, ctx) => {
+      const { p, ops } = container(ctx, req.container_fd);
+      const i = ops.getInfo(p);
+      return { flags: i.flags, iova_pgsizes: u64(i.iovaPgsizes), iova_ranges: i.iovaRanges.map((r) => ({ start: u64(r.start), last: u64(r.last) })), dma_avail: i.dmaAvail };
+    }),
+    ContainerMapDma: unary((req, ctx) => {
+      const { p, ops } = container(ctx, req.container_fd);
+      ops.mapDma(p, req.flags, parseU64(req.vaddr, 'vaddr'), parseU64(req.iova, 'iova'), parseU64(req.size, 'size'));
+      return {};
+    }),
+    ContainerUnmapDma: unary((req, ctx) => {
+      const { p, ops } = container(ctx, req.container_fd);
+      const r = ops.unmapDma(p, req.flags, parseU64(req.iova, 'iova'), parseU64(req.size, 'size'), parseU64(req.bitmap_pgsize, 'bitmap_pgsize'));
+      return { size: u64(r.size), bitmap: bytes(r.bitmap ?? new Uint8Array(0)) };
+    }),
+    ContainerDirtyPages: unary((req, ctx) => {
+      const { p, ops } = container(ctx, req.container_fd);
+      const b = ops.dirtyPages(p, req.flags, parseU64(req.iova, 'iova'), parseU64(req.size, 'size'), parseU64(req.pgsize, 'pgsize'));
+      return { bitmap: bytes(b ?? new Uint8Array(0)) };
+    }),
+    DeviceFeatureMigration: unary((req, ctx) => ({ flags: migDev(ctx, req.device_fd).flags })),
+    DeviceSetMigState: unary((req, ctx) => {
+      const p = proc(ctx);
+      const m = migDev(ctx, req.device_fd);
+      const target = migStateFromWire(req.device_state);
+      // the new data fd must fit before the device moves (a failed call changes nothing)
+      if (m.opensSession(target)) p.reserveCheck();
+      const file = m.setState(target);
+      return { data_fd: file ? p.installFd(file) : -1 };
+    }),
+    DeviceGetMigState: unary((req, ctx) => ({ device_state: migStateToWire(migDev(ctx, req.device_fd).state) })),
+    ReadMigData: serverStream(async (req, out, ctx) => {
+      const f = savingFileOf(proc(ctx), req.data_fd);
+      const limit = parseU64(req.length, 'length');
+      if (req.chunk_bytes > MIG_READ_CHUNK_MAX) throw kerr('EINVAL', `chunk_bytes above ${MIG_READ_CHUNK_MAX}`);
+      const chunk = req.chunk_bytes === 0 ? MIG_READ_CHUNK_MAX : req.chunk_bytes;
+      let left = limit === 0n ? -1n : limit;
+      let first = true;
+      while (left !== 0n && !ctx.cancelled()) {
+        const n = left < 0n || left > BigInt(chunk) ? chunk : Number(left);
+        let data: Uint8Array;
+        try {
+          data = f.read(n); // the first read reports ENOMSG (nothing in pre-copy now)
+        } catch (e) {
+          if (!first && e instanceof KernelError && e.errno === 'ENOMSG') break;
+          throw e;
+        }
+        first = false;
+        if (data.length === 0) break; // STOP_COPY end of stream
+        await out.send({ data: bytes(data) });
+        if (left > 0n) left -= BigInt(data.length);
+        if (data.length < n) break; // what the session has now
+      }
+    }),
+    WriteMigData: clientStream(async (requests, ctx) => {
+      const p = proc(ctx);
+      let fd: number | undefined;
+      let written = 0n;
+      for await (const r of requests) {
+        if (fd !== undefined && r.data_fd !== 0 && r.data_fd !== fd) throw kerr('EINVAL', `data_fd ${r.data_fd} differs from the stream's ${fd}`);
+        const dataFd = fd ?? r.data_fd;
+        fd = dataFd;
+        written += BigInt(resumingFileOf(p, dataFd).write(r.data));
+      }
+      if (fd === undefined) throw kerr('EINVAL', 'WriteMigData needs at least one message naming data_fd');
+      return { written: u64(written) };
+    }),
+    DeviceMigDataSize: unary((req, ctx) => ({ stop_copy_length: u64(BigInt(migDev(ctx, req.device_fd).stopCopyLength())) })),
+    DevicePrecopyInfo: unary((req, ctx) => {
+      const i = precopyFileOf(proc(ctx), req.data_fd).precopyInfo();
+      return { initial_bytes: u64(BigInt(i.initialBytes)), dirty_bytes: u64(BigInt(i.dirtyBytes)) };
+    }),
   });
 
   const platform = hostService('Platform', {
@@ -344,17 +431,20 @@ export function hostServices(host: Host): ServiceRegistration[] {
       host.setDriver(req.bdf, req.driver);
       return {};
     }),
-    Unplug: unary((_req, ctx) => {
+    Unplug: unary((req, ctx) => {
       platformRole(ctx);
-      throw notModelled('surprise removal', 'hotplug arrives with the vmm hotplug work');
+      host.unplug(req.bdf);
+      return {};
     }),
-    Plug: unary((_req, ctx) => {
+    Plug: unary((req, ctx) => {
       platformRole(ctx);
-      throw notModelled('device plug', 'hotplug arrives with the vmm hotplug work');
+      host.plug(req.bdf);
+      return {};
     }),
-    SetBarDecode: unary((_req, ctx) => {
+    SetBarDecode: unary((req, ctx) => {
       platformRole(ctx);
-      throw notModelled('BAR decode control', 'dma-buf revocation arrives with the P2P issue');
+      host.setBarDecode(req.bdf, req.enabled);
+      return {};
     }),
     WatchEvents: serverStream(async (req, out, ctx) => {
       platformRole(ctx);
@@ -667,15 +757,6 @@ function afterDeferredTeardown(host: Host, reg: ServiceRegistration): ServiceReg
   return { ...reg, handlers: handlers as ServiceRegistration['handlers'] };
 }
 
-function vtdView(data: Uint8Array) {
-  const v = decodeVtd(data);
-  return { flags: v.flags, cap_reg: u64(v.capReg), ecap_reg: u64(v.ecapReg) };
-}
-function smmuView(data: Uint8Array) {
-  const v = decodeSmmuv3(data);
-  return { flags: v.flags, idr: [...v.idr], iidr: v.iidr, aidr: v.aidr };
-}
-
 function eventMessage(host: Host, e: HostEvent) {
   const dev = e.bdf ? host.devices.get(e.bdf) : undefined;
   return {
@@ -686,6 +767,7 @@ function eventMessage(host: Host, e: HostEvent) {
     pid: e.pid ?? 0,
     name: e.name ?? '',
     unit: dev?.unit.name ?? '',
+    dmabuf_fd: e.dmabufFd ?? 0,
     message: e.message,
     ...(e.kind === 'DMA_FAULT' && e.iova !== undefined
       ? {
@@ -705,68 +787,24 @@ function eventMessage(host: Host, e: HostEvent) {
   };
 }
 
+/**
+ * Platform.Describe: the profile's static description (libs/profile/describe.ts) with what only
+ * this running host knows: its boot id, where it placed the BARs, each device's driver, presence
+ * and memory decode now, and the groups' viability that follows from them.
+ */
 function describe(host: Host) {
-  const prof = host.profile;
-  return {
-    name: prof.name,
-    arch: prof.arch,
-    profile: prof.name,
-    ram_bytes: u64(prof.ramBytes),
-    boot_id: host.bootId,
-    kernel_features: {
-      iommufd: prof.kernel.iommufd,
-      vfio_compat_container: prof.kernel.vfioCompatContainer,
-      native_type1: prof.kernel.nativeType1,
-      dmabuf_p2p: prof.kernel.dmabufP2p,
-      iommufd_fault: prof.kernel.iommufdFault,
-      viommu: prof.kernel.viommu,
-    },
-    units: [...host.units.values()].map((u) => {
-      const s = u.spec;
-      const anyDev = prof.devices.find((d) => d.iommu === s.name);
-      const hw = anyDev ? encodeHwInfo(s, { ...anyDev, pasidBits: s.pasidBits }) : undefined;
-      return {
-        name: s.name,
-        type: s.type === 'vtd' ? 'IOMMU_TYPE_INTEL_VTD' : 'IOMMU_TYPE_ARM_SMMUV3',
-        ...(hw ? { hw_info: { type: hw.type, data: bytes(hw.data), ...(hw.type === 1 ? { vtd: vtdView(hw.data) } : { smmuv3: smmuView(hw.data) }) } } : {}),
-        capabilities: u64(hw?.capabilities ?? 0n),
-        page_sizes: u64(s.pageSizes.reduce((a, b) => a | b, 0n)),
-        input_address_width: s.inputBits,
-        output_address_width: s.outputBits,
-        pasid_bits: s.pasidBits,
-        nesting: s.nesting,
-        hwpt_data_types: s.nesting ? [s.type === 'vtd' ? 1 : 2] : [],
-        viommu_types: s.nesting && s.type === 'smmuv3' ? [1] : [],
-        dirty_tracking: s.dirtyTracking,
-        page_requests: s.prs,
-        ats: s.ats,
-        properties: { scalable_mode: String(s.scalableMode), granules: s.granules.join(','), iotlb_entries: String(s.iotlbEntries) },
-      };
-    }),
-    devices: [...host.devices.values()].map((d) => ({
-      bdf: d.bdf,
-      cdev: d.spec.cdev ?? '',
-      group: d.group.id,
-      unit: d.unit.name,
-      description: d.spec.description,
-      bars: d.spec.bars.map((b) => ({ index: b.index, size: u64(b.size), addr: u64(d.barBase.get(b.index) ?? 0n), prefetchable: b.prefetchable, mem64: b.is64 })),
-      ats: d.spec.ats,
-      pri: d.spec.pri,
-      pasid_bits: d.spec.pasidBits,
-      driver: d.driver,
-      reserved_regions: d.spec.reservedRegions.map((r) => ({ start: u64(r.start), last: u64(r.last), type: RESV_NAMES[resvTypeNumber(r.type)]! })),
-      present: d.plugged,
-      bar_decode: true,
-      rid: ridOf(d.bdf),
-    })),
-    groups: [...host.groups.values()].map((g) => ({ id: g.id, unit: g.devices[0]?.unit.name ?? '', devices: g.devices.map((d) => d.bdf), viable: g.viable })),
-  };
-}
-
-function ridOf(bdf: string): number {
-  const m = /^[0-9a-f]{4}:([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i.exec(bdf);
-  if (!m) return 0;
-  return (parseInt(m[1]!, 16) << 8) | (parseInt(m[2]!, 16) << 3) | parseInt(m[3]!, 16);
+  const d = describeProfile(host.profile);
+  d.boot_id = host.bootId;
+  for (const x of d.devices) {
+    const dev = host.devices.get(x.bdf);
+    if (!dev) continue;
+    x.driver = dev.driver;
+    x.present = dev.plugged;
+    x.bar_decode = dev.memoryEnabled;
+    for (const b of x.bars) b.addr = u64(dev.barBase.get(b.index) ?? 0n);
+  }
+  for (const g of d.groups) g.viable = host.groups.get(g.id)?.viable ?? g.viable;
+  return d;
 }
 
 function inspectMessage(info: InspectInfo) {
@@ -803,10 +841,10 @@ function inspectMessage(info: InspectInfo) {
       iova: u64(area.iova),
       last: u64(area.last),
       flags: (area.prot & 1 ? 4 : 0) | (area.prot & 2 ? 2 : 0),
-      source: area.pages.kind === 'file' ? 'AREA_SOURCE_MEMFD' : 'AREA_SOURCE_USER_VA',
+      source: area.pages.kind === 'dmabuf' ? 'AREA_SOURCE_DMABUF' : area.pages.kind === 'file' ? 'AREA_SOURCE_MEMFD' : 'AREA_SOURCE_USER_VA',
       user_va: u64(area.pages.kind === 'user' ? area.pages.base + (BigInt(area.pageIndex) << 12n) + BigInt(area.pageOffset) : 0n),
-      file_offset: u64(area.pages.kind === 'file' ? area.pages.base + (BigInt(area.pageIndex) << 12n) + BigInt(area.pageOffset) : 0n),
-      pinned_pages: u64(area.pinned ? BigInt(Number((area.last - area.iova + 1n + BigInt(area.pageOffset) + 4095n) >> 12n)) : 0n),
+      file_offset: u64(area.pages.kind !== 'user' ? area.pages.base + (BigInt(area.pageIndex) << 12n) + BigInt(area.pageOffset) : 0n),
+      pinned_pages: u64(area.pinned && area.pages.kind !== 'dmabuf' ? BigInt(Number((area.last - area.iova + 1n + BigInt(area.pageOffset) + 4095n) >> 12n)) : 0n),
     })),
     pinned: { pages: u64(BigInt(info.pinnedPages)), bytes: u64(BigInt(info.pinnedPages) << 12n) },
   };

@@ -40,6 +40,10 @@ export const FdKind = {
    * An iommufd vEVENTQ ([iommufd-viommu-event]).
    */
   FD_KIND_VEVENTQ: 'FD_KIND_VEVENTQ',
+  /**
+   * A VFIO migration data fd (DeviceSetMigState of an arc that opens a data session).
+   */
+  FD_KIND_VFIO_MIG_DATA: 'FD_KIND_VFIO_MIG_DATA',
 } as const;
 
 /**
@@ -91,6 +95,11 @@ export type FdKind =
    */
   | 'FD_KIND_VEVENTQ'
   | 8
+  /**
+   * A VFIO migration data fd (DeviceSetMigState of an arc that opens a data session).
+   */
+  | 'FD_KIND_VFIO_MIG_DATA'
+  | 9
 
 /**
  * The kind of open file an fd names.

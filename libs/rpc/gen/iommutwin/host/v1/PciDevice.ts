@@ -2,6 +2,7 @@
 
 import type { Bar as _iommutwin_host_v1_Bar, Bar__Output as _iommutwin_host_v1_Bar__Output } from '../../../iommutwin/host/v1/Bar.js';
 import type { ReservedRegion as _iommutwin_host_v1_ReservedRegion, ReservedRegion__Output as _iommutwin_host_v1_ReservedRegion__Output } from '../../../iommutwin/host/v1/ReservedRegion.js';
+import type { Long } from '@grpc/proto-loader';
 
 /**
  * A PCI device.
@@ -63,6 +64,19 @@ export interface PciDevice {
    * Requester ID (bus << 8 | devfn), the StreamID / source-id the IOMMU sees.
    */
   'rid'?: (number);
+  /**
+   * VFIO_DEVICE_FEATURE_MIGRATION flags (VFIO_MIGRATION_STOP_COPY = 1, P2P = 2, PRE_COPY = 4);
+   * 0 = the device cannot migrate.
+   */
+  'migration_flags'?: (number);
+  /**
+   * Bytes of the device's internal migration state (besides its BAR contents); 0 without migration.
+   */
+  'migration_state_bytes'?: (number | string | Long);
+  /**
+   * Device-side DMA logging (VFIO_DEVICE_FEATURE_DMA_LOGGING_*), which QEMU prefers to IOMMU dirty tracking.
+   */
+  'dma_logging'?: (boolean);
 }
 
 /**
@@ -125,4 +139,17 @@ export interface PciDevice__Output {
    * Requester ID (bus << 8 | devfn), the StreamID / source-id the IOMMU sees.
    */
   'rid': (number);
+  /**
+   * VFIO_DEVICE_FEATURE_MIGRATION flags (VFIO_MIGRATION_STOP_COPY = 1, P2P = 2, PRE_COPY = 4);
+   * 0 = the device cannot migrate.
+   */
+  'migration_flags': (number);
+  /**
+   * Bytes of the device's internal migration state (besides its BAR contents); 0 without migration.
+   */
+  'migration_state_bytes': (string);
+  /**
+   * Device-side DMA logging (VFIO_DEVICE_FEATURE_DMA_LOGGING_*), which QEMU prefers to IOMMU dirty tracking.
+   */
+  'dma_logging': (boolean);
 }

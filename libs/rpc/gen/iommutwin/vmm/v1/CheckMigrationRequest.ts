@@ -13,6 +13,10 @@ export interface CheckMigrationRequest {
    * The destination vmm's address.
    */
   'destination'?: (string);
+  /**
+   * A root token of the destination vmm (absent: the link's own options).
+   */
+  'destination_token'?: (string);
 }
 
 /**
@@ -27,4 +31,8 @@ export interface CheckMigrationRequest__Output {
    * The destination vmm's address.
    */
   'destination': (string);
+  /**
+   * A root token of the destination vmm (absent: the link's own options).
+   */
+  'destination_token': (string);
 }

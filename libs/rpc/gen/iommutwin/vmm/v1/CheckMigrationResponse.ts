@@ -13,6 +13,10 @@ export interface CheckMigrationResponse {
    * Every reason it cannot (not only the first).
    */
   'violations'?: (string)[];
+  /**
+   * Device id → the backend it would use on the destination.
+   */
+  'plan'?: ({[key: string]: string});
 }
 
 /**
@@ -27,4 +31,8 @@ export interface CheckMigrationResponse__Output {
    * Every reason it cannot (not only the first).
    */
   'violations': (string)[];
+  /**
+   * Device id → the backend it would use on the destination.
+   */
+  'plan': ({[key: string]: string});
 }

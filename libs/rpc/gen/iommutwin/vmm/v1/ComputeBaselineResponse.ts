@@ -15,9 +15,25 @@ export interface ComputeBaselineResponse {
    */
   'backend_plan'?: ({[key: string]: string});
   /**
-   * Host → the capability it lacks (absent when it lacks nothing).
+   * Host → the capability it lacks (absent when it lacks nothing): against the best host of the
+   * pool, plus the plug checks and VFIO migration blockers the baseline still fails there; one
+   * entry per lack, joined by "; ".
    */
   'lacking'?: ({[key: string]: string});
+  /**
+   * The machine type the baseline is for (q35 for INTEL_IOMMU and x86 hosts, virt for SMMUV3 and
+   * Arm hosts).
+   */
+  'machine'?: (string);
+  /**
+   * Host → the host BDFs the request's devices resolved to there, in request order
+   * (comma-separated); absent without devices.
+   */
+  'devices'?: ({[key: string]: string});
+  /**
+   * Why each guest-visible setting has its value (one line per setting: which host bounds it).
+   */
+  'reasons'?: (string)[];
 }
 
 /**
@@ -33,7 +49,23 @@ export interface ComputeBaselineResponse__Output {
    */
   'backend_plan': ({[key: string]: string});
   /**
-   * Host → the capability it lacks (absent when it lacks nothing).
+   * Host → the capability it lacks (absent when it lacks nothing): against the best host of the
+   * pool, plus the plug checks and VFIO migration blockers the baseline still fails there; one
+   * entry per lack, joined by "; ".
    */
   'lacking': ({[key: string]: string});
+  /**
+   * The machine type the baseline is for (q35 for INTEL_IOMMU and x86 hosts, virt for SMMUV3 and
+   * Arm hosts).
+   */
+  'machine': (string);
+  /**
+   * Host → the host BDFs the request's devices resolved to there, in request order
+   * (comma-separated); absent without devices.
+   */
+  'devices': ({[key: string]: string});
+  /**
+   * Why each guest-visible setting has its value (one line per setting: which host bounds it).
+   */
+  'reasons': (string)[];
 }

@@ -10,6 +10,12 @@ export interface CreateVmRequest {
    * The VM to define.
    */
   'spec'?: (_iommutwin_vmm_v1_VmSpec | null);
+  /**
+   * Prepare the VM as a live-migration destination (QEMU's -incoming): state INCOMING, a host
+   * process but no guest running; StartVm only records its passed fds; a Migrate to this vmm
+   * fills it and resumes it.
+   */
+  'incoming'?: (boolean);
 }
 
 /**
@@ -20,4 +26,10 @@ export interface CreateVmRequest__Output {
    * The VM to define.
    */
   'spec': (_iommutwin_vmm_v1_VmSpec__Output | null);
+  /**
+   * Prepare the VM as a live-migration destination (QEMU's -incoming): state INCOMING, a host
+   * process but no guest running; StartVm only records its passed fds; a Migrate to this vmm
+   * fills it and resumes it.
+   */
+  'incoming': (boolean);
 }

@@ -1,6 +1,7 @@
 // Original file: proto/iommutwin/vmm/v1/types.proto
 
 import type { HostObjects as _iommutwin_vmm_v1_HostObjects, HostObjects__Output as _iommutwin_vmm_v1_HostObjects__Output } from '../../../iommutwin/vmm/v1/HostObjects.js';
+import type { GuestBar as _iommutwin_vmm_v1_GuestBar, GuestBar__Output as _iommutwin_vmm_v1_GuestBar__Output } from '../../../iommutwin/vmm/v1/GuestBar.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -43,6 +44,11 @@ export interface DeviceInfo {
    * virtio: the device accepted the driver features (FEATURES_OK).
    */
   'features_ok'?: (boolean);
+  /**
+   * Assigned devices: the guest BARs (guest-physical ranges of the device's host BARs, in the
+   * machine's PCI MMIO window), once the VM runs.
+   */
+  'bars'?: (_iommutwin_vmm_v1_GuestBar)[];
 }
 
 /**
@@ -85,4 +91,9 @@ export interface DeviceInfo__Output {
    * virtio: the device accepted the driver features (FEATURES_OK).
    */
   'features_ok': (boolean);
+  /**
+   * Assigned devices: the guest BARs (guest-physical ranges of the device's host BARs, in the
+   * machine's PCI MMIO window), once the VM runs.
+   */
+  'bars': (_iommutwin_vmm_v1_GuestBar__Output)[];
 }

@@ -2,6 +2,7 @@
 
 import type { VirtioFault as _iommutwin_vmm_v1_VirtioFault, VirtioFault__Output as _iommutwin_vmm_v1_VirtioFault__Output } from '../../../iommutwin/vmm/v1/VirtioFault.js';
 import type { GuestInterrupt as _iommutwin_vmm_v1_GuestInterrupt, GuestInterrupt__Output as _iommutwin_vmm_v1_GuestInterrupt__Output } from '../../../iommutwin/vmm/v1/GuestInterrupt.js';
+import type { DeviceRemoved as _iommutwin_vmm_v1_DeviceRemoved, DeviceRemoved__Output as _iommutwin_vmm_v1_DeviceRemoved__Output } from '../../../iommutwin/vmm/v1/DeviceRemoved.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -25,9 +26,13 @@ export interface EventsResponse {
    */
   'interrupt'?: (_iommutwin_vmm_v1_GuestInterrupt | null);
   /**
+   * An assigned device left the guest because the host removed it (surprise removal).
+   */
+  'device_removed'?: (_iommutwin_vmm_v1_DeviceRemoved | null);
+  /**
    * The event.
    */
-  'event'?: "virtio_fault"|"interrupt";
+  'event'?: "virtio_fault"|"interrupt"|"device_removed";
 }
 
 /**
@@ -51,7 +56,11 @@ export interface EventsResponse__Output {
    */
   'interrupt'?: (_iommutwin_vmm_v1_GuestInterrupt__Output | null);
   /**
+   * An assigned device left the guest because the host removed it (surprise removal).
+   */
+  'device_removed'?: (_iommutwin_vmm_v1_DeviceRemoved__Output | null);
+  /**
    * The event.
    */
-  'event'?: "virtio_fault"|"interrupt";
+  'event'?: "virtio_fault"|"interrupt"|"device_removed";
 }

@@ -1,16 +1,18 @@
 // Original file: proto/iommutwin/vmm/v1/types.proto
 
+import type { P2pMapping as _iommutwin_vmm_v1_P2pMapping, P2pMapping__Output as _iommutwin_vmm_v1_P2pMapping__Output } from '../../../iommutwin/vmm/v1/P2pMapping.js';
 
 /**
  * Host objects backing one assigned device (for inspection).
  */
 export interface HostObjects {
   /**
-   * The iommufd fd in the VM's host process.
+   * The iommufd fd in the VM's host process (-1 for a legacy_container device).
    */
   'iommufd'?: (number);
   /**
-   * The device's VFIO cdev fd in the VM's host process.
+   * The device's VFIO fd in the VM's host process (its cdev, or with legacy_container the fd
+   * VFIO_GROUP_GET_DEVICE_FD returned).
    */
   'device_fd'?: (number);
   /**
@@ -35,8 +37,37 @@ export interface HostObjects {
    * guest's first CFGI_STE for it made one; unset before and for other backends.
    */
   'vdevice_id'?: (number);
+  /**
+   * legacy_container: the type1 container fd (/dev/vfio/vfio) in the VM's host process.
+   */
+  'container_fd'?: (number);
+  /**
+   * legacy_container: the VFIO group fd (/dev/vfio/<group>) in the VM's host process.
+   */
+  'group_fd'?: (number);
+  /**
+   * legacy_container: the IOMMU group number.
+   */
+  'group'?: (number);
+  /**
+   * legacy_container: the container's IOMMU type (VFIO_TYPE1_IOMMU = 1, VFIO_TYPE1v2_IOMMU = 3).
+   */
+  'iommu_type'?: (number);
+  /**
+   * legacy_container: what serves /dev/vfio/vfio on the host: "native-type1" or "iommufd-compat".
+   */
+  'container_backend'?: (string);
+  /**
+   * p2p: the guest BAR ranges of the VM's other assigned devices mapped into this device's DMA
+   * address space, and how ("bar-va" through a BAR mmap, "dma-buf").
+   */
+  'p2p'?: (_iommutwin_vmm_v1_P2pMapping)[];
   '_viommu_id'?: "viommu_id";
   '_vdevice_id'?: "vdevice_id";
+  '_container_fd'?: "container_fd";
+  '_group_fd'?: "group_fd";
+  '_group'?: "group";
+  '_iommu_type'?: "iommu_type";
 }
 
 /**
@@ -44,11 +75,12 @@ export interface HostObjects {
  */
 export interface HostObjects__Output {
   /**
-   * The iommufd fd in the VM's host process.
+   * The iommufd fd in the VM's host process (-1 for a legacy_container device).
    */
   'iommufd': (number);
   /**
-   * The device's VFIO cdev fd in the VM's host process.
+   * The device's VFIO fd in the VM's host process (its cdev, or with legacy_container the fd
+   * VFIO_GROUP_GET_DEVICE_FD returned).
    */
   'device_fd': (number);
   /**
@@ -73,6 +105,35 @@ export interface HostObjects__Output {
    * guest's first CFGI_STE for it made one; unset before and for other backends.
    */
   'vdevice_id'?: (number);
+  /**
+   * legacy_container: the type1 container fd (/dev/vfio/vfio) in the VM's host process.
+   */
+  'container_fd'?: (number);
+  /**
+   * legacy_container: the VFIO group fd (/dev/vfio/<group>) in the VM's host process.
+   */
+  'group_fd'?: (number);
+  /**
+   * legacy_container: the IOMMU group number.
+   */
+  'group'?: (number);
+  /**
+   * legacy_container: the container's IOMMU type (VFIO_TYPE1_IOMMU = 1, VFIO_TYPE1v2_IOMMU = 3).
+   */
+  'iommu_type'?: (number);
+  /**
+   * legacy_container: what serves /dev/vfio/vfio on the host: "native-type1" or "iommufd-compat".
+   */
+  'container_backend': (string);
+  /**
+   * p2p: the guest BAR ranges of the VM's other assigned devices mapped into this device's DMA
+   * address space, and how ("bar-va" through a BAR mmap, "dma-buf").
+   */
+  'p2p': (_iommutwin_vmm_v1_P2pMapping__Output)[];
   '_viommu_id'?: "viommu_id";
   '_vdevice_id'?: "vdevice_id";
+  '_container_fd'?: "container_fd";
+  '_group_fd'?: "group_fd";
+  '_group'?: "group";
+  '_iommu_type'?: "iommu_type";
 }

@@ -26,6 +26,14 @@ export interface MigrateResponse {
    * Downtime of the stop-and-copy phase in milliseconds (once known).
    */
   'downtime_ms'?: (number | string | Long);
+  /**
+   * Bytes still to send as last estimated (dirty RAM and device state).
+   */
+  'remaining_bytes'?: (number | string | Long);
+  /**
+   * FAILED: the reason (the source VM runs on, unchanged); else a note on the phase.
+   */
+  'detail'?: (string);
 }
 
 /**
@@ -52,4 +60,12 @@ export interface MigrateResponse__Output {
    * Downtime of the stop-and-copy phase in milliseconds (once known).
    */
   'downtime_ms': (string);
+  /**
+   * Bytes still to send as last estimated (dirty RAM and device state).
+   */
+  'remaining_bytes': (string);
+  /**
+   * FAILED: the reason (the source VM runs on, unchanged); else a note on the phase.
+   */
+  'detail': (string);
 }

@@ -6,7 +6,7 @@
  */
 export interface MigrationBlocker {
   /**
-   * A code, e.g. SMMUV3_ACCEL, MIGRATION_NOT_MODELLED.
+   * A code, e.g. SMMUV3_ACCEL, VFIO_MIGRATION_NOT_SUPPORTED.
    */
   'reason'?: (string);
   /**
@@ -20,7 +20,7 @@ export interface MigrationBlocker {
  */
 export interface MigrationBlocker__Output {
   /**
-   * A code, e.g. SMMUV3_ACCEL, MIGRATION_NOT_MODELLED.
+   * A code, e.g. SMMUV3_ACCEL, VFIO_MIGRATION_NOT_SUPPORTED.
    */
   'reason': (string);
   /**

@@ -15,7 +15,9 @@ export interface VfioDeviceSpec {
    */
   'iommufd'?: (string);
   /**
-   * Use the legacy VFIO container (refused for now).
+   * Use QEMU's legacy VFIO path instead of an iommufd object (then `iommufd` is empty): the VM
+   * process holds the device's group (/dev/vfio/<group>: `fd` / passed_fds, or opened itself) and
+   * a type1 container (/dev/vfio/vfio, opened itself), and gets the device fd from the group.
    */
   'legacy_container'?: (boolean);
   /**
@@ -23,9 +25,16 @@ export interface VfioDeviceSpec {
    */
   'backend'?: (_iommutwin_vmm_v1_VfioBackend);
   /**
-   * fd of the device cdev already passed into the VM's host process (or via passed_fds at StartVm).
+   * fd already passed into the VM's host process (or via passed_fds at StartVm): the device cdev,
+   * or with legacy_container the device's VFIO group.
    */
   'fd'?: (number);
+  /**
+   * The device's BARs must be reachable by the VM's other assigned devices (peer-to-peer DMA): the
+   * vmm maps its guest BAR ranges into their DMA address space (native type1: the BAR's mmap'd VA;
+   * iommufd: a dma-buf of the BAR), and refuses the VM where the host can do neither.
+   */
+  'p2p'?: (boolean);
   '_fd'?: "fd";
 }
 
@@ -42,7 +51,9 @@ export interface VfioDeviceSpec__Output {
    */
   'iommufd': (string);
   /**
-   * Use the legacy VFIO container (refused for now).
+   * Use QEMU's legacy VFIO path instead of an iommufd object (then `iommufd` is empty): the VM
+   * process holds the device's group (/dev/vfio/<group>: `fd` / passed_fds, or opened itself) and
+   * a type1 container (/dev/vfio/vfio, opened itself), and gets the device fd from the group.
    */
   'legacy_container': (boolean);
   /**
@@ -50,8 +61,15 @@ export interface VfioDeviceSpec__Output {
    */
   'backend': (_iommutwin_vmm_v1_VfioBackend__Output);
   /**
-   * fd of the device cdev already passed into the VM's host process (or via passed_fds at StartVm).
+   * fd already passed into the VM's host process (or via passed_fds at StartVm): the device cdev,
+   * or with legacy_container the device's VFIO group.
    */
   'fd'?: (number);
+  /**
+   * The device's BARs must be reachable by the VM's other assigned devices (peer-to-peer DMA): the
+   * vmm maps its guest BAR ranges into their DMA address space (native type1: the BAR's mmap'd VA;
+   * iommufd: a dma-buf of the BAR), and refuses the VM where the host can do neither.
+   */
+  'p2p': (boolean);
   '_fd'?: "fd";
 }

@@ -6,6 +6,7 @@ import type { DeviceInfo as _iommutwin_vmm_v1_DeviceInfo, DeviceInfo__Output as 
 import type { MigrationBlocker as _iommutwin_vmm_v1_MigrationBlocker, MigrationBlocker__Output as _iommutwin_vmm_v1_MigrationBlocker__Output } from '../../../iommutwin/vmm/v1/MigrationBlocker.js';
 import type { MmioRegion as _iommutwin_vmm_v1_MmioRegion, MmioRegion__Output as _iommutwin_vmm_v1_MmioRegion__Output } from '../../../iommutwin/vmm/v1/MmioRegion.js';
 import type { RamRange as _iommutwin_vmm_v1_RamRange, RamRange__Output as _iommutwin_vmm_v1_RamRange__Output } from '../../../iommutwin/vmm/v1/RamRange.js';
+import type { RemovedDevice as _iommutwin_vmm_v1_RemovedDevice, RemovedDevice__Output as _iommutwin_vmm_v1_RemovedDevice__Output } from '../../../iommutwin/vmm/v1/RemovedDevice.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -63,6 +64,11 @@ export interface VmInfo {
    * the spec, whether the VM runs or not.
    */
   'ram_ranges'?: (_iommutwin_vmm_v1_RamRange)[];
+  /**
+   * Assigned devices the host surprise-removed (Platform.Unplug: host event DEVICE_UNPLUGGED);
+   * the vmm removed each from the guest, oldest first.
+   */
+  'removed_devices'?: (_iommutwin_vmm_v1_RemovedDevice)[];
 }
 
 /**
@@ -120,4 +126,9 @@ export interface VmInfo__Output {
    * the spec, whether the VM runs or not.
    */
   'ram_ranges': (_iommutwin_vmm_v1_RamRange__Output)[];
+  /**
+   * Assigned devices the host surprise-removed (Platform.Unplug: host event DEVICE_UNPLUGGED);
+   * the vmm removed each from the guest, oldest first.
+   */
+  'removed_devices': (_iommutwin_vmm_v1_RemovedDevice__Output)[];
 }

@@ -21,6 +21,10 @@ export const VmState = {
    * with it.
    */
   VM_STATE_STOPPED: 'VM_STATE_STOPPED',
+  /**
+   * Prepared as a live-migration destination (CreateVm with incoming): waiting for Migrate.
+   */
+  VM_STATE_INCOMING: 'VM_STATE_INCOMING',
 } as const;
 
 /**
@@ -48,6 +52,11 @@ export type VmState =
    */
   | 'VM_STATE_STOPPED'
   | 3
+  /**
+   * Prepared as a live-migration destination (CreateVm with incoming): waiting for Migrate.
+   */
+  | 'VM_STATE_INCOMING'
+  | 4
 
 /**
  * The lifecycle state of a VM.

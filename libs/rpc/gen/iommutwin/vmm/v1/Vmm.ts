@@ -56,7 +56,7 @@ export interface VmmClient extends grpc.Client {
   
   /**
    * The richest ViommuSpec every given host can back, with per-host backend plan and what each host
-   * lacks (not modelled yet: UNIMPLEMENTED).
+   * lacks.
    */
   ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
@@ -64,7 +64,7 @@ export interface VmmClient extends grpc.Client {
   ComputeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   /**
    * The richest ViommuSpec every given host can back, with per-host backend plan and what each host
-   * lacks (not modelled yet: UNIMPLEMENTED).
+   * lacks.
    */
   computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
   computeBaseline(argument: _iommutwin_vmm_v1_ComputeBaselineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ComputeBaselineResponse__Output>): grpc.ClientUnaryCall;
@@ -294,7 +294,7 @@ export interface VmmHandlers extends grpc.UntypedServiceImplementation {
   
   /**
    * The richest ViommuSpec every given host can back, with per-host backend plan and what each host
-   * lacks (not modelled yet: UNIMPLEMENTED).
+   * lacks.
    */
   ComputeBaseline: grpc.handleUnaryCall<_iommutwin_vmm_v1_ComputeBaselineRequest__Output, _iommutwin_vmm_v1_ComputeBaselineResponse>;
   

@@ -105,4 +105,20 @@ export interface PciDevice {
   reservedRegions: ReservedRegion[];
   /** Derived from the unit. */
   dirtyTracking: boolean;
+  /** VFIO migration support (profile `migration`); absent: the device cannot migrate (no mig_ops). */
+  migration?: DeviceMigration;
+  /** Device-side DMA logging (profile device key `dirtyTracking`: VFIO_DEVICE_FEATURE_DMA_LOGGING_*). */
+  dmaLogging?: boolean;
+}
+
+/** What VFIO_DEVICE_FEATURE_MIGRATION reports for a device, and the size of its internal state. */
+export interface DeviceMigration {
+  /** VFIO_MIGRATION_STOP_COPY (mandatory for any migration). */
+  stopCopy: boolean;
+  /** VFIO_MIGRATION_PRE_COPY */
+  preCopy: boolean;
+  /** VFIO_MIGRATION_P2P */
+  p2p: boolean;
+  /** Bytes of the device's internal state blob (a multiple of 4096). */
+  stateBytes: bigint;
 }

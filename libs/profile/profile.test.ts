@@ -780,3 +780,65 @@ describe('profiles/README.md', () => {
     expect(byPath.get('/dev/vfio/devices/vfio1')).toMatchObject({ uid: 0, gid: 64055, mode: 0o660 });
   });
 });
+
+describe('device migration (profiles.md "Device migration support")', () => {
+  const migrationRows = (name: string) =>
+    loadProfile(name)
+      .devices.filter((d) => d.migration)
+      .map((d) => ({ bdf: d.bdf, ...d.migration }));
+
+  it('intel-vtd and arm-smmuv3: the NIC has STOP_COPY|P2P|PRE_COPY with 1 MiB, the GPU STOP_COPY|P2P with 64 MiB, the others none', () => {
+    for (const name of ['intel-vtd', 'arm-smmuv3']) {
+      expect(migrationRows(name), name).toEqual([
+        { bdf: '0000:01:00.0', stopCopy: true, p2p: true, preCopy: true, stateBytes: 1n * MiB },
+        { bdf: '0000:03:00.0', stopCopy: true, p2p: true, preCopy: false, stateBytes: 64n * MiB },
+      ]);
+    }
+  });
+
+  it('intel-vtd-legacy: the NIC has STOP_COPY|P2P with 1 MiB; arm-smmuv3-s2: the NIC has STOP_COPY with 1 MiB', () => {
+    expect(migrationRows('intel-vtd-legacy')).toEqual([{ bdf: '0000:01:00.0', stopCopy: true, p2p: true, preCopy: false, stateBytes: 1n * MiB }]);
+    expect(migrationRows('arm-smmuv3-s2')).toEqual([{ bdf: '0000:01:00.0', stopCopy: true, p2p: false, preCopy: false, stateBytes: 1n * MiB }]);
+  });
+
+  it('no built-in device has device-side DMA logging; a device says so with dirtyTracking', () => {
+    for (const name of builtinProfileNames()) expect(loadProfile(name).devices.every((d) => d.dmaLogging === false), name).toBe(true);
+    const p = parseProfile(`
+name: mig
+arch: x86_64
+ram: 8GiB
+iommus: [{ name: dmar0, type: vtd }]
+devices:
+  - { bdf: "0000:01:00.0", group: 1, dirtyTracking: true, migration: { stateBytes: 8KiB } }
+  - { bdf: "0000:02:00.0", group: 2 }
+`);
+    expect(p.devices.map((d) => [d.dmaLogging, d.migration])).toEqual([
+      [true, { stopCopy: true, preCopy: false, p2p: false, stateBytes: 8n * KiB }],
+      [false, undefined],
+    ]);
+  });
+
+  it('refuses a migration without STOP_COPY, a state size that is not a multiple of 4 KiB or too large, unknown keys', () => {
+    expect(
+      problemsOf(`
+name: bad-mig
+arch: x86_64
+ram: 8GiB
+iommus: [{ name: dmar0, type: vtd }]
+devices:
+  - { bdf: "0000:01:00.0", group: 1, migration: { stopCopy: false, preCopy: true, stateBytes: 1MiB } }
+  - { bdf: "0000:02:00.0", group: 2, migration: { stateBytes: 6000 } }
+  - { bdf: "0000:03:00.0", group: 3, migration: { p2p: true } }
+  - { bdf: "0000:04:00.0", group: 4, migration: { stateBytes: 32GiB, precopy: true } }
+  - { bdf: "0000:05:00.0", group: 5, migration: { stateBytes: 0 } }
+`),
+    ).toEqual([
+      'devices[0].migration.stopCopy: VFIO_MIGRATION_STOP_COPY is mandatory for VFIO migration (omit `migration` for a device that cannot migrate)',
+      `devices[1].migration.stateBytes: must be a non-zero multiple of 4 KiB, got ${formatSize(6000n)}`,
+      'devices[2].migration.stateBytes: required',
+      "devices[3].migration.precopy: unknown key (did you mean 'preCopy'?)",
+      'devices[3].migration.stateBytes: at most 16 GiB, got 32 GiB',
+      'devices[4].migration.stateBytes: must be a non-zero multiple of 4 KiB, got 0 B',
+    ]);
+  });
+});

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { U64_MAX, hex } from '#libs/u64/index.js';
-import type { Arch, Bar, Driver, IommuUnit, KernelFeatures, PciDevice, ReservedRegion } from './hardware.js';
+import type { Arch, Bar, DeviceMigration, Driver, IommuUnit, KernelFeatures, PciDevice, ReservedRegion } from './hardware.js';
 import { RESV_TYPES } from './hardware.js';
 import { computeSmmuv3Regs, computeVtdRegs, regImageMismatches, SMMU_OAS_ENCODING, vtdNdFor } from './hwinfo.js';
 
@@ -454,8 +454,11 @@ const SMMU_ONLY_KEYS = ['stall', 'streamTableLevels', 'sidBits', 'bbml', 'smmuv3
 const VTD_ONLY_KEYS = ['scalableMode', 'vtd'];
 const DEVICE_KEYS = [
   'bdf', 'cdev', 'group', 'iommu', 'description', 'bars', 'ats', 'pri', 'pasidBits', 'pasidExec', 'pasidPriv',
-  'driver', 'reservedRegions', 'defaultReservedRegions',
+  'driver', 'reservedRegions', 'defaultReservedRegions', 'migration', 'dirtyTracking',
 ];
+const MIGRATION_KEYS = ['stopCopy', 'preCopy', 'p2p', 'stateBytes'];
+/** Largest device state a profile may give (the data stream of STOP_COPY is about this long). */
+const MAX_STATE_BYTES = 16n * KIB ** 3n;
 const BAR_KEYS = ['index', 'size', 'prefetchable', 'is64'];
 const REGION_KEYS = ['start', 'last', 'size', 'type'];
 const PRINCIPAL_KEYS = ['name', 'uid', 'gids', 'capabilities', 'memlock', 'roles', 'limits'];
@@ -835,6 +838,9 @@ function parseDevice(
     bars.sort((a, b) => a.index - b.index);
   }
 
+  const migration = o.migration === undefined || o.migration === null ? undefined : parseMigration(c, o.migration, [...path, 'migration']);
+  const dmaLogging = c.bool(o, 'dirtyTracking', path, false);
+
   const useDefaults = c.bool(o, 'defaultReservedRegions', path, true);
   const own = parseRegions(c, o.reservedRegions, [...path, 'reservedRegions']);
   const reservedRegions = [...(useDefaults ? ctx.defaultRegions.map((r) => ({ ...r })) : []), ...own];
@@ -858,7 +864,31 @@ function parseDevice(
     driver,
     reservedRegions,
     dirtyTracking: unit?.dirtyTracking ?? false,
+    ...(migration ? { migration } : {}),
+    dmaLogging,
   };
+}
+
+/**
+ * A device's `migration`: the VFIO_DEVICE_FEATURE_MIGRATION flags (stopCopy is mandatory for any
+ * migration, so it defaults to true and cannot be false) and the internal state size, a non-zero
+ * multiple of 4 KiB.
+ */
+function parseMigration(c: Checker, v: unknown, path: Path): DeviceMigration | undefined {
+  const o = c.map(v, path, MIGRATION_KEYS);
+  if (!o) return undefined;
+  const before = c.count;
+  const stopCopy = c.bool(o, 'stopCopy', path, true);
+  const preCopy = c.bool(o, 'preCopy', path, false);
+  const p2p = c.bool(o, 'p2p', path, false);
+  const stateBytes = c.size(o, 'stateBytes', path, true);
+  if (!stopCopy) c.add([...path, 'stopCopy'], 'VFIO_MIGRATION_STOP_COPY is mandatory for VFIO migration (omit `migration` for a device that cannot migrate)');
+  if (stateBytes !== undefined) {
+    if (stateBytes === 0n || stateBytes % 4096n !== 0n) c.add([...path, 'stateBytes'], `must be a non-zero multiple of 4 KiB, got ${formatSize(stateBytes)}`);
+    else if (stateBytes > MAX_STATE_BYTES) c.add([...path, 'stateBytes'], `at most ${formatSize(MAX_STATE_BYTES)}, got ${formatSize(stateBytes)}`);
+  }
+  if (c.count !== before || stateBytes === undefined) return undefined;
+  return { stopCopy, preCopy, p2p, stateBytes };
 }
 
 function normalizeCap(raw: string): string {
@@ -1250,12 +1280,12 @@ export const DEFAULT_PROFILE = 'intel-vtd';
 
 let builtinDirCache: string | undefined;
 /**
- * The repository's `profiles/` directory. From the sources (services/host-iommu/src/platform/)
- * it is 4 levels up; from the compiled layout (dist/services/host-iommu/src/platform/) 5.
+ * The repository's `profiles/` directory. From the sources (libs/profile/) it is 2 levels up;
+ * from the compiled layout (dist/libs/profile/, the container image's too) 3.
  */
 export function builtinProfileDir(): string {
   if (builtinDirCache !== undefined) return builtinDirCache;
-  for (const rel of ['../../../../profiles/', '../../../../../profiles/']) {
+  for (const rel of ['../../profiles/', '../../../profiles/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(join(dir, `${DEFAULT_PROFILE}.yaml`))) return (builtinDirCache = dir);
   }

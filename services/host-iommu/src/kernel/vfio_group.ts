@@ -1,0 +1,174 @@
+/**
+ * The VFIO group file (/dev/vfio/<group>, drivers/vfio/group.c): single open, GET_STATUS,
+ * SET_CONTAINER / UNSET_CONTAINER and GET_DEVICE_FD. The group talks to its container only
+ * through VfioContainerOps: a native type1 container fd (vfio_type1.ts) or an iommufd fd served
+ * by the compatibility layer (vfio_compat.ts); containerOpsOf picks the one for an fd.
+ */
+import { kerr } from '#libs/errno/index.js';
+import { OpenFile, O_RDWR } from '../process/files.js';
+import type { Process } from '../process/process.js';
+import { IommufdCtx } from './iommufd.js';
+import type { DeviceState, GroupState, VfioContainerOps } from './topology.js';
+import type { VfioContainerInfo } from './vfio_container.js';
+import { VfioDeviceFile } from './vfio.js';
+import { compatOps } from './vfio_compat.js';
+import { VFIO_GROUP_FLAGS_CONTAINER_SET, VFIO_GROUP_FLAGS_VIABLE } from './vfio_container.js';
+import { VfioType1Container } from './vfio_type1.js';
+
+/** strndup_user(arg, PAGE_SIZE): a device name of PAGE_SIZE bytes or more is EINVAL. */
+const DEVICE_NAME_MAX = 4096;
+
+/**
+ * The ops of an fd given to VFIO_GROUP_SET_CONTAINER: a container (vfio_container_from_file) or
+ * an iommufd (iommufd_ctx_from_file: the compatibility layer); undefined for any other file.
+ */
+export function containerOpsOf(f: OpenFile): VfioContainerOps | undefined {
+  if (f instanceof VfioType1Container) return f;
+  if (f instanceof IommufdCtx) return compatOps(f);
+  return undefined;
+}
+
+/**
+ * iommu_group_dma_owner_claimed: a host driver bound to one of the group's devices holds the
+ * default domain (owner_cnt), or an iommufd owns the group through a cdev bind.
+ */
+export function groupDmaOwnerClaimed(group: GroupState): boolean {
+  return group.owner !== undefined || group.devices.some((d) => d.driver === 'host' && d.plugged);
+}
+
+export class VfioGroupFile extends OpenFile {
+  readonly kind = 'vfio-group';
+
+  constructor(
+    path: string,
+    flags: number,
+    readonly group: GroupState,
+  ) {
+    super(path, flags);
+    group.groupFile = this;
+  }
+
+  /**
+   * vfio_group_fops_open's checks after the node's permissions: a group without a VFIO driver
+   * is ENODEV; the group is single-open (EBUSY); a device of it open through its cdev blocks
+   * the group path (cdev_device_open_cnt: EBUSY).
+   */
+  static checkOpen(group: GroupState): void {
+    if (!group.devices.some((d) => d.driver === 'vfio-pci' && d.plugged)) throw kerr('ENODEV', `group ${group.id} has no device bound to a VFIO driver`);
+    if (group.groupFile) throw kerr('EBUSY', `group ${group.id} is already open`);
+    const cdev = group.devices.find((d) => d.bound !== undefined);
+    if (cdev) throw kerr('EBUSY', `group ${group.id}: ${cdev.bdf} is bound through its VFIO cdev`);
+  }
+
+  /** VFIO_GROUP_GET_STATUS */
+  getStatus(): number {
+    if (this.group.container) return VFIO_GROUP_FLAGS_CONTAINER_SET | VFIO_GROUP_FLAGS_VIABLE;
+    return groupDmaOwnerClaimed(this.group) ? 0 : VFIO_GROUP_FLAGS_VIABLE;
+  }
+
+  /**
+   * VFIO_GROUP_SET_CONTAINER: the fd must be open (EBADF); a group already set is EINVAL; a
+   * container or an iommufd takes the group (their own errnos), any other file is EBADFD.
+   */
+  setContainer(caller: Process, fd: number): void {
+    const f = caller.fds.get(fd);
+    if (!f) throw kerr('EBADF', `fd ${fd} is not open`);
+    if (this.group.container) throw kerr('EINVAL', `group ${this.group.id} is already set on a container`);
+    const ops = containerOpsOf(f);
+    if (!ops) throw kerr('EBADFD', `fd ${fd} (${f.kind}) is neither a VFIO container nor an iommufd`);
+    ops.attachGroup(caller, this.group);
+    this.group.container = ops;
+  }
+
+  /**
+   * VFIO_GROUP_UNSET_CONTAINER: EINVAL when not set; a native container with device fds open
+   * through the group is EBUSY (container_users != 1); an iommufd is simply let go.
+   */
+  unsetContainer(): void {
+    const ops = this.group.container;
+    if (!ops) throw kerr('EINVAL', `group ${this.group.id} is not set on a container`);
+    if (ops instanceof VfioType1Container && ops.groupOpens(this.group) > 0) {
+      throw kerr('EBUSY', `group ${this.group.id} has open device fds using the container`);
+    }
+    ops.detachGroup(this.group);
+    this.group.container = undefined;
+  }
+
+  /**
+   * VFIO_GROUP_GET_DEVICE_FD: the name (a BDF) of a device of this group bound to vfio-pci
+   * (else ENODEV), a free fd (EMFILE), a container set (EINVAL), then the container's open
+   * (type1: the IOMMU must be set; compat: the device is bound to the iommufd). The device fd
+   * holds the group file: the group is released only after its devices.
+   */
+  getDeviceFd(caller: Process, name: string): number {
+    if (Buffer.byteLength(name, 'utf8') >= DEVICE_NAME_MAX) throw kerr('EINVAL', `device name of ${Buffer.byteLength(name, 'utf8')} bytes (at most ${DEVICE_NAME_MAX - 1})`);
+    const dev = this.group.devices.find((d) => d.bdf === name && d.driver === 'vfio-pci' && d.plugged);
+    if (!dev) throw kerr('ENODEV', `group ${this.group.id} has no VFIO device ${name.slice(0, 64)}`);
+    caller.reserveCheck();
+    const ops = this.group.container;
+    if (!ops) throw kerr('EINVAL', `group ${this.group.id} is not set on a container (VFIO_GROUP_SET_CONTAINER first)`);
+    const token = ops.openDevice(caller, dev);
+    const file = new VfioDeviceFile('anon_inode:[vfio-device]', O_RDWR, dev);
+    file.viaGroup = { ops: new GroupHeldOps(ops, this), token };
+    this.get();
+    return caller.installFd(file);
+  }
+
+  protected release(): void {
+    // vfio_group_fops_release (device fds hold this file: none is open here)
+    const ops = this.group.container;
+    if (ops) {
+      ops.detachGroup(this.group);
+      this.group.container = undefined;
+    }
+    if (this.group.groupFile === this) this.group.groupFile = undefined;
+  }
+}
+
+/**
+ * The container ops as a group-opened device file sees them: every call goes to the container;
+ * closeDevice also drops the device file's hold on its group file.
+ */
+class GroupHeldOps implements VfioContainerOps {
+  constructor(
+    readonly inner: VfioContainerOps,
+    readonly groupFile: VfioGroupFile,
+  ) {}
+  get backend(): VfioContainerOps['backend'] {
+    return this.inner.backend;
+  }
+  getApiVersion(): number {
+    return this.inner.getApiVersion();
+  }
+  checkExtension(ext: number): number {
+    return this.inner.checkExtension(ext);
+  }
+  setIommu(caller: Process, type: number): void {
+    this.inner.setIommu(caller, type);
+  }
+  getInfo(caller: Process): VfioContainerInfo {
+    return this.inner.getInfo(caller);
+  }
+  mapDma(caller: Process, flags: number, vaddr: bigint, iova: bigint, size: bigint): void {
+    this.inner.mapDma(caller, flags, vaddr, iova, size);
+  }
+  unmapDma(caller: Process, flags: number, iova: bigint, size: bigint, bitmapPgsize: bigint): { size: bigint; bitmap?: Uint8Array } {
+    return this.inner.unmapDma(caller, flags, iova, size, bitmapPgsize);
+  }
+  dirtyPages(caller: Process, flags: number, iova: bigint, size: bigint, pgsize: bigint): Uint8Array | undefined {
+    return this.inner.dirtyPages(caller, flags, iova, size, pgsize);
+  }
+  attachGroup(caller: Process, group: GroupState): void {
+    this.inner.attachGroup(caller, group);
+  }
+  detachGroup(group: GroupState): void {
+    this.inner.detachGroup(group);
+  }
+  openDevice(caller: Process, dev: DeviceState): unknown {
+    return this.inner.openDevice(caller, dev);
+  }
+  closeDevice(dev: DeviceState, token: unknown): void {
+    this.inner.closeDevice(dev, token);
+    this.groupFile.put();
+  }
+}
