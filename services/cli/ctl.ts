@@ -5,7 +5,10 @@
  *   ctl vm create -f vm.yaml [--start]    CreateVm from a YAML VmSpec (snake_case, as in the proto)
  *   ctl vm start NAME                     open /dev/iommu and the VFIO cdevs as root, SendFd them
  *                                         into the VM's host process, StartVm with passed_fds
- *   ctl vm list | get | stop | delete
+ *   ctl vm list | get (show) | stop | delete; ctl vm create --incoming (a migration destination)
+ *   ctl vm check-migration NAME --to VMM  CheckMigration: every violation and the plan, exit 1 if incompatible
+ *   ctl migrate NAME --to VMM --to-host HOST   prepare the destination as libvirt does (CreateVm
+ *                                         incoming, fds passed there), then Migrate with progress
  *   ctl guest features | status | attach | detach | map | unmap | mem | dma   what the guest does
  *   ctl guest regs | vtd-device | iotlb   intel-iommu registers, a device's entry chain, the caches
  *   ctl inspect [--bdf B | --unit U | --vm NAME]                       Platform.Inspect
@@ -29,21 +32,31 @@ import type { InspectResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/In
 import type { DmaResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/DmaResponse.js';
 import type { VirtioIommuRequestResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VirtioIommuRequestResponse.js';
 import type { VmInfo__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmInfo.js';
-import type { VmSpec } from '#libs/rpc/gen/iommutwin/vmm/v1/VmSpec.js';
+import type { VmSpec, VmSpec__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VmSpec.js';
+import type { MigrateRequest } from '#libs/rpc/gen/iommutwin/vmm/v1/MigrateRequest.js';
+import type { MigrateResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/MigrateResponse.js';
 import { packageDefinition } from '#libs/rpc/proto.js';
 import { channelCredentialsFromFiles } from '#libs/rpc/tls.js';
 import { U64_MAX } from '#libs/u64/index.js';
+import { hostDescriptionOf } from '../vmm/src/hostlink/hostlink.js';
+import { parseVmSpec } from '../vmm/src/machine/config.js';
+import { placeOnHost } from '../vmm/src/migration/check.js';
 import { VTD_FR } from '../vmm/src/viommu/intel-iommu/reasons.js';
 import { VTD_REGISTERS } from '../vmm/src/viommu/intel-iommu/regs.js';
 import { A as SMMU_REGS } from '../vmm/src/viommu/smmuv3/regs.js';
 import { statusText } from '../vmm/src/viommu/virtio-status.js';
 import {
   CliError,
+  bytesApprox,
   bytesPreview,
   errorLine,
+  migrateBar,
+  migrateLine,
+  renderCheckMigration,
   hex,
   jsonLine,
   jsonText,
+  renderBaseline,
   renderDescribe,
   renderGuestEvent,
   renderHostEvent,
@@ -441,22 +454,13 @@ const hasFd = (fd: number | null | undefined): boolean => fd !== undefined && fd
  */
 export async function startVm(s: Session, name: string): Promise<{ vm: VmInfo__Output; passed: Record<string, number>; paths: Record<string, string> }> {
   const info = await getVm(s, name);
-  if (info.state !== 'VM_STATE_DEFINED') {
-    throw new CliError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is ${info.state.replace('VM_STATE_', '')}, not DEFINED`);
+  // an INCOMING VM (a migration destination) takes its fds the same way: StartVm only records them
+  if (info.state !== 'VM_STATE_DEFINED' && info.state !== 'VM_STATE_INCOMING') {
+    throw new CliError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is ${info.state.replace('VM_STATE_', '')}, not DEFINED (or INCOMING)`);
   }
   const spec = info.spec!;
   const pid = info.host_pid;
-  const need: Array<{ id: string; path: string }> = [];
-  for (const o of spec.iommufd_objects) if (!hasFd(o.fd)) need.push({ id: o.id, path: '/dev/iommu' });
-  let desc: DescribeResponse__Output | undefined;
-  for (const d of spec.devices) {
-    if (!d.vfio || hasFd(d.vfio.fd)) continue;
-    desc ??= await s.hcall(s.host.Platform.Describe, {});
-    const hd = desc.devices.find((x) => x.bdf === d.vfio!.host_bdf);
-    if (!hd) throw new CliError('NOT_FOUND', 'NO_SUCH_DEVICE', `device ${d.id}: host ${desc.name} has no PCI device ${d.vfio.host_bdf}`);
-    if (!hd.cdev) throw new CliError('FAILED_PRECONDITION', 'NO_CDEV', `device ${d.id}: ${hd.bdf} has no VFIO cdev (driver ${hd.driver})`);
-    need.push({ id: d.id, path: `/dev/vfio/devices/${hd.cdev}` });
-  }
+  const need = await nodesToPass(s, spec);
   // keyed by ids from the VM spec: null-prototype records, so an id such as `constructor` is just a key
   const passed = Object.create(null) as Record<string, number>;
   const paths = Object.create(null) as Record<string, string>;
@@ -472,6 +476,31 @@ export async function startVm(s: Session, name: string): Promise<{ vm: VmInfo__O
     for (const fd of Object.values(passed)) await s.hcall(s.host.Process.Close, { fd }, callMeta(pid)).catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * The nodes libvirt opens for a VM before QEMU starts: `/dev/iommu` per iommufd object, and per
+ * assigned device its cdev `/dev/vfio/devices/<cdev>`, or with legacy_container its group
+ * `/dev/vfio/<group>` (the VM process opens the container itself); those with an fd in the spec
+ * are skipped. The host of `s` says which cdev and group a BDF has.
+ */
+export async function nodesToPass(s: Session, spec: VmInfo__Output['spec'] & object): Promise<Array<{ id: string; path: string }>> {
+  const need: Array<{ id: string; path: string }> = [];
+  for (const o of spec.iommufd_objects) if (!hasFd(o.fd)) need.push({ id: o.id, path: '/dev/iommu' });
+  let desc: DescribeResponse__Output | undefined;
+  for (const d of spec.devices) {
+    if (!d.vfio || hasFd(d.vfio.fd)) continue;
+    desc ??= await s.hcall(s.host.Platform.Describe, {});
+    const hd = desc.devices.find((x) => x.bdf === d.vfio!.host_bdf);
+    if (!hd) throw new CliError('NOT_FOUND', 'NO_SUCH_DEVICE', `device ${d.id}: host ${desc.name} has no PCI device ${d.vfio.host_bdf}`);
+    if (d.vfio.legacy_container) {
+      need.push({ id: d.id, path: `/dev/vfio/${hd.group}` });
+      continue;
+    }
+    if (!hd.cdev) throw new CliError('FAILED_PRECONDITION', 'NO_CDEV', `device ${d.id}: ${hd.bdf} has no VFIO cdev (driver ${hd.driver})`);
+    need.push({ id: d.id, path: `/dev/vfio/devices/${hd.cdev}` });
+  }
+  return need;
 }
 
 /** A virtio-iommu request's status as a failure unless S_OK. */
@@ -647,6 +676,203 @@ function dataArg(o: Opts, what: string): Buffer | undefined {
   return undefined;
 }
 
+/**
+ * The hosts of `ctl baseline`: its positional arguments and every `--host X` / `--host=X` given
+ * after the `baseline` word (ctl's own --host, the host-iommu address, takes them first, so they
+ * are read from the command line itself), in command-line order.
+ */
+export function baselineHostArgs(rawArgs: readonly string[], positional: readonly string[]): string[] {
+  const at = rawArgs.indexOf('baseline');
+  const flagged: string[] = [];
+  if (at >= 0) {
+    for (let i = at + 1; i < rawArgs.length; i++) {
+      const a = rawArgs[i]!;
+      if (a === '--') break;
+      if (a === '--host' && i + 1 < rawArgs.length) flagged.push(rawArgs[++i]!);
+      else if (a.startsWith('--host=')) flagged.push(a.slice('--host='.length));
+    }
+  }
+  return [...flagged, ...positional];
+}
+
+/** A vIOMMU model name as ctl takes it (virtio-iommu, INTEL_IOMMU, smmuv3, ...) → the wire enum. */
+export function baselineModelArg(m: string): 'VIOMMU_MODEL_VIRTIO_IOMMU' | 'VIOMMU_MODEL_INTEL_IOMMU' | 'VIOMMU_MODEL_SMMUV3' {
+  const s = m.trim().toUpperCase().replace(/-/g, '_').replace(/^VIOMMU_MODEL_/, '');
+  if (s === 'VIRTIO_IOMMU' || s === 'INTEL_IOMMU' || s === 'SMMUV3') return `VIOMMU_MODEL_${s}`;
+  throw new CliError('INVALID_ARGUMENT', 'BAD_ARGUMENT', `--model '${m}': virtio-iommu, intel-iommu or smmuv3`);
+}
+
+/** A --host of `ctl baseline`: a file's text (profile YAML or Describe JSON), else the word itself (a built-in profile name). */
+export function readHostArg(arg: string): string {
+  if (!existsSync(arg)) return arg;
+  try {
+    return readFileSync(arg, 'utf8');
+  } catch (e) {
+    throw new CliError('INVALID_ARGUMENT', (e as NodeJS.ErrnoException).code ?? 'UNREADABLE', `cannot read host ${arg}: ${(e as Error).message}`);
+  }
+}
+
+// ------------------------------------------------------------------ live migration
+
+/** The root token `iommu-twin up` wrote for the vmm at `addr`, if that file exists. */
+function destinationTokenFromFile(addr: string, o: Opts): string | undefined {
+  const file = tokenFiles({ host: '-', vmm: addr, tokensDir: String(o.tokensDir ?? defaultTokensDir()) }).vmm;
+  return existsSync(file) ? rootTokenFrom(file, 'destination vmm', '--to-token') : undefined;
+}
+
+function migrationBlocked(vm: string, to: string, n: number): CliError {
+  return new CliError('FAILED_PRECONDITION', 'MIGRATION_BLOCKED', `VM ${vm} cannot migrate to ${to}: ${n} violation${n === 1 ? '' : 's'} (listed on stdout); nothing was changed`);
+}
+
+/** Deadline of the cleanup of a prepared destination VM (the destination may be gone). */
+const CLEANUP_DEADLINE_MS = 5_000;
+
+/**
+ * `ctl migrate`: libvirt's order. Begin: CheckMigration on the source (a refusal changes
+ * nothing anywhere). Prepare: the destination's INCOMING VM of that name, else CreateVm there
+ * with the source's spec (fds left out: they name files of the source's VM process) and
+ * `incoming`, its nodes opened as root on the destination host and SendFd'd into its host
+ * process, StartVm recording them. Perform: Migrate on the source, its progress shown. A VM this
+ * command prepared is deleted again when the migration does not complete.
+ */
+async function migrateVm(s: Session, o: Opts, name: string, limits: { maxDowntimeMs: number; maxRounds: number; bandwidth: bigint }): Promise<void> {
+  const to = String(o.to);
+  const uri = typeof o.migrateUri === 'string' ? o.migrateUri : to;
+  const token = typeof o.toToken === 'string' ? o.toToken : rootTokenFrom(tokenFiles({ host: '-', vmm: to, tokensDir: String(o.tokensDir ?? defaultTokensDir()) }).vmm, 'destination vmm', '--to-token');
+  const base = connectionOf(o);
+  const dst = new Session({
+    ...base,
+    vmm: to,
+    vmmToken: token,
+    host: typeof o.toHost === 'string' ? o.toHost : '',
+    ...(typeof o.toHostToken === 'string' ? { hostToken: o.toHostToken } : { hostToken: undefined }),
+  });
+  const say = (line: string): void => {
+    if (!o.json) out(line + '\n');
+  };
+  let prepared = false;
+  try {
+    // ---------------------------------------------- begin: the checks (nothing changes on a refusal)
+    const info = await getVm(s, name);
+    const check = await s.vcall(s.vmm.Vmm.CheckMigration, { name, destination: uri, destination_token: token });
+    if (!check.compatible) {
+      out(o.json ? jsonLine({ check }) : renderCheckMigration(name, uri, check));
+      throw migrationBlocked(name, uri, check.violations.length);
+    }
+    // ---------------------------------------------- prepare the destination (QEMU -incoming)
+    const spec = portableSpecOf(info.spec!);
+    const there = (await dst.vcall(dst.vmm.Vmm.ListVms, {})).vms.find((v) => v.spec?.name === name);
+    if (there) {
+      say(`using the INCOMING VM ${name} prepared on ${dst.vmmLabel} (host pid ${there.host_pid})`);
+    } else {
+      const needsFds = spec.iommufd_objects.length > 0 || spec.devices.some((d) => d.vfio);
+      if (needsFds && typeof o.toHost !== 'string') {
+        throw new CliError('INVALID_ARGUMENT', 'NO_DESTINATION_HOST', `VM ${name} needs fds on the destination (${[...spec.iommufd_objects.map((x) => x.id), ...spec.devices.filter((d) => d.vfio).map((d) => d.id)].join(', ')}): give --to-host ADDR (the destination's host-iommu) so ctl opens and passes them as libvirt does`);
+      }
+      const need = needsFds ? await destinationNodes(dst, spec) : [];
+      const created = (await dst.vcall(dst.vmm.Vmm.CreateVm, { spec: spec as VmSpec, incoming: true })).vm!;
+      prepared = true;
+      const passed = Object.create(null) as Record<string, number>;
+      for (const n of need) {
+        passed[n.id] = await dst.pass(n.path, created.host_pid);
+        say(`passed ${n.path} as fd ${passed[n.id]} in pid ${created.host_pid} for ${n.id}`);
+      }
+      const started = (await dst.vcall(dst.vmm.Vmm.StartVm, { name, passed_fds: passed })).vm!;
+      say(`prepared VM ${name} on ${dst.vmmLabel}: ${started.state.replace('VM_STATE_', '')}, host pid ${started.host_pid}`);
+    }
+    // ---------------------------------------------- perform
+    const last = await followMigrate(s, o, name, { destination: uri, destination_token: token, max_downtime_ms: limits.maxDowntimeMs, max_rounds: limits.maxRounds, bandwidth_bytes_per_s: limits.bandwidth.toString() }, BigInt(spec.memory_bytes ?? '0'));
+    if (last?.phase === 'COMPLETED') {
+      prepared = false;
+      const now = await dst.vcall(dst.vmm.Vmm.GetVm, { name });
+      say(`migrated VM ${name} to ${dst.vmmLabel}: ${now.vm!.state.replace('VM_STATE_', '')} there (host pid ${now.vm!.host_pid}); ${last.round} pre-copy round${last.round === 1 ? '' : 's'}, downtime ${last.downtime_ms} ms, ${bytesApprox(last.bytes_sent)} sent for ${bytesApprox(spec.memory_bytes ?? '0')} of RAM`);
+      return;
+    }
+    if (last?.phase === 'FAILED') throw new CliError('ABORTED', 'MIGRATION_FAILED', `${last.detail} (the VM runs on at the source)`);
+    throw new CliError('UNAVAILABLE', 'MIGRATION_STREAM_ENDED', `${s.vmmLabel}: the progress stream ended${last ? ` after ${last.phase}` : ''} without COMPLETED or FAILED`);
+  } finally {
+    if (prepared) {
+      // nothing stays on the destination: the VM this command made goes (the destination drops it itself after a failed stream)
+      await call(dst.vmm.Vmm.DeleteVm, { name }, new grpc.Metadata(), { deadline: Date.now() + CLEANUP_DEADLINE_MS }).catch(() => undefined);
+    }
+    await dst.close();
+  }
+}
+
+/**
+ * The nodes to pass into the destination's INCOMING VM: as `nodesToPass`, for the VFIO path each
+ * assigned device takes on that host (`placeOnHost`, as CheckMigration plans it: iommufd, or the
+ * legacy container where the host has no iommufd path that can track the device's DMA); no
+ * `/dev/iommu` on a host without iommufd.
+ */
+async function destinationNodes(s: Session, spec: VmSpec__Output): Promise<Array<{ id: string; path: string }>> {
+  const desc = await s.hcall(s.host.Platform.Describe, {});
+  const placed = placeOnHost(parseVmSpec(spec), hostDescriptionOf(desc));
+  const need: Array<{ id: string; path: string }> = [];
+  if (desc.kernel_features?.iommufd) for (const o of placed.iommufdObjects) if (o.fd === undefined) need.push({ id: o.id, path: '/dev/iommu' });
+  for (const d of placed.devices) {
+    if (d.kind !== 'vfio') continue;
+    const hd = desc.devices.find((x) => x.bdf === d.hostBdf);
+    if (!hd) throw new CliError('NOT_FOUND', 'NO_SUCH_DEVICE', `device ${d.id}: destination host ${desc.name} has no PCI device ${d.hostBdf}`);
+    if (d.legacyContainer) need.push({ id: d.id, path: `/dev/vfio/${hd.group}` });
+    else if (!hd.cdev) throw new CliError('FAILED_PRECONDITION', 'NO_CDEV', `device ${d.id}: ${hd.bdf} has no VFIO cdev on destination host ${desc.name} (driver ${hd.driver})`);
+    else need.push({ id: d.id, path: `/dev/vfio/devices/${hd.cdev}` });
+  }
+  return need;
+}
+
+/** A VmSpec as GetVm shows it, without fds (they are numbers in the source's VM process): the spec to create on the destination. */
+export function portableSpecOf(spec: VmSpec__Output): VmSpec__Output {
+  const copy = JSON.parse(JSON.stringify(spec)) as VmSpec__Output;
+  for (const x of copy.iommufd_objects) delete (x as { fd?: unknown }).fd;
+  for (const d of copy.devices) if (d.vfio) delete (d.vfio as { fd?: unknown }).fd;
+  return copy;
+}
+
+/**
+ * Vmm.Migrate's progress stream to its end: a bar redrawn in place on a terminal, else one line
+ * per message (`--json`: one JSON object per message). Ctrl-C cancels the call (the source vmm
+ * then fails the migration and lets the VM run on). Resolves with the last message.
+ */
+function followMigrate(s: Session, o: Opts, name: string, req: Omit<MigrateRequest, 'name'>, ramBytes: bigint): Promise<MigrateResponse__Output | undefined> {
+  const tty = process.stdout.isTTY === true && !o.json;
+  return new Promise((resolve, reject) => {
+    let last: MigrateResponse__Output | undefined;
+    let interrupted = false;
+    const stream = s.vmm.Vmm.Migrate({ name, ...req });
+    const onSigint = (): void => {
+      interrupted = true;
+      stream.cancel();
+    };
+    process.once('SIGINT', onSigint);
+    const done = (): void => {
+      process.removeListener('SIGINT', onSigint);
+      if (tty && last) out('\n');
+    };
+    stream.on('data', (m: MigrateResponse__Output) => {
+      const phaseChanged = last?.phase !== m.phase;
+      last = m;
+      if (o.json) out(jsonLine(m));
+      else if (!tty) out(migrateLine(m) + '\n');
+      else {
+        // the bar, redrawn; a finished phase with a detail keeps its own line above it
+        if (phaseChanged && m.phase === 'FAILED') out('\n');
+        out(`\r${migrateBar(m, ramBytes)}\x1b[K`);
+        if (m.phase === 'FAILED') out(`\n${migrateLine(m)}`);
+      }
+    });
+    stream.on('error', (e: grpc.ServiceError) => {
+      done();
+      if (interrupted) reject(new CliError('CANCELLED', 'MIGRATION_CANCELLED', `interrupted: Migrate of ${name} cancelled${last ? ` during ${last.phase}` : ''}; the source vmm fails the migration and the VM runs on there`));
+      else reject(Object.assign(e, { target: s.vmmLabel }));
+    });
+    stream.on('end', () => {
+      done();
+      resolve(last);
+    });
+  });
+}
+
 export function registerCtl(program: Command): Command {
   const ctl = program
     .command('ctl')
@@ -663,6 +889,23 @@ export function registerCtl(program: Command): Command {
       }),
     );
 
+  ctl
+    .command('baseline [hosts...]')
+    .description('ComputeBaseline on the vmm: the richest vIOMMU every host of a pool can back (a viommu: block for a VM YAML), the backend per host and what each host lacks. Hosts (positional or --host, repeatable): a built-in profile name, or a file with profile YAML or a Describe output (ctl describe --json)')
+    .requiredOption('--model <model>', 'virtio-iommu | intel-iommu | smmuv3')
+    .option('--device <device...>', 'an assigned device of the VM: a host BDF, HOST=BDF[,HOST=BDF...], or a device class (first word of its description, e.g. NIC)')
+    .action(
+      action(async (s, o) => {
+        const cmd = ctl.commands.find((c) => c.name() === 'baseline')!;
+        const hosts = baselineHostArgs((program as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv, ((cmd.processedArgs[0] as string[] | undefined) ?? []).map(String));
+        if (hosts.length === 0) throw new CliError('INVALID_ARGUMENT', 'BAD_ARGUMENT', 'baseline: give the pool\'s hosts (--host PROFILE ... or positional)');
+        const model = baselineModelArg(String(o.model));
+        const devices = Array.isArray(o.device) ? o.device.map(String) : [];
+        const r = await s.vcall(s.vmm.Vmm.ComputeBaseline, { hosts: hosts.map(readHostArg), model, devices });
+        out(o.json ? jsonText(r) : renderBaseline(r, hosts));
+      }),
+    );
+
   // ---------------------------------------------------------------- vm
   const vm = ctl.command('vm').description('VM lifecycle on the vmm');
 
@@ -670,10 +913,11 @@ export function registerCtl(program: Command): Command {
     .description('CreateVm from a YAML/JSON VmSpec (snake_case as in the proto; memory_bytes may be 512MiB)')
     .requiredOption('-f, --file <vm.yaml>', 'the VM spec')
     .option('--start', 'start it too (with fd passing)')
+    .option('--incoming', 'as a live-migration destination (QEMU -incoming): state INCOMING, no guest runs; --start then only records the passed fds')
     .action(
       action(async (s, o) => {
         const spec = readVmSpecFile(String(o.file));
-        let info = (await s.vcall(s.vmm.Vmm.CreateVm, { spec })).vm!;
+        let info = (await s.vcall(s.vmm.Vmm.CreateVm, { spec, incoming: o.incoming === true })).vm!;
         let passed: Record<string, number> = {};
         if (o.start) ({ vm: info, passed } = await startVm(s, info.spec!.name));
         out(o.json ? jsonText(o.start ? { vm: info, passed_fds: passed } : info) : renderVm(info));
@@ -703,11 +947,26 @@ export function registerCtl(program: Command): Command {
     );
 
   vm.command('get <name>')
+    .alias('show')
     .description('GetVm: state, devices, host objects')
     .action(
       action(async (s, o, [name]) => {
         const v = await getVm(s, name!);
         out(o.json ? jsonText(v) : renderVm(v));
+      }),
+    );
+
+  vm.command('check-migration <name>')
+    .description('CheckMigration: whether the VM can live-migrate to the vmm at --to (every violation, and the plan per assigned device there); changes nothing, exit 1 when incompatible')
+    .requiredOption('--to <addr>', 'the destination vmm (host:port), as the source vmm reaches it')
+    .option('--to-token <token>', 'a root token of the destination vmm (default: the root token in --tokens-dir for --to, else the source vmm\'s own)')
+    .action(
+      action(async (s, o, [name]) => {
+        const to = String(o.to);
+        const token = typeof o.toToken === 'string' ? o.toToken : destinationTokenFromFile(to, o);
+        const r = await s.vcall(s.vmm.Vmm.CheckMigration, { name: name!, destination: to, destination_token: token ?? '' });
+        out(o.json ? jsonText(r) : renderCheckMigration(name!, to, r));
+        if (!r.compatible) throw migrationBlocked(name!, to, r.violations.length);
       }),
     );
 
@@ -726,6 +985,29 @@ export function registerCtl(program: Command): Command {
       action(async (s, o, [name]) => {
         await s.vcall(s.vmm.Vmm.DeleteVm, { name: name! });
         out(o.json ? jsonText({ name, deleted: true }) : `deleted ${name}\n`);
+      }),
+    );
+
+  // ---------------------------------------------------------------- live migration
+  ctl
+    .command('migrate <vm>')
+    .description(
+      'live-migrate a running VM to the vmm at --to, prepared as libvirt prepares -incoming: CheckMigration first (nothing changes on a refusal), CreateVm with the same spec and incoming on the destination vmm, its fds opened and passed on the destination host (--to-host), then Migrate; a progress bar on a terminal, else one line per phase and round; exit 1 on a refusal or FAILED',
+    )
+    .requiredOption('--to <addr>', 'the destination vmm (host:port)')
+    .option('--to-token <token>', 'a root token of the destination vmm (default: the root token in --tokens-dir for --to)')
+    .option('--to-host <addr>', "the destination's host-iommu, where ctl opens the VM's nodes as root and passes them (needed when the VM has iommufd objects or assigned devices)")
+    .option('--to-host-token <token>', 'a root token of the destination host-iommu (default: the root token in --tokens-dir for --to-host)')
+    .option('--migrate-uri <addr>', "the destination vmm as the source vmm reaches it, when that differs from --to (libvirt's --migrateuri)")
+    .option('--max-downtime-ms <n>', 'stop-and-copy once the estimated downtime fits (0: the vmm default, 300)', '0')
+    .option('--max-rounds <n>', 'at most this many pre-copy rounds (0: the vmm default, 30)', '0')
+    .option('--bandwidth <bytes/s>', 'cap on the migration stream, bytes per second (64MiB, 0x4000000; 0: unlimited)', '0')
+    .action(
+      action(async (s, o, [name]) => {
+        const maxDowntimeMs = parseU32Arg(o.maxDowntimeMs ?? '0', '--max-downtime-ms');
+        const maxRounds = parseU32Arg(o.maxRounds ?? '0', '--max-rounds');
+        const bandwidth = parseU64Arg(o.bandwidth ?? '0', '--bandwidth');
+        await migrateVm(s, o, name!, { maxDowntimeMs, maxRounds, bandwidth });
       }),
     );
 

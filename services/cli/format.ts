@@ -4,8 +4,10 @@
  * `iommu-twin: <STATUS> <reason>: <message>`.
  */
 import * as grpc from '@grpc/grpc-js';
+import YAML from 'yaml';
 import { decodeErrorInfo } from '#libs/rpc/errors.js';
 import type { DescribeResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/DescribeResponse.js';
+import type { ComputeBaselineResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/ComputeBaselineResponse.js';
 import type { InspectResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/InspectResponse.js';
 import type { WatchEventsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/WatchEventsResponse.js';
 import type { EventsResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/EventsResponse.js';
@@ -258,7 +260,7 @@ export function renderVmList(vms: readonly VmInfo__Output[]): string {
       v.spec?.machine ?? '',
       shortEnum(v.spec?.viommu?.model ?? '', 'VIOMMU_MODEL_'),
       v.devices.map((d) => d.id).join(',') || '-',
-      v.host_objects_lost ? v.message : '',
+      v.host_objects_lost ? v.message : v.state === 'VM_STATE_INCOMING' ? 'migration destination: waits for Migrate' : '',
     ]),
   );
 }
@@ -268,8 +270,9 @@ export function renderVm(v: VmInfo__Output): string {
   const s = v.spec;
   let out = `VM ${s?.name ?? '?'}: ${shortEnum(v.state, 'VM_STATE_')}, host pid ${v.host_pid}, ${bytesText(s?.memory_bytes ?? '0')} RAM (${s?.machine ?? '?'})`;
   out += `, vIOMMU ${shortEnum(s?.viommu?.model ?? '', 'VIOMMU_MODEL_')}`;
-  if (v.ram_fd >= 0 && v.state === 'VM_STATE_RUNNING') out += `, guest RAM memfd fd ${v.ram_fd} at ${hex(v.ram_va)}`;
+  if (v.ram_fd >= 0 && (v.state === 'VM_STATE_RUNNING' || v.state === 'VM_STATE_INCOMING')) out += `, guest RAM memfd fd ${v.ram_fd} at ${hex(v.ram_va)}`;
   out += '\n';
+  if (v.state === 'VM_STATE_INCOMING') out += '  INCOMING: a live-migration destination (QEMU -incoming): host process and guest RAM, no guest running; devices and host objects are built when the migration arrives\n';
   if (v.host_objects_lost || v.message) out += `  ${v.message}\n`;
   if (s && s.iommufd_objects.length > 0) out += `  iommufd objects: ${s.iommufd_objects.map((o) => (o.fd !== undefined && o.fd !== null ? `${o.id} (fd ${o.fd})` : o.id)).join(', ')}\n`;
   out += table(
@@ -320,6 +323,8 @@ export function virtioFaultReason(r: number): string {
 
 /** One guest (virtio-iommu eventq) event as a text line. */
 export function renderGuestEvent(e: EventsResponse__Output): string {
+  const r = e.device_removed;
+  if (r) return `#${e.sequence}  DEVICE_REMOVED  ${r.device_id}  guest ${r.guest_bdf}  ${r.reason}\n`;
   const f = e.virtio_fault;
   if (!f) return `#${e.sequence}  (unknown event)\n`;
   return `#${e.sequence}  VIRTIO_FAULT  ${virtioFaultReason(f.reason)}  endpoint ${hex(f.endpoint)}  flags ${virtioFaultFlags(f.flags)}  address ${hex(f.address)}\n`;
@@ -579,4 +584,156 @@ export function renderSmmuInspect(r: SmmuInspectView): string {
 
 function formatPageShift(shift: number): string {
   return shift >= 30 ? `${2 ** (shift - 30)}G` : shift >= 20 ? `${2 ** (shift - 20)}M` : `${2 ** (shift - 10)}K`;
+}
+
+// ------------------------------------------------------------------ baseline
+
+/** u64 fields of a ViommuSpec printed in hex (a VM YAML takes decimal, hex or sizes). */
+const BASELINE_HEX = new Set(['page_size_mask', 'start', 'last', 'end', 'offered_features']);
+
+/** A message as a VM YAML writes it: unset and oneof-bookkeeping fields dropped, addresses in hex, enums short. */
+function yamlOf(v: unknown, key = ''): unknown {
+  if (v === null || v === undefined) return undefined;
+  if (Array.isArray(v)) return v.map((x) => yamlOf(x, key));
+  if (typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (k.startsWith('_')) continue;
+      const y = yamlOf(x, k);
+      if (y !== undefined) out[k] = y;
+    }
+    return out;
+  }
+  // offered_features 0 = the default feature set: leave it to the default
+  if (key === 'offered_features' && v === '0') return undefined;
+  if (typeof v === 'string' && BASELINE_HEX.has(key) && /^[0-9]+$/.test(v)) return `0x${BigInt(v).toString(16)}`;
+  if (typeof v === 'string') return v.replace(/^VIOMMU_MODEL_/, '');
+  return v;
+}
+
+/**
+ * `ctl baseline`: the baseline as a `viommu:` block to paste into a VM YAML (with its machine),
+ * then as YAML comments why each setting has its value and, per host, the backend it would use
+ * and what it lacks.
+ */
+export function renderBaseline(r: ComputeBaselineResponse__Output, hosts: readonly string[]): string {
+  const b = r.baseline;
+  const model = String(b?.model ?? '').replace(/^VIOMMU_MODEL_/, '');
+  const sub = model === 'VIRTIO_IOMMU' ? 'virtio' : model === 'INTEL_IOMMU' ? 'intel' : model === 'SMMUV3' ? 'smmuv3' : '';
+  const names = Object.keys(r.backend_plan);
+  const doc = { machine: r.machine, viommu: { model, ...(sub && b ? { [sub]: yamlOf((b as unknown as Record<string, unknown>)[sub]) } : {}) } };
+  const lines: string[] = [`# ComputeBaseline ${model} over ${names.join(', ') || hosts.join(', ')}: paste into a VM YAML`, YAML.stringify(doc).trimEnd()];
+  if (r.reasons.length > 0) {
+    lines.push('# why:');
+    for (const x of r.reasons) lines.push(`#   ${x}`);
+  }
+  lines.push('# hosts:');
+  for (const h of names) {
+    lines.push(`#   ${h}: ${r.backend_plan[h]}`);
+    if (r.devices[h] !== undefined) lines.push(`#     devices: ${r.devices[h]}`);
+    const lacks = r.lacking[h];
+    if (lacks === undefined) lines.push('#     lacks nothing');
+    else for (const [i, l] of lacks.split('; ').entries()) lines.push(`#     ${i === 0 ? 'lacks: ' : '       '}${l}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+// ------------------------------------------------------------------ live migration
+
+/** A byte count for progress output: `512 B`, `48.0 MiB`, `1.25 GiB` (three significant figures). */
+export function bytesApprox(v: string | bigint | number): string {
+  const n = BigInt(v);
+  for (const [u, name] of UNITS) {
+    if (n < u) continue;
+    const x = Number(n) / Number(u);
+    return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)} ${name}`;
+  }
+  return `${n} B`;
+}
+
+/** The Migrate phases in their order (QEMU's: setup, iterative pre-copy, stop-and-copy, device and vIOMMU state, resume). */
+export const MIGRATION_PHASES = ['SETUP', 'PRECOPY', 'STOP_COPY', 'DEVICE_STATE', 'VIOMMU_STATE', 'RESUME', 'COMPLETED'] as const;
+
+/** One Migrate progress message as the CLI shows it (MigrateResponse, decimal-string u64s). */
+export interface MigrateProgressView {
+  phase: string;
+  round: number;
+  bytes_sent: string;
+  dirty_pages: string;
+  downtime_ms: string;
+  remaining_bytes: string;
+  detail: string;
+}
+
+/**
+ * `ctl migrate` without a terminal: one line per progress message, the phase first, e.g.
+ * `PRECOPY       round 2  sent 48.0 MiB  dirty 311 pages  remaining 1.21 MiB  round 2: 63.9 MB/s, ...`
+ * or `FAILED        sent 12.0 MiB: destination vmm: ...`.
+ */
+export function migrateLine(m: MigrateProgressView): string {
+  const parts = [m.phase.padEnd(12)];
+  if (m.phase === 'PRECOPY') parts.push(`round ${m.round}`);
+  parts.push(`sent ${bytesApprox(m.bytes_sent)}`);
+  if (m.phase === 'PRECOPY') parts.push(`dirty ${m.dirty_pages} pages`, `remaining ${bytesApprox(m.remaining_bytes)}`);
+  if (m.phase === 'COMPLETED') parts.push(`${m.round} round${m.round === 1 ? '' : 's'}`, `downtime ${m.downtime_ms} ms`);
+  const head = parts.join('  ');
+  // the detail only where it adds to the fields (COMPLETED's is its downtime)
+  if (!m.detail || head.endsWith(m.detail)) return head;
+  return m.phase === 'FAILED' ? `${head}: ${m.detail}` : `${head}  ${m.detail}`;
+}
+
+/**
+ * How far a migration is, 0..1, from its last progress message: SETUP 0; PRECOPY from 0.05 to 0.8
+ * by the share of RAM-plus-device bytes sent of what was sent plus what remains (`ramBytes` bounds
+ * it before the first estimate); then the stop-and-copy phases in steps; COMPLETED 1.
+ */
+export function migrateFraction(m: MigrateProgressView, ramBytes: bigint): number {
+  switch (m.phase) {
+    case 'SETUP':
+      return 0;
+    case 'PRECOPY': {
+      const sent = Number(BigInt(m.bytes_sent));
+      const total = sent + Number(BigInt(m.remaining_bytes));
+      const share = total > 0 ? sent / total : ramBytes > 0n ? Math.min(1, sent / Number(ramBytes)) : 0;
+      return 0.05 + 0.75 * share;
+    }
+    case 'STOP_COPY':
+      return 0.85;
+    case 'DEVICE_STATE':
+      return 0.9;
+    case 'VIOMMU_STATE':
+      return 0.95;
+    case 'RESUME':
+      return 0.98;
+    case 'COMPLETED':
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * `ctl migrate` on a terminal: one line redrawn in place (no newline), a bar of `width` cells,
+ * the phase, the round and the bytes sent: `[##########--------------]  40%  PRECOPY round 2  sent 48.0 MiB`.
+ */
+export function migrateBar(m: MigrateProgressView, ramBytes: bigint, width = 24): string {
+  const f = Math.max(0, Math.min(1, migrateFraction(m, ramBytes)));
+  const filled = Math.round(f * width);
+  const pct = `${Math.floor(f * 100)}%`.padStart(4);
+  const round = m.phase === 'PRECOPY' ? ` round ${m.round}` : '';
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}  ${m.phase}${round}  sent ${bytesApprox(m.bytes_sent)}`;
+}
+
+/**
+ * `ctl vm check-migration`: whether VM `vm` can move to the vmm at `to`, every violation (one a
+ * line, as CheckMigration words them) and the plan (per assigned device: backend, VFIO path and
+ * DMA dirty tracking on the destination).
+ */
+export function renderCheckMigration(vm: string, to: string, r: { compatible: boolean; violations: readonly string[]; plan: Readonly<Record<string, string>> }): string {
+  let out = `VM ${vm} → vmm at ${to}: ${r.compatible ? 'compatible' : `NOT compatible (${r.violations.length} violation${r.violations.length === 1 ? '' : 's'})`}\n`;
+  for (const v of r.violations) out += `  ${v}\n`;
+  const plan = Object.entries(r.plan);
+  out += 'plan on the destination\n';
+  out += table(['DEVICE', 'PLAN'], plan.map(([id, p]) => [id, p]), '  ');
+  return out;
 }

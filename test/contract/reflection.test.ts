@@ -262,7 +262,8 @@ describe('server reflection without local protos', () => {
           const want =
             addr === tw.host.srv.addr
               ? ['iommutwin/host/v1/iommufd.proto', 'iommutwin/host/v1/platform.proto', 'iommutwin/host/v1/process.proto', 'iommutwin/host/v1/vfio.proto', 'iommutwin/common/v1/types.proto', 'google/rpc/status.proto', 'google/protobuf/any.proto']
-              : ['iommutwin/vmm/v1/vmm.proto', 'iommutwin/vmm/v1/guest.proto', 'iommutwin/vmm/v1/types.proto', 'iommutwin/common/v1/types.proto'];
+              : // the vmm's GetHostCapabilities carries the host's Describe (iommutwin.host.v1)
+                ['iommutwin/vmm/v1/vmm.proto', 'iommutwin/vmm/v1/guest.proto', 'iommutwin/vmm/v1/types.proto', 'iommutwin/host/v1/platform.proto', 'iommutwin/common/v1/types.proto'];
           expect([...pool.files.keys()].sort()).toEqual([...want, 'grpc/health/v1/health.proto'].sort());
           for (const f of pool.files.values()) {
             expect(f.name.replaceAll('/', '.').startsWith(`${f.package}.`), `${f.name} lies under its package's path`).toBe(true);

@@ -82,11 +82,13 @@ export function useTwinHooks(opts: {
   use(t: TestTwin, orch: Orchestrator): void;
   live: Set<string>;
   afterCleanup?(t: TestTwin): Promise<void>;
+  /** the host profile (startTestTwin's default: intel-vtd) */
+  profile?: string;
 }): void {
   let twin: TestTwin | undefined;
   let orch: Orchestrator | undefined;
   beforeAll(async () => {
-    twin = await startTestTwin();
+    twin = await startTestTwin(opts.profile);
     orch = await Orchestrator.create(twin);
     opts.use(twin, orch);
   });
@@ -123,6 +125,25 @@ export function nicAndNetVm(name: string, opts: { memoryBytes?: bigint; hostBdf?
 }
 
 /**
+ * A q35 VM behind `viommu` with one assigned device, the intel-vtd NIC 0000:01:00.0 (cdev vfio0,
+ * EMULATED) as `nic0` at guest 0000:00:03.0 over `iommufd0`: its spec and the nodes StartVm
+ * needs passed (createAndStart).
+ */
+export function nicVm(name: string, viommu: Record<string, unknown>, memoryBytes: bigint): { spec: { name: string } & Record<string, unknown>; nodes: Record<string, string> } {
+  return {
+    spec: {
+      name,
+      memory_bytes: String(memoryBytes),
+      machine: 'q35',
+      viommu,
+      iommufd_objects: [{ id: 'iommufd0' }],
+      devices: [{ id: 'nic0', guest_bdf: '0000:00:03.0', vfio: { host_bdf: '0000:01:00.0', iommufd: 'iommufd0', backend: 'VFIO_BACKEND_EMULATED' } }],
+    },
+    nodes: { iommufd0: '/dev/iommu', nic0: '/dev/vfio/devices/vfio0' },
+  };
+}
+
+/**
  * The orchestrator's side of fd passing, once: a root process opens each node, SendFds it into
  * `pid` and closes its copy, then exits. Returns the fds in `pid` by spec id (StartVm passed_fds).
  */
@@ -136,6 +157,48 @@ export async function passNodes(root: HostClients, pid: number, nodes: Record<st
   }
   await orch.exit();
   return fds;
+}
+
+/** Guest.Dma: `dev` of `vm` on `tw` reads `n` bytes at `iova`: the bytes as hex, or the non-data outcome (host_fault, ...). */
+export async function dmaReadHex(tw: TestTwin, vm: string, dev: string, iova: bigint, n: number): Promise<string> {
+  const r = await call(tw.v.Guest.Dma, { vm, device_id: dev, iova: String(iova), length: String(n), write: false, data: Buffer.alloc(0) });
+  return r.result === 'data' ? Buffer.from(r.data!).toString('hex') : r.result!;
+}
+
+/**
+ * CreateVm `spec` on `tw` (for an incoming migration or not), the orchestrator passes `nodes`
+ * (spec id → node path) into the VM's host process (passNodes), StartVm: the VM must be RUNNING
+ * (INCOMING). Returns the VM's host pid.
+ */
+export async function createAndStart(tw: TestTwin, spec: { name: string }, nodes: Record<string, string>, incoming = false): Promise<number> {
+  const created = await call(tw.v.Vmm.CreateVm, { spec: spec as never, incoming });
+  const pid = created.vm!.host_pid;
+  const passed_fds = await passNodes(tw.host.root, pid, nodes);
+  const started = await call(tw.v.Vmm.StartVm, { name: spec.name, passed_fds });
+  expect(started.vm!.state).toBe(incoming ? 'VM_STATE_INCOMING' : 'VM_STATE_RUNNING');
+  return pid;
+}
+
+/**
+ * Registers in the calling test file: beforeAll starts two twins on `profile` (a migration's
+ * source and destination) and hands them to `use`; afterAll stops and deletes the VMs named
+ * `vms` on both (errors ignored) and closes them.
+ */
+export function useTwinPair(profile: string, vms: readonly string[], use: (src: TestTwin, dst: TestTwin) => void): void {
+  let pair: TestTwin[] = [];
+  beforeAll(async () => {
+    pair = await Promise.all([startTestTwin(profile), startTestTwin(profile)]);
+    use(pair[0]!, pair[1]!);
+  });
+  afterAll(async () => {
+    for (const tw of pair) {
+      for (const name of vms) {
+        await call(tw.v.Vmm.StopVm, { name }).catch(() => undefined);
+        await call(tw.v.Vmm.DeleteVm, { name }).catch(() => undefined);
+      }
+      await tw.close();
+    }
+  });
 }
 
 /** Polls `cond` every 20 ms until it holds; fails after `timeoutMs` with `what`. */

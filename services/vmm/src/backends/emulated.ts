@@ -14,7 +14,8 @@
 import type { Logger } from 'pino';
 import type { HostLink } from '../hostlink/hostlink.js';
 import { HostCallError } from '../hostlink/hostlink.js';
-import { ramVaOf, type BackendVm as Vm, type VfioRuntime } from '../machine/runtime.js';
+import { ramVaOf, type BackendVm as Vm, type DmaSpace, type VfioRuntime } from '../machine/runtime.js';
+import { dmaSpaceOf, ioasSpace } from './legacy-container.js';
 import { S, sameView, type EndpointView, type Mapping, type VirtioIommu, type VirtioIommuHooks } from '../viommu/virtio-iommu.js';
 
 const MAP_F_READ = 1;
@@ -75,7 +76,7 @@ export class EmulatedBackend implements VirtioIommuHooks {
       return;
     }
     const len = m.virtEnd - m.virtStart + 1n;
-    await this.link.ioasMapFixed(this.vm.hostPid, rt.iommufd, rt.ioas, ramVaOf(this.vm, m.physStart, len)!, len, m.virtStart, (m.flags & MAP_F_READ) !== 0, (m.flags & MAP_F_WRITE) !== 0);
+    await dmaSpaceOf(this.link, this.vm, rt).mapFixed(ramVaOf(this.vm, m.physStart, len)!, len, m.virtStart, (m.flags & MAP_F_READ) !== 0, (m.flags & MAP_F_WRITE) !== 0);
     this.hostMaps++;
     let e = this.onHost.get(ioasKey(rt));
     if (!e) this.onHost.set(ioasKey(rt), (e = new Map()));
@@ -86,7 +87,7 @@ export class EmulatedBackend implements VirtioIommuHooks {
     const e = this.onHost.get(ioasKey(rt));
     const len = e?.get(virtStart);
     if (len === undefined) return;
-    await this.link.ioasUnmap(this.vm.hostPid, rt.iommufd, rt.ioas, virtStart, len);
+    await dmaSpaceOf(this.link, this.vm, rt).unmap(virtStart, len);
     this.hostUnmaps++;
     e!.delete(virtStart);
   }
@@ -95,10 +96,11 @@ export class EmulatedBackend implements VirtioIommuHooks {
   async applyView(rt: VfioRuntime, view: EndpointView, mappings?: readonly Mapping[]): Promise<void> {
     const key = ioasKey(rt);
     this.mirrored.delete(key);
-    await this.link.ioasUnmapAll(this.vm.hostPid, rt.iommufd, rt.ioas);
+    const space = dmaSpaceOf(this.link, this.vm, rt);
+    await space.unmapAll();
     this.onHost.delete(key);
     if (view.kind === 'bypass') {
-      await EmulatedBackend.identityMap(this.link, this.vm, rt.iommufd, rt.ioas);
+      await EmulatedBackend.identityMapSpace(space, this.vm);
     } else if (view.kind === 'domain') {
       const ms = mappings ?? this.dev!.domainMappings(view.domain);
       for (const m of ms) await this.mapOne(rt, m);
@@ -146,7 +148,12 @@ export class EmulatedBackend implements VirtioIommuHooks {
    * host reserves there.
    */
   static async identityMap(link: HostLink, vm: Vm, iommufd: number, ioas: number): Promise<void> {
-    const usable = await link.iovaRanges(vm.hostPid, iommufd, ioas);
+    await EmulatedBackend.identityMapSpace(ioasSpace(link, vm.hostPid, iommufd, ioas), vm);
+  }
+
+  /** identityMap into any DMA space (an IOAS, a type1 container). */
+  static async identityMapSpace(space: DmaSpace, vm: Vm): Promise<void> {
+    const usable = await space.iovaRanges();
     for (const g of vm.ramRanges) {
       const gLast = g.gpa + g.size - 1n;
       for (const r of usable) {
@@ -157,7 +164,7 @@ export class EmulatedBackend implements VirtioIommuHooks {
         s = (s + 4095n) & ~4095n;
         l = ((l + 1n) & ~4095n) - 1n;
         if (s > l) continue;
-        await link.ioasMapFixed(vm.hostPid, iommufd, ioas, vm.ramVa + g.offset + (s - g.gpa), l - s + 1n, s, true, true);
+        await space.mapFixed(vm.ramVa + g.offset + (s - g.gpa), l - s + 1n, s, true, true);
       }
     }
   }

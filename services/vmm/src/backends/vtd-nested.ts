@@ -34,6 +34,7 @@ import type { Logger } from 'pino';
 import { HostCallError, type HostLink } from '../hostlink/hostlink.js';
 import { EmulatedBackend } from './emulated.js';
 import type { BackendVm, VfioRuntime } from '../machine/runtime.js';
+import { IOMMU_HWPT_ALLOC_DIRTY_TRACKING, unitDirty } from '../migration/dirty-dma.js';
 
 /** IOMMU_HWPT_ALLOC_NEST_PARENT */
 export const HWPT_ALLOC_NEST_PARENT = 1;
@@ -156,7 +157,10 @@ export class VtdNested {
     const ioas = await this.link.ioasAlloc(pid, rt.iommufd);
     let parent: number | undefined;
     try {
-      parent = await this.link.hwptAlloc(pid, rt.iommufd, rt.devId, ioas, HWPT_ALLOC_NEST_PARENT);
+      // with dirty tracking where the VT-d unit has it (QEMU iommufd_cdev_autodomains_get; Intel
+      // accepts NEST_PARENT | DIRTY_TRACKING): migration reads the stage-2 dirty bits in GPA terms
+      const dirty = this.link.lastDescription && unitDirty(this.link.lastDescription, rt.host.unit) ? IOMMU_HWPT_ALLOC_DIRTY_TRACKING : 0;
+      parent = await this.link.hwptAlloc(pid, rt.iommufd, rt.devId, ioas, HWPT_ALLOC_NEST_PARENT | dirty);
       await this.link.attach(pid, rt.deviceFd, parent);
       // attached first, so the IOAS knows the device's reserved regions (QEMU: the memory listener maps after realize)
       await EmulatedBackend.identityMap(this.link, this.vm, rt.iommufd, ioas);

@@ -24,6 +24,7 @@
  */
 import type { Logger } from 'pino';
 import { HostCallError, type HostLink } from '../hostlink/hostlink.js';
+import { dmaSpaceOf } from './legacy-container.js';
 import type { IntelIommuSettings } from '../machine/config.js';
 import { ramVaOf, type BackendVm, type VfioRuntime } from '../machine/runtime.js';
 import { EmulatedBackend } from './emulated.js';
@@ -149,12 +150,12 @@ export class VtdShadow {
     let st = this.ioas.get(k);
     const mode = modeOf(t);
     if (st === undefined || st.mode !== mode) {
-      await this.link.ioasUnmapAll(this.vm.hostPid, rt.iommufd, rt.ioas);
+      await dmaSpaceOf(this.link, this.vm, rt).unmapAll();
       if (st) this.hostUnmaps += st.leaves.length;
       st = { mode: 'none', leaves: [] };
       this.ioas.set(k, st);
       if (mode === 'identity') {
-        await EmulatedBackend.identityMap(this.link, this.vm, rt.iommufd, rt.ioas);
+        await EmulatedBackend.identityMapSpace(dmaSpaceOf(this.link, this.vm, rt), this.vm);
         st.mode = 'identity';
       }
     }
@@ -273,7 +274,7 @@ export class VtdShadow {
 
   private async unmapLeaf(rt: VfioRuntime, st: IoasShadow, l: Leaf): Promise<void> {
     try {
-      await this.link.ioasUnmap(this.vm.hostPid, rt.iommufd, rt.ioas, l.iova, l.size);
+      await dmaSpaceOf(this.link, this.vm, rt).unmap(l.iova, l.size);
       this.hostUnmaps++;
     } catch (e) {
       this.failed(rt, 'unmap', l, e);
@@ -284,7 +285,7 @@ export class VtdShadow {
 
   private async mapLeaf(rt: VfioRuntime, st: IoasShadow, l: Leaf): Promise<void> {
     try {
-      await this.link.ioasMapFixed(this.vm.hostPid, rt.iommufd, rt.ioas, ramVaOf(this.vm, l.gpa, l.size)!, l.size, l.iova, l.read, l.write);
+      await dmaSpaceOf(this.link, this.vm, rt).mapFixed(ramVaOf(this.vm, l.gpa, l.size)!, l.size, l.iova, l.read, l.write);
     } catch (e) {
       this.failed(rt, 'map', l, e);
       return;

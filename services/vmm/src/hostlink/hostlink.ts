@@ -10,6 +10,8 @@ import { DomainError, type StatusName } from '#libs/errno/index.js';
 import { call, callMeta, createClients, type HostClients } from '#libs/rpc/client.js';
 import { BOOT_ID_KEY, START_TIME_KEY } from '#libs/rpc/metadata.js';
 import { decodeErrorInfo, errorInfoOfStatus, type ErrorInfo } from '#libs/rpc/errors.js';
+import type { DescribedUnitBasics } from '#libs/caps/index.js';
+import type { DescribeResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/DescribeResponse.js';
 import type { IoctlsRequest } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsRequest.js';
 import type { IoctlsResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/IoctlsResponse.js';
 import type { ReadMemoryRequest } from '#libs/rpc/gen/iommutwin/host/v1/ReadMemoryRequest.js';
@@ -96,15 +98,28 @@ export interface HostDevice {
   unit: string;
   driver: string;
   reservedRegions: Array<{ start: bigint; last: bigint; type: string }>;
+  /** BARs present (index, size; the host physical address is the platform's business) */
+  bars?: Array<{ index: number; size: bigint }>;
+  /** false once surprise-removed (Platform.Unplug) */
+  present?: boolean;
+  /** VFIO_DEVICE_FEATURE_MIGRATION flags (STOP_COPY = 1, P2P = 2, PRE_COPY = 4); 0: cannot migrate */
+  migrationFlags?: number;
+  /** device-side DMA logging (VFIO_DEVICE_FEATURE_DMA_LOGGING_*) */
+  dmaLogging?: boolean;
 }
 
-export interface HostUnit {
-  name: string;
-  type: string;
-  pageSizes: bigint;
-  inputBits: number;
-  pasidBits: number;
-  nesting: boolean;
+/** What the host kernel serves (Describe's KernelFeatures). */
+export interface HostKernelFeatures {
+  iommufd: boolean;
+  /** /dev/vfio/vfio is iommufd's compatibility layer (vfio_compat.c) */
+  vfioCompatContainer: boolean;
+  /** /dev/vfio/vfio is VFIO's own type1 backend (vfio_iommu_type1.c) */
+  nativeType1: boolean;
+  /** VFIO_DEVICE_FEATURE_DMA_BUF + IOMMU_IOAS_MAP_FILE of a dma-buf (P2P on iommufd) */
+  dmabufP2p: boolean;
+}
+
+export interface HostUnit extends DescribedUnitBasics {
   dirtyTracking: boolean;
   /** SMMUv3 units: IDR0..IDR5 as IOMMU_GET_HW_INFO reports them (what QEMU's accel checks read) */
   smmuIdr?: readonly number[];
@@ -116,9 +131,23 @@ export interface HostDescription {
   units: HostUnit[];
   devices: HostDevice[];
   iommufd: boolean;
+  kernel: HostKernelFeatures;
+  /** IOMMU groups: VFIO_GROUP_FLAGS_VIABLE as the host computes it */
+  groups: Array<{ id: number; viable: boolean; devices: string[] }>;
   /** the host's boot id (random per host-iommu start) */
   bootId: string;
 }
+
+/** enum vfio_device_mig_state (VFIO_DEVICE_STATE_*), as the host's VfioDeviceMigState names it. */
+export type VfioMigState =
+  | 'VFIO_DEVICE_MIG_STATE_ERROR'
+  | 'VFIO_DEVICE_MIG_STATE_STOP'
+  | 'VFIO_DEVICE_MIG_STATE_RUNNING'
+  | 'VFIO_DEVICE_MIG_STATE_STOP_COPY'
+  | 'VFIO_DEVICE_MIG_STATE_RESUMING'
+  | 'VFIO_DEVICE_MIG_STATE_RUNNING_P2P'
+  | 'VFIO_DEVICE_MIG_STATE_PRE_COPY'
+  | 'VFIO_DEVICE_MIG_STATE_PRE_COPY_P2P';
 
 export interface HostLinkOptions {
   address: string;
@@ -169,10 +198,60 @@ export interface HostVevent {
   data: Uint8Array;
 }
 
+/** The vmm's view of a host from its Platform.Describe answer (this host's, or a migration peer's). */
+export function hostDescriptionOf(d: DescribeResponse__Output): HostDescription {
+  return {
+    bootId: d.boot_id,
+    name: d.name,
+    arch: d.arch,
+    iommufd: d.kernel_features?.iommufd ?? false,
+    kernel: {
+      iommufd: d.kernel_features?.iommufd ?? false,
+      vfioCompatContainer: d.kernel_features?.vfio_compat_container ?? false,
+      nativeType1: d.kernel_features?.native_type1 ?? false,
+      dmabufP2p: d.kernel_features?.dmabuf_p2p ?? false,
+    },
+    groups: d.groups.map((g) => ({ id: g.id, viable: g.viable, devices: [...g.devices] })),
+    units: d.units.map((u) => ({
+      name: u.name,
+      type: u.type as string,
+      pageSizes: BigInt(u.page_sizes as string),
+      inputBits: u.input_address_width,
+      pasidBits: u.pasid_bits,
+      nesting: u.nesting,
+      dirtyTracking: u.dirty_tracking,
+      ...(u.hw_info?.smmuv3?.idr?.length === 6 ? { smmuIdr: [...u.hw_info.smmuv3.idr] } : {}),
+    })),
+    devices: d.devices.map((x) => ({
+      bdf: x.bdf,
+      cdev: x.cdev,
+      group: x.group,
+      unit: x.unit,
+      driver: x.driver,
+      reservedRegions: x.reserved_regions.map((r) => ({ start: BigInt(r.start as string), last: BigInt(r.last as string), type: r.type as string })),
+      bars: x.bars.map((b) => ({ index: b.index, size: BigInt(b.size as string) })),
+      present: x.present,
+      migrationFlags: x.migration_flags ?? 0,
+      dmaLogging: x.dma_logging ?? false,
+    })),
+  };
+}
+
 export class HostLink {
   readonly vm: HostClients;
   readonly hw: HostClients;
   private describeCache: HostDescription | undefined;
+  /** The host as last described, kept while the link re-connects (VmInfo's migration blockers read it). */
+  lastDescription: HostDescription | undefined;
+  /** Platform.Describe's answer as last read (GetHostCapabilities.host_description). */
+  lastDescribe: DescribeResponse__Output | undefined;
+  /**
+   * Per process (pid): called before each of its IOAS / type1 container unmaps while a live
+   * migration tracks its devices' DMA, as QEMU reads a range's dirty bitmap before unmapping it
+   * (IOMMU_HWPT_GET_DIRTY_BITMAP NO_CLEAR; type1 unmap-with-bitmap): pages written just before
+   * an unmap stay dirty for the migration (migration/dirty-dma.ts). Its failure does not stop the unmap.
+   */
+  readonly beforeUnmap = new Map<number, (space: { kind: 'ioas' | 'container'; fd: number; id: number }, iova: bigint, length: bigint) => Promise<void>>();
   /**
    * The boot id of the host as last read (Describe); undefined after the event stream broke and
    * until the host is read again — the host may have restarted meanwhile and numbers its pids
@@ -346,6 +425,7 @@ export class HostLink {
   }
   /** IOMMU_IOAS_UNMAP (on the process's ioctl stream): the bytes unmapped. */
   async ioasUnmap(pid: number, fd: number, ioas: number, iova: bigint, length: bigint): Promise<bigint> {
+    await this.beforeUnmap.get(pid)?.({ kind: 'ioas', fd, id: ioas }, iova, length).catch(() => undefined);
     const r = await this.ioctl(pid, 'ioas_unmap', { fd, ioas_id: ioas, iova: iova.toString(), length: length.toString() });
     return BigInt(r.length);
   }
@@ -365,6 +445,136 @@ export class HostLink {
   async detach(pid: number, deviceFd: number): Promise<void> {
     await h('DeviceDetachPt', call(this.vm.Vfio.DeviceDetachPt, { device_fd: deviceFd, flags: 0, pasid: 0 }, this.meta(pid)));
   }
+  // ------------------------------------------------------------------ BARs and P2P
+
+  /** VFIO_DEVICE_GET_REGION_INFO: flags (READ 1, WRITE 2, MMAP 4), size and the region's offset in the device fd. */
+  async regionInfo(pid: number, deviceFd: number, index: number): Promise<{ flags: number; size: bigint; offset: bigint }> {
+    const r = await h('DeviceGetRegionInfo', call(this.vm.Vfio.DeviceGetRegionInfo, { device_fd: deviceFd, index }, this.meta(pid)));
+    return { flags: r.flags, size: BigInt(r.size as string), offset: BigInt(r.offset as string) };
+  }
+  /** mmap(MAP_SHARED, RW) of `length` bytes of fd `fd` at file offset `offset` (a BAR through its device fd): the VA. */
+  async mmapFd(pid: number, fd: number, length: bigint, offset: bigint): Promise<bigint> {
+    const r = await h('Mmap', call(this.vm.Process.Mmap, { addr: '0', length: length.toString(), prot: 3, flags: 1, fd, offset: offset.toString() }, this.meta(pid)));
+    return BigInt(r.addr as string);
+  }
+  async munmap(pid: number, addr: bigint, length: bigint): Promise<void> {
+    await h('Munmap', call(this.vm.Process.Munmap, { addr: addr.toString(), length: length.toString() }, this.meta(pid)));
+  }
+  /** VFIO_DEVICE_FEATURE_DMA_BUF of BAR `index` [offset, +length): the dma-buf fd (O_RDWR | O_CLOEXEC). */
+  async getDmabuf(pid: number, deviceFd: number, index: number, offset: bigint, length: bigint): Promise<number> {
+    const req = { device_fd: deviceFd, region_index: index, ranges: [{ offset: offset.toString(), length: length.toString() }], open_flags: 2 | 0x80000 };
+    return (await h('DeviceGetDmabuf', call(this.vm.Vfio.DeviceGetDmabuf, req, this.meta(pid)))).dmabuf_fd;
+  }
+  /** IOMMU_IOAS_MAP_FILE with FIXED_IOVA, readable and writeable, of [start, +length) of `fileFd` at `iova`. */
+  async ioasMapFile(pid: number, fd: number, ioas: number, fileFd: number, start: bigint, length: bigint, iova: bigint): Promise<void> {
+    await h('IoasMapFile', call(this.vm.Iommufd.IoasMapFile, { fd, flags: 1 | 2 | 4, ioas_id: ioas, file_fd: fileFd, start: start.toString(), length: length.toString(), iova: iova.toString() }, this.meta(pid)));
+  }
+
+  // ------------------------------------------------------------------ VFIO groups and the container (legacy path)
+
+  /** VFIO_GROUP_GET_STATUS: VFIO_GROUP_FLAGS_VIABLE = 1, CONTAINER_SET = 2. */
+  async groupGetStatus(pid: number, groupFd: number): Promise<number> {
+    return (await h('GroupGetStatus', call(this.vm.Vfio.GroupGetStatus, { group_fd: groupFd }, this.meta(pid)))).flags;
+  }
+  /** VFIO_GROUP_SET_CONTAINER. */
+  async groupSetContainer(pid: number, groupFd: number, containerFd: number): Promise<void> {
+    await h('GroupSetContainer', call(this.vm.Vfio.GroupSetContainer, { group_fd: groupFd, container_fd: containerFd }, this.meta(pid)));
+  }
+  /** VFIO_GROUP_UNSET_CONTAINER. */
+  async groupUnsetContainer(pid: number, groupFd: number): Promise<void> {
+    await h('GroupUnsetContainer', call(this.vm.Vfio.GroupUnsetContainer, { group_fd: groupFd }, this.meta(pid)));
+  }
+  /** VFIO_GROUP_GET_DEVICE_FD: the device fd of `name` (its BDF). */
+  async groupGetDeviceFd(pid: number, groupFd: number, name: string): Promise<number> {
+    return (await h('GroupGetDeviceFd', call(this.vm.Vfio.GroupGetDeviceFd, { group_fd: groupFd, name }, this.meta(pid)))).device_fd;
+  }
+  /** VFIO_GET_API_VERSION. */
+  async containerGetApiVersion(pid: number, fd: number): Promise<number> {
+    return (await h('ContainerGetApiVersion', call(this.vm.Vfio.ContainerGetApiVersion, { container_fd: fd }, this.meta(pid)))).version;
+  }
+  /** VFIO_CHECK_EXTENSION: whether the ioctl returned nonzero. */
+  async containerCheckExtension(pid: number, fd: number, extension: number): Promise<boolean> {
+    return (await h('ContainerCheckExtension', call(this.vm.Vfio.ContainerCheckExtension, { container_fd: fd, extension }, this.meta(pid)))).supported;
+  }
+  /** VFIO_SET_IOMMU (VFIO_TYPE1_IOMMU = 1, VFIO_TYPE1v2_IOMMU = 3). */
+  async containerSetIommu(pid: number, fd: number, type: number): Promise<void> {
+    await h('ContainerSetIommu', call(this.vm.Vfio.ContainerSetIommu, { container_fd: fd, type }, this.meta(pid)));
+  }
+  /** VFIO_IOMMU_GET_INFO: page sizes, usable IOVA ranges (inclusive ends), DMA mappings left. */
+  async containerGetInfo(pid: number, fd: number): Promise<{ flags: number; pgsizes: bigint; iovaRanges: Array<{ start: bigint; last: bigint }>; dmaAvail: number }> {
+    const r = await h('ContainerGetInfo', call(this.vm.Vfio.ContainerGetInfo, { container_fd: fd }, this.meta(pid)));
+    return {
+      flags: r.flags,
+      pgsizes: BigInt(r.iova_pgsizes as string),
+      iovaRanges: r.iova_ranges.map((x) => ({ start: BigInt(x.start as string), last: BigInt(x.last as string) })),
+      dmaAvail: r.dma_avail,
+    };
+  }
+  /** VFIO_IOMMU_MAP_DMA of `size` bytes of the process's VA `vaddr` at `iova` (READ = 1, WRITE = 2). */
+  async containerMapDma(pid: number, fd: number, vaddr: bigint, iova: bigint, size: bigint, read: boolean, write: boolean): Promise<void> {
+    const flags = (read ? 1 : 0) | (write ? 2 : 0);
+    await h('ContainerMapDma', call(this.vm.Vfio.ContainerMapDma, { container_fd: fd, flags, vaddr: vaddr.toString(), iova: iova.toString(), size: size.toString() }, this.meta(pid)));
+  }
+  /** VFIO_IOMMU_UNMAP_DMA (flags: ALL = 2): the bytes unmapped. */
+  async containerUnmapDma(pid: number, fd: number, iova: bigint, size: bigint, flags = 0): Promise<bigint> {
+    // VFIO_DMA_UNMAP_FLAG_ALL (2): every mapping of the container
+    await this.beforeUnmap.get(pid)?.({ kind: 'container', fd, id: fd }, flags & 2 ? 0n : iova, flags & 2 ? U64_MAX : size).catch(() => undefined);
+    const r = await h('ContainerUnmapDma', call(this.vm.Vfio.ContainerUnmapDma, { container_fd: fd, flags, iova: iova.toString(), size: size.toString(), bitmap_pgsize: '0' }, this.meta(pid)));
+    return BigInt(r.size as string);
+  }
+
+  // ------------------------------------------------------------------ VFIO migration v2 (live migration)
+
+  /** VFIO_DEVICE_FEATURE_MIGRATION (GET): STOP_COPY = 1, P2P = 2, PRE_COPY = 4 (ENOTTY: the device cannot migrate). */
+  async migrationFlags(pid: number, deviceFd: number): Promise<number> {
+    return (await h('DeviceFeatureMigration', call(this.vm.Vfio.DeviceFeatureMigration, { device_fd: deviceFd }, this.meta(pid)))).flags;
+  }
+  /** VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE (SET) to `state` (VFIO_DEVICE_STATE_*): the new data fd, or -1. */
+  async setMigState(pid: number, deviceFd: number, state: VfioMigState): Promise<number> {
+    return (await h('DeviceSetMigState', call(this.vm.Vfio.DeviceSetMigState, { device_fd: deviceFd, device_state: state }, this.meta(pid)))).data_fd;
+  }
+  /** VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE (GET). */
+  async getMigState(pid: number, deviceFd: number): Promise<VfioMigState> {
+    return (await h('DeviceGetMigState', call(this.vm.Vfio.DeviceGetMigState, { device_fd: deviceFd }, this.meta(pid)))).device_state as VfioMigState;
+  }
+  /** VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (GET): the STOP_COPY estimate in bytes. */
+  async migDataSize(pid: number, deviceFd: number): Promise<bigint> {
+    return BigInt((await h('DeviceMigDataSize', call(this.vm.Vfio.DeviceMigDataSize, { device_fd: deviceFd }, this.meta(pid)))).stop_copy_length as string);
+  }
+  /** VFIO_MIG_GET_PRECOPY_INFO on a PRE_COPY data fd. */
+  async precopyInfo(pid: number, dataFd: number): Promise<{ initialBytes: bigint; dirtyBytes: bigint }> {
+    const r = await h('DevicePrecopyInfo', call(this.vm.Vfio.DevicePrecopyInfo, { data_fd: dataFd }, this.meta(pid)));
+    return { initialBytes: BigInt(r.initial_bytes as string), dirtyBytes: BigInt(r.dirty_bytes as string) };
+  }
+  /**
+   * read(2) of a saving data fd until what the session has now (PRE_COPY: ENOMSG when nothing new
+   * resolves to an empty list; STOP_COPY: to its end), as the host's chunks in order.
+   */
+  async readMigData(pid: number, dataFd: number, chunkBytes = 1 << 20): Promise<Buffer[]> {
+    const stream = this.vm.Vfio.ReadMigData({ data_fd: dataFd, length: '0', chunk_bytes: chunkBytes }, this.meta(pid), { deadline: Date.now() + this.deadlineMs });
+    const out: Buffer[] = [];
+    try {
+      for await (const m of stream as AsyncIterable<{ data: Buffer }>) out.push(m.data);
+    } catch (e) {
+      const err = wrap('ReadMigData', e);
+      if (err.reason === 'ENOMSG' && out.length === 0) return [];
+      throw err;
+    }
+    return out;
+  }
+  /** write(2) of `chunks` (in order) to a RESUMING data fd over one WriteMigData stream: the bytes written. */
+  writeMigData(pid: number, dataFd: number, chunks: readonly Uint8Array[]): Promise<bigint> {
+    return new Promise<bigint>((resolve, reject) => {
+      const s = this.vm.Vfio.WriteMigData(this.meta(pid), { deadline: Date.now() + this.deadlineMs }, (err, res) => {
+        if (err) reject(wrap('WriteMigData', err));
+        else resolve(BigInt((res?.written ?? '0') as string));
+      });
+      if (chunks.length === 0) s.write({ data_fd: dataFd, data: Buffer.alloc(0) });
+      for (const c of chunks) s.write({ data_fd: dataFd, data: Buffer.from(c.buffer, c.byteOffset, c.byteLength) });
+      s.end();
+    });
+  }
+
   /**
    * IOMMU_HWPT_ALLOC: a paging HWPT over an IOAS (`flags` NEST_PARENT = 1, DIRTY_TRACKING = 2),
    * or a nested HWPT over a NEST_PARENT paging HWPT with driver data (`dataType` VTD_S1 = 1 and
@@ -373,6 +583,27 @@ export class HostLink {
   async hwptAlloc(pid: number, fd: number, devId: number, ptId: number, flags: number, dataType = 0, data?: Uint8Array): Promise<number> {
     const req = { fd, flags, dev_id: devId, pt_id: ptId, data_type: dataType, data: data ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.alloc(0), fault_id: 0 };
     return (await h('HwptAlloc', call(this.vm.Iommufd.HwptAlloc, req, this.meta(pid)))).out_hwpt_id;
+  }
+
+  /** IOMMU_HWPT_SET_DIRTY_TRACKING: `enable` sets IOMMU_HWPT_DIRTY_TRACKING_ENABLE (1). */
+  async hwptSetDirtyTracking(pid: number, fd: number, hwptId: number, enable: boolean): Promise<void> {
+    await h('HwptSetDirtyTracking', call(this.vm.Iommufd.HwptSetDirtyTracking, { fd, hwpt_id: hwptId, flags: enable ? 1 : 0 }, this.meta(pid)));
+  }
+  /**
+   * IOMMU_HWPT_GET_DIRTY_BITMAP of [iova, iova + length) at `pageSize` (flags NO_CLEAR = 1): LE
+   * u64 words, bit i = page iova + i * pageSize dirty.
+   */
+  async hwptGetDirtyBitmap(pid: number, fd: number, hwptId: number, iova: bigint, length: bigint, pageSize: bigint, flags = 0): Promise<Uint8Array> {
+    const r = await h('HwptGetDirtyBitmap', call(this.vm.Iommufd.HwptGetDirtyBitmap, { fd, hwpt_id: hwptId, flags, iova: iova.toString(), length: length.toString(), page_size: pageSize.toString() }, this.meta(pid)));
+    return r.bitmap as Uint8Array;
+  }
+  /**
+   * VFIO_IOMMU_DIRTY_PAGES on a type1 container: START = 1, STOP = 2, GET_BITMAP = 4 (the bitmap
+   * of [iova, iova + size) at `pgsize`, LE u64 words; empty for START / STOP).
+   */
+  async containerDirtyPages(pid: number, containerFd: number, flags: number, iova = 0n, size = 0n, pgsize = 0n): Promise<Uint8Array> {
+    const r = await h('ContainerDirtyPages', call(this.vm.Vfio.ContainerDirtyPages, { container_fd: containerFd, flags, iova: iova.toString(), size: size.toString(), pgsize: pgsize.toString() }, this.meta(pid)));
+    return r.bitmap as Uint8Array;
   }
 
   /**
@@ -457,30 +688,9 @@ export class HostLink {
     this.bootId = d.boot_id;
     // processes of an earlier boot are gone with it: forget them (pids repeat across boots)
     for (const [pid, id] of this.spawned) if (id.bootId !== d.boot_id) this.spawned.delete(pid);
-    this.describeCache = {
-      bootId: d.boot_id,
-      name: d.name,
-      arch: d.arch,
-      iommufd: d.kernel_features?.iommufd ?? false,
-      units: d.units.map((u) => ({
-        name: u.name,
-        type: u.type as string,
-        pageSizes: BigInt(u.page_sizes as string),
-        inputBits: u.input_address_width,
-        pasidBits: u.pasid_bits,
-        nesting: u.nesting,
-        dirtyTracking: u.dirty_tracking,
-        ...(u.hw_info?.smmuv3?.idr?.length === 6 ? { smmuIdr: [...u.hw_info.smmuv3.idr] } : {}),
-      })),
-      devices: d.devices.map((x) => ({
-        bdf: x.bdf,
-        cdev: x.cdev,
-        group: x.group,
-        unit: x.unit,
-        driver: x.driver,
-        reservedRegions: x.reserved_regions.map((r) => ({ start: BigInt(r.start as string), last: BigInt(r.last as string), type: r.type as string })),
-      })),
-    };
+    this.describeCache = hostDescriptionOf(d);
+    this.lastDescribe = d;
+    this.lastDescription = this.describeCache;
     return this.describeCache;
   }
 

@@ -31,7 +31,14 @@ export interface VfioDeviceConfig {
   hostBdf: string;
   iommufd: string;
   backend: 'AUTO' | 'EMULATED' | 'NESTED';
+  /** QEMU's legacy VFIO path: group + type1 container instead of an iommufd object (`iommufd` is '') */
   legacyContainer: boolean;
+  /**
+   * The device's BARs must be reachable by the VM's other assigned devices (peer-to-peer): its
+   * guest BAR ranges are mapped into their DMA address space, or the VM is refused
+   */
+  p2p?: boolean;
+  /** a passed fd: the device cdev (iommufd path) or the device's VFIO group (legacy_container) */
   fd?: number;
 }
 
@@ -305,7 +312,15 @@ export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Se
     const hb = parseBdf(hostBdf, `${path}.vfio.host_bdf`);
     const backend = enumName(v.backend, 'VFIO_BACKEND_') || 'AUTO';
     if (!['AUTO', 'EMULATED', 'NESTED', 'UNSPECIFIED'].includes(backend)) throw bad('BAD_DEVICE', `${path}.vfio.backend ${backend}`, `${path}.vfio.backend`);
-    if (v.legacy_container) throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}: the legacy VFIO container is not modelled yet; use an iommufd object`, { feature: 'legacy_container' });
+    const legacy = !!v.legacy_container;
+    if (legacy) {
+      // QEMU: vfio-pci takes the legacy container path exactly when it has no iommufd= link;
+      // NESTED (x-flts, SMMUv3 accel) needs an iommufd backend
+      if (String(v.iommufd ?? '') !== '') throw bad('BAD_DEVICE', `${path}.vfio: legacy_container and iommufd '${String(v.iommufd).slice(0, 64)}' are exclusive (a vfio-pci device uses the legacy container exactly when it has no iommufd object)`, `${path}.vfio.legacy_container`);
+      if (backend === 'NESTED') throw bad('BAD_DEVICE', `${path}.vfio.backend NESTED needs an iommufd backend: the legacy container has no nested translation`, `${path}.vfio.backend`);
+      if (viommu?.model === 'INTEL_IOMMU' && viommu.intel?.flts) throw bad('BAD_DEVICE', `${path}: Need IOMMUFD backend when x-flts=on`, `${path}.vfio.legacy_container`);
+      if (viommu?.model === 'SMMUV3' && viommu.smmuv3?.accel) throw bad('BAD_DEVICE', `${path}: arm-smmuv3 accel=on takes vfio-pci devices with an iommufd backend only (QEMU smmuv3_accel_supports_as); the legacy container cannot back them`, `${path}.vfio.legacy_container`);
+    }
     // NESTED: intel-iommu with x-flts (the guest's first-stage tables bound on the host,
     // backends/vtd-nested.ts) and SMMUv3 with accel (the guest's STEs installed on the host's
     // vIOMMU, backends/smmu-accel.ts); virtio-iommu and NONE have no guest page-table format a
@@ -319,8 +334,13 @@ export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Se
     if (backend === 'NESTED' && viommu?.model === 'INTEL_IOMMU' && !viommu.intel?.flts) {
       throw bad('BAD_DEVICE', `${path}.vfio.backend NESTED needs intel-iommu flts (x-flts=on, scalable mode): host VT-d nesting takes the guest's first-stage tables only (IOMMU_HWPT_DATA_VTD_S1), and without flts the guest's tables are second-stage`, `${path}.vfio.backend`);
     }
-    const iommufd = String(v.iommufd ?? '');
-    if (!objs.some((o) => o.id === iommufd)) throw bad('UNKNOWN_IOMMUFD', `${path}.vfio.iommufd '${iommufd}' names no iommufd object`, `${path}.vfio.iommufd`);
+    if (v.p2p && viommu && viommu.model !== 'NONE') {
+      // behind a vIOMMU a peer's BAR is reached through a guest MAP of its GPA (QEMU propagates
+      // ram_device translations); the twin maps BARs for system memory only
+      throw new DomainError('UNIMPLEMENTED', 'NOT_MODELLED', `${path}.vfio.p2p: P2P behind a vIOMMU (${viommu.model}) is not modelled; the twin maps peer BARs into the DMA space of system memory (vIOMMU NONE)`, { feature: 'p2p' });
+    }
+    const iommufd = legacy ? '' : String(v.iommufd ?? '');
+    if (!legacy && !objs.some((o) => o.id === iommufd)) throw bad('UNKNOWN_IOMMUFD', `${path}.vfio.iommufd '${iommufd}' names no iommufd object`, `${path}.vfio.iommufd`);
     return {
       kind: 'vfio',
       id,
@@ -329,7 +349,8 @@ export function parseDevice(d: any, path: string, ids: Set<string>, usedBdfs: Se
       hostBdf: `${hb.domain.toString(16).padStart(4, '0')}${formatBdf(hb.bus, hb.dev, hb.fn).slice(4)}`,
       iommufd,
       backend: backend === 'UNSPECIFIED' ? 'AUTO' : (backend as 'AUTO' | 'EMULATED' | 'NESTED'),
-      legacyContainer: false,
+      legacyContainer: legacy,
+      p2p: !!v.p2p,
       ...(v.fd !== undefined && v.fd !== null ? { fd: v.fd } : {}),
     };
   }

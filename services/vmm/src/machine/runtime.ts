@@ -26,6 +26,31 @@ export interface VfioRuntime {
   ownFd: boolean;
   /** being unplugged: its view no longer counts for the IOAS it shares with host-group siblings */
   leaving?: boolean;
+  /**
+   * The host DMA address space the EMULATED / NONE backends fill for this device when it is not
+   * the IOAS `ioas` of `iommufd`: the legacy VFIO container (backends/legacy-container.ts).
+   */
+  space?: DmaSpace;
+  /** legacy_container: the group and container fds the device came through (QEMU's VFIOGroup / VFIOLegacyContainer) */
+  legacy?: { group: number; groupFd: number; containerFd: number; iommuType: number; containerBackend: 'native-type1' | 'iommufd-compat' };
+}
+
+/**
+ * A host DMA address space the vmm maps guest RAM into at fixed IOVAs, as QEMU's VFIOContainer
+ * abstracts its iommufd and legacy backends: an iommufd IOAS (IOMMU_IOAS_MAP / UNMAP /
+ * IOVA_RANGES) or a VFIO type1 container (VFIO_IOMMU_MAP_DMA / UNMAP_DMA / GET_INFO).
+ */
+export interface DmaSpace {
+  /** unique among the VM's spaces (the backends key their shadow state by it) */
+  readonly key: string;
+  /** map `length` bytes of the VM process's VA `va` at `iova` */
+  mapFixed(va: bigint, length: bigint, iova: bigint, read: boolean, write: boolean): Promise<void>;
+  /** unmap [iova, iova + length): the bytes unmapped */
+  unmap(iova: bigint, length: bigint): Promise<bigint>;
+  /** unmap everything */
+  unmapAll(): Promise<void>;
+  /** the usable IOVA ranges (inclusive ends) */
+  iovaRanges(): Promise<Array<{ start: bigint; last: bigint }>>;
 }
 
 /** The VM as its backends use it. */

@@ -11,6 +11,8 @@ import { EmulatedBackend } from '../backends/emulated.js';
 import { VtdShadow } from '../backends/vtd-shadow.js';
 import { VtdNested } from '../backends/vtd-nested.js';
 import { SmmuAccel } from '../backends/smmu-accel.js';
+import { LegacyVfio, SYSTEM_AS } from '../backends/legacy-container.js';
+import { allocateGuestBars, P2pMapper, p2pViolations, type GuestBar, type P2pSpace } from '../backends/p2p.js';
 import { IntelIommu } from '../viommu/intel-iommu/index.js';
 import { VtdTranslator } from '../viommu/intel-iommu/translate.js';
 import { Smmuv3 } from '../viommu/smmuv3/index.js';
@@ -18,6 +20,8 @@ import { PERM_R, PERM_W, SMMU_MMIO, type SmmuTranslation } from '../viommu/smmuv
 import { encodeEventRecord } from '../viommu/smmuv3/events.js';
 import { smmuInterrupt, smmuPlugViolations, type SmmuDmaFault } from './smmu.js';
 import { formatRanges, GuestRam, overlapsRam, ramLastGpa, ramLayout, type RamRange } from './guest-ram.js';
+import { markDirty } from './dirty-log.js';
+import { attachAutoDomain, hwptsOver, unitDirty } from '../migration/dirty-dma.js';
 import { HostCallError, type HostDescription, type HostEvent, type HostLink, type HostProcessId } from '../hostlink/hostlink.js';
 import { VirtioIommu, type EndpointView } from '../viommu/virtio-iommu.js';
 import { decideStatusWrite, VIRTIO_STATUS } from '../viommu/virtio-status.js';
@@ -34,6 +38,9 @@ import { ramVaOf, type BackendVm, type VfioRuntime } from './runtime.js';
 
 export type { BackendVm, VfioRuntime } from './runtime.js';
 
+/** Surprise removals a VM's VmInfo keeps (the oldest go first). */
+const MAX_REMOVED_KEPT = 64;
+
 /** VT-d fault reasons of a denied access (VTD_FR_WRITE / VTD_FR_READ). */
 const VTD_FR_WRITE = 5;
 const VTD_FR_READ = 6;
@@ -44,7 +51,8 @@ export const VIRTIO_F_ACCESS_PLATFORM = 1n << 33n;
 const VTD_INTERRUPT_FIRST = 0xfee00000n;
 const VTD_INTERRUPT_LAST = 0xfeefffffn;
 
-export type VmState = 'DEFINED' | 'RUNNING' | 'STOPPED';
+/** INCOMING: prepared as a live-migration destination (QEMU -incoming): a host process and guest RAM, no guest running. */
+export type VmState = 'DEFINED' | 'RUNNING' | 'STOPPED' | 'INCOMING';
 
 export interface VirtioRuntime {
   cfg: VirtioDeviceConfig;
@@ -70,6 +78,13 @@ export type GuestEvent =
       source: string;
       msiAddr: bigint;
       msiData: number;
+    }
+  | {
+      /** an assigned device the host surprise-removed left the guest */
+      kind: 'device_removed';
+      deviceId: string;
+      guestBdf: string;
+      reason: string;
     };
 
 /** A VT-d translation fault an emulated device saw (Guest.Dma). */
@@ -80,6 +95,15 @@ export interface VtdDmaFault {
   write: boolean;
   pasid?: number;
   recordable: boolean;
+}
+
+/** An assigned device the host took away, as VmInfo reports it. */
+export interface RemovedDevice {
+  id: string;
+  hostBdf: string;
+  guestBdf: string;
+  reason: string;
+  hostSequence: bigint;
 }
 
 export interface Violation {
@@ -111,6 +135,14 @@ export class Vm implements BackendVm {
   smmu: Smmuv3 | undefined;
   /** accel: the NESTED assigned devices behind the SMMUv3 (guest STEs installed on the host's vIOMMU) */
   smmuAccel: SmmuAccel | undefined;
+  /** legacy_container devices: the VM process's VFIO groups and type1 containers */
+  legacy: LegacyVfio | undefined;
+  /** assigned devices' guest BARs (device id → BARs in the machine's PCI MMIO window) */
+  readonly guestBars = new Map<string, GuestBar[]>();
+  /** P2P: the p2p devices' BARs mapped into the DMA spaces of system memory */
+  p2p: P2pMapper | undefined;
+  /** assigned devices the host surprise-removed (DEVICE_UNPLUGGED), removed from the guest */
+  readonly removed: RemovedDevice[] = [];
   /** interrupts the hardware vIOMMU model raised during the current operation, delivered by settle */
   pendingIrqs: GuestEvent[] = [];
   readonly events = new SeqLog<GuestEvent>(4096);
@@ -120,6 +152,10 @@ export class Vm implements BackendVm {
   hostDmaFaults = 0;
   /** StopVm is ending the host process: its PROCESS_EXITED is expected, not a loss */
   exiting = false;
+  /** a live migration of this VM is under way (source side): guest RAM writes serialise on the VM lock */
+  migrating = false;
+  /** INCOMING: the fds StartVm passed, used when the migration builds the VM's devices */
+  incomingFds: Record<string, number> | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   heartbeat: NodeJS.Timeout | undefined;
   /**
@@ -230,10 +266,29 @@ export class VmManager {
 
   // ------------------------------------------------------------------ lifecycle
 
-  async create(cfg: VmConfig): Promise<Vm> {
+  /**
+   * CreateVm: a DEFINED VM with its idle host process; `incoming` (a live-migration destination,
+   * QEMU's -incoming): state INCOMING, its guest-RAM memfd made and mapped in the process too.
+   */
+  async create(cfg: VmConfig, opts: { incoming?: boolean } = {}): Promise<Vm> {
     if (this.vms.has(cfg.name)) throw new DomainError('ALREADY_EXISTS', 'VM_EXISTS', `a VM named '${cfg.name}' exists`, { name: cfg.name });
     const proc = await this.link.spawn(`qemu:${cfg.name}`, this.opts.leaseMs);
     const vm = new Vm(cfg, proc);
+    if (opts.incoming) {
+      try {
+        vm.ramFd = await this.link.memfd(proc.pid, `guest-ram:${cfg.name}`, cfg.memoryBytes);
+        vm.ramVa = await this.link.mmapShared(proc.pid, vm.ramFd, cfg.memoryBytes);
+      } catch (e) {
+        await this.link.exit(proc.pid).catch(() => undefined);
+        throw e;
+      }
+      vm.state = 'INCOMING';
+      vm.incomingFds = Object.create(null) as Record<string, number>;
+    }
+    if (this.vms.has(cfg.name)) {
+      await this.link.exit(proc.pid).catch(() => undefined);
+      throw new DomainError('ALREADY_EXISTS', 'VM_EXISTS', `a VM named '${cfg.name}' exists`, { name: cfg.name });
+    }
     this.vms.set(cfg.name, vm);
     this.startHeartbeat(vm);
     this.logger.info({ vm: cfg.name, pid: proc.pid, startTime: proc.startTime.toString(), bootId: proc.bootId }, 'VM defined');
@@ -311,11 +366,55 @@ export class VmManager {
   async start(name: string, passedFds: Record<string, number>): Promise<Vm> {
     const vm = this.vm(name);
     return vm.lock(async () => {
+      if (vm.state === 'INCOMING') {
+        // a migration destination: the fds are recorded for when the migration builds the devices
+        if (vm.hostObjectsLost) throw hostObjectsLost(vm);
+        for (const [k, v] of Object.entries(passedFds)) vm.incomingFds![k] = v;
+        return vm;
+      }
+      return this.startLocked(vm, passedFds, false);
+    });
+  }
+
+  /**
+   * The destination side of a live migration, under the VM lock: an INCOMING VM gets its vIOMMU,
+   * devices and host objects built exactly as StartVm builds a VM (with the fds StartVm recorded,
+   * else opened by the VM process), and stays INCOMING (no guest runs until `resumeIncoming`).
+   */
+  async prepareIncoming(vm: Vm): Promise<void> {
+    if (vm.state !== 'INCOMING') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${vm.name} is ${vm.state}, not INCOMING`);
+    await this.startLocked(vm, vm.incomingFds ?? (Object.create(null) as Record<string, number>), true);
+  }
+
+  /** The migrated VM runs (destination, under the VM lock, after every state was loaded). */
+  resumeIncoming(vm: Vm): void {
+    vm.state = 'RUNNING';
+    vm.incomingFds = undefined;
+    vm.message = '';
+    this.logger.info({ vm: vm.name, pid: vm.hostPid }, 'VM running: live migration completed');
+  }
+
+  /**
+   * DeleteVm under the VM lock the caller holds (a migrated source VM once the destination
+   * answered OK; a destination VM of a failed migration): its host process exits, every host
+   * object and pin of the VM goes with it.
+   */
+  async deleteLocked(vm: Vm): Promise<void> {
+    if (vm.state !== 'STOPPED') await this.stopLocked(vm, false);
+    else await this.dropProcess(vm);
+    this.retireBackend(vm);
+    if (this.vms.get(vm.name) === vm) this.vms.delete(vm.name);
+  }
+
+  private async startLocked(vm: Vm, passedFds: Record<string, number>, incoming: boolean): Promise<Vm> {
+    const name = vm.name;
+    {
       // a STOPPED VM starts again like a DEFINED one, in the fresh host process StopVm left it
       // (host_pid): fresh host objects, its fds passed again
       if (vm.hostObjectsLost) throw hostObjectsLost(vm);
       if (vm.state === 'RUNNING') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is RUNNING, not DEFINED or STOPPED`);
-      const desc = await this.link.describe();
+      // read fresh: devices come and go (surprise removal, Plug, driver changes)
+      const desc = await this.link.describe(true);
       const violations = this.plugChecks(vm.cfg, vm.cfg.devices, desc);
       if (violations.length > 0) throw incompatible(name, violations);
       // an idle process of an earlier host boot is gone (a DEFINED VM's: its host objects are lost)
@@ -334,10 +433,12 @@ export class VmManager {
       const pid = this.ofBoot(vm, desc.bootId).pid;
       const opened: number[] = [];
       try {
-        // guest RAM: a memfd mapped shared into the VM process
-        vm.ramFd = await this.link.memfd(pid, `guest-ram:${name}`, vm.cfg.memoryBytes);
-        opened.push(vm.ramFd);
-        vm.ramVa = await this.link.mmapShared(pid, vm.ramFd, vm.cfg.memoryBytes);
+        // guest RAM: a memfd mapped shared into the VM process (an INCOMING VM has it since CreateVm)
+        if (!incoming || vm.ramFd < 0) {
+          vm.ramFd = await this.link.memfd(pid, `guest-ram:${name}`, vm.cfg.memoryBytes);
+          opened.push(vm.ramFd);
+          vm.ramVa = await this.link.mmapShared(pid, vm.ramFd, vm.cfg.memoryBytes);
+        }
         const kinds = await this.link.fdKinds(pid);
         for (const o of vm.cfg.iommufdObjects) {
           const fd = o.fd ?? passedFds[o.id];
@@ -358,23 +459,31 @@ export class VmManager {
         if (vm.cfg.viommu.model === 'SMMUV3') this.buildSmmuv3(vm);
         for (const d of vm.cfg.devices) {
           if (d.kind === 'virtio') vm.virtio.set(d.id, this.virtioRuntime(d));
-          else await this.plugVfio(vm, d, passedFds, kinds, desc, opened);
+          else {
+            await this.plugVfio(vm, d, passedFds, kinds, desc, opened);
+            this.placeBars(vm, d, desc);
+          }
         }
         // NONE: guest RAM is identity-mapped once every device is attached, so the map skips the
         // reserved IOVAs of all of them (a device attached after the map would find its reserved
         // regions already mapped: EADDRINUSE)
         for (const [obj, ioas] of vm.sharedIoas) await EmulatedBackend.identityMap(this.link, vm, vm.iommufds.get(obj)!, ioas);
+        // legacy_container without a vIOMMU: the one container of system memory, likewise
+        const sys = vm.legacy?.containers.get(SYSTEM_AS);
+        if (sys) await EmulatedBackend.identityMapSpace(sys.space, vm);
+        await this.syncP2p(vm);
       } catch (e) {
         await this.unwindStart(vm, opened);
         // a failed start changes nothing: the process it made goes again
         if (spawned) await this.dropProcess(vm).catch(() => undefined);
         throw e;
       }
+      if (incoming) return vm;
       vm.state = 'RUNNING';
       vm.message = '';
       this.logger.info({ vm: name, pid, devices: vm.cfg.devices.length }, 'VM running');
       return vm;
-    });
+    }
   }
 
   /** Undo a failed start: close what we opened (which releases host objects), reset runtime. */
@@ -390,6 +499,10 @@ export class VmManager {
     vm.virtio.clear();
     vm.iommufds.clear();
     vm.sharedIoas.clear();
+    vm.legacy?.clear();
+    vm.legacy = undefined;
+    vm.guestBars.clear();
+    vm.p2p = undefined;
     vm.viommu = undefined;
     vm.intel = undefined;
     vm.ram = undefined;
@@ -515,7 +628,10 @@ export class VmManager {
     // inv_wait status words and completion interrupts reach the guest (vtd-nested.ts)
     let failed: unknown;
     await vm.nested?.drain().catch((e: unknown) => (failed = e));
-    for (const w of vm.ram.takePending()) await this.link.writeMemory(vm.hostPid, ramVa(vm, w.gpa, BigInt(w.data.length)), w.data);
+    for (const w of vm.ram.takePending()) {
+      await this.link.writeMemory(vm.hostPid, ramVa(vm, w.gpa, BigInt(w.data.length)), w.data);
+      markDirty(vm, w.gpa, w.data.length); // the model's own RAM writes (A/D bits, status words, EVTQ records)
+    }
     for (const irq of vm.pendingIrqs.splice(0)) vm.events.append(irq);
     if (failed !== undefined) throw failed;
     await vm.shadow?.drain();
@@ -541,7 +657,10 @@ export class VmManager {
       }
       if (hostBdfs.has(d.hostBdf)) out.push({ device: d.id, rule: 'host device', detail: `${d.hostBdf} is already assigned as '${hostBdfs.get(d.hostBdf)}'` });
       hostBdfs.set(d.hostBdf, d.id);
-      if (hd.driver !== 'vfio-pci' || !hd.cdev) out.push({ device: d.id, rule: 'host device', detail: `${d.hostBdf} is not bound to vfio-pci (driver ${hd.driver})` });
+      if (hd.present === false) out.push({ device: d.id, rule: 'host device', detail: `${d.hostBdf} was removed from host ${desc.name} (surprise removal)` });
+      if (d.legacyContainer) {
+        for (const v of legacyPlugViolations(cfg, d, hd, desc, [...devices, ...existing.map((x) => x.cfg)])) out.push({ device: d.id, ...v });
+      } else if (hd.driver !== 'vfio-pci' || !hd.cdev) out.push({ device: d.id, rule: 'host device', detail: `${d.hostBdf} is not bound to vfio-pci (driver ${hd.driver})` });
       const unit = desc.units.find((u) => u.name === hd.unit)!;
       const aperture = (1n << BigInt(unit.inputBits)) - 1n;
       const hostResv = hd.reservedRegions.filter((r) => r.type !== 'RESERVED_REGION_TYPE_DIRECT_RELAXABLE');
@@ -588,11 +707,15 @@ export class VmManager {
         // reserved regions the stage 2 or the MSI doorbell collide with (smmu.ts)
         for (const v of smmuPlugViolations(cfg.viommu.smmuv3!, ramLayout(cfg.machine, cfg.memoryBytes), d, hd, unit)) out.push({ device: d.id, ...v });
       } else if (cfg.viommu.model === 'NONE') {
+        if (d.p2p || existing.some((x) => x.cfg.p2p) || devices.some((x) => x.kind === 'vfio' && x.p2p)) {
+          const all = [...existing.map((x) => x.cfg), ...devices.filter((x): x is VfioDeviceConfig => x.kind === 'vfio')];
+          for (const v of p2pViolations(all, [d], desc)) if (!out.some((o) => o.device === v.device && o.detail === v.detail)) out.push(v);
+        }
         const ranges = ramLayout(cfg.machine, cfg.memoryBytes);
         if (ramLastGpa(ranges) > aperture) out.push({ device: d.id, rule: 'input range', detail: `guest RAM ${formatRanges(ranges)} does not fit host aperture [0, 0x${aperture.toString(16)}] of ${unit.name}` });
         // hotplug into a running VM: guest RAM is already identity-mapped in the shared IOAS, so a
         // host reserved region inside guest RAM can no longer be carved out of it
-        if (existing.some((x) => x.backend === 'NONE' && x.cfg.iommufd === d.iommufd)) {
+        if (existing.some((x) => x.backend === 'NONE' && x.cfg.legacyContainer === d.legacyContainer && x.cfg.iommufd === d.iommufd)) {
           for (const r of hostResv) {
             if (overlapsRam(ranges, r.start, r.last)) {
               out.push({ device: d.id, rule: 'reserved region', detail: `host reserved region [0x${r.start.toString(16)}, 0x${r.last.toString(16)}] of ${d.hostBdf} lies inside guest RAM, which is already identity-mapped in the shared IOAS` });
@@ -607,6 +730,7 @@ export class VmManager {
   private async plugVfio(vm: Vm, d: VfioDeviceConfig, passedFds: Record<string, number>, kinds: Map<number, string>, desc: HostDescription, opened: number[]): Promise<VfioRuntime> {
     const pid = vm.hostPid;
     const hd = desc.devices.find((x) => x.bdf === d.hostBdf)!;
+    if (d.legacyContainer) return this.plugLegacy(vm, d, passedFds, kinds, desc, opened);
     const iommufd = vm.iommufds.get(d.iommufd)!;
     let deviceFd = d.fd ?? passedFds[d.id];
     let ownFd = false;
@@ -645,7 +769,8 @@ export class VmManager {
       const ownIoas = sibling === undefined;
       rt.ioas = sibling ? sibling.ioas : await this.link.ioasAlloc(pid, iommufd);
       try {
-        rt.hwpt = await this.link.attach(pid, deviceFd, rt.ioas);
+        // a paging HWPT with dirty tracking where the unit has it (migration: dirty-dma.ts)
+        rt.hwpt = (await attachAutoDomain(this.link, pid, rt, rt.ioas, unitDirty(desc, hd.unit), hwptsOver(vm.vfio.values(), iommufd, rt.ioas))).hwpt;
       } catch (e) {
         if (ownIoas) await this.link.destroy(pid, iommufd, rt.ioas).catch(() => undefined);
         throw e;
@@ -661,15 +786,83 @@ export class VmManager {
         ioas = await this.link.ioasAlloc(pid, iommufd);
         vm.sharedIoas.set(d.iommufd, ioas);
         rt.ioas = ioas;
-        rt.hwpt = await this.link.attach(pid, deviceFd, ioas);
+        rt.hwpt = (await attachAutoDomain(this.link, pid, rt, ioas, unitDirty(desc, hd.unit), [])).hwpt;
         // at start the identity map waits for every device (see start); a hotplug maps now
         if (vm.state === 'RUNNING') await EmulatedBackend.identityMap(this.link, vm, iommufd, ioas);
       } else {
         rt.ioas = ioas;
-        rt.hwpt = await this.link.attach(pid, deviceFd, ioas);
+        rt.hwpt = (await attachAutoDomain(this.link, pid, rt, ioas, unitDirty(desc, hd.unit), hwptsOver(vm.vfio.values(), iommufd, ioas))).hwpt;
       }
       vm.vfio.set(d.id, rt);
     }
+    return rt;
+  }
+
+  /** The guest BARs of a plugged assigned device (firmware's placement in the PCI MMIO window). */
+  private placeBars(vm: Vm, d: VfioDeviceConfig, desc: HostDescription): void {
+    const hd = desc.devices.find((x) => x.bdf === d.hostBdf)!;
+    try {
+      vm.guestBars.set(d.id, allocateGuestBars(vm.cfg.machine, [...vm.guestBars.values()].flat(), hd.bars ?? [], ramLastGpa(vm.ramRanges) + 1n));
+    } catch (e) {
+      throw new DomainError('RESOURCE_EXHAUSTED', 'NO_MMIO_SPACE', `device '${d.id}': ${(e as Error).message}`, { device: d.id });
+    }
+  }
+
+  /** The DMA spaces of guest system memory (model NONE): the shared IOAS of each iommufd object and the legacy container. */
+  private systemSpaces(vm: Vm): P2pSpace[] {
+    if (vm.cfg.viommu.model !== 'NONE') return [];
+    const out: P2pSpace[] = [];
+    for (const [obj, ioas] of vm.sharedIoas) {
+      const fd = vm.iommufds.get(obj)!;
+      out.push({ key: `${fd}:${ioas}`, kind: 'ioas', fd, ioas });
+    }
+    const c = vm.legacy?.containers.get(SYSTEM_AS);
+    if (c) out.push({ key: c.space.key, kind: 'container', fd: c.fd });
+    return out;
+  }
+
+  /** Map the BARs of every p2p device into every DMA space of system memory (what is missing). */
+  private async syncP2p(vm: Vm): Promise<void> {
+    const peers = [...vm.vfio.values()].filter((r) => r.cfg.p2p).map((r) => ({ id: r.cfg.id, deviceFd: r.deviceFd, bars: vm.guestBars.get(r.cfg.id) ?? [] }));
+    if (peers.length === 0) return;
+    if (!vm.p2p) vm.p2p = new P2pMapper(this.link, vm.hostPid, this.logger);
+    await vm.p2p.sync(this.systemSpaces(vm), peers);
+  }
+
+  /**
+   * An assigned device on QEMU's legacy VFIO path (backends/legacy-container.ts): its group (the
+   * passed group fd, or /dev/vfio/<group> opened by the VM process) on the container of its
+   * guest DMA address space, the device fd from the group; then the container filled as an IOAS
+   * would be (virtio-iommu / intel-iommu: the EMULATED backends; NONE: guest RAM identity-mapped
+   * once every device is in, or now for a hotplug that made the container).
+   */
+  private async plugLegacy(vm: Vm, d: VfioDeviceConfig, passedFds: Record<string, number>, kinds: Map<number, string>, desc: HostDescription, opened: number[]): Promise<VfioRuntime> {
+    const pid = vm.hostPid;
+    const hd = desc.devices.find((x) => x.bdf === d.hostBdf)!;
+    const passed = d.fd ?? passedFds[d.id];
+    if (passed !== undefined && kinds.get(passed) !== 'FD_KIND_VFIO_GROUP') {
+      throw new DomainError('INVALID_ARGUMENT', 'BAD_FD', `fd ${passed} for device '${d.id}' (legacy_container) is not a VFIO group open in the VM process ${pid}`, { device: d.id });
+    }
+    if (!vm.legacy) vm.legacy = new LegacyVfio(this.link, pid, this.logger, (path, what) => this.openAsVm(pid, path, what));
+    const emulated = vm.viommu !== undefined || vm.intel !== undefined;
+    const p = await vm.legacy.attach(d.id, hd, emulated ? d.id : SYSTEM_AS, passed, opened);
+    const rt: VfioRuntime = {
+      cfg: d,
+      host: hd,
+      iommufd: p.container.fd,
+      deviceFd: p.deviceFd,
+      devId: 0,
+      ioas: 0,
+      hwpt: 0,
+      backend: emulated ? 'EMULATED' : 'NONE',
+      ownFd: true,
+      space: p.container.space,
+      legacy: { group: hd.group, groupFd: p.group.fd, containerFd: p.container.fd, iommuType: p.container.iommuType, containerBackend: desc.kernel.nativeType1 ? 'native-type1' : 'iommufd-compat' },
+    };
+    vm.vfio.set(d.id, rt);
+    if (vm.intel) await vm.shadow!.sync(rt);
+    else if (vm.viommu) await vm.backend!.sync(rt);
+    else if (p.newContainer && vm.state === 'RUNNING') await EmulatedBackend.identityMapSpace(p.container.space, vm);
     return rt;
   }
 
@@ -752,6 +945,9 @@ export class VmManager {
     const vm = this.vm(name);
     return vm.lock(async () => {
       if (vm.state === 'STOPPED') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is STOPPED`);
+      if (vm.state === 'INCOMING') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is INCOMING: its devices come with the migration`);
+      // QEMU: "disallowing migration blocker (migration/snapshot in progress)"; the device set must not change under a migration
+      if (vm.migrating) throw new DomainError('FAILED_PRECONDITION', 'MIGRATION_IN_PROGRESS', `VM ${name} is migrating: devices cannot be plugged until the migration ends`);
       const ids = new Set<string>([...vm.cfg.devices.map((d) => d.id), ...vm.cfg.iommufdObjects.map((o) => o.id)]);
       const used = new Set<string>(vm.cfg.devices.map((d) => d.guestBdf));
       const d = parseDevice(spec, 'device', ids, used, vm.cfg.iommufdObjects, vm.cfg.viommu);
@@ -761,7 +957,7 @@ export class VmManager {
         return vm;
       }
       await this.ownProcess(vm);
-      const desc = await this.link.describe();
+      const desc = await this.link.describe(true);
       const violations = this.plugChecks(vm.cfg, [d], desc, [...vm.vfio.values()]);
       if (violations.length > 0) throw incompatible(name, violations);
       if (d.kind === 'virtio') {
@@ -771,9 +967,15 @@ export class VmManager {
         try {
           vm.viommu?.addEndpoint(d.endpointId);
           await this.plugVfio(vm, d, passedFds, await this.link.fdKinds(vm.hostPid), desc, opened);
+          this.placeBars(vm, d, desc);
+          await this.syncP2p(vm);
         } catch (e) {
+          vm.guestBars.delete(d.id);
+          if (vm.p2p) await vm.p2p.dropPeer(d.id, this.systemSpaces(vm)).catch(() => undefined);
           const rt = vm.vfio.get(d.id);
           vm.vfio.delete(d.id);
+          // legacy: a group / container this plug opened is in `opened` (closed below)
+          if (d.kind === 'vfio' && d.legacyContainer) vm.legacy?.abandon(d.id);
           if (rt && vm.shadow && ![...vm.vfio.values()].some((o) => o.iommufd === rt.iommufd && o.ioas === rt.ioas)) vm.shadow.forget(rt);
           if (vm.viommu) await vm.viommu.removeEndpoint(d.endpointId).catch(() => undefined);
           for (const fd of opened) await this.link.closeFd(vm.hostPid, fd).catch(() => undefined);
@@ -786,11 +988,21 @@ export class VmManager {
     });
   }
 
-  async unplug(name: string, deviceId: string): Promise<Vm> {
+  /**
+   * UnplugDevice (and the reaction to a surprise removal: `hostBdf` set, the device is removed
+   * only while it still is that host device, else nothing happens and undefined resolves).
+   */
+  async unplug(name: string, deviceId: string): Promise<Vm>;
+  async unplug(name: string, deviceId: string, hostBdf: string): Promise<Vm | undefined>;
+  async unplug(name: string, deviceId: string, hostBdf?: string): Promise<Vm | undefined> {
     const vm = this.vm(name);
     return vm.lock(async () => {
       const d = vm.cfg.devices.find((x) => x.id === deviceId);
+      if (hostBdf !== undefined && (d?.kind !== 'vfio' || d.hostBdf !== hostBdf || vm.state !== 'RUNNING')) return undefined;
       if (!d) throw new DomainError('NOT_FOUND', 'DEVICE_NOT_FOUND', `VM ${name} has no device '${deviceId}'`);
+      // a surprise removal (hostBdf) goes on: the host took the device, and the migration then fails and recovers
+      if (hostBdf === undefined && vm.migrating) throw new DomainError('FAILED_PRECONDITION', 'MIGRATION_IN_PROGRESS', `VM ${name} is migrating: devices cannot be unplugged until the migration ends`);
+      if (hostBdf === undefined && vm.state === 'INCOMING') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is INCOMING: its devices come with the migration`);
       if (vm.state === 'RUNNING') {
         await this.ownProcess(vm);
         const rt = vm.vfio.get(deviceId);
@@ -801,7 +1013,20 @@ export class VmManager {
           if (rt) rt.leaving = false;
           throw e;
         }
-        if (rt) {
+        // P2P: the device's BARs leave every DMA space (and their mmaps / dma-bufs go) before its fd closes
+        if (rt && vm.p2p) await vm.p2p.dropPeer(deviceId, this.systemSpaces(vm));
+        vm.guestBars.delete(deviceId);
+        if (rt?.legacy) {
+          // legacy_container: the device fd, then its group when no other device of the VM
+          // uses it, then the container when it has no group left (vfio_legacy_detach_device)
+          vm.vfio.delete(deviceId);
+          await vm.legacy!.detach(deviceId, rt.legacy.group, rt.deviceFd);
+          if (!vm.legacy!.containers.has(SYSTEM_AS)) vm.p2p?.forgetSpace(`container:${rt.legacy.containerFd}`);
+          if (!vm.legacy!.containers.has(rt.cfg.id)) {
+            vm.backend?.forget(rt);
+            vm.shadow?.forget(rt);
+          }
+        } else if (rt) {
           // SMMUv3 accel: the device leaves the vSMMU before VFIO lets it go (QEMU's
           // unset_iommu_device): its vDEVICE and stage-1 HWPT, the last one's vIOMMU with it
           if (rt.backend === 'NESTED' && vm.smmuAccel) await vm.smmuAccel.unplug(rt);
@@ -810,6 +1035,8 @@ export class VmManager {
           await this.link.closeFd(vm.hostPid, rt.deviceFd);
           vm.vfio.delete(deviceId);
           if (rt.backend === 'NESTED') await vm.nested?.unplug(rt);
+          // its paging HWPT (attachAutoDomain) goes with the last device attached to it, before its IOAS
+          else if (!vm.smmuAccel && ![...vm.vfio.values()].some((o) => o.iommufd === rt.iommufd && o.hwpt === rt.hwpt)) await this.link.destroy(vm.hostPid, rt.iommufd, rt.hwpt).catch(() => undefined);
           const shared = [...vm.vfio.values()].some((o) => o.iommufd === rt.iommufd && o.ioas === rt.ioas);
           if (rt.backend === 'EMULATED' && !shared) {
             await this.link.destroy(vm.hostPid, rt.iommufd, rt.ioas).catch(() => undefined);
@@ -858,11 +1085,18 @@ export class VmManager {
   async writeMemory(name: string, gpa: bigint, data: Uint8Array): Promise<void> {
     const { vm } = await this.runningVerified(name);
     const va = gpaCheck(vm, gpa, BigInt(data.length));
-    if (!vm.ram) return this.link.writeMemory(vm.hostPid, va, data);
-    // the intel-iommu model reads the vmm's copy: host first, then the copy, in the VM's order
+    if (!vm.ram && !vm.migrating) {
+      await this.link.writeMemory(vm.hostPid, va, data);
+      markDirty(vm, gpa, data.length); // a guest CPU write: the migration dirty log
+      return;
+    }
+    // the intel-iommu model reads the vmm's copy: host first, then the copy, in the VM's order;
+    // during a live migration every write waits while the source holds the lock to stop the guest
     await vm.lock(async () => {
+      if (vm.state !== 'RUNNING' || vm.hostObjectsLost) throw new DomainError('FAILED_PRECONDITION', 'VM_NOT_RUNNING', `VM ${name} is ${vm.state}`);
       await this.link.writeMemory(vm.hostPid, va, data);
       vm.ram?.store(gpa, data);
+      markDirty(vm, gpa, data.length);
     });
   }
 
@@ -1208,6 +1442,7 @@ export class VmManager {
         const part = data.subarray(o, o + n);
         await this.link.writeMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), part);
         vm.ram?.store(gpa, part);
+        markDirty(vm, gpa, n); // an emulated device's DMA write: the migration dirty log
         o += n;
       }
       return { written: length };
@@ -1224,9 +1459,16 @@ export class VmManager {
 
   /**
    * React to host events: a VM's process killed; DMA faults of assigned devices, whoever made
-   * the device DMA, are counted and logged (never guest-visible with EMULATED or NONE, as in QEMU).
+   * the device DMA, are counted and logged (never guest-visible with EMULATED or NONE, as in QEMU);
+   * a surprise removal of an assigned device removes it from its running VM (surpriseRemoved).
    */
   onHostEvent(e: HostEvent): void {
+    if (e.kind === 'DEVICE_UNPLUGGED') {
+      for (const vm of this.vms.values()) {
+        if (vm.state !== 'RUNNING' || vm.hostObjectsLost || vm.proc?.bootId !== e.bootId) continue;
+        for (const d of vm.vfio.values()) if (d.cfg.hostBdf === e.bdf) void this.surpriseRemoved(vm, d.cfg, e);
+      }
+    }
     if (e.kind === 'PROCESS_EXITED' || e.kind === 'LEASE_EXPIRED') {
       // pids are numbered again by a restarted host: an event names a VM's process only in its boot
       for (const vm of this.vms.values()) if (vm.proc && vm.proc.pid === e.pid && vm.proc.bootId === e.bootId) this.markLost(vm, `host process ${e.pid}: ${e.kind}`, vm.proc);
@@ -1245,6 +1487,29 @@ export class VmManager {
         }
       }
     }
+  }
+
+  /**
+   * The host removed an assigned device (pciehp surprise removal; vfio-pci relays the kernel's
+   * device request to its user, and QEMU's vfio_req_notifier_handler unplugs the device from
+   * the guest): the vmm removes it from the guest as UnplugDevice does, which closes its VFIO
+   * fds so the host's removal completes, then reports it in VmInfo (removed_devices) and to the
+   * guest (Events: device_removed). A device no longer there (unplugged, VM stopped) is left.
+   */
+  private async surpriseRemoved(vm: Vm, d: VfioDeviceConfig, e: HostEvent): Promise<void> {
+    let done: Vm | undefined;
+    try {
+      done = await this.unplug(vm.name, d.id, d.hostBdf);
+    } catch (err) {
+      this.logger.error({ vm: vm.name, device: d.id, hostBdf: d.hostBdf, err: (err as Error).message }, 'surprise removal: removing the device from the guest failed');
+      return;
+    }
+    if (!done) return;
+    const reason = e.message || `host device ${d.hostBdf} removed`;
+    vm.removed.push({ id: d.id, hostBdf: d.hostBdf, guestBdf: d.guestBdf, reason, hostSequence: e.sequence });
+    if (vm.removed.length > MAX_REMOVED_KEPT) vm.removed.splice(0, vm.removed.length - MAX_REMOVED_KEPT);
+    vm.events.append({ kind: 'device_removed', deviceId: d.id, guestBdf: d.guestBdf, reason });
+    this.logger.warn({ vm: vm.name, device: d.id, hostBdf: d.hostBdf, guestBdf: d.guestBdf, sequence: e.sequence.toString() }, `assigned device removed from the guest: the host removed it (${reason})`);
   }
 
   /**
@@ -1336,4 +1601,37 @@ function virtioDmaTranslated(v: VirtioRuntime, sub: number | undefined, subName:
   const translated = (v.driverFeatures & VIRTIO_F_ACCESS_PLATFORM) !== 0n;
   if (!translated && sub !== undefined) throw new DomainError('INVALID_ARGUMENT', 'BAD_PASID', `virtio device '${v.cfg.id}' did not negotiate ACCESS_PLATFORM: its DMA is untranslated and carries no ${subName}`);
   return translated;
+}
+
+/**
+ * Plug-time checks of a legacy_container device (QEMU's vfio_legacy_attach_device path): the
+ * host serves /dev/vfio/vfio, the device is bound to vfio-pci, its group is viable, and behind a
+ * vIOMMU (one address space per device) no other assigned device of the VM shares its group.
+ */
+export function legacyPlugViolations(cfg: VmConfig, d: VfioDeviceConfig, hd: HostDescription['devices'][number], desc: HostDescription, all: readonly DeviceConfig[]): Array<{ rule: string; detail: string }> {
+  const out: Array<{ rule: string; detail: string }> = [];
+  if (!desc.kernel.nativeType1 && !desc.kernel.vfioCompatContainer) out.push({ rule: 'container', detail: `host ${desc.name} serves no VFIO container (/dev/vfio/vfio): neither native type1 nor iommufd's compatibility layer` });
+  if (hd.driver !== 'vfio-pci') out.push({ rule: 'host device', detail: `${d.hostBdf} is not bound to vfio-pci (driver ${hd.driver})` });
+  const g = desc.groups.find((x) => x.id === hd.group);
+  if (g && !g.viable) out.push({ rule: 'group', detail: `group ${hd.group} is not viable. Please ensure all devices within the iommu_group are bound to their vfio bus driver.` });
+  for (const o of all) {
+    // the group and cdev paths exclude each other per group (a group opened through
+    // /dev/vfio/<group> blocks the cdev bind of its devices, and the other way round)
+    if (o === d || o.kind !== 'vfio' || o.id === d.id || o.legacyContainer) continue;
+    if (desc.devices.find((x) => x.bdf === o.hostBdf)?.group === hd.group) {
+      out.push({ rule: 'group', detail: `group ${hd.group} is also used through iommufd by '${o.id}' (${o.hostBdf}): a group opened for the legacy container blocks its devices' cdev binds` });
+      break;
+    }
+  }
+  if (cfg.viommu.model !== 'NONE') {
+    for (const o of all) {
+      if (o === d || o.kind !== 'vfio' || o.id === d.id || !o.legacyContainer) continue;
+      const og = desc.devices.find((x) => x.bdf === o.hostBdf)?.group;
+      if (og === hd.group) {
+        out.push({ rule: 'group', detail: `group ${hd.group} used in multiple address spaces (with a vIOMMU every assigned device has its own; '${o.id}' ${o.hostBdf} is in the same group)` });
+        break;
+      }
+    }
+  }
+  return out;
 }

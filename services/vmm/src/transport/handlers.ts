@@ -1,13 +1,18 @@
 /** gRPC adapters of the vmm: decode → VmManager → encode. */
-import { DomainError, notModelled } from '#libs/errno/index.js';
-import { serverStream, unary } from '#libs/rpc/handlers.js';
+import { DomainError } from '#libs/errno/index.js';
+import { clientStream, serverStream, unary } from '#libs/rpc/handlers.js';
 import { vmmService, type ServiceRegistration } from '#libs/rpc/proto.js';
 import { followLog } from '#libs/seqlog/index.js';
 import { parseU64, u64 } from '#libs/u64/index.js';
 import { NO_PASID } from '../viommu/intel-iommu/translate.js';
 import { parseVmSpec, SMMU_MMIO, VTD_MMIO, type DeviceConfig, type VmConfig } from '../machine/config.js';
 import type { VfioRuntime, Vm, VmManager } from '../machine/vmm.js';
-import type { HostLinkStatus } from '../hostlink/hostlink.js';
+import type { HostDescription, HostLinkStatus } from '../hostlink/hostlink.js';
+import { checkMigration, formatViolation, peerDescribe, vmMigrationBlockers } from '../migration/check.js';
+import { computeBaseline } from '../migration/baseline.js';
+import { iommufdReplacement } from '../backends/p2p.js';
+import { migrate } from '../migration/source.js';
+import { receiveMigration } from '../migration/destination.js';
 import type { VirtioIommu, RequestResult } from '../viommu/virtio-iommu.js';
 import * as W from '../viommu/wire.js';
 import type { VirtioIommuRequestRequest__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/VirtioIommuRequestRequest.js';
@@ -117,14 +122,15 @@ function specMessage(cfg: VmConfig) {
 
 function deviceSpecMessage(d: DeviceConfig) {
   if (d.kind === 'virtio') return { id: d.id, guest_bdf: d.guestBdf, virtio: { type: d.type === 'net' ? ('VIRTIO_DEVICE_TYPE_NET' as const) : ('VIRTIO_DEVICE_TYPE_BLK' as const), access_platform: d.accessPlatform } };
-  return { id: d.id, guest_bdf: d.guestBdf, vfio: { host_bdf: d.hostBdf, iommufd: d.iommufd, legacy_container: false, backend: `VFIO_BACKEND_${d.backend}` as const, ...(d.fd !== undefined ? { fd: d.fd } : {}) } };
+  return { id: d.id, guest_bdf: d.guestBdf, vfio: { host_bdf: d.hostBdf, iommufd: d.iommufd, legacy_container: d.legacyContainer, backend: `VFIO_BACKEND_${d.backend}` as const, ...(d.fd !== undefined ? { fd: d.fd } : {}), p2p: d.p2p ?? false } };
 }
 
-export function vmInfo(vm: Vm) {
-  const blockers: Array<{ reason: string; detail: string }> = [];
-  if (vm.vfio.size > 0) blockers.push({ reason: 'MIGRATION_NOT_MODELLED', detail: 'VM migration (dirty tracking of assigned devices, vIOMMU state transfer) is not built yet' });
-  // QEMU registers this blocker at realize of an arm-smmuv3 with accel=on
-  if (vm.cfg.viommu.smmuv3?.accel) blockers.push({ reason: 'SMMUV3_ACCEL', detail: 'Migration not supported with SMMUv3 accelerator mode enabled' });
+/**
+ * VmInfo of `vm`; its migration blockers are QEMU's against `host` (the vmm's host as last
+ * described; without one, only that they are not known yet).
+ */
+export function vmInfo(vm: Vm, host?: HostDescription) {
+  const blockers = vmMigrationBlockers(vm, host).map((b) => ({ reason: b.reason, detail: b.detail }));
   return {
     spec: specMessage(vm.cfg),
     state: `VM_STATE_${vm.state}` as const,
@@ -142,6 +148,7 @@ export function vmInfo(vm: Vm) {
         host_bdf: d.kind === 'vfio' ? d.hostBdf : '',
         driver_features: u64(vr?.driverFeatures ?? 0n),
         features_ok: vr?.featuresOk ?? false,
+        bars: (vm.guestBars.get(d.id) ?? []).map((b) => ({ index: b.index, gpa: u64(b.gpa), size: u64(b.size) })),
       };
     }),
     migration_blockers: blockers,
@@ -152,6 +159,7 @@ export function vmInfo(vm: Vm) {
     ...(vm.cfg.viommu.model === 'INTEL_IOMMU' ? { viommu_mmio: { base: u64(VTD_MMIO.base), size: u64(VTD_MMIO.size) } } : {}),
     ...(vm.cfg.viommu.model === 'SMMUV3' ? { viommu_mmio: { base: u64(SMMU_MMIO.base), size: u64(SMMU_MMIO.size) } } : {}),
     ram_ranges: vm.ramRanges.map((r) => ({ gpa: u64(r.gpa), size: u64(r.size), memfd_offset: u64(r.offset) })),
+    removed_devices: vm.removed.map((r) => ({ id: r.id, host_bdf: r.hostBdf, guest_bdf: r.guestBdf, reason: r.reason, host_sequence: u64(r.hostSequence) })),
   };
 }
 
@@ -163,7 +171,15 @@ function hostObjects(vm: Vm, rt: VfioRuntime) {
   const vtd = rt.backend === 'NESTED' ? vm.nested?.stateOf(rt) : undefined;
   const smmu = rt.backend === 'NESTED' ? vm.smmuAccel?.stateOf(rt) : undefined;
   const nested = vtd?.nested ?? smmu?.hwpt;
+  const l = rt.legacy;
+  // P2P: the peers' BARs mapped into the device's DMA space
+  const p2p = (vm.p2p?.mappingsOf(rt.space?.key ?? `${rt.iommufd}:${rt.ioas}`) ?? []).map((m) => ({ peer: m.peer, bar: m.bar, gpa: u64(m.gpa), size: u64(m.size), via: m.via }));
+  if (l) {
+    // legacy_container: no iommufd object; the group and the container it is set on
+    return { iommufd: -1, device_fd: rt.deviceFd, dev_id: 0, ioas_ids: [], hwpt_ids: [], container_fd: l.containerFd, group_fd: l.groupFd, group: l.group, iommu_type: l.iommuType, container_backend: l.containerBackend, p2p };
+  }
   return {
+    p2p,
     iommufd: rt.iommufd,
     device_fd: rt.deviceFd,
     dev_id: rt.devId,
@@ -204,9 +220,11 @@ function fds(m: Record<string, number> | undefined): Record<string, number> {
 }
 
 export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, linkStatus?: () => Readonly<HostLinkStatus>): ServiceRegistration[] {
+  /** VmInfo with the migration blockers against this vmm's host as last described. */
+  const info = (vm: Vm) => vmInfo(vm, mgr.link.lastDescription);
   const vmm = vmmService('Vmm', {
-    CreateVm: unary(async (req) => ({ vm: vmInfo(await mgr.create(parseVmSpec(req.spec))) })),
-    StartVm: unary(async (req) => ({ vm: vmInfo(await mgr.start(req.name, fds(req.passed_fds))) })),
+    CreateVm: unary(async (req) => ({ vm: info(await mgr.create(parseVmSpec(req.spec), { incoming: req.incoming === true })) })),
+    StartVm: unary(async (req) => ({ vm: info(await mgr.start(req.name, fds(req.passed_fds))) })),
     StopVm: unary(async (req) => {
       await mgr.stop(req.name);
       return {};
@@ -215,14 +233,23 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
       await mgr.delete(req.name);
       return {};
     }),
-    GetVm: unary((req) => ({ vm: vmInfo(mgr.vm(req.name)) })),
-    ListVms: unary(() => ({ vms: [...mgr.vms.values()].map(vmInfo) })),
-    HotplugDevice: unary(async (req) => ({ vm: vmInfo(await mgr.hotplug(req.name, req.device, fds(req.passed_fds))) })),
-    UnplugDevice: unary(async (req) => ({ vm: vmInfo(await mgr.unplug(req.name, req.device_id)) })),
-    GetHostCapabilities: unary(async () => {
+    GetVm: unary((req) => ({ vm: info(mgr.vm(req.name)) })),
+    ListVms: unary(() => ({ vms: [...mgr.vms.values()].map((v) => info(v)) })),
+    HotplugDevice: unary(async (req) => ({ vm: info(await mgr.hotplug(req.name, req.device, fds(req.passed_fds))) })),
+    UnplugDevice: unary(async (req) => ({ vm: info(await mgr.unplug(req.name, req.device_id)) })),
+    GetHostCapabilities: unary(async (req) => {
       const d = await mgr.link.describe();
+      const replacement = req.spec ? iommufdReplacement(parseVmSpec(req.spec), d) : undefined;
       return {
+        vfio: {
+          iommufd: d.kernel.iommufd,
+          container: d.kernel.nativeType1 ? 'native-type1' : d.kernel.vfioCompatContainer ? 'iommufd-compat' : 'none',
+          p2p_bar_va: d.kernel.nativeType1,
+          p2p_dmabuf: d.kernel.dmabufP2p,
+        },
+        ...(replacement ? { iommufd_replacement: { possible: replacement.possible, reasons: replacement.reasons, placement: Object.fromEntries(replacement.placement) } } : {}),
         host: await hostName(),
+        ...(mgr.link.lastDescribe ? { host_description: mgr.link.lastDescribe } : {}),
         units: d.units.map((u) => ({
           unit: u.name,
           type: u.type,
@@ -232,9 +259,9 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
           nesting: u.nesting,
           dirty_tracking: u.dirtyTracking,
           models: {
-            NONE: 'identity: guest RAM mapped once into a shared IOAS',
-            VIRTIO_IOMMU: d.iommufd ? 'emulated: one IOAS per endpoint, guest MAP/UNMAP shadowed' : 'refused: host has no iommufd',
-            INTEL_IOMMU: d.iommufd ? 'emulated: caching-mode shadow of the guest second stage, one IOAS per device (NESTED/flts not built yet)' : 'refused: host has no iommufd',
+            NONE: d.iommufd ? 'identity: guest RAM mapped once into a shared IOAS (legacy_container: into one shared type1 container)' : 'identity: guest RAM mapped once into one shared type1 container (legacy_container only: host has no iommufd)',
+            VIRTIO_IOMMU: d.iommufd ? 'emulated: one IOAS per endpoint, guest MAP/UNMAP shadowed (legacy_container: one type1 container per endpoint)' : 'emulated through the legacy container only (host has no iommufd): one type1 container per endpoint, guest MAP/UNMAP shadowed',
+            INTEL_IOMMU: d.iommufd ? 'emulated: caching-mode shadow of the guest second stage, one IOAS per device (NESTED/flts not built yet)' : 'emulated through the legacy container only (host has no iommufd): caching-mode shadow, one type1 container per device; x-flts refused (Need IOMMUFD backend)',
             SMMUV3: !d.iommufd
               ? 'virtio devices only: host has no iommufd'
               : u.type === 'IOMMU_TYPE_ARM_SMMUV3' && u.nesting
@@ -246,18 +273,32 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
         ...(linkStatus ? { host_link: hostLinkMessage(linkStatus()) } : {}),
       };
     }),
-    ComputeBaseline: unary(() => {
-      throw notModelled('ComputeBaseline', 'capability baselines across hosts arrive with the migration-pool work');
+    ComputeBaseline: unary((req) => {
+      const r = computeBaseline(req.hosts, req.model, req.devices);
+      return {
+        baseline: r.baseline,
+        machine: r.machine,
+        backend_plan: Object.fromEntries(r.backendPlan),
+        lacking: Object.fromEntries([...r.lacking].map(([h, l]) => [h, l.join('; ')])),
+        devices: Object.fromEntries([...r.devices].map(([h, l]) => [h, l.join(',')])),
+        reasons: r.reasons,
+      };
     }),
-    CheckMigration: unary(() => {
-      throw notModelled('CheckMigration', 'VM migration arrives with the migration work');
+    CheckMigration: unary(async (req) => {
+      const vm = mgr.vm(req.name);
+      if (!req.destination) throw new DomainError('INVALID_ARGUMENT', 'BAD_DESTINATION', 'destination: the address (host:port) of the destination vmm is required');
+      const src = await mgr.link.describe();
+      // the destination's host and VMs, over the vmm → vmm link (destination_token, else the host link's own token)
+      const peer = await peerDescribe(req.destination, req.destination_token || mgr.link.opts.token, mgr.link.opts.credentials);
+      const r = checkMigration(vm, src, peer.host, peer.vms);
+      return { compatible: r.violations.length === 0, violations: r.violations.map(formatViolation), plan: r.plan };
     }),
-    Migrate: serverStream(async () => {
-      throw notModelled('Migrate', 'VM migration arrives with the migration work');
+    Migrate: serverStream(async (req, out, ctx) => {
+      if (!req.destination) throw new DomainError('INVALID_ARGUMENT', 'BAD_DESTINATION', 'destination: the address (host:port) of the destination vmm is required');
+      const opts = { destination: req.destination, token: req.destination_token, maxDowntimeMs: req.max_downtime_ms, maxRounds: req.max_rounds, bandwidthBytesPerS: parseU64(req.bandwidth_bytes_per_s, 'bandwidth_bytes_per_s') };
+      await migrate(mgr, req.name, opts, (p) => out.send({ phase: p.phase, round: p.round, bytes_sent: u64(p.bytesSent), dirty_pages: u64(p.dirtyPages), downtime_ms: u64(p.downtimeMs), remaining_bytes: u64(p.remainingBytes), detail: p.detail }), ctx.signal, (vm) => specMessage(vm.cfg));
     }),
-    ReceiveMigration: unary(() => {
-      throw notModelled('ReceiveMigration', 'VM migration arrives with the migration work');
-    }) as never,
+    ReceiveMigration: clientStream(async (requests, ctx) => ({ result: await receiveMigration(mgr, requests, specMessage, ctx.logger) })),
     Ping: unary((req) => ({ payload: req.payload })),
     InspectViommu: unary(async (req) => {
       if (mgr.vm(req.name).cfg.viommu.model === 'SMMUV3') {
@@ -373,7 +414,9 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
         (e) =>
           e.kind === 'interrupt'
             ? out.send({ sequence: u64(e.sequence), interrupt: { source: e.source, msi_addr: u64(e.msiAddr), msi_data: e.msiData } })
-            : out.send({ sequence: u64(e.sequence), virtio_fault: { reason: e.reason, flags: e.flags, endpoint: e.endpoint, address: u64(e.address) }, raw: Buffer.from(e.raw) }),
+            : e.kind === 'device_removed'
+              ? out.send({ sequence: u64(e.sequence), device_removed: { device_id: e.deviceId, guest_bdf: e.guestBdf, reason: e.reason } })
+              : out.send({ sequence: u64(e.sequence), virtio_fault: { reason: e.reason, flags: e.flags, endpoint: e.endpoint, address: u64(e.address) }, raw: Buffer.from(e.raw) }),
         ctx.signal,
         async (oldest) => {
           throw new DomainError('OUT_OF_RANGE', 'CURSOR_EXPIRED', `events before ${oldest} are no longer retained`, { oldestSequence: oldest.toString() });

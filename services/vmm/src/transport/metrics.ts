@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import { scrapedCounter, scrapedGauge, type Sample } from '#libs/rpc/metrics.js';
 import type { VmManager, VmState } from '../machine/vmm.js';
 
-const VM_STATES: readonly VmState[] = ['DEFINED', 'RUNNING', 'STOPPED'];
+const VM_STATES: readonly VmState[] = ['DEFINED', 'RUNNING', 'STOPPED', 'INCOMING'];
 
 /** Counters of the host link (the vmm bootstrap's link status). */
 export interface HostLinkCounters {

@@ -26,31 +26,17 @@ import {
   type VirtioIommuConfig,
   type VirtioIommuHooks,
 } from './virtio-iommu.js';
+import { ALL, config, MSI_WINDOW } from './virtio-iommu-test-support.js';
 import { decodeConfig, decodeFault } from './wire.js';
 
 // ------------------------------------------------------------------------------ fixtures
 
-const ALL = [F.INPUT_RANGE, F.DOMAIN_RANGE, F.MAP_UNMAP, F.PROBE, F.MMIO, F.BYPASS_CONFIG].reduce((a, b) => a | featureBit(b), 0n);
 const V1 = featureBit(VIRTIO_F_VERSION_1);
-const MSI_WINDOW = { start: 0xfee00000n, end: 0xfeefffffn, subtype: 1 as const };
 const BYPASS: EndpointView = { kind: 'bypass' };
 const BLOCKED: EndpointView = { kind: 'blocked' };
 const dom = (domain: number): EndpointView => ({ kind: 'domain', domain });
 const mp = (virtStart: bigint, virtEnd: bigint, physStart: bigint, flags: number): Mapping => ({ virtStart, virtEnd, physStart, flags });
 const RW = MAP_F.READ | MAP_F.WRITE;
-
-function config(o: Partial<VirtioIommuConfig> = {}): VirtioIommuConfig {
-  return {
-    pageSizeMask: 0xfffffffffffff000n,
-    inputRange: { start: 0n, end: (1n << 48n) - 1n },
-    domainRange: { start: 0, end: 0xffffffff },
-    probeSize: 512,
-    bootBypass: false,
-    reservedRegions: [MSI_WINDOW],
-    offeredFeatures: ALL,
-    ...o,
-  };
-}
 
 type HookName = 'endpointChanged' | 'mapped' | 'unmapped';
 type Call =

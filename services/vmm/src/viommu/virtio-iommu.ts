@@ -211,6 +211,23 @@ export interface VirtioIommuSnapshot {
   bypass: boolean;
 }
 
+/**
+ * What the device migrates (QEMU's vmstate `virtio-iommu`: the virtio common state it needs —
+ * driver status, guest features, `broken` — then `virtio-iommu-device`: the domains with their
+ * mappings, endpoint lists and bypass flag, and `config.bypass`). viommu/virtio-iommu-vmstate.ts
+ * encodes it; the endpoints tree is rebuilt from the domain lists on load, as `iommu_post_load` does.
+ */
+export interface VirtioIommuMigrationState {
+  driverFeatures: bigint;
+  featuresOk: boolean;
+  /** driver-set status bits other than FEATURES_OK */
+  driverStatus: number;
+  bypass: 0 | 1;
+  /** why the device needs a reset (QEMU's VirtIODevice.broken), undefined when it works */
+  broken?: string;
+  domains: Array<{ id: number; bypass: boolean; endpoints: number[]; mappings: Mapping[] }>;
+}
+
 const U32_MAX = 0xffffffff;
 const U64_MAX = (1n << 64n) - 1n;
 /** Device-specific feature bits this model implements (bits 0..23 are device-specific). */
@@ -752,6 +769,91 @@ export class VirtioIommu {
       .sort((a, b) => a.id - b.id)
       .map((d) => ({ id: d.id, bypass: d.bypass, endpoints: sortedIds(d.endpoints), mappings: [...d.mappings.values()].map((m) => ({ ...m })) }));
     return { domains, bypass: this.bypassByte === 1 };
+  }
+
+  // ---------------------------------------------------------------- migration
+
+  /** The configuration the device was built with (not migrated: the destination must equal it). */
+  get config(): Readonly<VirtioIommuConfig> {
+    return this.cfg;
+  }
+
+  /**
+   * Resolves once every operation queued so far has finished (a stopped VM's last requests), so
+   * `migrationState()` right after sees all of them committed.
+   */
+  idle(): Promise<void> {
+    return this.serial(async () => undefined);
+  }
+
+  /** The committed state QEMU's vmstate carries (see VirtioIommuMigrationState). */
+  migrationState(): VirtioIommuMigrationState {
+    return {
+      driverFeatures: this.negotiated,
+      featuresOk: this.featuresAccepted,
+      driverStatus: this.driverStatus,
+      bypass: this.bypassByte,
+      ...(this.brokenReason !== undefined ? { broken: this.brokenReason } : {}),
+      domains: this.snapshot().domains,
+    };
+  }
+
+  /**
+   * Load a migrated state (already validated against this device's configuration by
+   * virtio-iommu-vmstate.ts) into a device still as built: no domain, no features, no driver
+   * status, boot bypass. `iommu_post_load`: the endpoints follow the domain lists and every
+   * endpoint's backend is switched to its view (a domain's mappings installed), ascending ids.
+   * A hook failure switches the endpoints already moved back and leaves the device as built
+   * (DomainError INTERNAL VIOMMU_BACKEND_FAILED); the device is never half loaded.
+   */
+  loadMigrationState(s: VirtioIommuMigrationState): Promise<void> {
+    return this.serial(async () => {
+      const fresh = this.domains.size === 0 && !this.featuresAccepted && this.negotiated === 0n && this.driverStatus === 0 && this.brokenReason === undefined && this.bypassByte === this.initialBypass();
+      if (!fresh) throw new DomainError('FAILED_PRECONDITION', 'VIOMMU_NOT_FRESH', 'virtio-iommu: a migrated state loads only into a device nobody has driven yet (a fresh destination model)');
+      const domains = new Map<number, Domain>();
+      const domainOf = new Map<number, Domain>();
+      for (const d of s.domains) {
+        const dom: Domain = { id: d.id, bypass: d.bypass, endpoints: new Set(d.endpoints), mappings: new NonOverlappingMap<Mapping>() };
+        for (const m of d.mappings) dom.mappings.insert(m.virtStart, m.virtEnd, Object.freeze({ virtStart: m.virtStart, virtEnd: m.virtEnd, physStart: m.physStart, flags: m.flags }));
+        domains.set(d.id, dom);
+        for (const ep of d.endpoints) {
+          if (!this.endpoints.has(ep) || domainOf.has(ep)) throw bad(`migrated domain ${d.id} lists endpoint ${ep}, which does not exist or is in another domain`);
+          domainOf.set(ep, dom);
+        }
+      }
+      const unattached = this.unattachedView(s.driverFeatures, s.bypass);
+      const done: ViewChange[] = [];
+      for (const id of this.endpointIds()) {
+        const ep = this.endpoints.get(id)!;
+        const d = domainOf.get(id);
+        const to = d === undefined ? unattached : domainView(d);
+        if (sameView(ep.applied, to)) continue;
+        try {
+          await this.hooks.endpointChanged(id, to, to.kind === 'domain' ? [...d!.mappings.values()] : NO_MAPPINGS);
+          done.push({ ep, from: ep.applied, to });
+          ep.applied = to;
+        } catch (e) {
+          const failedRevert: string[] = [];
+          for (const u of done.reverse()) {
+            try {
+              await this.hooks.endpointChanged(u.ep.id, u.from, NO_MAPPINGS);
+              u.ep.applied = u.from;
+            } catch (e2) {
+              failedRevert.push(`endpoint ${u.ep.id}: ${errorText(e2)}`);
+            }
+          }
+          if (failedRevert.length > 0) this.brokenReason = `loading a migrated state: reverting endpoint views failed: ${failedRevert.join('; ')}`;
+          throw new DomainError('INTERNAL', 'VIOMMU_BACKEND_FAILED', `virtio-iommu: loading the migrated state: endpoint ${id} backend refused its view: ${errorText(e)}`);
+        }
+      }
+      for (const [id, d] of domainOf) this.endpoints.get(id)!.domain = d;
+      for (const [id, d] of domains) this.domains.set(id, d);
+      this.negotiated = s.driverFeatures;
+      this.featuresAccepted = s.featuresOk;
+      this.driverStatus = s.driverStatus;
+      this.bypassByte = s.bypass;
+      this.brokenReason = s.broken;
+    });
   }
 
   // ---------------------------------------------------------------- internals

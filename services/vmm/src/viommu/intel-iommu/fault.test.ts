@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { GuestMemory, IntelIommuConfig } from './caps.js';
+import { FlatRam, UNIT_CFG } from './fixtures.js';
 import { FRCD, frcdRecord, VTD_FR } from './fault.js';
 import { DMAR, FECTL, FSTS, GCMD, IntelIommu, type VtdIrq, type VtdTranslation, type VtdTranslatorPort } from './index.js';
 
 // ------------------------------------------------------------------------------ fixture
-
-class Ram implements GuestMemory {
-  readonly bytes = new Uint8Array(1 << 20);
-  read(gpa: bigint, len: number): Uint8Array {
-    if (gpa < 0n || gpa + BigInt(len) > BigInt(this.bytes.length)) throw new Error('outside RAM');
-    return this.bytes.slice(Number(gpa), Number(gpa) + len);
-  }
-  write(gpa: bigint, data: Uint8Array): void {
-    if (gpa < 0n || gpa + BigInt(data.length) > BigInt(this.bytes.length)) throw new Error('outside RAM');
-    this.bytes.set(data, Number(gpa));
-  }
-}
-
-const CFG: IntelIommuConfig = { awBits: 48, cachingMode: true, scalableMode: false, flts: false, pasidBits: 0, deviceIotlb: false, dmaDrain: true, snoopControl: false };
 
 /** A translator that fails with whatever the test queues (the fault fields are the subject here). */
 function scriptedTranslator(results: VtdTranslation[]): VtdTranslatorPort {
@@ -38,8 +24,8 @@ function scriptedTranslator(results: VtdTranslation[]): VtdTranslatorPort {
 
 function setup(script?: VtdTranslation[]) {
   const irqs: VtdIrq[] = [];
-  const ram = new Ram();
-  const u = script ? new IntelIommu(CFG, ram, (i) => irqs.push(i), () => scriptedTranslator(script)) : new IntelIommu(CFG, ram, (i) => irqs.push(i));
+  const ram = new FlatRam(1 << 20);
+  const u = script ? new IntelIommu(UNIT_CFG, ram, (i) => irqs.push(i), () => scriptedTranslator(script)) : new IntelIommu(UNIT_CFG, ram, (i) => irqs.push(i));
   const r = (off: number, size: 4 | 8 = 4): bigint => u.mmioRead(off, size);
   const w = (off: number, v: bigint | number, size: 4 | 8 = 4): void => u.mmioWrite(off, size, BigInt(v));
   return { u, ram, irqs, r, w };

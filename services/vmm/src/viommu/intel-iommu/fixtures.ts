@@ -1,10 +1,11 @@
 /**
- * Test fixtures of the intel-iommu translator tests (translate.test.ts, caches.test.ts): a sparse
- * fake guest RAM, a guest page-table builder, and legacy / scalable-mode units with one device
- * set up in guest RAM.
+ * Test fixtures of the intel-iommu tests: for the translator tests (translate.test.ts,
+ * caches.test.ts) a sparse fake guest RAM, a guest page-table builder, and legacy / scalable-mode
+ * units with one device set up in guest RAM; for the unit tests (regs, qi, fault, index, vmstate)
+ * a flat guest RAM and the configuration they start from.
  */
 import { SparseGuestRam } from '../fake-guest-ram.js';
-import type { IntelIommuConfig } from './caps.js';
+import type { GuestMemory, IntelIommuConfig } from './caps.js';
 import { VtdTranslator, type VtdTranslation } from './translate.js';
 
 /** Sparse guest RAM [0, size); some pages may be read-only. */
@@ -106,4 +107,32 @@ export function scalable(o: Partial<IntelIommuConfig> = {}, sid = SID) {
     ram.w64(a + 16n, (f.fs ?? 0n) | (BigInt(f.fspm ?? 0) << 2n));
   };
   return { ram, b, t, pe, ceAddr };
+}
+
+/** The unit tests' configuration: 48-bit, caching mode, legacy mode, no PASID, DMA drain. */
+export const UNIT_CFG: IntelIommuConfig = { awBits: 48, cachingMode: true, scalableMode: false, flts: false, pasidBits: 0, deviceIotlb: false, dmaDrain: true, snoopControl: false };
+
+/** Guest RAM [0, size) over one byte array (a read or write beyond it throws). */
+export class FlatRam implements GuestMemory {
+  readonly bytes: Uint8Array;
+  readonly dv: DataView;
+  constructor(sizeOrBytes: number | Uint8Array) {
+    this.bytes = typeof sizeOrBytes === 'number' ? new Uint8Array(sizeOrBytes) : sizeOrBytes;
+    this.dv = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+  }
+  read(gpa: bigint, len: number): Uint8Array {
+    if (gpa < 0n || gpa + BigInt(len) > BigInt(this.bytes.length)) throw new Error(`GPA 0x${gpa.toString(16)} outside RAM`);
+    return this.bytes.slice(Number(gpa), Number(gpa) + len);
+  }
+  write(gpa: bigint, data: Uint8Array): void {
+    if (gpa < 0n || gpa + BigInt(data.length) > BigInt(this.bytes.length)) throw new Error(`GPA 0x${gpa.toString(16)} outside RAM`);
+    this.bytes.set(data, Number(gpa));
+  }
+  /** A little-endian u64 at `gpa`. */
+  q(gpa: number, v: bigint): void {
+    this.dv.setBigUint64(gpa, v, true);
+  }
+  copy(): FlatRam {
+    return new FlatRam(this.bytes.slice());
+  }
 }

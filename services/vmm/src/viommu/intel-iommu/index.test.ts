@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GuestMemory, IntelIommuConfig } from './caps.js';
+import { FlatRam, UNIT_CFG } from './fixtures.js';
 import { DMAR, FSTS, GCMD, GSTS, IntelIommu, VTD_FR, VTD_REGISTERS, vtdCaps, type VtdIrq } from './index.js';
-
-class Ram implements GuestMemory {
-  readonly bytes = new Uint8Array(1 << 21);
-  readonly dv = new DataView(this.bytes.buffer);
-  read(gpa: bigint, len: number): Uint8Array {
-    if (gpa < 0n || gpa + BigInt(len) > BigInt(this.bytes.length)) throw new Error('outside RAM');
-    return this.bytes.slice(Number(gpa), Number(gpa) + len);
-  }
-  write(gpa: bigint, data: Uint8Array): void {
-    if (gpa < 0n || gpa + BigInt(data.length) > BigInt(this.bytes.length)) throw new Error('outside RAM');
-    this.bytes.set(data, Number(gpa));
-  }
-  q(gpa: number, v: bigint): void {
-    this.dv.setBigUint64(gpa, v, true);
-  }
-}
-
-const CFG: IntelIommuConfig = { awBits: 48, cachingMode: true, scalableMode: false, flts: false, pasidBits: 0, deviceIotlb: false, dmaDrain: true, snoopControl: false };
 
 // A legacy-mode guest setup as Linux's intel-iommu driver builds it: root table, one context
 // entry for 00:01.0 (SID 0x0008, DID 5, 4-level), a 4-level second-stage table mapping
@@ -28,8 +10,8 @@ const SID = 0x0008;
 
 function guest() {
   const irqs: VtdIrq[] = [];
-  const ram = new Ram();
-  const u = new IntelIommu(CFG, ram, (i) => irqs.push(i));
+  const ram = new FlatRam(1 << 21);
+  const u = new IntelIommu(UNIT_CFG, ram, (i) => irqs.push(i));
   const r = (off: number, size: 4 | 8 = 4): bigint => u.mmioRead(off, size);
   const w = (off: number, v: bigint | number, size: 4 | 8 = 4): void => u.mmioWrite(off, size, BigInt(v));
   ram.q(ROOT, BigInt(CTX) | 1n);
@@ -64,7 +46,7 @@ describe('IntelIommu with the real translator', () => {
     expect(IntelIommu.BASE).toBe(0xfed90000n);
     expect(IntelIommu.SIZE).toBe(0x1000n);
     const { u, r } = guest();
-    expect({ cap: r(DMAR.CAP, 8), ecap: r(DMAR.ECAP, 8) }).toEqual(vtdCaps(CFG));
+    expect({ cap: r(DMAR.CAP, 8), ecap: r(DMAR.ECAP, 8) }).toEqual(vtdCaps(UNIT_CFG));
     expect(u.cap).toBe(0x80d2008c222f0686n);
   });
 

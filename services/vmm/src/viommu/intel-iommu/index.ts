@@ -12,7 +12,7 @@
 import { vtdCaps, type GuestMemory, type IntelIommuConfig } from './caps.js';
 import { VtdFaultRecorder, type FaultOutcome } from './fault.js';
 import { VtdInvalidationQueue, type IqeInfo, type VtdInvalidationTarget } from './qi.js';
-import { ccmdScope, iotlbScope, resetRegisterFile, VtdRegisterFile, VtdRegisters, type VtdRaise } from './regs.js';
+import { ccmdScope, DMAR_REG_SIZE, iotlbScope, resetRegisterFile, RTADDR_SMT, VtdRegisterFile, VtdRegisters, type VtdRaise } from './regs.js';
 import { VtdTranslator, type VtdTranslation } from './translate.js';
 
 export { CAP, ECAP, VTD_MAMV, hawMask, vtdCaps } from './caps.js';
@@ -39,6 +39,30 @@ export interface IntelIommuState {
   rootScalable: boolean;
   qi: { enabled: boolean; base: bigint; head: number; tail: number; size: number; dw: boolean; lastDescType: number; lastError?: IqeInfo };
   intr: { root: bigint; size: number; eime: boolean };
+}
+
+/**
+ * What QEMU's vmstate `iommu-intel` v1 carries (hw/i386/intel_iommu.c `vtd_vmstate`), field for
+ * field: `root` as QEMU latches it (the root-table address with RTADDR.SMT), the interrupt
+ * remapping table pointer, the invalidation-queue state, `next_frcd_reg`, the raw `csr` image
+ * (DMAR_REG_SIZE bytes, little-endian as the registers), `iq_last_desc_type` and the enable bits.
+ * viommu/intel-iommu/vmstate.ts encodes and validates it.
+ */
+export interface IntelIommuMigrationState {
+  root: bigint;
+  intrRoot: bigint;
+  iq: bigint;
+  intrSize: number;
+  iqHead: number;
+  iqTail: number;
+  iqSize: number;
+  nextFrcdReg: number;
+  csr: Uint8Array;
+  iqLastDescType: number;
+  dmarEnabled: boolean;
+  qiEnabled: boolean;
+  intrEnabled: boolean;
+  intrEime: boolean;
 }
 
 export class IntelIommu {
@@ -152,6 +176,64 @@ export class IntelIommu {
 
   /** What happened to the last recorded-or-dropped fault (tests, traces). */
   lastFault: FaultOutcome | undefined;
+
+  /** The state QEMU migrates (see IntelIommuMigrationState). */
+  migrationState(): IntelIommuMigrationState {
+    const csr = new Uint8Array(DMAR_REG_SIZE);
+    const dv = new DataView(csr.buffer);
+    for (let off = 0; off < DMAR_REG_SIZE; off += 8) dv.setBigUint64(off, this.rf.rawQuad(off), true);
+    const q = this.qi;
+    return {
+      root: this.root | (this.rootScalable ? RTADDR_SMT : 0n),
+      intrRoot: this.intr.root,
+      iq: q.iq,
+      intrSize: this.intr.size,
+      iqHead: q.head,
+      iqTail: q.tail,
+      iqSize: q.size,
+      nextFrcdReg: 0,
+      csr,
+      iqLastDescType: q.lastDescType,
+      dmarEnabled: this.dmarEnabled,
+      qiEnabled: q.enabled,
+      // interrupt remapping is not modelled (intremap=off): IRE is ignored, so never enabled
+      intrEnabled: false,
+      intrEime: this.intr.eime,
+    };
+  }
+
+  /**
+   * Load a migrated state already validated against this unit (vmstate.ts): every migrated field
+   * replaces the unit's, then `vtd_post_load`: the scalable-mode root and the 256-bit descriptor
+   * width are recomputed (`vtd_update_scalable_state`, `vtd_update_iq_dw`), the translator sees
+   * the new root and enable bit and its caches are dropped; its resetCaches re-switches every
+   * address space (`vtd_switch_address_space_all`) and, in scalable mode, re-reads every PASID
+   * entry from guest RAM, telling the nested backend to bind them again (x-flts:
+   * `vtd_replay_pasid_bindings_all`). The twin's diagnostics (the last queue error, the last fault
+   * outcome) start empty.
+   */
+  loadMigrationState(s: IntelIommuMigrationState): void {
+    const dv = new DataView(s.csr.buffer, s.csr.byteOffset, s.csr.byteLength);
+    for (let off = 0; off < DMAR_REG_SIZE; off += 8) this.rf.setRawQuad(off, dv.getBigUint64(off, true));
+    const q = this.qi;
+    q.iq = s.iq;
+    q.head = s.iqHead;
+    q.tail = s.iqTail;
+    q.size = s.iqSize;
+    q.enabled = s.qiEnabled;
+    q.lastDescType = s.iqLastDescType;
+    q.lastError = undefined;
+    this.faults.rewind(); // next_frcd_reg: 0, the only index with one FRCD (validated)
+    this.dmarEnabled = s.dmarEnabled;
+    this.intr = { root: s.intrRoot, size: s.intrSize, eime: s.intrEime };
+    this.lastFault = undefined;
+    // vtd_post_load
+    this.rootScalable = this.cfg.scalableMode && (s.root & RTADDR_SMT) !== 0n;
+    this.root = s.root & ((1n << BigInt(this.cfg.awBits)) - 1n) & ~0xfffn;
+    q.iqaWritten();
+    this.publishRoot();
+    this.translator.resetCaches();
+  }
 
   state(): IntelIommuState {
     const q = this.qi;

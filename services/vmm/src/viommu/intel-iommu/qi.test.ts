@@ -1,31 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { GuestMemory, IntelIommuConfig } from './caps.js';
+import type { IntelIommuConfig } from './caps.js';
+import { FlatRam, UNIT_CFG } from './fixtures.js';
 import { DMAR, FSTS, GCMD, GSTS, IECTL, INV_DESC, IntelIommu, type VtdIrq } from './index.js';
 
 // ------------------------------------------------------------------------------ fixture
 
-class Ram implements GuestMemory {
-  readonly bytes = new Uint8Array(1 << 20);
-  readonly dv = new DataView(this.bytes.buffer);
-  read(gpa: bigint, len: number): Uint8Array {
-    if (gpa < 0n || gpa + BigInt(len) > BigInt(this.bytes.length)) throw new Error('outside RAM');
-    return this.bytes.slice(Number(gpa), Number(gpa) + len);
-  }
-  write(gpa: bigint, data: Uint8Array): void {
-    if (gpa < 0n || gpa + BigInt(data.length) > BigInt(this.bytes.length)) throw new Error('outside RAM');
-    this.bytes.set(data, Number(gpa));
-  }
-}
-
-const CFG: IntelIommuConfig = { awBits: 48, cachingMode: true, scalableMode: false, flts: false, pasidBits: 0, deviceIotlb: false, dmaDrain: true, snoopControl: false };
 const SM: Partial<IntelIommuConfig> = { scalableMode: true, pasidBits: 8 };
 const IQ = 0x20000;
 const STATUS = 0x30000;
 
 function setup(o: Partial<IntelIommuConfig> = {}, dw = false, qs = 0) {
   const irqs: VtdIrq[] = [];
-  const ram = new Ram();
-  const u = new IntelIommu({ ...CFG, ...o }, ram, (i) => irqs.push(i));
+  const ram = new FlatRam(1 << 20);
+  const u = new IntelIommu({ ...UNIT_CFG, ...o }, ram, (i) => irqs.push(i));
   const r = (off: number, size: 4 | 8 = 4): bigint => u.mmioRead(off, size);
   const w = (off: number, v: bigint | number, size: 4 | 8 = 4): void => u.mmioWrite(off, size, BigInt(v));
   const t = u.translator;
@@ -64,7 +51,7 @@ const wait = (f: { sw?: boolean; if?: boolean; fn?: boolean; data?: number; addr
 ];
 const piotlb = (g: number, did: number, pasid: number, addr = 0n, am = 0, ih = false): bigint[] => [0x6n | (BigInt(g) << 4n) | (BigInt(did) << 16n) | (BigInt(pasid) << 32n), addr | BigInt(am) | (ih ? 0x40n : 0n)];
 const pc = (g: number, did: number, pasid: number): bigint[] => [0x7n | (BigInt(g) << 4n) | (BigInt(did) << 16n) | (BigInt(pasid) << 32n), 0n];
-const u32 = (ram: Ram, gpa: number): number => ram.dv.getUint32(gpa, true);
+const u32 = (ram: FlatRam, gpa: number): number => ram.dv.getUint32(gpa, true);
 
 // ------------------------------------------------------------------------------ 128-bit queue
 

@@ -1,28 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DomainError } from '#libs/errno/index.js';
-import type { GuestMemory, IntelIommuConfig } from './caps.js';
+import type { IntelIommuConfig } from './caps.js';
+import { FlatRam, UNIT_CFG } from './fixtures.js';
 import { CCMD, DMAR, GCMD, GSTS, IntelIommu, IOTLB, type VtdIrq } from './index.js';
 
 // ------------------------------------------------------------------------------ fixture
 
-class Ram implements GuestMemory {
-  readonly bytes = new Uint8Array(1 << 20);
-  read(gpa: bigint, len: number): Uint8Array {
-    if (gpa < 0n || gpa + BigInt(len) > BigInt(this.bytes.length)) throw new Error(`GPA 0x${gpa.toString(16)} outside RAM`);
-    return this.bytes.slice(Number(gpa), Number(gpa) + len);
-  }
-  write(gpa: bigint, data: Uint8Array): void {
-    if (gpa < 0n || gpa + BigInt(data.length) > BigInt(this.bytes.length)) throw new Error(`GPA 0x${gpa.toString(16)} outside RAM`);
-    this.bytes.set(data, Number(gpa));
-  }
-}
-
-const BASE: IntelIommuConfig = { awBits: 48, cachingMode: true, scalableMode: false, flts: false, pasidBits: 0, deviceIotlb: false, dmaDrain: true, snoopControl: false };
-
 function setup(o: Partial<IntelIommuConfig> = {}) {
   const irqs: VtdIrq[] = [];
-  const ram = new Ram();
-  const u = new IntelIommu({ ...BASE, ...o }, ram, (i) => irqs.push(i));
+  const ram = new FlatRam(1 << 20);
+  const u = new IntelIommu({ ...UNIT_CFG, ...o }, ram, (i) => irqs.push(i));
   const r = (off: number, size: 4 | 8 = 4): bigint => u.mmioRead(off, size);
   const w = (off: number, v: bigint | number, size: 4 | 8 = 4): void => u.mmioWrite(off, size, BigInt(v));
   return { u, ram, irqs, r, w };

@@ -48,12 +48,48 @@ export interface Smmuv3State {
   eventqIrqCfg0: bigint;
   eventqIrqCfg1: number;
   eventqIrqCfg2: number;
-  cmdq: { base: bigint; prod: number; cons: number; log2size: number };
-  eventq: { base: bigint; prod: number; cons: number; log2size: number };
+  cmdq: SmmuQueueVmstate;
+  eventq: SmmuQueueVmstate;
   /** commands completed since reset */
   commandsExecuted: number;
   /** the last command the queue refused (CERROR_ILL / CERROR_ABT) */
   lastCommandError?: SmmuCmdError;
+}
+
+/** One queue as `vmstate_smmuv3_queue` carries it. */
+export interface SmmuQueueVmstate {
+  base: bigint;
+  prod: number;
+  cons: number;
+  log2size: number;
+}
+
+/**
+ * What QEMU's vmstate `smmuv3` v1 carries (hw/arm/smmuv3.c `vmstate_smmuv3`), field for field, plus
+ * `gbpa` (its `smmuv3/gbpa` subsection, sent when GBPA differs from its reset value).
+ * viommu/smmuv3/vmstate.ts encodes and validates it.
+ */
+export interface Smmuv3MigrationState {
+  features: number;
+  sidSize: number;
+  sidSplit: number;
+  cr: [number, number, number];
+  cr0ack: number;
+  statusr: number;
+  irqCtrl: number;
+  gerror: number;
+  gerrorn: number;
+  gerrorIrqCfg0: bigint;
+  gerrorIrqCfg1: number;
+  gerrorIrqCfg2: number;
+  strtabBase: bigint;
+  strtabBaseCfg: number;
+  eventqIrqCfg0: bigint;
+  eventqIrqCfg1: number;
+  eventqIrqCfg2: number;
+  cmdq: SmmuQueueVmstate;
+  eventq: SmmuQueueVmstate;
+  gbpa: number;
 }
 
 /** What the unit needs of the translator: B's `SmmuTranslator`; unit tests may pass a recording object with these members. */
@@ -164,6 +200,71 @@ export class Smmuv3 {
       throw new DomainError('INVALID_ARGUMENT', 'BAD_EVENT_RECORD', `SMMUv3: an event record is ${EVT_RECORD_SIZE} bytes, got ${record.length}`, { length: String(record.length) });
     }
     return smmuv3PropagateEvent(this.st, this.mem, this.raise, record);
+  }
+
+  /** The state QEMU migrates (see Smmuv3MigrationState); `sidSize` is IDR1.SIDSIZE, as QEMU's `sid_size`. */
+  migrationState(): Smmuv3MigrationState {
+    const s = this.st;
+    const q = (x: typeof s.cmdq): SmmuQueueVmstate => ({ base: x.base, prod: x.prod, cons: x.cons, log2size: x.log2size });
+    return {
+      features: s.features,
+      sidSize: s.idr[1]! & 0x3f,
+      sidSplit: s.sidSplit,
+      cr: [s.cr[0], s.cr[1], s.cr[2]],
+      cr0ack: s.cr0ack,
+      statusr: s.statusr,
+      irqCtrl: s.irqCtrl,
+      gerror: s.gerror,
+      gerrorn: s.gerrorn,
+      gerrorIrqCfg0: s.gerrorIrqCfg0,
+      gerrorIrqCfg1: s.gerrorIrqCfg1,
+      gerrorIrqCfg2: s.gerrorIrqCfg2,
+      strtabBase: s.strtabBase,
+      strtabBaseCfg: s.strtabBaseCfg,
+      eventqIrqCfg0: s.eventqIrqCfg0,
+      eventqIrqCfg1: s.eventqIrqCfg1,
+      eventqIrqCfg2: s.eventqIrqCfg2,
+      cmdq: q(s.cmdq),
+      eventq: q(s.eventq),
+      gbpa: s.gbpa,
+    };
+  }
+
+  /**
+   * Load a migrated state already validated against this unit (vmstate.ts). QEMU has no post_load:
+   * its destination starts with empty caches and reads STEs/CDs lazily from guest RAM; here the
+   * translator's latched stream-table state is republished and its caches dropped, to the same
+   * effect. The twin's command counters (diagnostics) start again from zero. `sid_size` is not
+   * stored: validation made sure it equals this unit's IDR1.SIDSIZE.
+   */
+  loadMigrationState(m: Smmuv3MigrationState): void {
+    const s = this.st;
+    s.features = m.features;
+    s.sidSplit = m.sidSplit;
+    s.cr = [m.cr[0], m.cr[1], m.cr[2]];
+    s.cr0ack = m.cr0ack;
+    s.statusr = m.statusr;
+    s.irqCtrl = m.irqCtrl;
+    s.gerror = m.gerror;
+    s.gerrorn = m.gerrorn;
+    s.gerrorIrqCfg0 = m.gerrorIrqCfg0;
+    s.gerrorIrqCfg1 = m.gerrorIrqCfg1;
+    s.gerrorIrqCfg2 = m.gerrorIrqCfg2;
+    s.strtabBase = m.strtabBase;
+    s.strtabBaseCfg = m.strtabBaseCfg;
+    s.eventqIrqCfg0 = m.eventqIrqCfg0;
+    s.eventqIrqCfg1 = m.eventqIrqCfg1;
+    s.eventqIrqCfg2 = m.eventqIrqCfg2;
+    for (const [dst, src] of [[s.cmdq, m.cmdq], [s.eventq, m.eventq]] as const) {
+      dst.base = src.base;
+      dst.prod = src.prod;
+      dst.cons = src.cons;
+      dst.log2size = src.log2size;
+    }
+    s.gbpa = m.gbpa;
+    this.cmdq.reset();
+    this.publishTable();
+    this.translator.resetCaches();
   }
 
   state(): Smmuv3State {
