@@ -24,6 +24,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { Iotlb, newTranslateOut, newWalkOut, translate, type TranslateOut, type WalkOut, type Walker } from '#libs/iotlb/index.js';
 import { PhysicalMemory } from '#libs/memory/phys.js';
 import { PROT_READ, PROT_WRITE, createPageTable } from '#libs/pgtable/index.js';
+import { round } from './lib.js';
 import { getGc, RadixTables, xorshift32 } from './rig.js';
 import type { BenchResult } from './types.js';
 
@@ -269,9 +270,4 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
       '(c) nested 2-D walk: not measured; nested HWPTs (stage-1 over stage-2 walks) are a later issue',
     ],
   };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

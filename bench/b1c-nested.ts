@@ -26,6 +26,7 @@ import { Iotlb, newTranslateOut, newWalkOut, type TranslateOut, type WalkOut, ty
 import { PhysicalMemory } from '#libs/memory/phys.js';
 import { PROT_READ, PROT_WRITE, createPageTable, type PageTable } from '#libs/pgtable/index.js';
 import { Smmuv3S1Walker, VtdFirstStageWalker, decodeVste, encodeCd } from '#libs/pgtable/nested.js';
+import { round } from './lib.js';
 import { getGc, RadixTables, xorshift32 } from './rig.js';
 import type { BenchResult } from './types.js';
 
@@ -281,9 +282,4 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
       'target: >= 3 M translations/s with 0 allocations per translation',
     ],
   };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

@@ -31,6 +31,7 @@ import {
   type PageTable,
   type PageTableFormat,
 } from '#libs/pgtable/index.js';
+import { round } from './lib.js';
 import type { BenchResult } from './types.js';
 
 const PROT = PROT_READ | PROT_WRITE | PROT_CACHE;
@@ -56,11 +57,6 @@ const CASES: FormatCase[] = [
 function p50(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
   return s[s.length >> 1];
-}
-
-function round(v: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }
 
 function check(pt: PageTable, iovaPfn: number, paPfn: number, what: string): void {

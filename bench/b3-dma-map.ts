@@ -26,7 +26,7 @@
  * user of the uAPI pays per pair, not what dma_map_benchmark measures.
  */
 import { Host } from '../services/host-iommu/src/platform/host.js';
-import { loadProfile } from '../services/host-iommu/src/platform/profile.js';
+import { loadProfile } from '#libs/profile/profile.js';
 import type { IommufdCtx } from '../services/host-iommu/src/kernel/iommufd.js';
 import type { HwptDomain } from '../services/host-iommu/src/kernel/hw_pagetable.js';
 import type { Area } from '../services/host-iommu/src/kernel/ioas.js';

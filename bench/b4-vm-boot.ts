@@ -4,7 +4,7 @@
  * writes). Anchors (VFIO type1, real kernel): 0.25 s (4 KiB), 0.03 s (2 MiB), 0.01 s (1 GiB).
  */
 import { Host } from '../services/host-iommu/src/platform/host.js';
-import { loadProfile } from '../services/host-iommu/src/platform/profile.js';
+import { loadProfile } from '#libs/profile/profile.js';
 import { deviceIoas } from './rig.js';
 import type { BenchResult } from './types.js';
 

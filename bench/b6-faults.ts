@@ -20,7 +20,7 @@
  * ReadFaults message, from the same server to a client in the same worker, after each rep of (a).
  * Every loop is bounded in count and in time.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { call, callMeta, createClients } from '#libs/rpc/client.js';
 import { hostServiceDefinitions } from '#libs/rpc/proto.js';
@@ -29,7 +29,7 @@ import { FaultFile, type FaultObj } from '../services/host-iommu/src/kernel/even
 import type { IObj, IopfGroup } from '../services/host-iommu/src/kernel/object.js';
 import { startHostServer, type HostServer } from '../services/host-iommu/src/main.js';
 import { IoctlPipe } from '../services/vmm/src/hostlink/ioctls.js';
-import { pct } from './lib.js';
+import { benchWorker, pct } from './lib.js';
 import type { BenchResult } from './types.js';
 
 const TOKEN = 'b6-root';
@@ -128,20 +128,7 @@ if (!isMainThread && (workerData as Partial<WorkerInit> | undefined)?.b6) worker
 
 /** The main thread's handle on the worker: one request at a time. */
 function clientThread(init: WorkerInit) {
-  // the worker runs this file through tsx's loader, registered in the worker before the import
-  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const w = new Worker(boot, { eval: true, workerData: init });
-  const ask = (m: ToWorker) =>
-    new Promise<FromWorker & { ok: true }>((resolve, reject) => {
-      const onMsg = (r: FromWorker) => {
-        w.off('error', reject);
-        if (r.ok) resolve(r);
-        else reject(new Error(`B6 client thread: ${r.error}`));
-      };
-      w.once('message', onMsg);
-      w.once('error', reject);
-      w.postMessage(m);
-    });
+  const { worker: w, ask } = benchWorker<ToWorker, FromWorker>(import.meta.url, init, 'B6 client thread');
   return {
     ask,
     async exit() {

@@ -44,7 +44,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Host } from '../services/host-iommu/src/platform/host.js';
-import { loadProfile } from '../services/host-iommu/src/platform/profile.js';
+import { loadProfile } from '#libs/profile/profile.js';
 import type { IommufdCtx } from '../services/host-iommu/src/kernel/iommufd.js';
 import type { Process } from '../services/host-iommu/src/process/process.js';
 import { pct } from './lib.js';

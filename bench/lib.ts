@@ -1,9 +1,16 @@
-/** Shared benchmark helpers: bounded measurement loops and CLI servers in child processes. */
+/** Shared benchmark helpers: bounded measurement loops, CLI servers in child processes and worker threads. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `x` rounded to `digits` decimals (for reported metrics). */
+export function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
 
 export function pct(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
@@ -85,4 +92,27 @@ export async function stopChild(c: Child | undefined): Promise<void> {
   const timer = setTimeout(() => c.child.kill('SIGKILL'), 15_000);
   await gone;
   clearTimeout(timer);
+}
+
+/**
+ * A worker thread running the bench file `moduleUrl` with `workerData` (the file goes through
+ * tsx's loader, registered in the worker before the import). `ask` posts one request and
+ * resolves to the worker's `{ ok: true }` answer, or rejects with `what: error` (one request at
+ * a time).
+ */
+export function benchWorker<Req, Res extends { ok: true } | { ok: false; error: string }>(moduleUrl: string, workerData: unknown, what: string) {
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl)}); })`;
+  const worker = new Worker(boot, { eval: true, workerData });
+  const ask = (m: Req) =>
+    new Promise<Extract<Res, { ok: true }>>((resolve, reject) => {
+      const onMsg = (r: Res) => {
+        worker.off('error', reject);
+        if (r.ok) resolve(r as Extract<Res, { ok: true }>);
+        else reject(new Error(`${what}: ${r.error}`));
+      };
+      worker.once('message', onMsg);
+      worker.once('error', reject);
+      worker.postMessage(m);
+    });
+  return { worker, ask };
 }
