@@ -274,8 +274,10 @@ export async function migrate(mgr: VmManager, name: string, opts: MigrateOptions
       await sender.flush();
       // the bandwidth measured over the whole pre-copy so far (bytes per ms)
       const bw = Number(sender.bytesSent - before) / Math.max(1, performance.now() - t0);
-      // the estimate: what is dirty now (CPU log; device DMA is only known by reading its
-      // bitmap, which the next round does) plus the devices' STOP_COPY data
+      // the estimate: what is dirty now — the device-DMA bitmaps are read into the log first
+      // (QEMU's migration_bitmap_sync before it sizes what is pending; the next round sends those
+      // pages) — plus the devices' STOP_COPY data
+      for (const p of await tracker.collect()) log.mark(p << 12n, PAGE);
       let stopCopyBytes = 0n;
       for (const d of devices) stopCopyBytes += await link.migDataSize(pid, d.rt.deviceFd);
       const dirty = BigInt(log.dirtyPages);
@@ -349,9 +351,11 @@ export async function migrate(mgr: VmManager, name: string, opts: MigrateOptions
     await tracker!.stop().catch(() => undefined);
     tracker = undefined;
     recovered = true; // nothing to undo from here: the VM lives on the destination
-    vm.migrating = false;
-    // the source's VM goes (host process, objects, pins)
+    // the source's VM goes (host process, objects, pins). `migrating` stays set until it is gone:
+    // a guest write arriving meanwhile must not take the unlocked path into a VM that has moved
+    // (it waits for the lock, then finds the VM STOPPED)
     await mgr.deleteLocked(vm).catch((err: unknown) => mgr.logger.error({ vm: name, err: (err as Error).message }, 'migrated VM: deleting the source VM failed'));
+    vm.migrating = false;
   }
 }
 
