@@ -23,7 +23,7 @@ import type { HostClients, VmmClients } from '#libs/rpc/client.js';
 import type { MigrateResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/MigrateResponse.js';
 import type { ViommuSpec } from '#libs/rpc/gen/iommutwin/vmm/v1/ViommuSpec.js';
 import { expectStatus, Sys } from '../contract/harness.js';
-import { pattern } from '../contract/vmm-harness.js';
+import { guestWriteLoad, pattern } from '../contract/vmm-harness.js';
 import { call, hostClients, IMAGE, MiB, startHost, startNetwork, startVmm, VMM_TOKEN, vmmClients, type ServiceContainer } from './fixture.js';
 
 const RAM = 64n * MiB;
@@ -160,57 +160,15 @@ function migrate(from: Pair, to: Pair, onMessage: (m: MigrateResponse__Output) =
  * completed write goes into the image; one refused because the guest stopped never happened.
  */
 function workload(p: Pair, img: RamImage, seed: number) {
-  let stopped = false;
-  let cpu = 0;
-  let dma = 0;
-  let x = seed;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-  const cpuLoop = (async () => {
-    while (!stopped) {
-      const gpa = BigInt(next() % Number(RAM >> 12n)) << 12n;
-      const data = next() % 8 === 0 ? Buffer.alloc(4096) : pattern(4096, next());
-      if (gpa >= POOL.start && gpa < POOL.end) continue;
-      // the NIC's DMA targets are its alone: a CPU write and a DMA to one page in flight together
-      // land on the host in an order the test cannot know, so its image could not follow them
-      if (MAPS.some((m) => gpa >= m.gpa && gpa < m.gpa + m.size)) continue;
-      try {
-        await call(p.v.Guest.WriteMemory, { vm: NAME, gpa: String(gpa), data });
-      } catch {
-        continue;
-      }
-      data.copy(img.bytes, Number(gpa));
-      cpu++;
-    }
-  })();
-  const writable = MAPS.filter((m) => m.write);
-  const dmaLoop = (async () => {
-    while (!stopped) {
-      const m = writable[next() % writable.length]!;
-      const off = BigInt(next() % Number(m.size >> 12n)) << 12n;
-      const data = pattern(4096, next());
-      let r;
-      try {
-        r = await call(p.hc.platform.Platform.DeviceDma, { bdf: NIC, iova: String(m.iova + off), length: '4096', write: true, data, allow_page_request: false });
-      } catch {
-        continue;
-      }
-      if (r.result !== 'written') continue; // a stopped device initiates no DMA
-      data.copy(img.bytes, Number(m.gpa + off));
-      dma++;
-    }
-  })();
-  return {
-    async stop(): Promise<{ cpu: number; dma: number }> {
-      stopped = true;
-      await Promise.all([cpuLoop, dmaLoop]);
-      return { cpu, dma };
-    },
-  };
+  return guestWriteLoad({
+    seed,
+    ramBytes: RAM,
+    image: img.bytes,
+    targets: MAPS.filter((m) => m.write),
+    avoid: POOL,
+    cpuWrite: async (gpa, data) => (await call(p.v.Guest.WriteMemory, { vm: NAME, gpa: String(gpa), data }), true),
+    dmaWrite: async (iova, data) => (await call(p.hc.platform.Platform.DeviceDma, { bdf: NIC, iova: String(iova), length: '4096', write: true, data, allow_page_request: false })).result === 'written',
+  });
 }
 
 /** Nothing of the migrated VM on `p`'s host: its process gone, no iommufd object, container, page table or pin left. */

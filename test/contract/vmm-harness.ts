@@ -247,6 +247,71 @@ export function guestOps(twin: () => TestTwin) {
 }
 
 /** `n` bytes of a seeded xorshift pattern. */
+/** A guest-RAM range the NIC's DMA may write: IOVA [iova, +size) → GPA [gpa, +size). */
+export interface DmaTarget {
+  iova: bigint;
+  size: bigint;
+  gpa: bigint;
+}
+
+/**
+ * The guest CPU and a NIC writing guest RAM until stop() (the load of the migration tests): 4 KiB
+ * CPU writes at pseudo-random pages of [0, ramBytes) (every eighth one zeroes its page: a page that
+ * became zero after round 1 must travel too) outside `avoid` and outside the DMA targets, and 4 KiB
+ * NIC DMA writes into `targets`. `cpuWrite` / `dmaWrite` make one write and say whether it happened
+ * (a write refused because the guest or the device stopped never happened); every one that did goes
+ * into `image` at its GPA. The NIC's pages are its alone: a CPU write and a DMA to one page in flight
+ * together land on the host in an order the image cannot know.
+ */
+export function guestWriteLoad(o: {
+  seed: number;
+  ramBytes: bigint;
+  image: Buffer;
+  targets: readonly DmaTarget[];
+  avoid?: { start: bigint; end: bigint };
+  cpuWrite: (gpa: bigint, data: Buffer) => Promise<boolean>;
+  dmaWrite: (iova: bigint, data: Buffer) => Promise<boolean>;
+}): { stop(): Promise<{ cpu: number; dma: number }> } {
+  let stopped = false;
+  let cpu = 0;
+  let dma = 0;
+  let x = o.seed;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const cpuLoop = (async () => {
+    while (!stopped) {
+      const gpa = BigInt(next() % Number(o.ramBytes >> 12n)) << 12n;
+      const data = next() % 8 === 0 ? Buffer.alloc(4096) : pattern(4096, next());
+      if (o.avoid && gpa >= o.avoid.start && gpa < o.avoid.end) continue;
+      if (o.targets.some((m) => gpa >= m.gpa && gpa < m.gpa + m.size)) continue;
+      if (!(await o.cpuWrite(gpa, data).catch(() => false))) continue;
+      data.copy(o.image, Number(gpa));
+      cpu++;
+    }
+  })();
+  const dmaLoop = (async () => {
+    while (!stopped) {
+      const m = o.targets[next() % o.targets.length]!;
+      const off = BigInt(next() % Number(m.size >> 12n)) << 12n;
+      const data = pattern(4096, next());
+      if (!(await o.dmaWrite(m.iova + off, data).catch(() => false))) continue;
+      data.copy(o.image, Number(m.gpa + off));
+      dma++;
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all([cpuLoop, dmaLoop]);
+      return { cpu, dma };
+    },
+  };
+}
+
 export function pattern(n: number, seed: number): Buffer {
   const b = Buffer.alloc(n);
   let x = seed >>> 0 || 1;

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { VtdDriver } from '#libs/guest/vtd-driver.js';
 import type { MigrateResponse__Output } from '#libs/rpc/gen/iommutwin/vmm/v1/MigrateResponse.js';
 import { expectStatus } from './harness.js';
-import { call, createAndStart, dmaReadHex, nicVm, pattern, startTestTwin, useTwinPair, type TestTwin } from './vmm-harness.js';
+import { call, createAndStart, dmaReadHex, guestWriteLoad, nicVm, pattern, startTestTwin, useTwinPair, type TestTwin } from './vmm-harness.js';
 import { decodeErrorInfo } from '#libs/rpc/errors.js';
 import { dirtyLogOf } from '../../services/vmm/src/machine/dirty-log.js';
 
@@ -172,58 +172,15 @@ function migrate(from: TestTwin, to: TestTwin, name: string, opts: { bandwidth?:
  * mappings; every completed write goes into the image (a write refused once the guest stopped is not).
  */
 function workload(tw: TestTwin, vm: string, img: RamImage, seed: number, maps: readonly Mapping[] = MAPS, avoid?: { start: bigint; end: bigint }) {
-  let stopped = false;
-  let cpu = 0;
-  let dma = 0;
-  let x = seed;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-  const cpuLoop = (async () => {
-    while (!stopped) {
-      const gpa = BigInt(next() % Number(RAM >> 12n)) << 12n;
-      // every eighth write zeroes its page: a page that became zero after round 1 must travel too
-      const data = next() % 8 === 0 ? Buffer.alloc(4096) : pattern(4096, next());
-      if (avoid && gpa >= avoid.start && gpa < avoid.end) continue; // the guest's IOMMU tables stay the driver's
-      // the NIC's DMA targets are its alone: a CPU write and a DMA to one page in flight together
-      // land on the host in an order the image cannot know
-      if (maps.some((m) => gpa >= m.gpa && gpa < m.gpa + m.size)) continue;
-      try {
-        await call(tw.v.Guest.WriteMemory, { vm, gpa: String(gpa), data });
-      } catch {
-        continue; // the guest stopped (migrated or stopping): this write never happened
-      }
-      data.copy(img.bytes, Number(gpa));
-      cpu++;
-    }
-  })();
-  const writable = maps.filter((m) => m.flags & 2);
-  const dmaLoop = (async () => {
-    while (!stopped) {
-      const m = writable[next() % writable.length]!;
-      const off = BigInt(next() % Number(m.size >> 12n)) << 12n;
-      const data = pattern(4096, next());
-      let r;
-      try {
-        r = await call(tw.host.platform.Platform.DeviceDma, { bdf: NIC, iova: String(m.iova + off), length: '4096', write: true, data });
-      } catch {
-        continue;
-      }
-      if (r.result !== 'written') continue; // a stopped device initiates no DMA
-      data.copy(img.bytes, Number(m.gpa + off));
-      dma++;
-    }
-  })();
-  return {
-    async stop(): Promise<{ cpu: number; dma: number }> {
-      stopped = true;
-      await Promise.all([cpuLoop, dmaLoop]);
-      return { cpu, dma };
-    },
-  };
+  return guestWriteLoad({
+    seed,
+    ramBytes: RAM,
+    image: img.bytes,
+    targets: maps.filter((m) => m.flags & 2),
+    ...(avoid ? { avoid } : {}),
+    cpuWrite: async (gpa, data) => (await call(tw.v.Guest.WriteMemory, { vm, gpa: String(gpa), data }), true),
+    dmaWrite: async (iova, data) => (await call(tw.host.platform.Platform.DeviceDma, { bdf: NIC, iova: String(iova), length: '4096', write: true, data })).result === 'written',
+  });
 }
 
 /**
