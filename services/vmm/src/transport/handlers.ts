@@ -261,7 +261,7 @@ export function vmmServices(mgr: VmManager, hostName: () => Promise<string>, lin
           models: {
             NONE: d.iommufd ? 'identity: guest RAM mapped once into a shared IOAS (legacy_container: into one shared type1 container)' : 'identity: guest RAM mapped once into one shared type1 container (legacy_container only: host has no iommufd)',
             VIRTIO_IOMMU: d.iommufd ? 'emulated: one IOAS per endpoint, guest MAP/UNMAP shadowed (legacy_container: one type1 container per endpoint)' : 'emulated through the legacy container only (host has no iommufd): one type1 container per endpoint, guest MAP/UNMAP shadowed',
-            INTEL_IOMMU: d.iommufd ? 'emulated: caching-mode shadow of the guest second stage, one IOAS per device (NESTED/flts not built yet)' : 'emulated through the legacy container only (host has no iommufd): caching-mode shadow, one type1 container per device; x-flts refused (Need IOMMUFD backend)',
+            INTEL_IOMMU: d.iommufd ? u.nesting ? 'emulated: caching-mode shadow of the guest second stage, one IOAS per device; NESTED with x-flts (the guest first stage bound to the host)' : 'emulated: caching-mode shadow of the guest second stage, one IOAS per device (x-flts refused: this unit does not nest)' : 'emulated through the legacy container only (host has no iommufd): caching-mode shadow, one type1 container per device; x-flts refused (Need IOMMUFD backend)',
             SMMUV3: !d.iommufd
               ? 'virtio devices only: host has no iommufd'
               : u.type === 'IOMMU_TYPE_ARM_SMMUV3' && u.nesting

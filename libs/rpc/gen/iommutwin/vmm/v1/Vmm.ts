@@ -38,16 +38,16 @@ import type { UnplugDeviceResponse as _iommutwin_vmm_v1_UnplugDeviceResponse, Un
  */
 export interface VmmClient extends grpc.Client {
   /**
-   * Every reason the VM cannot move to `destination`; changes nothing (not modelled yet:
-   * UNIMPLEMENTED).
+   * Every reason the VM cannot move to `destination` (checked against the destination's host);
+   * changes nothing.
    */
   CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   CheckMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Every reason the VM cannot move to `destination`; changes nothing (not modelled yet:
-   * UNIMPLEMENTED).
+   * Every reason the VM cannot move to `destination` (checked against the destination's host);
+   * changes nothing.
    */
   checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
   checkMigration(argument: _iommutwin_vmm_v1_CheckMigrationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_CheckMigrationResponse__Output>): grpc.ClientUnaryCall;
@@ -191,12 +191,14 @@ export interface VmmClient extends grpc.Client {
   listVms(argument: _iommutwin_vmm_v1_ListVmsRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Moves a running VM to another vmm, streaming progress (not modelled yet: UNIMPLEMENTED).
+   * Moves a running VM to another vmm, streaming progress; a failure before the destination
+   * resumes ends with a FAILED message and leaves the VM running here.
    */
   Migrate(argument: _iommutwin_vmm_v1_MigrateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
   Migrate(argument: _iommutwin_vmm_v1_MigrateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
   /**
-   * Moves a running VM to another vmm, streaming progress (not modelled yet: UNIMPLEMENTED).
+   * Moves a running VM to another vmm, streaming progress; a failure before the destination
+   * resumes ends with a FAILED message and leaves the VM running here.
    */
   migrate(argument: _iommutwin_vmm_v1_MigrateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
   migrate(argument: _iommutwin_vmm_v1_MigrateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_iommutwin_vmm_v1_MigrateResponse__Output>;
@@ -217,16 +219,14 @@ export interface VmmClient extends grpc.Client {
   ping(argument: _iommutwin_vmm_v1_PingRequest, callback: grpc.requestCallback<_iommutwin_vmm_v1_PingResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * The destination side of Migrate: a client stream of migration chunks (not modelled yet:
-   * UNIMPLEMENTED).
+   * The destination side of Migrate: a client stream of migration chunks (vmm to vmm).
    */
   ReceiveMigration(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   ReceiveMigration(metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   ReceiveMigration(options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   ReceiveMigration(callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   /**
-   * The destination side of Migrate: a client stream of migration chunks (not modelled yet:
-   * UNIMPLEMENTED).
+   * The destination side of Migrate: a client stream of migration chunks (vmm to vmm).
    */
   receiveMigration(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
   receiveMigration(metadata: grpc.Metadata, callback: grpc.requestCallback<_iommutwin_vmm_v1_ReceiveMigrationResponse__Output>): grpc.ClientWritableStream<_iommutwin_vmm_v1_ReceiveMigrationRequest>;
@@ -287,8 +287,8 @@ export interface VmmClient extends grpc.Client {
  */
 export interface VmmHandlers extends grpc.UntypedServiceImplementation {
   /**
-   * Every reason the VM cannot move to `destination`; changes nothing (not modelled yet:
-   * UNIMPLEMENTED).
+   * Every reason the VM cannot move to `destination` (checked against the destination's host);
+   * changes nothing.
    */
   CheckMigration: grpc.handleUnaryCall<_iommutwin_vmm_v1_CheckMigrationRequest__Output, _iommutwin_vmm_v1_CheckMigrationResponse>;
   
@@ -341,7 +341,8 @@ export interface VmmHandlers extends grpc.UntypedServiceImplementation {
   ListVms: grpc.handleUnaryCall<_iommutwin_vmm_v1_ListVmsRequest__Output, _iommutwin_vmm_v1_ListVmsResponse>;
   
   /**
-   * Moves a running VM to another vmm, streaming progress (not modelled yet: UNIMPLEMENTED).
+   * Moves a running VM to another vmm, streaming progress; a failure before the destination
+   * resumes ends with a FAILED message and leaves the VM running here.
    */
   Migrate: grpc.handleServerStreamingCall<_iommutwin_vmm_v1_MigrateRequest__Output, _iommutwin_vmm_v1_MigrateResponse>;
   
@@ -351,8 +352,7 @@ export interface VmmHandlers extends grpc.UntypedServiceImplementation {
   Ping: grpc.handleUnaryCall<_iommutwin_vmm_v1_PingRequest__Output, _iommutwin_vmm_v1_PingResponse>;
   
   /**
-   * The destination side of Migrate: a client stream of migration chunks (not modelled yet:
-   * UNIMPLEMENTED).
+   * The destination side of Migrate: a client stream of migration chunks (vmm to vmm).
    */
   ReceiveMigration: grpc.handleClientStreamingCall<_iommutwin_vmm_v1_ReceiveMigrationRequest__Output, _iommutwin_vmm_v1_ReceiveMigrationResponse>;
   
