@@ -297,9 +297,11 @@ describe('live migration (Migrate / ReceiveMigration)', () => {
     expect(phases[0]).toBe('SETUP');
     expect(phases).toContain('PRECOPY');
     expect(phases.slice(phases.indexOf('STOP_COPY'))).toEqual(['STOP_COPY', 'DEVICE_STATE', 'VIOMMU_STATE', 'RESUME', 'COMPLETED']);
-    // round 1 skips the zero quarter of RAM; later rounds add the pages written meanwhile
-    expect(BigInt(done.bytes_sent)).toBeGreaterThanOrEqual((RAM * 3n) / 4n);
-    expect(BigInt(done.bytes_sent)).toBeLessThan(RAM);
+    // round 1 skips the zero quarter of RAM (what later rounds add depends on the load's pace)
+    const round1 = msgs.find((m) => m.phase === 'PRECOPY' && m.round === 1)!;
+    expect(BigInt(round1.bytes_sent)).toBeGreaterThanOrEqual((RAM * 3n) / 4n);
+    expect(BigInt(round1.bytes_sent)).toBeLessThan(RAM);
+    expect(BigInt(done.bytes_sent)).toBeGreaterThanOrEqual(BigInt(round1.bytes_sent));
     expect(counts.cpu).toBeGreaterThan(0);
     expect(counts.dma).toBeGreaterThan(0);
 
