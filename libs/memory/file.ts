@@ -19,6 +19,8 @@ import type { DeferredWork } from './deferred.js';
 import type { FaultRecorder, FaultUndo, PhysicalMemory } from './phys.js';
 
 const CHUNK = 512;
+/** Offsets up to here are exact as Numbers (2^53 - 1). */
+const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Who pays for faulted-in frames: the memory cgroup of the faulting task (memory.max → ENOMEM). */
 export interface MemCgroup {
@@ -604,33 +606,78 @@ export class MemFile {
 
   /** Byte access through the file (Read/WriteMemory, DMA through a mapping). */
   read(offset: bigint, length: number): Uint8Array {
-    this.settle();
     const out = new Uint8Array(length);
+    this.readInto(offset, out, 0, out.length);
+    return out;
+  }
+
+  /**
+   * read() into `out[outOffset, outOffset+length)`, without allocating: absent pages (and frames
+   * never written) read as zero, written as zeros into `out` (which need not be fresh).
+   */
+  readInto(offset: bigint, out: Uint8Array, outOffset: number, length: number): void {
+    this.settle();
+    if (!(outOffset >= 0 && length >= 0 && outOffset + length <= out.length)) {
+      throw new RangeError(`readInto of ${length} bytes at ${outOffset} past the end of a ${out.length}-byte buffer`);
+    }
     let done = 0;
+    if (offset >= 0n && offset <= MAX_SAFE_OFFSET - BigInt(length)) {
+      // every offset of the range is an exact Number: no BigInt work per page
+      const o = Number(offset);
+      let idx = Math.floor(o / 4096);
+      let inPage = o - idx * 4096;
+      while (done < length) {
+        const n = Math.min(length - done, 4096 - inPage);
+        this.copyOut(idx, inPage, n, out, outOffset + done);
+        done += n;
+        idx++;
+        inPage = 0;
+      }
+      return;
+    }
     while (done < length) {
       const o = offset + BigInt(done);
-      const idx = Number(o >> 12n);
       const inPage = Number(o & 0xfffn);
       const n = Math.min(length - done, 4096 - inPage);
-      const pfn = this.frameOf(idx, null);
-      if (pfn >= 0) {
-        const f = this.mem.frameBytes(pfn, false);
-        if (f) out.set(f.subarray(inPage, inPage + n), done);
-      }
+      this.copyOut(Number(o >> 12n), inPage, n, out, outOffset + done);
       done += n;
     }
-    return out;
+  }
+
+  /** Copy bytes [inPage, inPage+n) of page idx into out at `at` (zeros when absent or untouched). */
+  private copyOut(idx: number, inPage: number, n: number, out: Uint8Array, at: number): void {
+    const pfn = this.frameOf(idx, null);
+    const f = pfn >= 0 ? this.mem.frameBytes(pfn, false) : undefined;
+    if (!f) out.fill(0, at, at + n);
+    else if (n === 4096) out.set(f, at);
+    else out.set(f.subarray(inPage, inPage + n), at);
   }
 
   /** Write through the file, faulting absent pages in (charged to `cg`). */
   write(offset: bigint, data: Uint8Array, cg: MemCgroup): void {
     this.settle();
+    const length = data.length;
     let done = 0;
-    while (done < data.length) {
+    if (offset >= 0n && offset <= MAX_SAFE_OFFSET - BigInt(length)) {
+      // every offset of the range is an exact Number: no BigInt work per page
+      const o = Number(offset);
+      let idx = Math.floor(o / 4096);
+      let inPage = o - idx * 4096;
+      while (done < length) {
+        const n = Math.min(length - done, 4096 - inPage);
+        const pfn = this.frameOf(idx, cg);
+        this.mem.frameBytes(pfn, true)!.set(n === length ? data : data.subarray(done, done + n), inPage);
+        done += n;
+        idx++;
+        inPage = 0;
+      }
+      return;
+    }
+    while (done < length) {
       const o = offset + BigInt(done);
       const idx = Number(o >> 12n);
       const inPage = Number(o & 0xfffn);
-      const n = Math.min(data.length - done, 4096 - inPage);
+      const n = Math.min(length - done, 4096 - inPage);
       const pfn = this.frameOf(idx, cg);
       this.mem.frameBytes(pfn, true)!.set(data.subarray(done, done + n), inPage);
       done += n;

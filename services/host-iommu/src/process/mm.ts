@@ -283,12 +283,22 @@ export class AddressSpace {
    * access is not permitted. Returns undefined for MMIO pages.
    */
   pageFor(va: bigint, write: boolean, needProt = true, unshare = false): { page?: PageRef; vma: Vma } {
+    return this.pageIn(this.vmaFor(va, write, needProt), va, write, unshare);
+  }
+
+  /** The VMA holding `va`, checked for the access (pageFor's first half): EFAULT when not. */
+  private vmaFor(va: bigint, write: boolean, needProt: boolean): Vma {
     const v = this.find(va);
     if (!v) throw kerr('EFAULT', `address 0x${va.toString(16)} is not mapped`);
     if (needProt) {
       if (write && !(v.prot & PROT_WRITE)) throw kerr('EFAULT', `address 0x${va.toString(16)} is not writable`);
       if (!write && !(v.prot & PROT_READ)) throw kerr('EFAULT', `address 0x${va.toString(16)} is not readable`);
     }
+    return v;
+  }
+
+  /** pageFor's second half: the page of `va` inside `v` (already found and checked). */
+  private pageIn(v: Vma, va: bigint, write: boolean, unshare: boolean): { page?: PageRef; vma: Vma } {
     if (v.mmio) return { vma: v };
     const rel = va - v.start;
     const file = v.file!;
@@ -308,15 +318,56 @@ export class AddressSpace {
     return { vma: v, page: { file, pageIndex: Number(off >> 12n) } };
   }
 
+  /**
+   * For a plain file VMA (no MMIO, no COW overlay): how many bytes from `va` on (at most `max`)
+   * lie in `v` and below the file's end (what pageFor checks page by page), as one run of the
+   * file from `off`. Throws pageFor's EFAULT when the page of `va` is past the end of the file.
+   */
+  private fileRun(v: Vma, va: bigint, max: number): { off: bigint; n: number } {
+    const file = v.file!;
+    const off = v.fileOffset + (va - v.start);
+    const fileEnd = ((file.size + 4095n) / 4096n) * 4096n;
+    if (off >= fileEnd) throw kerr('EFAULT', `address 0x${va.toString(16)} is past the end of ${file.name} (SIGBUS)`);
+    let lim = v.end - va;
+    if (fileEnd - off < lim) lim = fileEnd - off;
+    return { off, n: lim < BigInt(max) ? Number(lim) : max };
+  }
+
+  /**
+   * Read through the mappings. A plain file VMA is read as one run of its file (one VMA lookup,
+   * no per-page allocation), so is a run of pages present in a COW overlay; other pages of a
+   * private mapping and MMIO go page by page.
+   */
   read(va: bigint, length: number): Uint8Array {
     const out = new Uint8Array(length);
     let done = 0;
     while (done < length) {
       const a = va + BigInt(done);
+      const v = this.vmaFor(a, false, true);
+      if (!v.mmio && !v.overlay) {
+        const { off, n } = this.fileRun(v, a, length - done);
+        v.file!.readInto(off, out, done, n);
+        done += n;
+        continue;
+      }
       const inPage = Number(a & 0xfffn);
+      if (v.overlay) {
+        // a run of pages already copied into the COW overlay: one read of the overlay
+        const oi = Number((a - v.overlayBase!) >> 12n);
+        const inVma = v.end - a;
+        const max = inVma < BigInt(length - done) ? Number(inVma) : length - done;
+        let n = 0;
+        for (let k = 0; n < max && v.overlay.frameOf(oi + k, null) >= 0; k++) n += k === 0 ? 4096 - inPage : 4096;
+        if (n > 0) {
+          if (n > max) n = max;
+          v.overlay.readInto((BigInt(oi) << 12n) + BigInt(inPage), out, done, n);
+          done += n;
+          continue;
+        }
+      }
       const n = Math.min(length - done, 4096 - inPage);
-      const { page, vma } = this.pageFor(a, false);
-      if (page) out.set(page.file.read((BigInt(page.pageIndex) << 12n) + BigInt(inPage), n), done);
+      const { page, vma } = this.pageIn(v, a, false, false);
+      if (page) page.file.readInto((BigInt(page.pageIndex) << 12n) + BigInt(inPage), out, done, n);
       else out.set(vma.mmio!.read(a - vma.start + vma.fileOffset, n), done);
       done += n;
     }
@@ -326,14 +377,35 @@ export class AddressSpace {
   /** Write through the mappings; atomic: a failed write faults nothing in and writes nothing. */
   write(va: bigint, data: Uint8Array): void {
     withFaultRollback(this.mem, () => {
-      // check the whole range first so a failing write changes nothing
-      for (let a = va - (va % 4096n); a < va + BigInt(data.length); a += 4096n) this.pageFor(a, true);
+      const end = va + BigInt(data.length);
+      // check the whole range first so a failing write changes nothing (page by page, in order;
+      // a plain file VMA has nothing to do per page, so its pages are checked as one run)
+      for (let a = va - (va % 4096n); a < end; ) {
+        const v = this.vmaFor(a, true, true);
+        if (v.mmio || v.overlay) {
+          this.pageIn(v, a, true, false);
+          a += 4096n;
+          continue;
+        }
+        const stop = v.end < end ? v.end : end;
+        // whole pages: `a` is page aligned here, and so are v.end and the file run
+        const { n } = this.fileRun(v, a, Number(stop - a));
+        if (a + BigInt(n) < stop) this.fileRun(v, a + BigInt(n), 1); // the first page past the file's end: EFAULT
+        a = v.end;
+      }
       let done = 0;
       while (done < data.length) {
         const a = va + BigInt(done);
+        const v = this.vmaFor(a, true, true);
+        if (!v.mmio && !v.overlay) {
+          const { off, n } = this.fileRun(v, a, data.length - done);
+          v.file!.write(off, n === data.length ? data : data.subarray(done, done + n), this.cgroup);
+          done += n;
+          continue;
+        }
         const inPage = Number(a & 0xfffn);
         const n = Math.min(data.length - done, 4096 - inPage);
-        const { page, vma } = this.pageFor(a, true);
+        const { page, vma } = this.pageIn(v, a, true, false);
         const chunk = data.subarray(done, done + n);
         if (page) page.file.write((BigInt(page.pageIndex) << 12n) + BigInt(inPage), chunk, this.cgroup);
         else vma.mmio!.write(a - vma.start + vma.fileOffset, chunk);
