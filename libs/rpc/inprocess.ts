@@ -339,6 +339,55 @@ export interface InProcessUnaryOptions<Req, Res, ReqOut, ResOut> {
   maxReceiveMessageBytes?: number;
   /** Deadline of a call that gives none (ms; default none), as the client's default deadline. */
   defaultDeadlineMs?: number;
+  /**
+   * A `bytes` field of the request and/or the response that crosses by reference instead of
+   * through the protobuf bytes (the rest of the message still does): the receiver gets a Buffer
+   * over the sender's memory. For bulk data (guest RAM) whose sender does not change it until
+   * the call settles and whose receiver does not keep it; the size limits count the field as
+   * encoded. An empty field crosses as on the wire.
+   */
+  byReference?: { request?: string; response?: string };
+}
+
+/** A bytes field passed by reference: its name and the bytes of its tag. */
+interface RefField {
+  name: string;
+  tagBytes: number;
+}
+
+function varintBytes(n: number): number {
+  let b = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    b++;
+  }
+  return b;
+}
+
+function refField(t: { type?: { name?: string; field?: Array<{ name?: string; number?: number; type?: string; label?: string }> } }, name: string | undefined): RefField | undefined {
+  if (name === undefined) return undefined;
+  const f = t.type?.field?.find((x) => x.name === name);
+  if (!f || f.type !== 'TYPE_BYTES' || f.label === 'LABEL_REPEATED' || f.number === undefined) throw new Error(`libs/rpc: ${t.type?.name ?? 'message'}.${name} is not a singular bytes field`);
+  return { name, tagBytes: varintBytes(f.number * 8 + 2) };
+}
+
+/**
+ * `msg` with its by-reference field taken out: the message to serialize, the field's bytes and
+ * their encoded size (tag, length, bytes; 0 when empty, as proto3 leaves it out).
+ */
+function splitRef(msg: unknown, f: RefField | undefined): { rest: unknown; ref: Uint8Array | undefined; refBytes: number } {
+  if (!f || msg === null || typeof msg !== 'object') return { rest: msg, ref: undefined, refBytes: 0 };
+  const v = (msg as Record<string, unknown>)[f.name];
+  if (!(v instanceof Uint8Array) || v.length === 0) return { rest: msg, ref: undefined, refBytes: 0 };
+  const rest: Record<string, unknown> = { ...(msg as object) };
+  delete rest[f.name];
+  return { rest, ref: v, refBytes: f.tagBytes + varintBytes(v.length) + v.length };
+}
+
+function joinRef<T>(decoded: T, f: RefField | undefined, ref: Uint8Array | undefined): T {
+  if (!f || !ref) return decoded;
+  (decoded as Record<string, unknown>)[f.name] = Buffer.from(ref.buffer, ref.byteOffset, ref.byteLength);
+  return decoded;
 }
 
 /**
@@ -365,10 +414,14 @@ export class InProcessUnary<Req, Res, ReqOut = Req, ResOut = Res> {
   private readonly maxBytes: number;
   /** calls whose handler has not answered yet (ended with UNAVAILABLE by close()) */
   private readonly pending = new Set<InProcessUnaryCall>();
+  private readonly reqRef: RefField | undefined;
+  private readonly resRef: RefField | undefined;
 
   constructor(readonly opts: InProcessUnaryOptions<Req, Res, ReqOut, ResOut>) {
     this.reqType = messageType<Req, ReqOut>(opts.requestType);
     this.resType = messageType<Res, ResOut>(opts.responseType);
+    this.reqRef = refField(this.reqType, opts.byReference?.request);
+    this.resRef = refField(this.resType, opts.byReference?.response);
     this.labels = opts.metrics?.method(opts.method, false, false);
     this.maxBytes = opts.maxReceiveMessageBytes ?? GRPC_DEFAULT_MAX_RECEIVE_MESSAGE_BYTES;
   }
@@ -385,9 +438,11 @@ export class InProcessUnary<Req, Res, ReqOut = Req, ResOut = Res> {
    */
   call(token: string, req: Req, metadata: grpc.Metadata = new grpc.Metadata(), options: { deadlineMs?: number } = {}): Promise<ResOut> {
     // the bytes a gRPC peer would receive, taken now: later changes to `req` do not leak in
+    // (but for a by-reference field's contents)
     let bytes: Buffer;
+    const { rest, ref, refBytes } = splitRef(req, this.reqRef);
     try {
-      bytes = this.reqType.serialize(req);
+      bytes = this.reqType.serialize(rest as Req);
     } catch (e) {
       // grpc-js fails a call whose request does not serialize before anything is sent
       return Promise.reject(transportError(grpc.status.INTERNAL, `Request message serialization failure: ${(e as Error).message}`));
@@ -397,7 +452,7 @@ export class InProcessUnary<Req, Res, ReqOut = Req, ResOut = Res> {
     const deadlineMs = options.deadlineMs ?? this.opts.defaultDeadlineMs;
     return new Promise<ResOut>((resolve, reject) => {
       c.settle = (err, res) => (err ? reject(err) : resolve(res as ResOut));
-      queueMicrotask(() => this.run(c, token, bytes, deadlineMs));
+      queueMicrotask(() => this.run(c, token, bytes, deadlineMs, ref, refBytes));
     });
   }
 
@@ -407,16 +462,17 @@ export class InProcessUnary<Req, Res, ReqOut = Req, ResOut = Res> {
     for (const c of [...this.pending]) this.end(c, rpcError('UNAVAILABLE', 'SHUTTING_DOWN', 'server shutting down', { server: this.opts.server }));
   }
 
-  private run(c: InProcessUnaryCall, token: string, bytes: Buffer, deadlineMs: number | undefined): void {
+  private run(c: InProcessUnaryCall, token: string, bytes: Buffer, deadlineMs: number | undefined, ref: Uint8Array | undefined, refBytes: number): void {
     if (this.closed) return this.end(c, rpcError('UNAVAILABLE', 'SHUTTING_DOWN', 'server shutting down', { server: this.opts.server }));
     const principal = resolvePrincipal(this.opts, token);
     if (principal === undefined) return this.end(c, rpcError('UNAUTHENTICATED', 'UNAUTHENTICATED', token === '' ? 'missing bearer token' : 'unknown bearer token'));
     c.principal = principal;
-    if (bytes.length > this.maxBytes) return this.end(c, transportError(grpc.status.RESOURCE_EXHAUSTED, `Received message larger than max (${bytes.length} vs ${this.maxBytes})`));
+    const size = bytes.length + refBytes;
+    if (size > this.maxBytes) return this.end(c, transportError(grpc.status.RESOURCE_EXHAUSTED, `Received message larger than max (${size} vs ${this.maxBytes})`));
     if (this.labels) this.opts.metrics!.messageReceived(this.labels);
     let out: Res | PromiseLike<Res>;
     try {
-      out = this.opts.handle(this.reqType.deserialize(bytes), c);
+      out = this.opts.handle(joinRef(this.reqType.deserialize(bytes), this.reqRef, ref), c);
     } catch (e) {
       return this.end(c, toServiceError(e, c.logger));
     }
@@ -434,15 +490,17 @@ export class InProcessUnary<Req, Res, ReqOut = Req, ResOut = Res> {
   private respond(c: InProcessUnaryCall, res: Res): void {
     if (c.done) return;
     let bytes: Buffer;
+    const { rest, ref, refBytes } = splitRef(res, this.resRef);
     try {
-      bytes = this.resType.serialize(res);
+      bytes = this.resType.serialize(rest as Res);
     } catch (e) {
       return this.end(c, transportError(grpc.status.INTERNAL, `Response message serialization failure: ${(e as Error).message}`));
     }
     if (this.labels) this.opts.metrics!.messageSent(this.labels);
     // the server sent it; the client refuses what is above its receive limit
-    if (bytes.length > this.maxBytes) return this.end(c, transportError(grpc.status.RESOURCE_EXHAUSTED, `Received message larger than max (${bytes.length} vs ${this.maxBytes})`), grpc.status.OK);
-    this.end(c, null, undefined, this.resType.deserialize(bytes));
+    const size = bytes.length + refBytes;
+    if (size > this.maxBytes) return this.end(c, transportError(grpc.status.RESOURCE_EXHAUSTED, `Received message larger than max (${size} vs ${this.maxBytes})`), grpc.status.OK);
+    this.end(c, null, undefined, joinRef(this.resType.deserialize(bytes), this.resRef, ref));
   }
 
   /** Ends call `c`: the log line and metrics with the server's code (`serverCode`, default the error's), then the client's answer. */

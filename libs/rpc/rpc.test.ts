@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import http2 from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -381,6 +382,32 @@ describe('libs/rpc over a real server', () => {
     expect(new Set(rpc.map((l) => l.callId)).size).toBe(2);
     expect(log.lines.join('\n')).not.toContain('tok-qemu');
     expect(log.lines.join('\n')).not.toContain('tok-root');
+  });
+});
+
+describe('receiveWindow', () => {
+  it('advertises the stream window in SETTINGS and grants the connection window at the session start', async () => {
+    const server = createServer({ name: 'win', logger: capture().logger, auth: { resolveToken: (t) => TOKENS[t] }, services: testServices({}, { aborted: false }), receiveWindow: { stream: 3 << 20, connection: 7 << 20 } });
+    const plain = createServer({ name: 'plain', logger: capture().logger, auth: { resolveToken: (t) => TOKENS[t] }, services: testServices({}, { aborted: false }) });
+    try {
+      const seen = async (addr: string) => {
+        const s = http2.connect(`http://${addr}`);
+        try {
+          const settings = await new Promise<http2.Settings>((res, rej) => s.once('remoteSettings', res).once('error', rej));
+          // the connection window arrives as a WINDOW_UPDATE right after the settings
+          await new Promise((r) => setTimeout(r, 100));
+          return { stream: settings.initialWindowSize, connection: s.state.remoteWindowSize };
+        } finally {
+          s.close();
+        }
+      };
+      expect(await seen(await server.listen('127.0.0.1:0'))).toEqual({ stream: 3 << 20, connection: 7 << 20 });
+      expect(await seen(await plain.listen('127.0.0.1:0'))).toEqual({ stream: 65535, connection: 65535 });
+    } finally {
+      await server.shutdown(500);
+      await plain.shutdown(500);
+    }
+    expect(() => createServer({ name: 'bad', logger: capture().logger, auth: { resolveToken: () => undefined }, services: [], receiveWindow: { stream: 1024, connection: 1 << 20 } })).toThrow(/receiveWindow.stream 1024/);
   });
 });
 

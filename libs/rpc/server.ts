@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import type * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -128,6 +129,47 @@ export interface CreateServerOptions {
   serverOptions?: Omit<grpc.ServerOptions, 'interceptors'>;
   /** go-grpc-prometheus server metrics for every call (default: none, no cost). */
   metrics?: ServerMetrics;
+  /**
+   * HTTP/2 receive windows of this server (default: Node's 64 KiB less one): what a client may
+   * send on one stream / on one connection before the server reads it. A bulk client stream
+   * (the vmm's ReceiveMigration) needs more than 64 KiB in flight or each 1 MiB message waits
+   * for sixteen WINDOW_UPDATE round trips. A client can make the server buffer at most the
+   * connection window per connection.
+   */
+  receiveWindow?: ReceiveWindow;
+}
+
+export interface ReceiveWindow {
+  /** SETTINGS_INITIAL_WINDOW_SIZE: bytes per stream */
+  stream: number;
+  /** the connection's window (WINDOW_UPDATE on stream 0 at the session's start) */
+  connection: number;
+}
+
+/** HTTP/2's largest window (RFC 9113 §6.9.1). */
+const MAX_WINDOW = 2 ** 31 - 1;
+
+/**
+ * grpc-js (1.14) has no server option for HTTP/2 windows: the stream window goes into the
+ * settings it passes to http2.createServer (its `commonServerOptions`), the connection window is
+ * set on each session as it starts (its `http2Servers`, after bind). Both fields are checked so a
+ * grpc-js without them fails at start instead of silently serving with 64 KiB windows.
+ */
+function applyReceiveWindow(server: grpc.Server, w: ReceiveWindow): { onBound(): void } {
+  for (const [k, v] of Object.entries(w)) if (!Number.isInteger(v) || v < 65535 || v > MAX_WINDOW) throw new Error(`libs/rpc: receiveWindow.${k} ${v}: an integer in [65535, 2^31-1]`);
+  const g = server as unknown as { commonServerOptions?: { settings?: Record<string, unknown> }; http2Servers?: Map<unknown, unknown> };
+  if (typeof g.commonServerOptions !== 'object' || !(g.http2Servers instanceof Map)) throw new Error('libs/rpc: this grpc-js has no commonServerOptions / http2Servers: receiveWindow cannot be applied');
+  g.commonServerOptions.settings = { ...g.commonServerOptions.settings, initialWindowSize: w.stream };
+  const seen = new WeakSet<object>();
+  return {
+    onBound() {
+      for (const hs of g.http2Servers!.keys()) {
+        if (seen.has(hs as object)) continue;
+        seen.add(hs as object);
+        (hs as http2.Http2Server).on('session', (s: http2.ServerHttp2Session) => s.setLocalWindowSize(w.connection));
+      }
+    },
+  };
 }
 
 function bearerToken(metadata: grpc.Metadata): string | undefined {
@@ -227,6 +269,7 @@ export class RpcServer {
   private readonly state: ServerState;
   private shutdownPromise: Promise<void> | undefined;
   private bound = false;
+  private readonly window: { onBound(): void } | undefined;
 
   constructor(opts: CreateServerOptions) {
     const names = opts.services.map((s) => s.name);
@@ -238,6 +281,7 @@ export class RpcServer {
       ...opts.serverOptions,
       interceptors: [makeInterceptor(this.state, opts.auth, opts.accessLogLevel ?? 'info', opts.metrics)],
     });
+    if (opts.receiveWindow) this.window = applyReceiveWindow(this.grpcServer, opts.receiveWindow);
     // Every service is added through `sink`, which makes its request deserialisers total (see
     // decodingDefinition): health and reflection too, whose packages call addService themselves.
     const sink = { addService: (d: grpc.ServiceDefinition, h: grpc.UntypedServiceImplementation) => this.grpcServer.addService(decodingDefinition(d), h) };
@@ -285,6 +329,7 @@ export class RpcServer {
           actual = `${colon >= 0 ? addr.slice(0, colon) : addr}:${port}`;
         }
         this.bound = true;
+        this.window?.onBound();
         this.setServing('SERVING');
         this.state.logger.info({ server: this.state.name, addr: actual }, 'grpc server listening');
         resolve(actual);

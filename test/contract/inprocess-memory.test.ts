@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, callMeta, createClients } from '#libs/rpc/client.js';
 import { decodeErrorInfo } from '#libs/rpc/errors.js';
+import { InProcessUnary } from '#libs/rpc/inprocess.js';
 import { BOOT_ID_KEY, PID_KEY, START_TIME_KEY } from '#libs/rpc/metadata.js';
 import { createServerMetrics } from '#libs/rpc/metrics.js';
 import { inProcessProcessMemory, type InProcessProcessMemory } from '../../services/host-iommu/src/transport/handlers.js';
@@ -167,6 +168,21 @@ describe('Process.ReadMemory / WriteMemory in-process transport', () => {
     m2.close();
     const a = await answer(m2.ReadMemory.call('tok-root', { addr: va.toString(), length: '1' }, callMeta(p.pid)));
     expect(a).toMatchObject({ ok: false, code: grpc.status.UNAVAILABLE, info: { reason: 'SHUTTING_DOWN' } });
+  });
+
+  it('guest-RAM bytes cross by reference but share nothing with the host: a written buffer changed after the call, a read buffer changed after it, leave the process memory as written', async () => {
+    const at = va + 5n * MiB + 10n;
+    const src = Buffer.from(text('by reference'));
+    await mem.WriteMemory.call('tok-root', { addr: at.toString(), data: src }, callMeta(p.pid));
+    src.fill(0x55); // the host copied the bytes into the page
+    const a = (await mem.ReadMemory.call('tok-root', { addr: at.toString(), length: String(src.length) }, callMeta(p.pid))).data;
+    expect(a.toString('latin1')).toBe('by reference');
+    a.fill(0x66); // the answer is the caller's own buffer
+    const b = (await mem.ReadMemory.call('tok-root', { addr: at.toString(), length: String(src.length) }, callMeta(p.pid))).data;
+    expect(b.toString('latin1')).toBe('by reference');
+    expect(b.buffer).not.toBe(a.buffer);
+    // a by-reference field must be a singular bytes field of the message
+    expect(() => new InProcessUnary({ server: 'x', method: '/m', requestType: 'iommutwin.host.v1.ReadMemoryRequest', responseType: 'iommutwin.host.v1.ReadMemoryResponse', resolveToken: () => 'root', handle: () => ({}), logger: pino({ level: 'silent' }), byReference: { request: 'length' } })).toThrow(/not a singular bytes field/);
   });
 });
 

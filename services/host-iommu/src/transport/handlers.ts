@@ -721,6 +721,8 @@ export function inProcessProcessMemory(
     requestType: 'iommutwin.host.v1.ReadMemoryRequest',
     responseType: 'iommutwin.host.v1.ReadMemoryResponse',
     handle: afterTeardown(memory.ReadMemory),
+    // the bytes read are a fresh buffer the host keeps no reference to
+    byReference: { response: 'data' },
   });
   const WriteMemory = new InProcessUnary<WriteMemoryRequest, WriteMemoryResponse, WriteMemoryRequest__Output, WriteMemoryResponse__Output>({
     ...common,
@@ -728,6 +730,9 @@ export function inProcessProcessMemory(
     requestType: 'iommutwin.host.v1.WriteMemoryRequest',
     responseType: 'iommutwin.host.v1.WriteMemoryResponse',
     handle: afterTeardown(memory.WriteMemory),
+    // the host copies the bytes into the process's pages and keeps no reference to them; the
+    // caller (the vmm) does not change a buffer it is writing
+    byReference: { request: 'data' },
   });
   return {
     ReadMemory,
