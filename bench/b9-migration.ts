@@ -20,7 +20,8 @@
  * Afterwards every byte of the destination's guest RAM is compared with what the fill and every
  * completed write left (a write refused once the guest stopped never happened).
  *
- * limit: a raw vmm → vmm stream of the same bytes in the same 1 MiB chunks (source.ts CHUNK_BYTES)
+ * limit: a raw vmm → vmm stream of the same bytes in chunks of the engine's usual size (one RAM
+ * record: RAM_RUN_MAX + its 13-byte head; source.ts cuts chunks at record boundaries)
  * of ReceiveMigrationRequest, from a client made as the engine makes its peer (peerClients) to a
  * server made as the vmm's (libs/rpc createServer, token auth, libs/rpc clientStream) in a third
  * child process, serving Vmm.ReceiveMigration alone: it counts the bytes and drops them; flow
@@ -47,6 +48,7 @@ import type { ReceiveMigrationResponse__Output } from '#libs/rpc/gen/iommutwin/v
 import { ramLayout } from '../services/vmm/src/machine/guest-ram.js';
 import { ramVaOf } from '../services/vmm/src/machine/runtime.js';
 import { peerClients } from '../services/vmm/src/migration/peer.js';
+import { MIGRATION_RECEIVE_WINDOW, RAM_RUN_MAX } from '../services/vmm/src/migration/stream.js';
 import { repo, stopChild, type Child } from './lib.js';
 import { passFds, rigTokens, withInProcessVmmRig, xorshift32, type InProcessVmmRig } from './rig.js';
 import type { BenchResult } from './types.js';
@@ -54,8 +56,8 @@ import type { BenchResult } from './types.js';
 const MiB = 1n << 20n;
 const GiB = 1n << 30n;
 const PAGE = 4096;
-/** the engine's stream chunk (source.ts CHUNK_BYTES) */
-const CHUNK = 1 << 20;
+/** the engine's usual stream chunk: one RAM record of RAM_RUN_MAX bytes and its head (source.ts) */
+const CHUNK = RAM_RUN_MAX + 13;
 /** fill / verify granule */
 const SLAB = 2 * 1024 * 1024;
 /** one dirtying write: 16 pages */
@@ -284,6 +286,7 @@ async function sinkServer(token: string): Promise<{ addr: string; close(): Promi
     name: 'vmm',
     logger: pino({ level: 'silent' }),
     accessLogLevel: 'debug',
+    receiveWindow: MIGRATION_RECEIVE_WINDOW,
     auth: { resolveToken: (t) => (t === token ? 'root' : undefined) },
     services: [
       registration(
@@ -559,7 +562,7 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult> {
     notes.push(
       `max_downtime_ms ${MAX_DOWNTIME_MS}, max_rounds ${maxRounds(quick)}, no bandwidth cap; q35, ${ram >> 20n} MiB guest RAM filled non-zero in ${fillSecs.toFixed(1)} s; virtio-iommu; NIC ${NIC} EMULATED on iommufd, IOVA 0x${DMA_IOVA.toString(16)} → GPA 0x${window.gpa.toString(16)} (+${window.size >> 20n} MiB) writable`,
       `dirtying offered ${DIRTY_BYTES_PER_S / 1e6} MB/s (half Guest.WriteMemory, half the NIC's Platform.DeviceDma, 64 KiB writes, paced), achieved ${(dirtyRate / 1e6).toFixed(1)} MB/s over ${dirty.secs.toFixed(1)} s: ${dirty.cpu} CPU + ${dirty.dma} DMA writes, ${dirty.refused} refused once the guest stopped`,
-      `limit: RAM-size bytes before the migration and ${bytesSent} bytes (its bytes_sent) after it, in ${CHUNK}-byte ReceiveMigrationRequest chunks, peerClients → a libs/rpc createServer server of Vmm.ReceiveMigration alone that counts and drops them, write/drain flow control as the engine's sender; raw_stream_bytes_per_s is both runs' bytes over both runs' time`,
+      `limit: RAM-size bytes before the migration and ${bytesSent} bytes (its bytes_sent) after it, in ${CHUNK}-byte ReceiveMigrationRequest chunks, peerClients → a libs/rpc createServer server of Vmm.ReceiveMigration alone that counts and drops them, write/drain flow control as the engine's sender, the vmm's HTTP/2 receive windows; raw_stream_bytes_per_s is both runs' bytes over both runs' time`,
       `verify: every byte of the destination's guest RAM read back (${verifySecs.toFixed(1)} s); observed STOP_COPY → COMPLETED ${(totalMs - stopMs).toFixed(0)} ms`,
     );
     result = {

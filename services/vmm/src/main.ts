@@ -12,6 +12,7 @@ import { HostLink, type HostLinkOptions, type HostLinkStatus } from './hostlink/
 
 export type { HostLinkStatus } from './hostlink/hostlink.js';
 import { VmManager } from './machine/vmm.js';
+import { MIGRATION_RECEIVE_WINDOW } from './migration/stream.js';
 import { vmmServices } from './transport/handlers.js';
 import { registerVmmMetrics } from './transport/metrics.js';
 
@@ -126,7 +127,7 @@ export async function startVmmServer(opts: VmmServerOptions): Promise<VmmServer>
   recheck.unref();
   const metrics = opts.metrics ?? (opts.metricsListen !== undefined ? createServerMetrics() : undefined);
   if (metrics) registerVmmMetrics(metrics.registry, mgr, status);
-  const server = createServer({ name: 'vmm', logger, auth: { resolveToken: (t) => tokens.resolveToken(t) }, services: vmmServices(mgr, async () => (await link.describe()).name, () => status), ...(metrics ? { metrics } : {}) });
+  const server = createServer({ name: 'vmm', logger, auth: { resolveToken: (t) => tokens.resolveToken(t) }, services: vmmServices(mgr, async () => (await link.describe()).name, () => status), receiveWindow: MIGRATION_RECEIVE_WINDOW, ...(metrics ? { metrics } : {}) });
   let addr: string;
   let metricsHttp: MetricsHttpServer | undefined;
   try {

@@ -34,7 +34,7 @@ import { saveSmmuv3State } from '../viommu/smmuv3/vmstate.js';
 import { checkMigration, formatViolation, peerDescribe, VFIO_MIGRATION_P2P, VFIO_MIGRATION_PRE_COPY, type MigrationViolation } from './check.js';
 import { deviceDirtyTracker, type DeviceDirtyTracker } from './dirty-dma.js';
 import { peerClients } from './peer.js';
-import { encodeDevice, encodeHeader, encodeRam, encodeRecord, encodeVirtio, PAGE, RAM_RUN_MAX, REC } from './stream.js';
+import { encodeDevice, encodeHeader, encodeRecord, encodeVirtio, PAGE, RAM_RUN_MAX, ramHead, REC } from './stream.js';
 
 export type MigrationPhase = 'SETUP' | 'PRECOPY' | 'STOP_COPY' | 'DEVICE_STATE' | 'VIOMMU_STATE' | 'RESUME' | 'COMPLETED' | 'FAILED';
 
@@ -60,8 +60,12 @@ export interface MigrateOptions {
   bandwidthBytesPerS: bigint;
 }
 
-/** Bytes of records one stream chunk carries at most (below gRPC's 4 MiB message limit). */
-const CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes one stream chunk carries at most (below gRPC's 4 MiB message limit): a whole RAM record
+ * of RAM_RUN_MAX bytes and room for a few small ones. Chunks end at record boundaries (a record
+ * larger than this is split), so the destination reads each record in place.
+ */
+export const CHUNK_BYTES = RAM_RUN_MAX + 4096;
 const DEFAULT_DOWNTIME_MS = 300;
 const DEFAULT_ROUNDS = 30;
 
@@ -102,13 +106,18 @@ class MigrationSender {
     if (this.signal.aborted) throw new DomainError('ABORTED', 'MIGRATION_CANCELLED', 'the Migrate call ended (client cancelled or deadline)');
   }
 
-  async record(rec: Uint8Array): Promise<void> {
-    this.pending.push(rec);
-    this.pendingBytes += rec.length;
-    if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
+  /** Queues one record (given as its parts: head, payload pieces); whole chunks go out. */
+  async record(...parts: Uint8Array[]): Promise<void> {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    // the chunk ends before a record that does not fit in it
+    if (this.pendingBytes > 0 && this.pendingBytes + n > CHUNK_BYTES) await this.flush();
+    for (const p of parts) this.pending.push(p);
+    this.pendingBytes += n;
+    if (this.pendingBytes >= RAM_RUN_MAX) await this.flush();
   }
 
-  /** Sends what is queued, in chunks of at most CHUNK_BYTES. */
+  /** Sends what is queued (one copy into the chunk), in chunks of at most CHUNK_BYTES. */
   async flush(): Promise<void> {
     this.check();
     if (this.pendingBytes === 0) return;
@@ -390,8 +399,8 @@ async function sendRam(vm: Vm, link: HostLink, sender: MigrationSender, gpa: big
       }
       const next = inflight.shift()!;
       const data = await next.data;
-      if (!skipZero) await sender.record(encodeRam(next.gpa, data));
-      else for (const run of nonZeroRuns(data)) await sender.record(encodeRam(next.gpa + BigInt(run.start), data.subarray(run.start, run.end)));
+      if (!skipZero) await sender.record(ramHead(next.gpa, data.length), data);
+      else for (const run of nonZeroRuns(data)) await sender.record(ramHead(next.gpa + BigInt(run.start), run.end - run.start), data.subarray(run.start, run.end));
     }
   } catch (e) {
     failed = e;

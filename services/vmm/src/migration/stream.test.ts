@@ -45,6 +45,35 @@ describe('migration stream records', () => {
     expect(new RecordReader().push(all).map((r) => r.type)).toEqual([REC.RAM, REC.DEVICE, REC.END]);
   });
 
+  it('a record wholly inside one chunk is read in place (a view of the chunk); one that crosses chunks is copied together', () => {
+    const a = encodeRam(0x3000n, new Uint8Array(4096).fill(5));
+    const b = encodeDevice('nic0', new Uint8Array([1, 2, 3]));
+    const chunk = Buffer.concat([a, b]);
+    const recs = new RecordReader().push(chunk);
+    expect(recs.map((r) => r.type)).toEqual([REC.RAM, REC.DEVICE]);
+    expect(recs[0]!.payload.buffer).toBe(chunk.buffer);
+    expect(recs[0]!.payload.byteOffset).toBe(chunk.byteOffset + 5);
+    expect(decodeRam(recs[0]!.payload).data[100]).toBe(5);
+    const d = decodeDevice(recs[1]!.payload);
+    expect([d.id, ...d.data]).toEqual(['nic0', 1, 2, 3]);
+    // split after the first record's head: the second chunk completes it into its own buffer
+    const reader = new RecordReader();
+    expect(reader.push(chunk.subarray(0, 10))).toEqual([]);
+    const [ram, dev] = reader.push(chunk.subarray(10));
+    expect(ram!.payload.buffer).not.toBe(chunk.buffer);
+    expect(Buffer.from(ram!.payload).equals(a.subarray(5))).toBe(true);
+    expect(dev!.type).toBe(REC.DEVICE);
+    // the in-place path refuses as the copying one does, with the byte offset of the head
+    const bad = Buffer.concat([b, Buffer.from([0x42, 0, 0, 0, 1, 0])]);
+    let msg = '';
+    try {
+      new RecordReader().push(bad);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toContain(`unknown record type 66 at byte ${b.length}`);
+  });
+
   it('refuses a record head announcing more than MAX_RECORD, or an unknown type, before any body byte', () => {
     const big = Buffer.alloc(5);
     big.writeUInt8(REC.RAM, 0);

@@ -24,6 +24,14 @@ export const REC = { HEADER: 1, RAM: 2, DEVICE: 3, VIOMMU: 4, VIRTIO: 5, END: 6 
 export type RecordType = (typeof REC)[keyof typeof REC];
 const TYPE_NAMES = new Map<number, string>(Object.entries(REC).map(([k, v]) => [v, k]));
 
+/**
+ * The vmm server's HTTP/2 receive windows (libs/rpc createServer `receiveWindow`): a migration
+ * stream keeps several 1 MiB chunks in flight instead of Node's default 64 KiB, so the source does
+ * not wait for the destination's WINDOW_UPDATEs between chunks. A client can make the vmm buffer
+ * at most the connection window per connection.
+ */
+export const MIGRATION_RECEIVE_WINDOW = { stream: 16 << 20, connection: 32 << 20 } as const;
+
 /** A record's payload at most (a RAM run of 1 MiB plus its GPA, a device data chunk, a vmstate). */
 export const MAX_RECORD = (4 << 20) + 64;
 /** Bytes of guest RAM one RAM record carries at most. */
@@ -99,11 +107,18 @@ export function decodeHeader(p: Uint8Array): HeaderRecord {
   return { version, spec: o.spec, host: o.host, ram };
 }
 
+/** The 13 bytes in front of a RAM record's pages: the record head and the GPA. */
+export function ramHead(gpa: bigint, length: number): Uint8Array {
+  const h = new Uint8Array(13);
+  const dv = new DataView(h.buffer);
+  dv.setUint8(0, REC.RAM);
+  dv.setUint32(1, 8 + length, false);
+  dv.setBigUint64(5, gpa, false);
+  return h;
+}
+
 export function encodeRam(gpa: bigint, data: Uint8Array): Uint8Array {
-  const p = new Uint8Array(8 + data.length);
-  new DataView(p.buffer).setBigUint64(0, gpa, false);
-  p.set(data, 8);
-  return encodeRecord(REC.RAM, p);
+  return Buffer.concat([ramHead(gpa, data.length), data]);
 }
 
 export function decodeRam(p: Uint8Array): { gpa: bigint; data: Uint8Array } {
@@ -180,6 +195,19 @@ export class RecordReader {
     let i = 0;
     this.received += chunk.length;
     while (i < chunk.length) {
+      if (this.body === undefined && this.headLen === 0 && chunk.length - i >= 5) {
+        // a record wholly inside the chunk (the sender cuts chunks at record boundaries): its
+        // payload is a view of the chunk, not a copy
+        const type = chunk[i]!;
+        const len = ((chunk[i + 1]! << 24) | (chunk[i + 2]! << 16) | (chunk[i + 3]! << 8) | chunk[i + 4]!) >>> 0;
+        if (!TYPE_NAMES.has(type)) throw streamError(`unknown record type ${type} at byte ${this.received - (chunk.length - i)}`);
+        if (len > MAX_RECORD) throw streamError(`${recordTypeName(type)} record announces ${len} bytes (at most ${MAX_RECORD})`);
+        if (chunk.length - i - 5 >= len) {
+          out.push({ type: type as RecordType, payload: chunk.subarray(i + 5, i + 5 + len) });
+          i += 5 + len;
+          continue;
+        }
+      }
       if (this.body === undefined) {
         const n = Math.min(5 - this.headLen, chunk.length - i);
         this.head.set(chunk.subarray(i, i + n), this.headLen);
