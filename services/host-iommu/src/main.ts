@@ -64,6 +64,16 @@ export function defaultLogger(name: string): Logger {
   return pino({ name, level: process.env.LOG_LEVEL ?? 'info', base: { service: name }, redact: ['*.authorization', '*.token'] });
 }
 
+/**
+ * The host server's HTTP/2 receive windows: a request of grpc-js's largest size (4 MiB: a
+ * WriteMemory, a DeviceDma write) fits one stream's window, and several callers' bulk requests
+ * fit the connection's, instead of Node's 64 KiB (each 64 KiB DeviceDma write would otherwise
+ * wait for a WINDOW_UPDATE round trip, and concurrent ones queue behind each other). grpc-js
+ * assembles each message whole before the handler sees it, so this does not raise what one call
+ * can make the server hold (its message-size limit does).
+ */
+export const HOST_RECEIVE_WINDOW = { stream: 4 << 20, connection: 16 << 20 } as const;
+
 export async function startHostServer(opts: HostServerOptions): Promise<HostServer> {
   const profile = typeof opts.profile === 'string' ? loadProfile(opts.profile) : opts.profile;
   const logger = opts.logger ?? defaultLogger('host-iommu');
@@ -84,6 +94,7 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     logger,
     auth: { resolveToken: (t) => tokens.resolveToken(t) },
     services: hostServices(host),
+    receiveWindow: HOST_RECEIVE_WINDOW,
     ...(metrics ? { metrics } : {}),
   });
   const addr = await server.listen(opts.listen, opts.credentials);
