@@ -4,7 +4,7 @@
  * rounds), every page filled with non-zero data first, a virtio-iommu and an assigned NIC
  * (0000:01:00.0, EMULATED on iommufd) whose DMA (Platform.DeviceDma on the source host, through a
  * write mapping of the guest's virtio-iommu) and the guest CPU (Guest.WriteMemory) dirty guest RAM
- * at 50 MB/s offered in all (half each, 64 KiB writes, paced, one at a time per writer) from the
+ * at 50 MB/s offered in all (half each, 64 KiB writes, paced, up to 8 in flight per writer) from the
  * start of the migration until the guest stops. Targets: throughput ≥ 0.7 × the raw stream,
  * downtime ≤ 300 ms, 0 bytes differ.
  *
@@ -29,6 +29,7 @@
  * bytes) and after it (bytes_sent), with nothing else of the bench running.
  *
  * Env: B9_TRACE=1 (stage times on stderr), B9_MAX_ROUNDS, B9_DIRTY_MBPS (0: no dirtying),
+ * B9_NIC_WINDOW_MIB (the NIC's DMA window; default a quarter of RAM, at most 256 MiB),
  * B9_IN_PROCESS=1, BENCH_CHILD_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=prof, as lib.ts).
  */
 import * as grpc from '@grpc/grpc-js';
@@ -158,15 +159,19 @@ async function mapForNic(r: Pair, window: Range): Promise<void> {
   await rq({ map: { domain: 4, virt_start: String(DMA_IOVA), virt_end: String(DMA_IOVA + window.size - 1n), phys_start: String(window.gpa), flags: 3 } });
 }
 
+/** Writes each dirtying writer keeps in flight at most (each to its own 64 KiB block). */
+const WRITES_IN_FLIGHT = 8;
+
 /**
- * The dirtying: two sequential writers (the guest CPU anywhere in RAM outside the NIC's window;
- * the NIC by DMA inside it), each paced to `rate / 2` bytes/s in 64 KiB writes. A completed write
- * bumps its pages' versions; a refused one (the guest stopped) never happened.
+ * The dirtying: two writers (the guest CPU anywhere in RAM outside the NIC's window; the NIC by
+ * DMA inside it), each paced to `rate / 2` bytes/s in 64 KiB writes with up to WRITES_IN_FLIGHT
+ * in flight, never two to one block at once (so each block's last completed write is known). A
+ * completed write bumps its pages' versions; a refused one (the guest stopped) never happened.
  */
 function dirtier(r: Pair, ranges: readonly Range[], window: Range, versions: Map<number, number>, rate: number) {
   let stopped = rate <= 0;
   const rnd = xorshift32(0xb9);
-  const done = { cpu: 0, dma: 0, refused: 0 };
+  const done = { cpu: 0, dma: 0, refused: 0, cpuMs: 0, dmaMs: 0 };
   const blocks = (rg: Range) => Number(rg.size / BigInt(WRITE));
   const cpuBlocks = ranges.map(blocks);
   const totalCpu = cpuBlocks.reduce((a, b) => a + b, 0);
@@ -179,6 +184,8 @@ function dirtier(r: Pair, ranges: readonly Range[], window: Range, versions: Map
       if (gpa + BigInt(WRITE) <= window.gpa || gpa >= window.gpa + window.size) return gpa;
     }
   };
+  const nicBlocks = Number(window.size / BigInt(WRITE));
+  const pickDma = (): bigint => window.gpa + BigInt(rnd() % nicBlocks) * BigInt(WRITE);
   const content = (gpa: bigint): { data: Buffer; bump: () => void } => {
     const pfn = Number(gpa >> 12n);
     const next = new Map<number, number>();
@@ -192,44 +199,43 @@ function dirtier(r: Pair, ranges: readonly Range[], window: Range, versions: Map
     const due = ((n * WRITE) / (rate / 2)) * 1000 - (performance.now() - t0);
     if (due > 1) await new Promise((res) => setTimeout(res, due));
   };
-  const cpu = (async () => {
+  const busy = new Set<bigint>();
+  /** One writer: `issue` resolves true when the write completed, false when it was refused. */
+  const writer = async (kind: 'cpu' | 'dma', pick: () => bigint, issue: (gpa: bigint, data: Buffer) => Promise<boolean>): Promise<void> => {
+    const inflight = new Set<Promise<void>>();
     for (let n = 0; !stopped; n++) {
       await paced(n);
+      while (inflight.size >= WRITES_IN_FLIGHT) await Promise.race(inflight);
       if (stopped) break;
-      const gpa = pickCpu();
+      let gpa = pick();
+      while (busy.has(gpa)) gpa = pick();
+      busy.add(gpa);
       const w = content(gpa);
-      try {
-        await call(r.v.Guest.WriteMemory, { vm: NAME, gpa: String(gpa), data: w.data });
-      } catch {
-        done.refused++;
-        continue;
-      }
-      w.bump();
-      done.cpu++;
+      const started = performance.now();
+      const p = issue(gpa, w.data)
+        .catch(() => false)
+        .then((ok) => {
+          if (ok) {
+            w.bump();
+            done[kind]++;
+            done[`${kind}Ms`] += performance.now() - started;
+          } else done.refused++;
+          busy.delete(gpa);
+          inflight.delete(p);
+        });
+      inflight.add(p);
     }
-  })();
-  const dma = (async () => {
-    const nBlocks = Number(window.size / BigInt(WRITE));
-    for (let n = 0; !stopped; n++) {
-      await paced(n);
-      if (stopped) break;
-      const off = BigInt(rnd() % nBlocks) * BigInt(WRITE);
-      const w = content(window.gpa + off);
-      let res;
-      try {
-        res = await call(r.platform.Platform.DeviceDma, { bdf: NIC, iova: String(DMA_IOVA + off), length: String(WRITE), write: true, data: w.data });
-      } catch {
-        done.refused++;
-        continue;
-      }
-      if (res.result !== 'written') {
-        done.refused++;
-        continue;
-      }
-      w.bump();
-      done.dma++;
-    }
-  })();
+    await Promise.all(inflight);
+  };
+  const cpu = writer('cpu', pickCpu, async (gpa, data) => {
+    await call(r.v.Guest.WriteMemory, { vm: NAME, gpa: String(gpa), data });
+    return true;
+  });
+  const dma = writer('dma', pickDma, async (gpa, data) => {
+    const off = gpa - window.gpa;
+    const res = await call(r.platform.Platform.DeviceDma, { bdf: NIC, iova: String(DMA_IOVA + off), length: String(WRITE), write: true, data });
+    return res.result === 'written';
+  });
   return {
     async stop() {
       stopped = true;
@@ -501,8 +507,10 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult> {
     const ranges: Range[] = ramLayout('q35', ram).map((x) => ({ gpa: x.gpa, size: x.size }));
     if (ranges.reduce((n, x) => n + x.size, 0n) !== ram) throw new Error(`B9: the q35 layout does not hold ${ram} bytes`);
     trace('source VM running');
-    // the NIC's window: a quarter of RAM (at most 256 MiB) from a quarter of RAM up, inside the first range
-    const window: Range = { gpa: ram / 4n, size: ram / 4n < 256n * MiB ? ram / 4n : 256n * MiB };
+    // the NIC's window: a quarter of RAM (at most 256 MiB; B9_NIC_WINDOW_MIB overrides) from a quarter of RAM up, inside the first range
+    const windowSize = process.env.B9_NIC_WINDOW_MIB !== undefined ? BigInt(Number(process.env.B9_NIC_WINDOW_MIB)) * MiB : ram / 4n < 256n * MiB ? ram / 4n : 256n * MiB;
+    if (windowSize < 2n * MiB || windowSize > ram / 2n) throw new Error(`B9: a NIC window of ${windowSize >> 20n} MiB (2 MiB .. half of RAM)`);
+    const window: Range = { gpa: ram / 4n, size: windowSize };
     if (window.gpa + window.size > ranges[0]!.gpa + ranges[0]!.size) throw new Error('B9: the NIC window is outside the first RAM range');
     let t = performance.now();
     await fill(src, ranges);
@@ -561,7 +569,7 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult> {
     const dirtyRate = ((dirty.cpu + dirty.dma) * WRITE) / dirty.secs;
     notes.push(
       `max_downtime_ms ${MAX_DOWNTIME_MS}, max_rounds ${maxRounds(quick)}, no bandwidth cap; q35, ${ram >> 20n} MiB guest RAM filled non-zero in ${fillSecs.toFixed(1)} s; virtio-iommu; NIC ${NIC} EMULATED on iommufd, IOVA 0x${DMA_IOVA.toString(16)} → GPA 0x${window.gpa.toString(16)} (+${window.size >> 20n} MiB) writable`,
-      `dirtying offered ${DIRTY_BYTES_PER_S / 1e6} MB/s (half Guest.WriteMemory, half the NIC's Platform.DeviceDma, 64 KiB writes, paced), achieved ${(dirtyRate / 1e6).toFixed(1)} MB/s over ${dirty.secs.toFixed(1)} s: ${dirty.cpu} CPU + ${dirty.dma} DMA writes, ${dirty.refused} refused once the guest stopped`,
+      `dirtying offered ${DIRTY_BYTES_PER_S / 1e6} MB/s (half Guest.WriteMemory, half the NIC's Platform.DeviceDma, 64 KiB writes, paced, up to ${WRITES_IN_FLIGHT} in flight each), achieved ${(dirtyRate / 1e6).toFixed(1)} MB/s over ${dirty.secs.toFixed(1)} s: ${dirty.cpu} CPU + ${dirty.dma} DMA writes (mean latency ${(dirty.cpuMs / Math.max(1, dirty.cpu)).toFixed(1)} / ${(dirty.dmaMs / Math.max(1, dirty.dma)).toFixed(1)} ms), ${dirty.refused} refused once the guest stopped`,
       `limit: RAM-size bytes before the migration and ${bytesSent} bytes (its bytes_sent) after it, in ${CHUNK}-byte ReceiveMigrationRequest chunks, peerClients → a libs/rpc createServer server of Vmm.ReceiveMigration alone that counts and drops them, write/drain flow control as the engine's sender, the vmm's HTTP/2 receive windows; raw_stream_bytes_per_s is both runs' bytes over both runs' time`,
       `verify: every byte of the destination's guest RAM read back (${verifySecs.toFixed(1)} s); observed STOP_COPY → COMPLETED ${(totalMs - stopMs).toFixed(0)} ms`,
     );

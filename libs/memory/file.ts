@@ -620,28 +620,7 @@ export class MemFile {
     if (!(outOffset >= 0 && length >= 0 && outOffset + length <= out.length)) {
       throw new RangeError(`readInto of ${length} bytes at ${outOffset} past the end of a ${out.length}-byte buffer`);
     }
-    let done = 0;
-    if (offset >= 0n && offset <= MAX_SAFE_OFFSET - BigInt(length)) {
-      // every offset of the range is an exact Number: no BigInt work per page
-      const o = Number(offset);
-      let idx = Math.floor(o / 4096);
-      let inPage = o - idx * 4096;
-      while (done < length) {
-        const n = Math.min(length - done, 4096 - inPage);
-        this.copyOut(idx, inPage, n, out, outOffset + done);
-        done += n;
-        idx++;
-        inPage = 0;
-      }
-      return;
-    }
-    while (done < length) {
-      const o = offset + BigInt(done);
-      const inPage = Number(o & 0xfffn);
-      const n = Math.min(length - done, 4096 - inPage);
-      this.copyOut(Number(o >> 12n), inPage, n, out, outOffset + done);
-      done += n;
-    }
+    pagePieces(offset, length, (idx, inPage, n, done) => this.copyOut(idx, inPage, n, out, outOffset + done));
   }
 
   /** Copy bytes [inPage, inPage+n) of page idx into out at `at` (zeros when absent or untouched). */
@@ -656,32 +635,38 @@ export class MemFile {
   /** Write through the file, faulting absent pages in (charged to `cg`). */
   write(offset: bigint, data: Uint8Array, cg: MemCgroup): void {
     this.settle();
-    const length = data.length;
-    let done = 0;
-    if (offset >= 0n && offset <= MAX_SAFE_OFFSET - BigInt(length)) {
-      // every offset of the range is an exact Number: no BigInt work per page
-      const o = Number(offset);
-      let idx = Math.floor(o / 4096);
-      let inPage = o - idx * 4096;
-      while (done < length) {
-        const n = Math.min(length - done, 4096 - inPage);
-        const pfn = this.frameOf(idx, cg);
-        this.mem.frameBytes(pfn, true)!.set(n === length ? data : data.subarray(done, done + n), inPage);
-        done += n;
-        idx++;
-        inPage = 0;
-      }
-      return;
-    }
+    pagePieces(offset, data.length, (idx, inPage, n, done) => {
+      this.mem.frameBytes(this.frameOf(idx, cg), true)!.set(n === data.length ? data : data.subarray(done, done + n), inPage);
+    });
+  }
+}
+
+/**
+ * `fn(idx, inPage, n, done)` for each page piece of [offset, offset+length), in order: page
+ * index, offset in the page, bytes, bytes before it. Below 2^53 every offset is an exact Number
+ * and no BigInt work is done per page.
+ */
+function pagePieces(offset: bigint, length: number, fn: (idx: number, inPage: number, n: number, done: number) => void): void {
+  let done = 0;
+  if (offset >= 0n && offset <= MAX_SAFE_OFFSET - BigInt(length)) {
+    const o = Number(offset);
+    let idx = Math.floor(o / 4096);
+    let inPage = o - idx * 4096;
     while (done < length) {
-      const o = offset + BigInt(done);
-      const idx = Number(o >> 12n);
-      const inPage = Number(o & 0xfffn);
       const n = Math.min(length - done, 4096 - inPage);
-      const pfn = this.frameOf(idx, cg);
-      this.mem.frameBytes(pfn, true)!.set(data.subarray(done, done + n), inPage);
+      fn(idx, inPage, n, done);
       done += n;
+      idx++;
+      inPage = 0;
     }
+    return;
+  }
+  while (done < length) {
+    const o = offset + BigInt(done);
+    const inPage = Number(o & 0xfffn);
+    const n = Math.min(length - done, 4096 - inPage);
+    fn(Number(o >> 12n), inPage, n, done);
+    done += n;
   }
 }
 
