@@ -27,8 +27,8 @@ const TYPE_NAMES = new Map<number, string>(Object.entries(REC).map(([k, v]) => [
 /**
  * The vmm server's HTTP/2 receive windows (libs/rpc createServer `receiveWindow`): a migration
  * stream keeps several 1 MiB chunks in flight instead of Node's default 64 KiB, so the source does
- * not wait for the destination's WINDOW_UPDATEs between chunks. A client can make the vmm buffer
- * at most the connection window per connection.
+ * not wait for the destination's WINDOW_UPDATEs between chunks. What a client has sent and the
+ * vmm has not read stays bounded by the connection window.
  */
 export const MIGRATION_RECEIVE_WINDOW = { stream: 16 << 20, connection: 32 << 20 } as const;
 
