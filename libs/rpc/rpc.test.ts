@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import http2 from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import pino from 'pino';
+import { grantedWindows } from './http2-windows.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, kerr, notModelled } from '../errno/index.js';
 import { U64FormatError } from '../u64/index.js';
@@ -390,19 +390,8 @@ describe('receiveWindow', () => {
     const server = createServer({ name: 'win', logger: capture().logger, auth: { resolveToken: (t) => TOKENS[t] }, services: testServices({}, { aborted: false }), receiveWindow: { stream: 3 << 20, connection: 7 << 20 } });
     const plain = createServer({ name: 'plain', logger: capture().logger, auth: { resolveToken: (t) => TOKENS[t] }, services: testServices({}, { aborted: false }) });
     try {
-      const seen = async (addr: string) => {
-        const s = http2.connect(`http://${addr}`);
-        try {
-          const settings = await new Promise<http2.Settings>((res, rej) => s.once('remoteSettings', res).once('error', rej));
-          // the connection window arrives as a WINDOW_UPDATE right after the settings
-          await new Promise((r) => setTimeout(r, 100));
-          return { stream: settings.initialWindowSize, connection: s.state.remoteWindowSize };
-        } finally {
-          s.close();
-        }
-      };
-      expect(await seen(await server.listen('127.0.0.1:0'))).toEqual({ stream: 3 << 20, connection: 7 << 20 });
-      expect(await seen(await plain.listen('127.0.0.1:0'))).toEqual({ stream: 65535, connection: 65535 });
+      expect(await grantedWindows(await server.listen('127.0.0.1:0'))).toEqual({ stream: 3 << 20, connection: 7 << 20 });
+      expect(await grantedWindows(await plain.listen('127.0.0.1:0'), 200)).toEqual({ stream: 65535, connection: 65535 });
     } finally {
       await server.shutdown(500);
       await plain.shutdown(500);

@@ -177,6 +177,12 @@ export function decodeVirtio(p: Uint8Array): VirtioDeviceState[] {
   });
 }
 
+/** A record head's type and length, refused before any body byte is buffered; `at` is the head's stream offset. */
+function checkHead(type: number, len: number, at: number): void {
+  if (!TYPE_NAMES.has(type)) throw streamError(`unknown record type ${type} at byte ${at}`);
+  if (len > MAX_RECORD) throw streamError(`${recordTypeName(type)} record announces ${len} bytes (at most ${MAX_RECORD})`);
+}
+
 /**
  * Reassembles records from chunks. `push` returns the records completed by a chunk; a record
  * head announcing more than MAX_RECORD (or an unknown type) is refused before its bytes arrive.
@@ -200,8 +206,7 @@ export class RecordReader {
         // payload is a view of the chunk, not a copy
         const type = chunk[i]!;
         const len = ((chunk[i + 1]! << 24) | (chunk[i + 2]! << 16) | (chunk[i + 3]! << 8) | chunk[i + 4]!) >>> 0;
-        if (!TYPE_NAMES.has(type)) throw streamError(`unknown record type ${type} at byte ${this.received - (chunk.length - i)}`);
-        if (len > MAX_RECORD) throw streamError(`${recordTypeName(type)} record announces ${len} bytes (at most ${MAX_RECORD})`);
+        checkHead(type, len, this.received - (chunk.length - i));
         if (chunk.length - i - 5 >= len) {
           out.push({ type: type as RecordType, payload: chunk.subarray(i + 5, i + 5 + len) });
           i += 5 + len;
@@ -217,8 +222,7 @@ export class RecordReader {
         const dv = new DataView(this.head.buffer);
         this.type = dv.getUint8(0);
         const len = dv.getUint32(1, false);
-        if (!TYPE_NAMES.has(this.type)) throw streamError(`unknown record type ${this.type} at byte ${this.received - (chunk.length - i) - 5}`);
-        if (len > MAX_RECORD) throw streamError(`${recordTypeName(this.type)} record announces ${len} bytes (at most ${MAX_RECORD})`);
+        checkHead(this.type, len, this.received - (chunk.length - i) - 5);
         this.body = new Uint8Array(len);
         this.bodyLen = 0;
         if (len === 0) {
