@@ -30,12 +30,14 @@
  *
  * Env: B9_TRACE=1 (stage times on stderr), B9_MAX_ROUNDS, B9_DIRTY_MBPS (0: no dirtying),
  * B9_NIC_WINDOW_MIB (the NIC's DMA window; default a quarter of RAM, at most 256 MiB),
- * B9_IN_PROCESS=1, BENCH_CHILD_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=prof, as lib.ts).
+ * B9_IN_PROCESS=1, BENCH_CHILD_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=prof, as lib.ts),
+ * B9_CHILD_STDOUT=PREFIX (each child's stdout kept in PREFIX.<pid>, e.g. for --trace-gc),
+ * B9_RAM_MIB (guest RAM in MiB, 64 .. 4096: a profile between --quick and the full run).
  */
 import * as grpc from '@grpc/grpc-js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -365,6 +367,7 @@ function childNodeArgs(): string[] {
 async function startChild(script: string, args: string[], env: Record<string, string>, want: ReadonlyArray<{ re: RegExp; n: number }>, what: string): Promise<{ child: Child; found: string[][] }> {
   const child: ChildProcess = spawn(process.execPath, [...childNodeArgs(), '--import', 'tsx', script, ...args], { cwd: repo, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const handle: Child = { child, addr: '' };
+  if (process.env.B9_CHILD_STDOUT) child.stdout!.pipe(createWriteStream(`${process.env.B9_CHILD_STDOUT}.${child.pid}`));
   try {
     const found = await new Promise<string[][]>((resolve, reject) => {
       let buf = '';
@@ -497,8 +500,15 @@ async function withPairs(body: (src: Pair, dst: Pair, sink: { addr: string; toke
   return 'child processes: the source pair and the destination pair each an `iommu-twin up` process (host-iommu + vmm, in-process link), the raw stream\'s receiver a third; this process drives and dirties over gRPC; vmm → vmm gRPC loopback h2c';
 }
 
+/** B9_RAM_MIB: whole MiB from 64 to 4096. */
+function ramOfEnv(v: string): bigint {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 64 || n > 4096) throw new Error(`B9_RAM_MIB=${v}: whole MiB from 64 to 4096`);
+  return BigInt(n) * MiB;
+}
+
 export async function run({ quick }: { quick: boolean }): Promise<BenchResult> {
-  const ram = quick ? 64n * MiB : 4n * GiB;
+  const ram = process.env.B9_RAM_MIB !== undefined ? ramOfEnv(process.env.B9_RAM_MIB) : quick ? 64n * MiB : 4n * GiB;
   const notes: string[] = [];
   let result: BenchResult | undefined;
   const how = await withPairs(async (src, dst, sink) => {
