@@ -78,6 +78,41 @@ describe('vfio_iommu_type1 accounting and limits', () => {
     expect(locker.lockedPages).toBe(0);
   });
 
+  it('vfio_pin_map_dma failing part-way (RLIMIT_MEMLOCK ENOMEM, EFAULT on a later range): the pages it faulted in are unpinned and freed again, nothing stays charged', () => {
+    const host = legacyHost();
+    const node = host.nodes.get('/dev/vfio/1')!;
+    node.uid = 1001;
+    const small = host.spawn(host.principal('small'), 'small', 0);
+    const { c } = setup(host, small, [1]);
+    const cg = small.principal.cgroup;
+    const va = anon(host, small, 0x8000n);
+    const free0 = host.mem.dataFramesFree;
+    const charged0 = cg.memoryPages;
+    // 8 untouched pages, RLIMIT_MEMLOCK 4: four are faulted in and pinned before ENOMEM
+    expect(errnoOf(() => c.mapDma(small, RW, va, 0x100000n, 0x8000n))).toBe('ENOMEM');
+    expect([small.lockedPages, c.pinnedPages, c.dmaAvail]).toEqual([0, 0, DMA_ENTRY_LIMIT]);
+    expect(host.mem.dataFramesFree).toBe(free0);
+    expect(cg.memoryPages).toBe(charged0);
+    // the mapping can then be made within the limit, and goes cleanly
+    c.mapDma(small, RW, va, 0x100000n, 0x4000n);
+    expect(small.lockedPages).toBe(4);
+    expect(c.unmapDma(small, VFIO_DMA_UNMAP_FLAG_ALL, 0n, 0n, 0n).size).toBe(0x4000n);
+    host.exit(small);
+
+    // EFAULT on a later range: fresh anon pages then a hole (unmapped VA)
+    const p = host.spawn(host.principal('root'), 'efault', 0);
+    const r = setup(host, p, [3]);
+    const a = anon(host, p, 0x4000n);
+    p.mm.munmap(a + 0x2000n, 0x2000n);
+    const free1 = host.mem.dataFramesFree;
+    const charged1 = p.principal.cgroup.memoryPages;
+    expect(errnoOf(() => r.c.mapDma(p, RW, a, 0x200000n, 0x4000n))).toBe('EFAULT');
+    expect([p.lockedPages, r.c.pinnedPages]).toEqual([0, 0]);
+    expect(host.mem.dataFramesFree).toBe(free1);
+    expect(p.principal.cgroup.memoryPages).toBe(charged1);
+    host.exit(p);
+  });
+
   it('dma_entry_limit: the 65536th mapping is ENOSPC; an unmap gives one back', () => {
     const host = legacyHost();
     const p = host.spawn(host.principal('root'), 'many', 0);

@@ -24,13 +24,14 @@ import { kerr } from '#libs/errno/index.js';
 import type { MemFile } from '#libs/memory/file.js';
 import { withFaultRollback } from '#libs/memory/file.js';
 import type { PhysicalMemory } from '#libs/memory/phys.js';
-import { NonOverlappingMap, type IntervalNode } from '#libs/ranges/interval-tree.js';
+import { NonOverlappingMap, type IntervalNode, type Range } from '#libs/ranges/interval-tree.js';
+import { covers, subtract } from '#libs/ranges/range-list.js';
 import { U64_MAX } from '#libs/u64/index.js';
 import { OpenFile } from '../process/files.js';
 import { CAP } from '../process/principal.js';
 import type { Process } from '../process/process.js';
 import { atcInvalidate, HwptDomain } from './hw_pagetable.js';
-import { IOMMU_CACHE } from './ioas.js';
+import { IOMMU_CACHE, IOMMU_READ, IOMMU_WRITE } from './ioas.js';
 import { DIRTY_BITMAP_MAX_BYTES } from './iommufd.js';
 import type { DeviceState, GroupState, UnitState, VfioContainerOps, VfioType1Attach } from './topology.js';
 import {
@@ -59,8 +60,6 @@ import { VFIO_PCI_OFFSET_SHIFT, VfioDeviceFile } from './vfio.js';
 /** The dma_entry_limit module parameter's default (U16_MAX): the most vfio_dma one container holds. */
 export const DMA_ENTRY_LIMIT = 65535;
 const PAGE = 4096n;
-const IOMMU_READ = 1;
-const IOMMU_WRITE = 2;
 const BAR_OFFSET_MASK = (1n << VFIO_PCI_OFFSET_SHIFT) - 1n;
 
 /** A physically contiguous piece of a vfio_dma: pinned RAM (`file`) or a PFNMAP (MMIO) range. */
@@ -146,8 +145,8 @@ function ffs(v: bigint): number {
 }
 
 /** The group's devices' reserved regions the IOVA list excludes (DIRECT_RELAXABLE is not enforced). */
-function groupResv(group: GroupState): Array<{ start: bigint; last: bigint }> {
-  const out: Array<{ start: bigint; last: bigint }> = [];
+function groupResv(group: GroupState): Range[] {
+  const out: Range[] = [];
   for (const d of group.devices) for (const r of d.spec.reservedRegions) if (r.type !== 'direct_relaxable') out.push({ start: r.start, last: r.last });
   return out;
 }
@@ -162,11 +161,15 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
   v2 = false;
   readonly domains: Type1Domain[] = [];
   readonly dmas = new NonOverlappingMap<VfioDma>();
-  dmaAvail = DMA_ENTRY_LIMIT;
   dirtyTracking = false;
   vaddrInvalidCount = 0;
   /** Group-path device opens per device (the container's users). */
   private readonly opens = new Map<DeviceState, number>();
+
+  /** dma_avail: what dma_entry_limit leaves (it goes down per vfio_dma, back up at vfio_remove_dma). */
+  get dmaAvail(): number {
+    return DMA_ENTRY_LIMIT - this.dmas.size;
+  }
 
   constructor(
     path: string,
@@ -224,7 +227,6 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
       if (flat) throw kerr('ENODEV', `VFIO_TYPE1_NESTING_IOMMU: ${flat.devices[0]!.unit.name} has no nested translation (iommu_enable_nesting)`);
     }
     this.v2 = type !== VFIO_TYPE1_IOMMU;
-    this.dmaAvail = DMA_ENTRY_LIMIT;
     const done: GroupState[] = [];
     try {
       for (const g of this.groups) {
@@ -280,13 +282,6 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
     else this.opens.set(dev, n - 1);
   }
 
-  /** Device fds open through groups of this container (group->container_users - 1 summed). */
-  get deviceOpens(): number {
-    let n = 0;
-    for (const v of this.opens.values()) n += v;
-    return n;
-  }
-
   /** Device fds open through `group` (its container_users - 1). */
   groupOpens(group: GroupState): number {
     let n = 0;
@@ -323,7 +318,7 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
   }
 
   /** iommu->iova_list: the apertures' intersection minus every attached group's reserved regions. */
-  iovaList(): Array<{ start: bigint; last: bigint }> {
+  iovaList(): Range[] {
     if (this.domains.length === 0) return [];
     let start = 0n;
     let last = U64_MAX;
@@ -331,22 +326,9 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
       if (d.hw.apertureStart > start) start = d.hw.apertureStart;
       if (d.hw.apertureLast < last) last = d.hw.apertureLast;
     }
-    let list = [{ start, last }];
-    const resv: Array<{ start: bigint; last: bigint }> = [];
+    const resv: Range[] = [];
     for (const d of this.domains) for (const g of d.groups) resv.push(...groupResv(g));
-    for (const r of resv) {
-      const next: Array<{ start: bigint; last: bigint }> = [];
-      for (const n of list) {
-        if (r.last < n.start || r.start > n.last) {
-          next.push(n);
-          continue;
-        }
-        if (r.start > n.start) next.push({ start: n.start, last: r.start - 1n });
-        if (r.last < n.last) next.push({ start: r.last + 1n, last: n.last });
-      }
-      list = next;
-    }
-    return list;
+    return subtract([{ start, last }], resv);
   }
 
   /** vfio_iommu_type1_attach_group for a group of physical devices. */
@@ -413,7 +395,6 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
     this.iommuSet = false;
     this.v2 = false;
     this.dirtyTracking = false;
-    this.dmaAvail = DMA_ENTRY_LIMIT;
   }
 
   private removeAllDmas(): void {
@@ -423,14 +404,13 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
   /** vfio_remove_dma: unmapped from every domain, unpinned, unaccounted, dma_avail back. */
   private removeDma(node: IntervalNode<VfioDma>): void {
     const dma = node.value;
-    const devs: DeviceState[] = [];
-    for (const d of this.domains) for (const g of d.groups) devs.push(...g.devices);
-    for (const d of this.domains) unmapRuns(d.hw, dma, devs);
+    // a group sits behind one unit, and each unit has at most one domain: a domain's ATCs to
+    // flush are its own groups' devices
+    for (const d of this.domains) unmapRuns(d.hw, dma, [...d.groups].flatMap((g) => g.devices));
     unpinRuns(dma.runs);
     dma.proc.lockedPages -= dma.locked;
     if (dma.vaddrInvalid) this.vaddrInvalidCount--;
     this.dmas.remove(node);
-    this.dmaAvail++;
   }
 
   // ---------------------------------------------------------------- type1 ioctls
@@ -467,11 +447,10 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
     if (hit) throw kerr('EEXIST', `iova range [0x${iova.toString(16)}, 0x${last.toString(16)}] overlaps a mapping`);
     if (this.dmaAvail === 0) throw kerr('ENOSPC', `dma_entry_limit (${DMA_ENTRY_LIMIT}) mappings reached`);
     const list = this.iovaList();
-    if (list.length > 0 && !list.some((r) => r.start <= iova && last <= r.last)) throw kerr('EINVAL', `iova range [0x${iova.toString(16)}, 0x${last.toString(16)}] is not inside one usable IOVA range`);
+    if (list.length > 0 && !covers(list, iova, last)) throw kerr('EINVAL', `iova range [0x${iova.toString(16)}, 0x${last.toString(16)}] is not inside one usable IOVA range`);
     const dma: VfioDma = { iova, size, vaddr, prot, proc: caller, lockCap: caller.principal.hasCap(CAP.IPC_LOCK), locked: 0, runs: [], vaddrInvalid: false };
     this.pinMap(dma);
     this.dmas.insert(iova, last, dma);
-    this.dmaAvail--;
   }
 
   /**
@@ -504,8 +483,8 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
     const runs: DmaRun[] = [];
     let locked = 0;
     const run = { n: 0 };
-    try {
-      withFaultRollback(proc.mm.mem, () => {
+    withFaultRollback(proc.mm.mem, () => {
+      try {
         let i = 0;
         while (i < npages) {
           const va = dma.vaddr + (BigInt(i) << 12n);
@@ -539,26 +518,35 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
           locked += run.n;
           i += run.n;
         }
-      });
-    } catch (e) {
-      unpinRuns(runs);
-      throw e;
-    }
-    dma.runs = runs;
-    const done: HwptDomain[] = [];
-    try {
-      for (const d of this.domains) {
-        mapRuns(d.hw, dma);
-        done.push(d.hw);
+        dma.runs = runs;
+        const done: HwptDomain[] = [];
+        try {
+          for (const d of this.domains) {
+            mapRuns(d.hw, dma);
+            done.push(d.hw);
+          }
+        } catch (e) {
+          for (const hw of done) unmapRuns(hw, dma, []);
+          dma.runs = [];
+          throw e;
+        }
+      } catch (e) {
+        // unpin inside the atomic operation: its rollback then frees the folios the pin faulted
+        // in (it keeps pinned ones), as Pages.addUser does
+        unpinRuns(runs);
+        throw e;
       }
-    } catch (e) {
-      for (const hw of done) unmapRuns(hw, dma, []);
-      unpinRuns(runs);
-      dma.runs = [];
-      throw e;
-    }
+    });
     dma.locked = locked;
     proc.lockedPages += locked;
+  }
+
+  /** [iova, last] must start and end on mapping boundaries (EINVAL; `why` ends the message). */
+  private requireMappingBounds(iova: bigint, last: bigint, why: string): void {
+    const head = this.dmas.find(iova);
+    if (head && head.start !== iova) throw kerr('EINVAL', `the range starts inside the mapping at 0x${head.start.toString(16)}${why}`);
+    const tail = this.dmas.find(last);
+    if (tail && tail.last !== last) throw kerr('EINVAL', `the range ends inside the mapping at 0x${tail.start.toString(16)}${why}`);
   }
 
   /** The dirty bitmap of [iova, iova + size) at `pgsize` (verify_bitmap_size, and our message cap). */
@@ -607,11 +595,9 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
     }
     if (this.v2 && !all) {
       // the v2 interface: no mapping may be bisected by the range
-      const head = this.dmas.find(iova);
-      if (head && head.start !== iova) throw kerr('EINVAL', `the range starts inside the mapping at 0x${head.start.toString(16)} (type1v2 unmaps whole mappings)`);
-      const tail = this.dmas.find(last);
-      if (tail && tail.last !== last) throw kerr('EINVAL', `the range ends inside the mapping at 0x${tail.start.toString(16)} (type1v2 unmaps whole mappings)`);
+      this.requireMappingBounds(iova, last, ' (type1v2 unmaps whole mappings)');
     }
+    const pgshift = ffs(pgsize);
     let unmapped = 0n;
     const marked: VfioDma[] = [];
     for (const n of [...this.dmas.intersecting(iova, last)]) {
@@ -631,7 +617,7 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
         unmapped += dma.size;
         continue;
       }
-      if (bitmap) VfioType1Container.markDirty(bitmap, dma, iova, ffs(pgsize));
+      if (bitmap) VfioType1Container.markDirty(bitmap, dma, iova, pgshift);
       unmapped += dma.size;
       this.removeDma(n);
     }
@@ -662,11 +648,9 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
     if (!this.dirtyTracking) throw kerr('EINVAL', 'dirty page tracking is not started');
     const last = iova + size - 1n;
     // vfio_iova_dirty_bitmap: the range must start and end on mapping boundaries
-    const head = this.dmas.find(iova);
-    if (head && head.start !== iova) throw kerr('EINVAL', `the range starts inside the mapping at 0x${head.start.toString(16)}`);
-    const tail = this.dmas.find(last);
-    if (tail && tail.last !== last) throw kerr('EINVAL', `the range ends inside the mapping at 0x${tail.start.toString(16)}`);
-    for (const n of this.dmas.intersecting(iova, last)) VfioType1Container.markDirty(bitmap, n.value, iova, ffs(pgsize));
+    this.requireMappingBounds(iova, last, '');
+    const pgshift = ffs(pgsize);
+    for (const n of this.dmas.intersecting(iova, last)) VfioType1Container.markDirty(bitmap, n.value, iova, pgshift);
     return bitmap;
   }
 
@@ -685,7 +669,7 @@ export class VfioType1Container extends OpenFile implements VfioContainerOps {
 
 /** vfio_iommu_map of every run of `dma` into `hw` (IOMMU_CACHE always, as type1 maps). */
 function mapRuns(hw: HwptDomain, dma: VfioDma): void {
-  const prot = (dma.prot & IOMMU_READ ? 1 : 0) | (dma.prot & IOMMU_WRITE ? 2 : 0) | IOMMU_CACHE;
+  const prot = dma.prot | IOMMU_CACHE;
   const done: DmaRun[] = [];
   try {
     for (const r of dma.runs) {
