@@ -13,6 +13,7 @@
  * refused with ENODEV while it is revoked.
  */
 import { kerr } from '#libs/errno/index.js';
+import { PAGE_SIZE, U64_MAX } from '#libs/u64/index.js';
 import { OpenFile, O_ACCMODE } from '../process/files.js';
 import type { Process } from '../process/process.js';
 import type { Area, IoPagetable } from './ioas.js';
@@ -23,7 +24,6 @@ import type { DeviceState } from './topology.js';
 export const VFIO_PCI_ROM_REGION_INDEX = 6;
 /** DMA_IOVA_USE_SWIOTLB (include/linux/dma-mapping.h): a total length with this bit is refused. */
 export const DMA_IOVA_USE_SWIOTLB = 1n << 63n;
-const U64_LIMIT = 1n << 64n;
 
 /** struct vfio_region_dma_range */
 export interface DmaRange {
@@ -121,9 +121,9 @@ export function vfioPciFeatureDmaBuf(dev: DeviceState, regionIndex: number, rang
   // validate_dmabuf_input
   let length = 0n;
   for (const [i, r] of ranges.entries()) {
-    if (r.length === 0n || r.offset % 4096n !== 0n || r.length % 4096n !== 0n) throw kerr('EINVAL', `range ${i}: zero length or not page aligned`);
+    if (r.length === 0n || r.offset % PAGE_SIZE !== 0n || r.length % PAGE_SIZE !== 0n) throw kerr('EINVAL', `range ${i}: zero length or not page aligned`);
     length += r.length;
-    if (length >= U64_LIMIT) throw kerr('EINVAL', 'the ranges add up past 2^64');
+    if (length > U64_MAX) throw kerr('EINVAL', 'the ranges add up past 2^64');
   }
   if (length & DMA_IOVA_USE_SWIOTLB) throw kerr('EINVAL', 'total length has DMA_IOVA_USE_SWIOTLB set');
   // get_dmabuf_phys: pcim_p2pdma_provider (no memory BAR → none), then vfio_pci_core_fill_phys_vec
@@ -134,7 +134,7 @@ export function vfioPciFeatureDmaBuf(dev: DeviceState, regionIndex: number, rang
   for (const [i, r] of ranges.entries()) {
     const paddr = base + r.offset;
     const end = paddr + r.length;
-    if (paddr >= U64_LIMIT || end >= U64_LIMIT) throw kerr('EOVERFLOW', `range ${i} overflows the physical address`);
+    if (paddr > U64_MAX || end > U64_MAX) throw kerr('EOVERFLOW', `range ${i} overflows the physical address`);
     if (end > base + bar.size) throw kerr('EINVAL', `range ${i} ends past BAR${regionIndex} (0x${bar.size.toString(16)} bytes)`);
     phys.push({ paddr, len: r.length });
   }

@@ -37,11 +37,12 @@ export class VfioDeviceFile extends OpenFile {
   /** The iommufd binding: cdev BIND_IOMMUFD, or the compatibility layer's bind at GET_DEVICE_FD. */
   bound: DeviceObj | undefined;
   /**
-   * A device fd from VFIO_GROUP_GET_DEVICE_FD (df->group): the container that opened it and
-   * what its openDevice returned (closeDevice gets it back at release). Access is granted from
-   * the open on; a cdev fd gets access at bind.
+   * A device fd from VFIO_GROUP_GET_DEVICE_FD (df->group): the container that opened it, what
+   * its openDevice returned (closeDevice gets it back at release) and the group file the device
+   * fd holds (put after closeDevice: the group is released only after its devices). Access is
+   * granted from the open on; a cdev fd gets access at bind.
    */
-  viaGroup: { ops: VfioContainerOps; token: unknown } | undefined;
+  viaGroup: { ops: VfioContainerOps; token: unknown; group?: OpenFile } | undefined;
 
   constructor(
     path: string,
@@ -173,9 +174,10 @@ export class VfioDeviceFile extends OpenFile {
 
   protected release(): void {
     if (this.viaGroup) {
-      const { ops, token } = this.viaGroup;
+      const { ops, token, group } = this.viaGroup;
       this.viaGroup = undefined;
       ops.closeDevice(this.dev, token);
+      group?.put();
     }
     this.unbind();
     this.dev.vfioOpen--;

@@ -350,7 +350,7 @@ export class VfioCompatContainer implements VfioContainerOps {
     iommufdDeviceUnbind(open.obj);
   }
 
-  /** Devices bound to this context through the group path and their open counts (Inspect, tests). */
+  /** Devices bound to this context through the group path and their open counts (for tests). */
   openDevices(): Array<{ dev: DeviceState; devId: number; opens: number }> {
     const out: Array<{ dev: DeviceState; devId: number; opens: number }> = [];
     for (const o of this.ctx.objects.values()) {

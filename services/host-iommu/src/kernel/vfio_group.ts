@@ -8,8 +8,7 @@ import { kerr } from '#libs/errno/index.js';
 import { OpenFile, O_RDWR } from '../process/files.js';
 import type { Process } from '../process/process.js';
 import { IommufdCtx } from './iommufd.js';
-import type { DeviceState, GroupState, VfioContainerOps } from './topology.js';
-import type { VfioContainerInfo } from './vfio_container.js';
+import type { GroupState, VfioContainerOps } from './topology.js';
 import { VfioDeviceFile } from './vfio.js';
 import { compatOps } from './vfio_compat.js';
 import { VFIO_GROUP_FLAGS_CONTAINER_SET, VFIO_GROUP_FLAGS_VIABLE } from './vfio_container.js';
@@ -76,8 +75,7 @@ export class VfioGroupFile extends OpenFile {
     if (this.group.container) throw kerr('EINVAL', `group ${this.group.id} is already set on a container`);
     const ops = containerOpsOf(f);
     if (!ops) throw kerr('EBADFD', `fd ${fd} (${f.kind}) is neither a VFIO container nor an iommufd`);
-    ops.attachGroup(caller, this.group);
-    this.group.container = ops;
+    ops.attachGroup(caller, this.group); // sets group.container
   }
 
   /**
@@ -90,8 +88,7 @@ export class VfioGroupFile extends OpenFile {
     if (ops instanceof VfioType1Container && ops.groupOpens(this.group) > 0) {
       throw kerr('EBUSY', `group ${this.group.id} has open device fds using the container`);
     }
-    ops.detachGroup(this.group);
-    this.group.container = undefined;
+    ops.detachGroup(this.group); // clears group.container
   }
 
   /**
@@ -109,66 +106,14 @@ export class VfioGroupFile extends OpenFile {
     if (!ops) throw kerr('EINVAL', `group ${this.group.id} is not set on a container (VFIO_GROUP_SET_CONTAINER first)`);
     const token = ops.openDevice(caller, dev);
     const file = new VfioDeviceFile('anon_inode:[vfio-device]', O_RDWR, dev);
-    file.viaGroup = { ops: new GroupHeldOps(ops, this), token };
+    file.viaGroup = { ops, token, group: this };
     this.get();
     return caller.installFd(file);
   }
 
   protected release(): void {
     // vfio_group_fops_release (device fds hold this file: none is open here)
-    const ops = this.group.container;
-    if (ops) {
-      ops.detachGroup(this.group);
-      this.group.container = undefined;
-    }
+    this.group.container?.detachGroup(this.group);
     if (this.group.groupFile === this) this.group.groupFile = undefined;
-  }
-}
-
-/**
- * The container ops as a group-opened device file sees them: every call goes to the container;
- * closeDevice also drops the device file's hold on its group file.
- */
-class GroupHeldOps implements VfioContainerOps {
-  constructor(
-    readonly inner: VfioContainerOps,
-    readonly groupFile: VfioGroupFile,
-  ) {}
-  get backend(): VfioContainerOps['backend'] {
-    return this.inner.backend;
-  }
-  getApiVersion(): number {
-    return this.inner.getApiVersion();
-  }
-  checkExtension(ext: number): number {
-    return this.inner.checkExtension(ext);
-  }
-  setIommu(caller: Process, type: number): void {
-    this.inner.setIommu(caller, type);
-  }
-  getInfo(caller: Process): VfioContainerInfo {
-    return this.inner.getInfo(caller);
-  }
-  mapDma(caller: Process, flags: number, vaddr: bigint, iova: bigint, size: bigint): void {
-    this.inner.mapDma(caller, flags, vaddr, iova, size);
-  }
-  unmapDma(caller: Process, flags: number, iova: bigint, size: bigint, bitmapPgsize: bigint): { size: bigint; bitmap?: Uint8Array } {
-    return this.inner.unmapDma(caller, flags, iova, size, bitmapPgsize);
-  }
-  dirtyPages(caller: Process, flags: number, iova: bigint, size: bigint, pgsize: bigint): Uint8Array | undefined {
-    return this.inner.dirtyPages(caller, flags, iova, size, pgsize);
-  }
-  attachGroup(caller: Process, group: GroupState): void {
-    this.inner.attachGroup(caller, group);
-  }
-  detachGroup(group: GroupState): void {
-    this.inner.detachGroup(group);
-  }
-  openDevice(caller: Process, dev: DeviceState): unknown {
-    return this.inner.openDevice(caller, dev);
-  }
-  closeDevice(dev: DeviceState, token: unknown): void {
-    this.inner.closeDevice(dev, token);
-    this.groupFile.put();
   }
 }

@@ -22,7 +22,7 @@ import { VfioDeviceFile } from '../kernel/vfio.js';
 import { dmaBufMove, type DmabufFile } from '../kernel/dmabuf.js';
 import { containerOpsOf, VfioGroupFile } from '../kernel/vfio_group.js';
 import { type1Quirks, VfioType1Container } from '../kernel/vfio_type1.js';
-import { MIG_STATE_NAMES, migDeviceOf } from '../kernel/vfio_migration.js';
+import { MIG_STATE_NAMES, migDeviceOf, type MigDevice } from '../kernel/vfio_migration.js';
 import { MemfdOpenFile, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY, type FileKind, type OpenFile } from '../process/files.js';
 import { MAP_ANONYMOUS, MAP_SHARED, MAX_LFS_FILESIZE, mmapFlags, type MmioBacking } from '../process/mm.js';
 import { Principal, UserAccount } from '../process/principal.js';
@@ -142,10 +142,7 @@ export class Host {
         const index = b.index;
         this.mem.registerMmio(`${d.bdf}/BAR${b.index}`, mmio, b.size, {
           read: (off, len) => dev.barRead(index, off, len),
-          write: (off, data) => {
-            dev.barWrite(index, off, data);
-            migDeviceOf(dev)?.barWritten(index, off, data.length);
-          },
+          write: (off, data) => this.barStore(dev, index, off, data),
         });
         mmio += b.size;
       }
@@ -426,8 +423,7 @@ export class Host {
         read: (off, len) => (decodes() ? dev.barRead(index, off - (a.offset - barOffset), len) : new Uint8Array(len).fill(0xff)),
         write: (off, data) => {
           if (!decodes()) return;
-          dev.barWrite(index, off - (a.offset - barOffset), data);
-          migDeviceOf(dev)?.barWritten(index, off - (a.offset - barOffset), data.length);
+          this.barStore(dev, index, off - (a.offset - barOffset), data);
         },
         describe: `${dev.bdf} BAR${index}`,
         holder: f,
@@ -525,13 +521,15 @@ export class Host {
     if (!d.plugged) throw kerr('ENODEV', `${bdf} is gone`);
     if (d.memoryEnabled === enabled) return;
     d.memoryEnabled = enabled;
-    if (enabled) {
-      this.noDecode.delete(d);
-      dmaBufMove(d, false);
-    } else {
-      this.noDecode.add(d);
-      dmaBufMove(d, true);
-    }
+    if (enabled) this.noDecode.delete(d);
+    else this.noDecode.add(d);
+    dmaBufMove(d, !enabled);
+  }
+
+  /** A CPU or peer write to BAR `index` of `dev`; a migration session sees it (its dirty state). */
+  private barStore(dev: DeviceState, index: number, off: bigint, data: Uint8Array): void {
+    dev.barWrite(index, off, data);
+    migDeviceOf(dev)?.barWritten(index, off, data.length);
   }
 
   /** A dma-buf went from usable to revoked: one DMABUF_REVOKED per process fd holding it. */
@@ -768,7 +766,7 @@ export class Host {
     // VFIO migration: a stopped device initiates no DMA (STOP, STOP_COPY, RESUMING, ERROR)
     const mig = migDeviceOf(dev);
     const stopped = mig?.dmaRefusal(false);
-    if (stopped) throw new DomainError('FAILED_PRECONDITION', 'DEVICE_STOPPED', stopped, { bdf: dev.bdf, state: MIG_STATE_NAMES[mig!.state]! });
+    if (stopped) throw deviceStopped(dev, mig!, stopped);
     const usePasid = pasid !== undefined && pasid !== 0;
     const att = this.attachmentOf(dev, pasid);
     if (!att) return simple(usePasid ? 'PASID' : 'BLOCKED', iova, usePasid ? 'no domain attached to this PASID' : 'DMA blocked: no domain attached');
@@ -798,8 +796,8 @@ export class Host {
     }
     // RUNNING_P2P / PRE_COPY_P2P: no DMA towards another device's MMIO (peer to peer)
     if (mig) {
-      const p2p = mig.dmaRefusal(true) !== undefined && segs.some(([pa]) => this.mem.findMmio(pa) !== undefined);
-      if (p2p) throw new DomainError('FAILED_PRECONDITION', 'DEVICE_STOPPED', mig.dmaRefusal(true)!, { bdf: dev.bdf, state: MIG_STATE_NAMES[mig.state]! });
+      const refusal = mig.dmaRefusal(true);
+      if (refusal !== undefined && segs.some(([pa]) => this.mem.findMmio(pa) !== undefined)) throw deviceStopped(dev, mig, refusal);
     }
     if (this.noDecode.size > 0) {
       for (let k = 0; k < segs.length; k++) {
@@ -1233,6 +1231,11 @@ export interface InspectInfo {
   iotlbs: IotlbInfo[];
   areas: Array<{ ioasId: number; area: Area }>;
   pinnedPages: number;
+}
+
+/** A DMA a device in a stopping migration state may not initiate (DomainError DEVICE_STOPPED). */
+function deviceStopped(dev: DeviceState, mig: MigDevice, message: string): DomainError {
+  return new DomainError('FAILED_PRECONDITION', 'DEVICE_STOPPED', message, { bdf: dev.bdf, state: MIG_STATE_NAMES[mig.state]! });
 }
 
 function labelBytes(label: string): bigint {
