@@ -34,8 +34,6 @@ export interface DirtyReport {
   pageSize: number;
   /** one per RAM range, ascending GPA */
   ranges: DirtyBitmap[];
-  /** set bits over all ranges */
-  dirtyPages: number;
 }
 
 interface Tracked {
@@ -117,22 +115,15 @@ export class DirtyLog {
     }
   }
 
-  /** Every page of guest RAM dirty (a migration's first round sends all of RAM: QEMU's setup bitmap). */
-  markAll(): void {
-    for (const r of this.requireOn('markAll')) setBits(r.bits, 0, r.pages - 1);
-  }
-
   /** The pages written since `start` or the previous `collect`, then clean again (read-and-clear). */
   collect(): DirtyReport {
     const ranges: DirtyBitmap[] = [];
-    let dirtyPages = 0;
     for (const r of this.requireOn('collect')) {
       const bitmap = r.bits;
       r.bits = new Uint8Array(bitmap.length);
-      dirtyPages += popcount(bitmap);
       ranges.push({ gpa: r.gpa, size: r.size, pageSize: DIRTY_PAGE_SIZE, bitmap });
     }
-    return { pageSize: DIRTY_PAGE_SIZE, ranges, dirtyPages };
+    return { pageSize: DIRTY_PAGE_SIZE, ranges };
   }
 
   /** Set bits now, without clearing (progress reports: remaining dirty bytes). */
@@ -162,20 +153,16 @@ export function* dirtyPageGpas(report: DirtyReport): Generator<bigint> {
 
 /**
  * Contiguous dirty GPA runs of a report, ascending and merged (what a pre-copy round reads and
- * sends): [gpa, gpa + length).
+ * sends): [gpa, gpa + length). Whole pages: guest RAM ranges are 2 MiB multiples (config.ts
+ * spec.memory_bytes, guest-ram.ts ramLayout), so no run passes a range's end.
  */
 export function dirtyRuns(report: DirtyReport): Array<{ gpa: bigint; length: bigint }> {
   const out: Array<{ gpa: bigint; length: bigint }> = [];
+  const ps = BigInt(report.pageSize);
   for (const g of dirtyPageGpas(report)) {
     const last = out[out.length - 1];
-    const ps = BigInt(report.pageSize);
     if (last && last.gpa + last.length === g) last.length += ps;
     else out.push({ gpa: g, length: ps });
-  }
-  // the last page of a range not a whole page long ends at the range's end
-  for (const r of report.ranges) {
-    const end = r.gpa + r.size;
-    for (const run of out) if (run.gpa < end && run.gpa + run.length > end) run.length = end - run.gpa;
   }
   return out;
 }

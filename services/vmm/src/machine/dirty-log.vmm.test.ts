@@ -60,7 +60,7 @@ describe('the vmm marks the dirty log on guest CPU writes and emulated DMA write
     await expect(call(t.v.Guest.WriteMemory, { vm: name, gpa: String(0xfed90000n), data: Buffer.from('x') })).rejects.toThrow(/GPA_OUT_OF_RANGE|outside guest RAM/);
     const r = log.collect();
     expect([...dirtyPageGpas(r)]).toEqual([0x5000n, 0x6000n, 0x201000n, 0x202000n]);
-    expect(log.collect().dirtyPages).toBe(0);
+    expect([...dirtyPageGpas(log.collect())]).toEqual([]);
     log.stop();
     await call(t.v.Guest.WriteMemory, { vm: name, gpa: String(0x5000n), data: Buffer.from('after') });
     expect(log.active).toBe(false);

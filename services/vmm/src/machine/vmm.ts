@@ -408,82 +408,80 @@ export class VmManager {
 
   private async startLocked(vm: Vm, passedFds: Record<string, number>, incoming: boolean): Promise<Vm> {
     const name = vm.name;
-    {
-      // a STOPPED VM starts again like a DEFINED one, in the fresh host process StopVm left it
-      // (host_pid): fresh host objects, its fds passed again
-      if (vm.hostObjectsLost) throw hostObjectsLost(vm);
-      if (vm.state === 'RUNNING') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is RUNNING, not DEFINED or STOPPED`);
-      // read fresh: devices come and go (surprise removal, Plug, driver changes)
-      const desc = await this.link.describe(true);
-      const violations = this.plugChecks(vm.cfg, vm.cfg.devices, desc);
-      if (violations.length > 0) throw incompatible(name, violations);
-      // an idle process of an earlier host boot is gone (a DEFINED VM's: its host objects are lost)
-      if (vm.proc && vm.proc.bootId !== desc.bootId) this.markLost(vm, restarted(vm.proc, desc.bootId), vm.proc);
-      if (vm.hostObjectsLost) throw hostObjectsLost(vm);
-      let spawned = false;
-      if (!vm.proc) {
-        const passed = Object.keys(passedFds);
-        if (passed.length > 0) {
-          throw new DomainError('FAILED_PRECONDITION', 'NO_HOST_PROCESS', `VM ${name} has no host process (${vm.message}), so no fd can have been passed into it for ${passed.join(', ')}: StopVm gives it a fresh one`, { name });
-        }
-        vm.proc = await this.link.spawn(`qemu:${name}`, this.opts.leaseMs);
-        spawned = true;
-        this.startHeartbeat(vm);
+    // a STOPPED VM starts again like a DEFINED one, in the fresh host process StopVm left it
+    // (host_pid): fresh host objects, its fds passed again
+    if (vm.hostObjectsLost) throw hostObjectsLost(vm);
+    if (vm.state === 'RUNNING') throw new DomainError('FAILED_PRECONDITION', 'BAD_STATE', `VM ${name} is RUNNING, not DEFINED or STOPPED`);
+    // read fresh: devices come and go (surprise removal, Plug, driver changes)
+    const desc = await this.link.describe(true);
+    const violations = this.plugChecks(vm.cfg, vm.cfg.devices, desc);
+    if (violations.length > 0) throw incompatible(name, violations);
+    // an idle process of an earlier host boot is gone (a DEFINED VM's: its host objects are lost)
+    if (vm.proc && vm.proc.bootId !== desc.bootId) this.markLost(vm, restarted(vm.proc, desc.bootId), vm.proc);
+    if (vm.hostObjectsLost) throw hostObjectsLost(vm);
+    let spawned = false;
+    if (!vm.proc) {
+      const passed = Object.keys(passedFds);
+      if (passed.length > 0) {
+        throw new DomainError('FAILED_PRECONDITION', 'NO_HOST_PROCESS', `VM ${name} has no host process (${vm.message}), so no fd can have been passed into it for ${passed.join(', ')}: StopVm gives it a fresh one`, { name });
       }
-      const pid = this.ofBoot(vm, desc.bootId).pid;
-      const opened: number[] = [];
-      try {
-        // guest RAM: a memfd mapped shared into the VM process (an INCOMING VM has it since CreateVm)
-        if (!incoming || vm.ramFd < 0) {
-          vm.ramFd = await this.link.memfd(pid, `guest-ram:${name}`, vm.cfg.memoryBytes);
-          opened.push(vm.ramFd);
-          vm.ramVa = await this.link.mmapShared(pid, vm.ramFd, vm.cfg.memoryBytes);
-        }
-        const kinds = await this.link.fdKinds(pid);
-        for (const o of vm.cfg.iommufdObjects) {
-          const fd = o.fd ?? passedFds[o.id];
-          if (fd !== undefined) {
-            if (kinds.get(fd) !== 'FD_KIND_IOMMUFD') throw new DomainError('INVALID_ARGUMENT', 'BAD_FD', `fd ${fd} for iommufd object '${o.id}' is not an iommufd open in the VM process ${pid}`, { object: o.id });
-            vm.iommufds.set(o.id, fd);
-          } else {
-            vm.iommufds.set(o.id, await this.openAsVm(pid, '/dev/iommu', `iommufd object '${o.id}'`));
-            opened.push(vm.iommufds.get(o.id)!);
-          }
-        }
-        if (vm.cfg.viommu.model === 'VIRTIO_IOMMU') {
-          vm.backend = new EmulatedBackend(this.link, vm, this.logger);
-          vm.viommu = new VirtioIommu(vm.cfg.viommu.virtio!, vm.cfg.devices.map((d) => d.endpointId), vm.backend);
-          vm.backend.bind(vm.viommu);
-        }
-        if (vm.cfg.viommu.model === 'INTEL_IOMMU') this.buildIntelIommu(vm);
-        if (vm.cfg.viommu.model === 'SMMUV3') this.buildSmmuv3(vm);
-        for (const d of vm.cfg.devices) {
-          if (d.kind === 'virtio') vm.virtio.set(d.id, this.virtioRuntime(d));
-          else {
-            await this.plugVfio(vm, d, passedFds, kinds, desc, opened);
-            this.placeBars(vm, d, desc);
-          }
-        }
-        // NONE: guest RAM is identity-mapped once every device is attached, so the map skips the
-        // reserved IOVAs of all of them (a device attached after the map would find its reserved
-        // regions already mapped: EADDRINUSE)
-        for (const [obj, ioas] of vm.sharedIoas) await EmulatedBackend.identityMap(this.link, vm, vm.iommufds.get(obj)!, ioas);
-        // legacy_container without a vIOMMU: the one container of system memory, likewise
-        const sys = vm.legacy?.containers.get(SYSTEM_AS);
-        if (sys) await EmulatedBackend.identityMapSpace(sys.space, vm);
-        await this.syncP2p(vm);
-      } catch (e) {
-        await this.unwindStart(vm, opened);
-        // a failed start changes nothing: the process it made goes again
-        if (spawned) await this.dropProcess(vm).catch(() => undefined);
-        throw e;
-      }
-      if (incoming) return vm;
-      vm.state = 'RUNNING';
-      vm.message = '';
-      this.logger.info({ vm: name, pid, devices: vm.cfg.devices.length }, 'VM running');
-      return vm;
+      vm.proc = await this.link.spawn(`qemu:${name}`, this.opts.leaseMs);
+      spawned = true;
+      this.startHeartbeat(vm);
     }
+    const pid = this.ofBoot(vm, desc.bootId).pid;
+    const opened: number[] = [];
+    try {
+      // guest RAM: a memfd mapped shared into the VM process (an INCOMING VM has it since CreateVm)
+      if (!incoming || vm.ramFd < 0) {
+        vm.ramFd = await this.link.memfd(pid, `guest-ram:${name}`, vm.cfg.memoryBytes);
+        opened.push(vm.ramFd);
+        vm.ramVa = await this.link.mmapShared(pid, vm.ramFd, vm.cfg.memoryBytes);
+      }
+      const kinds = await this.link.fdKinds(pid);
+      for (const o of vm.cfg.iommufdObjects) {
+        const fd = o.fd ?? passedFds[o.id];
+        if (fd !== undefined) {
+          if (kinds.get(fd) !== 'FD_KIND_IOMMUFD') throw new DomainError('INVALID_ARGUMENT', 'BAD_FD', `fd ${fd} for iommufd object '${o.id}' is not an iommufd open in the VM process ${pid}`, { object: o.id });
+          vm.iommufds.set(o.id, fd);
+        } else {
+          vm.iommufds.set(o.id, await this.openAsVm(pid, '/dev/iommu', `iommufd object '${o.id}'`));
+          opened.push(vm.iommufds.get(o.id)!);
+        }
+      }
+      if (vm.cfg.viommu.model === 'VIRTIO_IOMMU') {
+        vm.backend = new EmulatedBackend(this.link, vm, this.logger);
+        vm.viommu = new VirtioIommu(vm.cfg.viommu.virtio!, vm.cfg.devices.map((d) => d.endpointId), vm.backend);
+        vm.backend.bind(vm.viommu);
+      }
+      if (vm.cfg.viommu.model === 'INTEL_IOMMU') this.buildIntelIommu(vm);
+      if (vm.cfg.viommu.model === 'SMMUV3') this.buildSmmuv3(vm);
+      for (const d of vm.cfg.devices) {
+        if (d.kind === 'virtio') vm.virtio.set(d.id, this.virtioRuntime(d));
+        else {
+          await this.plugVfio(vm, d, passedFds, kinds, desc, opened);
+          this.placeBars(vm, d, desc);
+        }
+      }
+      // NONE: guest RAM is identity-mapped once every device is attached, so the map skips the
+      // reserved IOVAs of all of them (a device attached after the map would find its reserved
+      // regions already mapped: EADDRINUSE)
+      for (const [obj, ioas] of vm.sharedIoas) await EmulatedBackend.identityMap(this.link, vm, vm.iommufds.get(obj)!, ioas);
+      // legacy_container without a vIOMMU: the one container of system memory, likewise
+      const sys = vm.legacy?.containers.get(SYSTEM_AS);
+      if (sys) await EmulatedBackend.identityMapSpace(sys.space, vm);
+      await this.syncP2p(vm);
+    } catch (e) {
+      await this.unwindStart(vm, opened);
+      // a failed start changes nothing: the process it made goes again
+      if (spawned) await this.dropProcess(vm).catch(() => undefined);
+      throw e;
+    }
+    if (incoming) return vm;
+    vm.state = 'RUNNING';
+    vm.message = '';
+    this.logger.info({ vm: name, pid, devices: vm.cfg.devices.length }, 'VM running');
+    return vm;
   }
 
   /** Undo a failed start: close what we opened (which releases host objects), reset runtime. */
@@ -1086,18 +1084,26 @@ export class VmManager {
     const { vm } = await this.runningVerified(name);
     const va = gpaCheck(vm, gpa, BigInt(data.length));
     if (!vm.ram && !vm.migrating) {
-      await this.link.writeMemory(vm.hostPid, va, data);
-      markDirty(vm, gpa, data.length); // a guest CPU write: the migration dirty log
+      await this.writeGuestRam(vm, va, gpa, data); // a guest CPU write: the migration dirty log too
       return;
     }
     // the intel-iommu model reads the vmm's copy: host first, then the copy, in the VM's order;
     // during a live migration every write waits while the source holds the lock to stop the guest
     await vm.lock(async () => {
       if (vm.state !== 'RUNNING' || vm.hostObjectsLost) throw new DomainError('FAILED_PRECONDITION', 'VM_NOT_RUNNING', `VM ${name} is ${vm.state}`);
-      await this.link.writeMemory(vm.hostPid, va, data);
-      vm.ram?.store(gpa, data);
-      markDirty(vm, gpa, data.length);
+      await this.writeGuestRam(vm, va, gpa, data);
     });
+  }
+
+  /**
+   * Guest RAM [gpa, +data.length) at `va` of the VM process written: the host's memory, the vmm's
+   * copy a hardware vIOMMU model reads (vm.ram; none for virtio-iommu and NONE VMs) and the
+   * migration dirty log (a no-op unless a migration runs). `va` is the caller's, checked.
+   */
+  async writeGuestRam(vm: Vm, va: bigint, gpa: bigint, data: Uint8Array): Promise<void> {
+    await this.link.writeMemory(vm.hostPid, va, data);
+    vm.ram?.store(gpa, data);
+    markDirty(vm, gpa, data.length);
   }
 
   // ------------------------------------------------------------------ vIOMMU registers
@@ -1440,9 +1446,7 @@ export class VmManager {
     if (write) {
       for (const [gpa, n] of pieces) {
         const part = data.subarray(o, o + n);
-        await this.link.writeMemory(vm.hostPid, ramVa(vm, gpa, BigInt(n)), part);
-        vm.ram?.store(gpa, part);
-        markDirty(vm, gpa, n); // an emulated device's DMA write: the migration dirty log
+        await this.writeGuestRam(vm, ramVa(vm, gpa, BigInt(n)), gpa, part); // an emulated device's DMA write
         o += n;
       }
       return { written: length };

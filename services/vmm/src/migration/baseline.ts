@@ -8,8 +8,7 @@
  * fails lists why in `lacking`. Pure over its inputs: no host is contacted, nothing changes.
  */
 import { DomainError } from '#libs/errno/index.js';
-import { baselineOf, type BaselineModel, type CapsHost, type CapsRegion } from '#libs/caps/index.js';
-import { unitCapsOf } from '#libs/caps/index.js';
+import { baselineOf, unitCapsOf, type BaselineModel, type CapsHost, type CapsRegion } from '#libs/caps/index.js';
 import { describeProfile, parseDescribeJson, type DescribedDevice, type HostDescribe } from '#libs/profile/describe.js';
 import { builtinProfileNames, loadProfile, parseProfile, ProfileError } from '#libs/profile/profile.js';
 import { parseU64 } from '#libs/u64/index.js';
@@ -18,7 +17,7 @@ import type { DescribeResponse__Output } from '#libs/rpc/gen/iommutwin/host/v1/D
 import { hostDescriptionOf, type HostDescription } from '../hostlink/hostlink.js';
 import { parseVmSpec, type VfioDeviceConfig, type VmConfig } from '../machine/config.js';
 import { VmManager } from '../machine/vmm.js';
-import { backendOf, deviceBlockers, dmaDirtyTracking, placeOnHost, vfioPathOf } from './check.js';
+import { backendOf, deviceBlockers, placeOnHost, planOf, vfioPathOf } from './check.js';
 
 /** Bounds of a request (costs follow what exists, not what a caller asks for). */
 const MAX_HOSTS = 64;
@@ -222,10 +221,8 @@ export function computeBaseline(hostsText: readonly string[], model: unknown, de
       }
       if (withDevices) {
         lack(h.name, migrationLacks(cfg, desc));
-        for (const d of vfio) {
-          const hd = desc.devices.find((x) => x.bdf === d.hostBdf);
-          plan.push(`${d.hostBdf} ${backendOf(cfg)} via ${vfioPathOf(d, desc)}, dirty tracking ${hd ? dmaDirtyTracking(cfg, d, hd, desc) : 'none'}`);
-        }
+        // the devices are the host's own (checkConfig took their BDFs from its description)
+        for (const d of vfio) plan.push(`${d.hostBdf} ${planOf(cfg, d, desc)}`);
       } else if (plan.length === 0) {
         const d = vfio[0];
         if (d) plan.push(`${backendOf(cfg)} via ${vfioPathOf(d, desc)}`);

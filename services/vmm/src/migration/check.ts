@@ -146,7 +146,7 @@ export function vfioPathOf(d: VfioDeviceConfig, desc: HostDescription): string {
 }
 
 /** Where `d` goes on host `desc`: its backend, the VFIO path and how its DMA is dirty-tracked there. */
-function planOf(cfg: VmConfig, d: VfioDeviceConfig, desc: HostDescription): string {
+export function planOf(cfg: VmConfig, d: VfioDeviceConfig, desc: HostDescription): string {
   const hd = desc.devices.find((x) => x.bdf === d.hostBdf);
   if (!hd) return `refused: no PCI device ${d.hostBdf} on host ${desc.name}`;
   return `${backendOf(cfg)} via ${vfioPathOf(d, desc)}, dirty tracking ${dmaDirtyTracking(cfg, d, hd, desc)}`;
@@ -187,7 +187,8 @@ export function placeOnHost(cfg: VmConfig, desc: HostDescription): VmConfig {
 
 /**
  * Every reason `vm` cannot move to a vmm whose host is `dst` and which already has `dstVms`
- * (name → state); and the per-device backend it would use there. Pure: changes nothing.
+ * (name → state without the VM_STATE_ prefix, as peerDescribe gives them); and the per-device
+ * backend it would use there. Pure: changes nothing.
  */
 export function checkMigration(vm: Vm, src: HostDescription, dst: HostDescription, dstVms: ReadonlyMap<string, string>): { violations: MigrationViolation[]; plan: Record<string, string> } {
   const cfg = vm.cfg;
@@ -203,8 +204,8 @@ export function checkMigration(vm: Vm, src: HostDescription, dst: HostDescriptio
   if (machineArch !== dst.arch) violations.push({ reason: 'MACHINE_TYPE_UNSUPPORTED', detail: `machine type '${cfg.machine}' is a ${machineArch ?? 'unknown'} machine; destination host ${dst.name} is ${dst.arch}` });
   // the name: free there, or the destination prepared for it (QEMU -incoming)
   const there = dstVms.get(vm.name);
-  if (there !== undefined && there !== 'INCOMING' && there !== 'VM_STATE_INCOMING') {
-    violations.push({ reason: 'VM_NAME_IN_USE', detail: `the destination vmm already has a VM named '${vm.name}' (${there.replace(/^VM_STATE_/, '')}), not one prepared for this migration (INCOMING)` });
+  if (there !== undefined && there !== 'INCOMING') {
+    violations.push({ reason: 'VM_NAME_IN_USE', detail: `the destination vmm already has a VM named '${vm.name}' (${there}), not one prepared for this migration (INCOMING)` });
   }
   // the guest-visible configuration, checked against the destination's host as a plug there would be
   for (const v of VmManager.prototype.plugChecks(placed, placed.devices, dst)) {

@@ -24,7 +24,6 @@ import type { Logger } from 'pino';
 import { DomainError } from '#libs/errno/index.js';
 import { parseVmSpec, type VmConfig } from '../machine/config.js';
 import { ramVaOf } from '../machine/runtime.js';
-import { markDirty } from '../machine/dirty-log.js';
 import type { Vm, VmManager } from '../machine/vmm.js';
 import { loadVirtioIommuState } from '../viommu/virtio-iommu-vmstate.js';
 import { loadIntelIommuState } from '../viommu/intel-iommu/vmstate.js';
@@ -168,9 +167,7 @@ async function applyRecord(mgr: VmManager, inc: Incoming, type: number, p: Uint8
       const { gpa, data } = decodeRam(p);
       const va = ramVaOf(vm, gpa, BigInt(data.length));
       if (va === undefined) throw streamError(`RAM record [0x${gpa.toString(16)}, +0x${data.length.toString(16)}) is not inside guest RAM of VM ${vm.name}`);
-      await mgr.link.writeMemory(vm.hostPid, va, data);
-      vm.ram?.store(gpa, data);
-      markDirty(vm, gpa, data.length);
+      await mgr.writeGuestRam(vm, va, gpa, data);
       return false;
     }
     case REC.DEVICE: {

@@ -134,3 +134,58 @@ describe('deviceDirtyTracker over a fake link', () => {
     await expect(t2.collect()).rejects.toMatchObject({ reason: 'DIRTY_TRACKING_OFF' });
   });
 });
+
+describe('deviceDirtyTracker: bitmap → GPA pages', () => {
+  it('runs of set bits (zero bytes, 0xff bytes, tail bits past the range) give exactly the pages a bit-by-bit reading gives, unaligned mappings and RAM edges included', async () => {
+    const ram = [
+      { gpa: 0n, size: 0x200000n, offset: 0n },
+      { gpa: 0x100000000n, size: 0x200000n, offset: 0x200000n },
+    ];
+    const maps: Mapping[] = [
+      { virtStart: 0x10800n, virtEnd: 0x187ffn, physStart: 0x3000n, flags: 3 }, // IOVA unaligned, GPA aligned
+      { virtStart: 0x40000n, virtEnd: 0x7ffffn, physStart: 0x1f0000n, flags: 3 }, // runs past the end of low RAM
+      { virtStart: 0x90400n, virtEnd: 0x933ffn, physStart: 0x100000c00n, flags: 1 }, // both unaligned, different offsets
+      { virtStart: 0xa0000n, virtEnd: 0xdffffn, physStart: 0x100100000n, flags: 2 },
+    ];
+    let seed = 12345;
+    const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff;
+    const served: Array<{ iova: bigint; len: bigint; bitmap: Uint8Array }> = [];
+    const link = {
+      beforeUnmap: new Map(),
+      hwptSetDirtyTracking: async () => undefined,
+      hwptGetDirtyBitmap: async (_pid: number, _fd: number, _hwpt: number, iova: bigint, len: bigint) => {
+        const pages = Number(len / 4096n);
+        const bitmap = new Uint8Array(((pages + 7) >> 3) + 1);
+        for (let i = 0; i < bitmap.length; i++) {
+          const r = rnd();
+          bitmap[i] = r < 80 ? 0 : r < 160 ? 0xff : rnd();
+        }
+        served.push({ iova, len, bitmap });
+        return bitmap;
+      },
+    } as unknown as HostLink;
+    const d = rt('a');
+    const t = deviceDirtyTracker(vmWith([d], { ramRanges: ram, viommu: viommu({ kind: 'domain', domain: 1 }, maps) }), link);
+    await t.start();
+    const segs = iovaSegmentsOf(vmWith([d], { ramRanges: ram, viommu: viommu({ kind: 'domain', domain: 1 }, maps) }), d);
+    for (let round = 0; round < 20; round++) {
+      served.length = 0;
+      const got = await t.collect();
+      // the reference: every bit on its own, as the page it names translates
+      const want = new Set<bigint>();
+      for (const s of served) {
+        const seg = segs.find((g) => (g.iova & ~0xfffn) === s.iova)!;
+        for (let i = 0; i < Number(s.len / 4096n); i++) {
+          if (!(s.bitmap[i >> 3]! & (1 << (i & 7)))) continue;
+          const iova = s.iova + BigInt(i) * 4096n;
+          const gpa = (seg.gpa + (iova < seg.iova ? 0n : iova - seg.iova)) & ~0xfffn;
+          if (ram.some((r) => gpa >= r.gpa && gpa < r.gpa + r.size)) want.add(gpa >> 12n);
+        }
+      }
+      expect(served).toHaveLength(4);
+      expect(want.size).toBeGreaterThan(0);
+      expect(got).toEqual([...want].sort((a, b) => (a < b ? -1 : 1)));
+    }
+    await t.stop();
+  });
+});

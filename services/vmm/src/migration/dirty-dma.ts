@@ -21,6 +21,7 @@
  */
 import { DomainError } from '#libs/errno/index.js';
 import { HostCallError, type HostDescription, type HostLink } from '../hostlink/hostlink.js';
+import { DirtyLog, dirtyPageGpas } from '../machine/dirty-log.js';
 import type { VfioRuntime } from '../machine/runtime.js';
 import type { RamRange } from '../machine/guest-ram.js';
 import type { Leaf } from '../backends/vtd-shadow.js';
@@ -126,43 +127,21 @@ export function iovaSegmentsOf(vm: TrackedVm, rt: VfioRuntime): IovaSegment[] {
   return out.sort((a, b) => (a.iova < b.iova ? -1 : a.iova > b.iova ? 1 : 0));
 }
 
-/** Bit i of a bitmap (LE u64 words = byte i >> 3, bit i & 7). */
-function bit(bitmap: Uint8Array, i: number): boolean {
-  return ((bitmap[i >> 3] ?? 0) & (1 << (i & 7))) !== 0;
+/**
+ * The guest-RAM dirty pages of a VM, one bit per 4 KiB page of each RAM range (bounded by RAM): a
+ * DirtyLog of its own, started (the vmm's CPU log is another one, machine/dirty-log.ts).
+ */
+function gpaPages(ranges: readonly RamRange[]): DirtyLog {
+  const log = new DirtyLog(() => ranges);
+  log.start();
+  return log;
 }
 
-/** The guest-RAM dirty pages of a VM, one bit per 4 KiB page of each RAM range (bounded by RAM). */
-class GpaPages {
-  private readonly bits: Uint8Array[];
-  constructor(private readonly ranges: readonly RamRange[]) {
-    this.bits = ranges.map((r) => new Uint8Array(Number((r.size / PAGE + 7n) / 8n)));
-  }
-  /** [gpa, gpa + pages × 4 KiB) was written: the pages in guest RAM are marked. */
-  mark(gpa: bigint, pages: bigint): void {
-    for (let i = 0; i < this.ranges.length; i++) {
-      const r = this.ranges[i]!;
-      const lo = gpa > r.gpa ? gpa : r.gpa;
-      const end = gpa + pages * PAGE;
-      const hi = end < r.gpa + r.size ? end : r.gpa + r.size;
-      if (lo >= hi) continue;
-      const b = this.bits[i]!;
-      for (let p = Number((lo - r.gpa) >> PAGE_SHIFT), last = Number((hi - 1n - r.gpa) >> PAGE_SHIFT); p <= last; p++) b[p >> 3]! |= 1 << (p & 7);
-    }
-  }
-  /** Sorted GPA page numbers. */
-  pages(): bigint[] {
-    const out: bigint[] = [];
-    for (let i = 0; i < this.ranges.length; i++) {
-      const base = this.ranges[i]!.gpa >> PAGE_SHIFT;
-      const b = this.bits[i]!;
-      for (let byte = 0; byte < b.length; byte++) {
-        const v = b[byte]!;
-        if (v === 0) continue;
-        for (let k = 0; k < 8; k++) if (v & (1 << k)) out.push(base + BigInt(byte * 8 + k));
-      }
-    }
-    return out;
-  }
+/** A log's dirty pages, read and cleared, as sorted GPA page numbers. */
+function pageNumbers(log: DirtyLog): bigint[] {
+  const out: bigint[] = [];
+  for (const g of dirtyPageGpas(log.collect())) out.push(g >> PAGE_SHIFT);
+  return out;
 }
 
 /** Page-aligned [lo, hi) of a segment (a guest mapping is granule-aligned; the edges round outwards). */
@@ -181,7 +160,7 @@ export function deviceDirtyTracker(vm: TrackedVm, link: HostLink): DeviceDirtyTr
   const started = new Map<string, TrackedSpace>();
   let on = false;
   /** pages read from a range just before it was unmapped, reported by the next collect */
-  let unmapped = new GpaPages(vm.ramRanges);
+  let unmapped = gpaPages(vm.ramRanges);
   /** a bitmap read before an unmap failed: the log is incomplete, the migration must fail */
   let lost: unknown;
 
@@ -240,7 +219,7 @@ export function deviceDirtyTracker(vm: TrackedVm, link: HostLink): DeviceDirtyTr
   };
 
   /** One space's bitmap over `segments`, read and cleared, marked into `out` as GPAs. */
-  const readSpace = async (s: TrackedSpace, segments: readonly IovaSegment[], out: GpaPages, noClear = false): Promise<void> => {
+  const readSpace = async (s: TrackedSpace, segments: readonly IovaSegment[], out: DirtyLog, noClear = false): Promise<void> => {
     for (const seg of segments) {
       const { lo, hi } = aligned(seg);
       for (let at = lo; at < hi; ) {
@@ -248,14 +227,41 @@ export function deviceDirtyTracker(vm: TrackedVm, link: HostLink): DeviceDirtyTr
         const len = pages * PAGE;
         // a type1 range must not split a mapping: a segment is one mapping (or contains whole ones)
         const bitmap = s.kind === 'hwpt' ? await link.hwptGetDirtyBitmap(vm.hostPid, s.fd, s.hwpt, at, len, PAGE, noClear ? IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR : 0) : await link.containerDirtyPages(vm.hostPid, s.fd, VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP, at, len, PAGE);
+        // pages [first, end) of this bitmap are dirty: their GPAs (a page of a segment's rounded
+        // front edge, before the mapping, translates like its edge page; from the mapping's start
+        // on, consecutive IOVA pages are consecutive GPA pages)
+        const base = at;
         const n = Number(pages);
-        for (let i = 0; i < n; i++) {
-          if (!bit(bitmap, i)) continue;
-          const iova = at + BigInt(i) * PAGE;
-          // pages of a segment's rounded edges outside the mapping translate like its edge page
-          const off = iova < seg.iova ? 0n : iova - seg.iova;
-          out.mark((seg.gpa + off) & ~(PAGE - 1n), 1n);
+        const markRun = (first: number, end: number): void => {
+          if (end > n) end = n; // bits past the range's pages (the last byte's tail) are not pages
+          let iova = base + BigInt(first) * PAGE;
+          for (; first < end && iova < seg.iova; first++, iova += PAGE) out.mark(seg.gpa & ~(PAGE - 1n), PAGE);
+          if (first < end) out.mark((seg.gpa + (iova - seg.iova)) & ~(PAGE - 1n), BigInt(end - first) * PAGE);
+        };
+        // zero bytes skipped; runs of set bits (across bytes too) marked at once
+        const bytes = Math.min(bitmap.length, (n + 7) >> 3);
+        let run = -1;
+        for (let byte = 0; byte < bytes; byte++) {
+          const v = bitmap[byte]!;
+          if (v === 0) {
+            if (run >= 0) markRun(run, byte * 8);
+            run = -1;
+            continue;
+          }
+          if (v === 0xff) {
+            if (run < 0) run = byte * 8;
+            continue;
+          }
+          for (let k = 0; k < 8; k++) {
+            if (v & (1 << k)) {
+              if (run < 0) run = byte * 8 + k;
+            } else if (run >= 0) {
+              markRun(run, byte * 8 + k);
+              run = -1;
+            }
+          }
         }
+        if (run >= 0) markRun(run, bytes * 8);
         at += len;
       }
     }
@@ -272,7 +278,7 @@ export function deviceDirtyTracker(vm: TrackedVm, link: HostLink): DeviceDirtyTr
         throw startFailed(e);
       }
       on = true;
-      unmapped = new GpaPages(vm.ramRanges);
+      unmapped = gpaPages(vm.ramRanges);
       lost = undefined;
       link.beforeUnmap.set(vm.hostPid, beforeUnmap);
     },
@@ -281,7 +287,7 @@ export function deviceDirtyTracker(vm: TrackedVm, link: HostLink): DeviceDirtyTr
       if (!on) throw new DomainError('FAILED_PRECONDITION', 'DIRTY_TRACKING_OFF', `device dirty tracking of VM ${vm.name} is not on`);
       if (lost !== undefined) throw new DomainError('ABORTED', 'DIRTY_LOG_LOST', `the dirty bitmap of a range of VM ${vm.name} could not be read before it was unmapped: ${(lost as Error).message}`);
       const out = unmapped;
-      unmapped = new GpaPages(vm.ramRanges);
+      unmapped = gpaPages(vm.ramRanges);
       const all = spaces();
       for (const [key, { space, devices }] of all) {
         // a space that appeared since start (a device plugged meanwhile): tracked from now on,
@@ -290,7 +296,7 @@ export function deviceDirtyTracker(vm: TrackedVm, link: HostLink): DeviceDirtyTr
           await enable(space).catch((e: unknown) => {
             throw startFailed(e);
           });
-          for (const seg of iovaSegmentsOf(vm, devices[0]!)) out.mark(seg.gpa & ~(PAGE - 1n), (seg.size + PAGE - 1n) / PAGE);
+          for (const seg of iovaSegmentsOf(vm, devices[0]!)) out.mark(seg.gpa & ~(PAGE - 1n), ((seg.size + PAGE - 1n) / PAGE) * PAGE);
           continue;
         }
         // the devices sharing a space see the same mappings: one reading of the union
@@ -300,7 +306,7 @@ export function deviceDirtyTracker(vm: TrackedVm, link: HostLink): DeviceDirtyTr
       }
       // spaces gone (their devices unplugged) are no longer tracked
       for (const key of [...started.keys()]) if (!all.has(key)) started.delete(key);
-      return out.pages();
+      return pageNumbers(out);
     },
 
     async stop(): Promise<void> {

@@ -277,7 +277,9 @@ export async function migrate(mgr: VmManager, name: string, opts: MigrateOptions
         // fresh); writes meanwhile are logged for round 2, which sends a page even if it became zero
         for (const r of vm.ramRanges) await sendRam(vm, link, sender, r.gpa, r.size, true);
       } else {
-        await sendDirty(vm, link, sender, log, tracker);
+        // the previous round's estimate just read the device-DMA bitmaps into the log: no second
+        // read here (what devices dirtied since is caught by the next one, at the latest STOP_COPY's)
+        await sendDirty(vm, link, sender, log);
       }
       for (const d of devices) if (d.state === 'VFIO_DEVICE_MIG_STATE_PRE_COPY') await sendDeviceData(link, sender, pid, d);
       await sender.flush();
@@ -308,7 +310,6 @@ export async function migrate(mgr: VmManager, name: string, opts: MigrateOptions
         throw e;
       }
     });
-    progress.bytesSent = sender.bytesSent;
     await say('COMPLETED', `downtime ${progress.downtimeMs} ms`);
   } catch (e) {
     sender?.cancel();
@@ -340,7 +341,8 @@ export async function migrate(mgr: VmManager, name: string, opts: MigrateOptions
         d.dataFd = fd;
       }
     }
-    // the last dirty RAM (the devices are stopped: nothing writes guest RAM any more)
+    // the last dirty RAM (the devices are stopped: nothing writes guest RAM any more), the
+    // device-DMA bitmaps read once more
     await sendDirty(vm, link, sender!, log, tracker!);
     await say('DEVICE_STATE');
     for (const d of devices) await sendDeviceData(link, sender!, pid, d);
@@ -428,9 +430,12 @@ export function nonZeroRuns(data: Buffer): Array<{ start: number; end: number }>
   return out;
 }
 
-/** The pages dirtied since the last collection: device DMA (read from the host) ∪ the vmm's CPU log. */
-async function sendDirty(vm: Vm, link: HostLink, sender: MigrationSender, log: DirtyLog, tracker: DeviceDirtyTracker): Promise<void> {
-  for (const p of await tracker.collect()) log.mark(p << 12n, PAGE);
+/**
+ * The pages dirtied since the last collection: the vmm's CPU log, into which the device-DMA pages
+ * are read from the host first when `tracker` is given (else they were just read into it).
+ */
+async function sendDirty(vm: Vm, link: HostLink, sender: MigrationSender, log: DirtyLog, tracker?: DeviceDirtyTracker): Promise<void> {
+  if (tracker) for (const p of await tracker.collect()) log.mark(p << 12n, PAGE);
   const report = log.collect();
   for (const run of dirtyRuns(report)) await sendRam(vm, link, sender, run.gpa, run.length);
 }
