@@ -139,12 +139,40 @@ describe('LegacyVfio: QEMU legacy attach sequence', () => {
     expect(l.groups.size).toBe(0);
   });
 
-  it('GET_DEVICE_FD refused: the group just opened is released again', async () => {
+  it('GET_DEVICE_FD refused: the group (and container) just opened are forgotten; their fds stay in `opened` for the caller to close once', async () => {
     const r = recorder();
     const l = new LegacyVfio(r.link, PID, log, r.open);
-    await expect(l.attach('x', dev('0000:09:00.0', 2), SYSTEM_AS, undefined, [])).rejects.toMatchObject({ reason: 'EINVAL' });
-    expect(r.calls.slice(-3)).toEqual(['GroupUnsetContainer 10', 'Close 10', 'Close 11']);
+    const opened: number[] = [];
+    await expect(l.attach('x', dev('0000:09:00.0', 2), SYSTEM_AS, undefined, opened)).rejects.toMatchObject({ reason: 'EINVAL' });
+    expect(r.calls.at(-1)).toBe('GroupGetDeviceFd 10 0000:09:00.0');
+    expect(r.calls.some((c) => c.startsWith('Close') || c.startsWith('GroupUnsetContainer'))).toBe(false);
+    expect(opened).toEqual([10, 11]);
     expect(l.groups.size + l.containers.size).toBe(0);
+  });
+
+  it('GET_DEVICE_FD refused for a new group on a shared container: only that group is forgotten', async () => {
+    const r = recorder();
+    const l = new LegacyVfio(r.link, PID, log, r.open);
+    await l.attach('nic0', dev('0000:01:00.0', 1), SYSTEM_AS, undefined, []);
+    r.calls.length = 0;
+    const opened: number[] = [];
+    await expect(l.attach('x', dev('0000:09:00.0', 2), SYSTEM_AS, undefined, opened)).rejects.toMatchObject({ reason: 'EINVAL' });
+    expect(r.calls).toEqual(['Open /dev/vfio/2 -> 13', 'GroupGetStatus 13', 'GroupSetContainer 13 11', 'GroupGetDeviceFd 13 0000:09:00.0']);
+    expect(opened).toEqual([13]);
+    expect([...l.groups.keys()]).toEqual([1]);
+    expect([...l.containers.get(SYSTEM_AS)!.groups]).toEqual([1]);
+  });
+
+  it('abandon: a failed plug no longer counts for its group; an emptied group and container are forgotten', async () => {
+    const r = recorder();
+    const l = new LegacyVfio(r.link, PID, log, r.open);
+    await l.attach('nic0', dev('0000:01:00.0', 1), 'nic0', undefined, []);
+    await l.attach('nvme0', dev('0000:02:00.0', 2), 'nvme0', undefined, []);
+    r.calls.length = 0;
+    l.abandon('nic0');
+    expect(r.calls).toEqual([]);
+    expect([...l.groups.keys()]).toEqual([2]);
+    expect([...l.containers.keys()]).toEqual(['nvme0']);
   });
 
   it('containerSpace: unmap-all is two halves of the 64-bit space (QEMU vfio_legacy_dma_unmap)', async () => {

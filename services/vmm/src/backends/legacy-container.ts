@@ -153,7 +153,9 @@ export class LegacyVfio {
     try {
       deviceFd = await this.link.groupGetDeviceFd(this.pid, group.fd, hd.bdf);
     } catch (e) {
-      if (group.devices.size === 0) await this.release(group);
+      // a group without devices was opened by this call (its fd, and a container it made, are in
+      // `opened`, which the caller closes: closing the group fd detaches it from its container)
+      if (group.devices.size === 0) this.unlink(group);
       throw e;
     }
     opened.push(deviceFd);
@@ -215,14 +217,17 @@ export class LegacyVfio {
   /** vfio_group_put + vfio_container_disconnect for a group without devices. */
   private async release(group: LegacyGroup): Promise<void> {
     const c = group.container;
-    this.groups.delete(group.id);
-    c.groups.delete(group.id);
+    this.unlink(group);
     await this.link.groupUnsetContainer(this.pid, group.fd).catch((e: unknown) => this.logger.warn({ pid: this.pid, group: group.id, err: (e as Error).message }, 'vfio: error disconnecting group from container'));
     await this.link.closeFd(this.pid, group.fd);
-    if (c.groups.size === 0) {
-      this.containers.delete(c.as);
-      await this.link.closeFd(this.pid, c.fd);
-    }
+    if (c.groups.size === 0) await this.link.closeFd(this.pid, c.fd);
+  }
+
+  /** Forget group `g`, and its container when that has no group left (no host call). */
+  private unlink(g: LegacyGroup): void {
+    this.groups.delete(g.id);
+    g.container.groups.delete(g.id);
+    if (g.container.groups.size === 0) this.containers.delete(g.container.as);
   }
 
   /**
@@ -231,10 +236,7 @@ export class LegacyVfio {
    */
   abandon(id: string): void {
     for (const g of this.groups.values()) {
-      if (!g.devices.delete(id) || g.devices.size > 0) continue;
-      this.groups.delete(g.id);
-      g.container.groups.delete(g.id);
-      if (g.container.groups.size === 0) this.containers.delete(g.container.as);
+      if (g.devices.delete(id) && g.devices.size === 0) this.unlink(g);
     }
   }
 

@@ -119,7 +119,8 @@ export function iommufdReplacement(cfg: VmConfig, desc: HostDescription): { poss
   const placement = new Map<string, string>();
   const vfio = cfg.devices.filter((d): d is VfioDeviceConfig => d.kind === 'vfio');
   const needsP2p = new Set<string>();
-  if (vfio.some((d) => d.p2p)) for (const d of vfio) if (vfio.some((p) => p.p2p && p.id !== d.id)) needsP2p.add(d.id);
+  for (const d of vfio) if (vfio.some((p) => p.p2p && p.id !== d.id)) needsP2p.add(d.id);
+  const asIommufd = p2pPath({ legacyContainer: false }, desc);
   if (!desc.kernel.iommufd) reasons.push(`host ${desc.name} has no iommufd (/dev/iommu, VFIO device cdevs)`);
   for (const d of vfio) {
     const hd = desc.devices.find((x) => x.bdf === d.hostBdf);
@@ -129,7 +130,6 @@ export function iommufdReplacement(cfg: VmConfig, desc: HostDescription): { poss
       continue;
     }
     if (desc.kernel.iommufd && !hd.cdev) reasons.push(`'${d.id}': ${d.hostBdf} has no VFIO cdev (/dev/vfio/devices/vfioN)`);
-    const asIommufd = p2pPath({ legacyContainer: false }, desc);
     if (needsP2p.has(d.id) && 'refused' in asIommufd) reasons.push(`'${d.id}' needs P2P to its peers' BARs: ${asIommufd.refused}`);
     const path = p2pPath(d, desc);
     const p2pRefused = needsP2p.has(d.id) && 'refused' in path ? path.refused : undefined;

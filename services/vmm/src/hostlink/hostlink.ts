@@ -515,11 +515,10 @@ export class HostLink {
     const flags = (read ? 1 : 0) | (write ? 2 : 0);
     await h('ContainerMapDma', call(this.vm.Vfio.ContainerMapDma, { container_fd: fd, flags, vaddr: vaddr.toString(), iova: iova.toString(), size: size.toString() }, this.meta(pid)));
   }
-  /** VFIO_IOMMU_UNMAP_DMA (flags: ALL = 2): the bytes unmapped. */
-  async containerUnmapDma(pid: number, fd: number, iova: bigint, size: bigint, flags = 0): Promise<bigint> {
-    // VFIO_DMA_UNMAP_FLAG_ALL (2): every mapping of the container
-    await this.beforeUnmap.get(pid)?.({ kind: 'container', fd, id: fd }, flags & 2 ? 0n : iova, flags & 2 ? U64_MAX : size).catch(() => undefined);
-    const r = await h('ContainerUnmapDma', call(this.vm.Vfio.ContainerUnmapDma, { container_fd: fd, flags, iova: iova.toString(), size: size.toString(), bitmap_pgsize: '0' }, this.meta(pid)));
+  /** VFIO_IOMMU_UNMAP_DMA of [iova, iova + size) (flags 0): the bytes unmapped. */
+  async containerUnmapDma(pid: number, fd: number, iova: bigint, size: bigint): Promise<bigint> {
+    await this.beforeUnmap.get(pid)?.({ kind: 'container', fd, id: fd }, iova, size).catch(() => undefined);
+    const r = await h('ContainerUnmapDma', call(this.vm.Vfio.ContainerUnmapDma, { container_fd: fd, flags: 0, iova: iova.toString(), size: size.toString(), bitmap_pgsize: '0' }, this.meta(pid)));
     return BigInt(r.size as string);
   }
 

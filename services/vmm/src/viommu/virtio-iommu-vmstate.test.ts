@@ -239,6 +239,7 @@ describe('virtio-iommu vmstate (QEMU "virtio-iommu" v2 + twin subsections)', () 
       ['domain out of range', forge((s) => void (s.domains[2]!.id = 5000)), /domain 5000: outside domain_range/],
       ['empty domain', forge((s) => void (s.domains[1]!.endpoints = [])), /no endpoint/],
       ['mappings in a bypass domain', forge((s) => void s.domains[2]!.mappings.push({ virtStart: 0n, virtEnd: 0xfffn, physStart: 0n, flags: RW })), /bypass domain holds no mappings/],
+      ['config.bypass not 0 or 1', forge((s) => void (s.bypass = 2 as 0 | 1)), /config.bypass is 2/],
       ['features not offered', forge(() => undefined, { features: DRIVER | featureBit(VIRTIO_F_ACCESS_PLATFORM) | featureBit(20) }), /bits the device does not offer/],
     ];
     for (const [what, bytes, why] of cases) {

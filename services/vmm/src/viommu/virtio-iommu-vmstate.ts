@@ -27,11 +27,11 @@ import {
   type VirtioIommuMigrationState,
 } from './virtio-iommu.js';
 import { decodeFault, encodeFault, FAULT_SIZE, MAP_F_MMIO, MAP_F_READ, MAP_F_WRITE } from './wire.js';
-import { decodeSection, encodeSection, refuseViolations, vmstateError, type VmstateReader, type VmstateWriter } from './vmstate-wire.js';
+import { hex, U64_MAX } from '#libs/u64/index.js';
+import { decodeSection, encodeSection, refuseViolations, vmstateError, type VmstateReader, type VmstateSection, type VmstateWriter } from './vmstate-wire.js';
 
 export const VIRTIO_IOMMU_VMSTATE = { idstr: 'virtio-iommu', version: 2, minimumVersion: 2 } as const;
 const ID = VIRTIO_IOMMU_VMSTATE.idstr;
-const U64_MAX = (1n << 64n) - 1n;
 const DRIVER_BITS = VIRTIO_STATUS.ACKNOWLEDGE | VIRTIO_STATUS.DRIVER | VIRTIO_STATUS.DRIVER_OK | VIRTIO_STATUS.FAILED;
 
 /** The device configuration the twin's `virtio-iommu/config` subsection pins. */
@@ -48,7 +48,6 @@ interface ConfigImage {
 
 /** Everything the section carries, decoded but not yet checked against a device. */
 export interface VirtioIommuImage {
-  version: number;
   state: VirtioIommuMigrationState;
   config: ConfigImage | undefined;
   pendingFaults: FaultReport[];
@@ -70,7 +69,8 @@ function configOf(dev: VirtioIommu): ConfigImage {
 
 /**
  * The device's committed state as bytes. `pendingFaults`: fault reports the guest has not taken
- * yet (the vmm's event queue), carried so the destination can deliver them. A migration saves
+ * yet, carried so the destination can deliver them (a migration passes none: the vmm puts each
+ * fault on the VM's event log when it happens, so nothing is pending when the guest stops). A migration saves
  * with the VM stopped, after `await dev.idle()` (requests still queued then are committed first).
  */
 export function saveVirtioIommuState(dev: VirtioIommu, pendingFaults: readonly FaultReport[] = []): Uint8Array {
@@ -78,7 +78,7 @@ export function saveVirtioIommuState(dev: VirtioIommu, pendingFaults: readonly F
   const cfg = configOf(dev);
   const status = s.driverStatus | (s.featuresOk ? VIRTIO_STATUS.FEATURES_OK : 0) | (s.broken !== undefined ? VIRTIO_STATUS.DEVICE_NEEDS_RESET : 0);
   const records = pendingFaults.map((f) => encodeFault(f));
-  const subsections: Array<{ name: string; version: number; fields: (w: VmstateWriter) => void }> = [];
+  const subsections: VmstateSection['subsections'] = [];
   if (s.broken !== undefined) {
     const why = new TextEncoder().encode(s.broken);
     subsections.push({ name: 'virtio/broken', version: 1, fields: (w) => w.bool(true).u32(why.length).bytes(why) });
@@ -141,7 +141,7 @@ function readConfig(r: VmstateReader): ConfigImage {
 export function decodeVirtioIommuState(bytes: Uint8Array): VirtioIommuImage {
   return decodeSection<VirtioIommuImage>(bytes, {
     ...VIRTIO_IOMMU_VMSTATE,
-    fields: (r, version) => {
+    fields: (r) => {
       const status = r.u8('device status');
       const driverFeatures = r.u64('guest features');
       const nd = r.count('domains', 13);
@@ -156,8 +156,7 @@ export function decodeVirtioIommuState(bytes: Uint8Array): VirtioIommuImage {
         for (let j = 0; j < ne; j++) endpoints.push(r.u32('endpoint id'));
         domains.push({ id, bypass: r.bool(`domain ${id} bypass`), endpoints, mappings });
       }
-      const bypass = r.u8('config.bypass');
-      if (bypass > 1) throw vmstateError('VMSTATE_INVALID', ID, `config.bypass is ${bypass}, the device holds 0 or 1`);
+      const bypass = r.bool('config.bypass') ? 1 : 0;
       if ((status & ~(DRIVER_BITS | VIRTIO_STATUS.FEATURES_OK | VIRTIO_STATUS.DEVICE_NEEDS_RESET)) !== 0) {
         throw vmstateError('VMSTATE_INVALID', ID, `device status 0x${status.toString(16)} has bits the device does not define`);
       }
@@ -165,14 +164,14 @@ export function decodeVirtioIommuState(bytes: Uint8Array): VirtioIommuImage {
         driverFeatures,
         featuresOk: (status & VIRTIO_STATUS.FEATURES_OK) !== 0,
         driverStatus: status & DRIVER_BITS,
-        bypass: bypass as 0 | 1,
+        bypass,
         domains,
       };
       // DEVICE_NEEDS_RESET without the virtio/broken subsection is refused after the subsections
       if ((status & VIRTIO_STATUS.DEVICE_NEEDS_RESET) !== 0) state.broken = '';
-      return { version, state, config: undefined, pendingFaults: [] };
+      return { state, config: undefined, pendingFaults: [] };
     },
-    subsections: new Map<string, { version: number; load: (r: VmstateReader, into: VirtioIommuImage) => void }>([
+    subsections: new Map([
       [
         'virtio/broken',
         {
@@ -207,12 +206,8 @@ export function decodeVirtioIommuState(bytes: Uint8Array): VirtioIommuImage {
   });
 }
 
-function hex(v: bigint | number): string {
-  return `0x${v.toString(16)}`;
-}
-
 /** How the device the bytes came from was configured otherwise than `dev` (empty: the same). */
-export function virtioIommuConfigViolations(dev: VirtioIommu, img: VirtioIommuImage): string[] {
+function virtioIommuConfigViolations(dev: VirtioIommu, img: VirtioIommuImage): string[] {
   const out: string[] = [];
   const mine = configOf(dev);
   const c = img.config;
@@ -236,7 +231,7 @@ export function virtioIommuConfigViolations(dev: VirtioIommu, img: VirtioIommuIm
 }
 
 /** Every field of the image `dev` could not hold (empty: it fits); the configuration is the same. */
-export function virtioIommuStateViolations(dev: VirtioIommu, img: VirtioIommuImage): string[] {
+function virtioIommuStateViolations(dev: VirtioIommu, img: VirtioIommuImage): string[] {
   const out: string[] = [];
   const s = img.state;
   if (s.broken === '') out.push('device status has DEVICE_NEEDS_RESET but virtio/broken is missing');

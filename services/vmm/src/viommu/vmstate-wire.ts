@@ -16,6 +16,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { DomainError } from '#libs/errno/index.js';
+import { U64_MAX } from '#libs/u64/index.js';
 
 /** QEMU_VM_FILE_MAGIC ("QEVM") and QEMU_VM_FILE_VERSION. */
 export const QEMU_VM_FILE_MAGIC = 0x5145564d;
@@ -25,8 +26,6 @@ export const QEMU_VM_EOF = 0x00;
 export const QEMU_VM_SECTION_FULL = 0x04;
 export const QEMU_VM_SUBSECTION = 0x05;
 export const QEMU_VM_SECTION_FOOTER = 0x7e;
-
-const M64 = (1n << 64n) - 1n;
 
 export function vmstateError(reason: 'VMSTATE_CORRUPT' | 'VMSTATE_WRONG_DEVICE' | 'VMSTATE_VERSION' | 'VMSTATE_INVALID' | 'VMSTATE_CONFIG_MISMATCH', idstr: string, message: string): DomainError {
   return new DomainError('INVALID_ARGUMENT', reason, `${idstr} vmstate: ${message}`, { device: idstr });
@@ -72,7 +71,7 @@ export class VmstateWriter {
   }
   u64(v: bigint): this {
     const at = this.room(8);
-    this.dv.setBigUint64(at, v & M64);
+    this.dv.setBigUint64(at, v & U64_MAX);
     return this;
   }
   bytes(b: Uint8Array): this {

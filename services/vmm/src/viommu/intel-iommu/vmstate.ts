@@ -13,6 +13,7 @@
  * changes. Load runs `vtd_post_load` (IntelIommu.loadMigrationState): caches dropped, scalable
  * root and descriptor width recomputed, the translator switched to the migrated root.
  */
+import { hex } from '#libs/u64/index.js';
 import { decodeSection, encodeSection, refuseViolations, vmstateError, type VmstateReader, type VmstateWriter } from '../vmstate-wire.js';
 import type { IntelIommuConfig } from './caps.js';
 import { FRCD_COUNT } from './fault.js';
@@ -25,7 +26,6 @@ const ID = INTEL_IOMMU_VMSTATE.idstr;
 
 /** What the section carries, decoded but not yet checked against a unit. */
 export interface IntelIommuImage {
-  version: number;
   state: IntelIommuMigrationState;
   config: IntelIommuConfig | undefined;
 }
@@ -72,7 +72,7 @@ export function saveIntelIommuState(unit: IntelIommu): Uint8Array {
 export function decodeIntelIommuState(bytes: Uint8Array): IntelIommuImage {
   return decodeSection<IntelIommuImage>(bytes, {
     ...INTEL_IOMMU_VMSTATE,
-    fields: (r, version) => {
+    fields: (r) => {
       const root = r.u64('root');
       const intrRoot = r.u64('intr_root');
       const iq = r.u64('iq');
@@ -100,13 +100,12 @@ export function decodeIntelIommuState(bytes: Uint8Array): IntelIommuImage {
         intrEnabled: r.bool('intr_enabled'),
         intrEime: r.bool('intr_eime'),
       };
-      return { version, state, config: undefined };
+      return { state, config: undefined };
     },
-    subsections: new Map([['iommu-intel/config', { version: 1, load: (r: VmstateReader, into: IntelIommuImage) => void (into.config = readConfig(r)) }]]),
+    subsections: new Map([['iommu-intel/config', { version: 1, load: (r, into) => void (into.config = readConfig(r)) }]]),
   });
 }
 
-const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 const onOff = (b: boolean): string => (b ? 'on' : 'off');
 
 /** Configuration differences between the image and `unit` (empty: same guest-visible unit). */
@@ -122,8 +121,7 @@ function configViolations(unit: IntelIommu, img: IntelIommuImage): string[] {
   if (c.pasidBits !== d.pasidBits) out.push(`PASID bits ${c.pasidBits} ≠ destination ${d.pasidBits}`);
   const src = new DataView(img.state.csr.buffer, img.state.csr.byteOffset, img.state.csr.byteLength);
   const ver = src.getUint32(DMAR.VER, true);
-  const dst = unit.migrationState().csr;
-  const dstVer = new DataView(dst.buffer).getUint32(DMAR.VER, true);
+  const dstVer = Number(unit.mmioRead(DMAR.VER, 4));
   if (ver !== dstVer) out.push(`VER ${hex(ver)} ≠ destination ${hex(dstVer)}`);
   const cap = src.getBigUint64(DMAR.CAP, true);
   if (cap !== unit.cap) out.push(`CAP ${hex(cap)} ≠ destination ${hex(unit.cap)}`);

@@ -32,6 +32,11 @@ export const IDR0 = {
 /** IDR1 field shifts. */
 export const IDR1 = { SIDSIZE_SHIFT: 0, SSIDSIZE_SHIFT: 6, EVENTQS_SHIFT: 16, CMDQS_SHIFT: 21 } as const;
 
+/** IDR1.SIDSIZE[5:0] of an IDR1 value: QEMU's `sid_size`. */
+export function idrSidSize(idr1: number): number {
+  return (idr1 >>> IDR1.SIDSIZE_SHIFT) & 0x3f;
+}
+
 /** IDR3 fields. */
 export const IDR3 = { HAD: 1 << 2, XNX: 1 << 4, RIL: 1 << 10, BBML2: 2 << 11 } as const;
 

@@ -13,7 +13,7 @@
 import { DomainError } from '#libs/errno/index.js';
 import { SmmuCommandQueue, type SmmuCmdError } from './cmdq.js';
 import { EVT_RECORD_SIZE, smmuv3PropagateEvent, smmuv3RecordEvent } from './events.js';
-import { smmuv3Idrs, type SmmuIdrs } from './idr.js';
+import { idrSidSize, smmuv3Idrs, type SmmuIdrs } from './idr.js';
 import { Smmuv3Registers, Smmuv3RegState } from './regs.js';
 import { SmmuTranslator } from './translate.js';
 import { SMMU_MMIO, smmuCaps, type GuestMemory, type SmmuCaps, type SmmuInvalidationTarget, type SmmuIrq, type SmmuTranslation, type SteView, type Smmuv3AccelPort, type Smmuv3Config } from './types.js';
@@ -90,6 +90,11 @@ export interface Smmuv3MigrationState {
   cmdq: SmmuQueueVmstate;
   eventq: SmmuQueueVmstate;
   gbpa: number;
+}
+
+/** A queue's migrated fields, copied. */
+function queueVmstate(x: SmmuQueueVmstate): SmmuQueueVmstate {
+  return { base: x.base, prod: x.prod, cons: x.cons, log2size: x.log2size };
 }
 
 /** What the unit needs of the translator: B's `SmmuTranslator`; unit tests may pass a recording object with these members. */
@@ -205,10 +210,9 @@ export class Smmuv3 {
   /** The state QEMU migrates (see Smmuv3MigrationState); `sidSize` is IDR1.SIDSIZE, as QEMU's `sid_size`. */
   migrationState(): Smmuv3MigrationState {
     const s = this.st;
-    const q = (x: typeof s.cmdq): SmmuQueueVmstate => ({ base: x.base, prod: x.prod, cons: x.cons, log2size: x.log2size });
     return {
       features: s.features,
-      sidSize: s.idr[1]! & 0x3f,
+      sidSize: idrSidSize(s.idr[1]),
       sidSplit: s.sidSplit,
       cr: [s.cr[0], s.cr[1], s.cr[2]],
       cr0ack: s.cr0ack,
@@ -224,8 +228,8 @@ export class Smmuv3 {
       eventqIrqCfg0: s.eventqIrqCfg0,
       eventqIrqCfg1: s.eventqIrqCfg1,
       eventqIrqCfg2: s.eventqIrqCfg2,
-      cmdq: q(s.cmdq),
-      eventq: q(s.eventq),
+      cmdq: queueVmstate(s.cmdq),
+      eventq: queueVmstate(s.eventq),
       gbpa: s.gbpa,
     };
   }
@@ -269,7 +273,6 @@ export class Smmuv3 {
 
   state(): Smmuv3State {
     const s = this.st;
-    const q = (x: typeof s.cmdq) => ({ base: x.base, prod: x.prod, cons: x.cons, log2size: x.log2size });
     return {
       idr: s.idr,
       cr0: s.cr[0],
@@ -291,8 +294,8 @@ export class Smmuv3 {
       eventqIrqCfg0: s.eventqIrqCfg0,
       eventqIrqCfg1: s.eventqIrqCfg1,
       eventqIrqCfg2: s.eventqIrqCfg2,
-      cmdq: q(s.cmdq),
-      eventq: q(s.eventq),
+      cmdq: queueVmstate(s.cmdq),
+      eventq: queueVmstate(s.eventq),
       commandsExecuted: this.cmdq.executed,
       ...(this.cmdq.lastError ? { lastCommandError: { ...this.cmdq.lastError } } : {}),
     };

@@ -15,10 +15,11 @@
  * "Migration not supported with SMMUv3 accelerator mode enabled" (MIGRATION_BLOCKED).
  */
 import { DomainError } from '#libs/errno/index.js';
-import { decodeSection, encodeSection, refuseViolations, vmstateError, type VmstateReader, type VmstateWriter } from '../vmstate-wire.js';
-import { SMMU_CMDQS, SMMU_EVENTQS } from './idr.js';
+import { hex } from '#libs/u64/index.js';
+import { decodeSection, encodeSection, refuseViolations, vmstateError, type VmstateReader, type VmstateSection, type VmstateWriter } from '../vmstate-wire.js';
+import { idrSidSize, SMMU_CMDQS, SMMU_EVENTQS } from './idr.js';
 import type { Smmuv3, Smmuv3MigrationState, SmmuQueueVmstate } from './index.js';
-import { GBPA, GERROR, SMMU_CR0_RESERVED, SMMU_GBPA_RESET_VAL } from './regs.js';
+import { A, GBPA, GERROR, SMMU_CR0_RESERVED, SMMU_GBPA_RESET_VAL } from './regs.js';
 
 export const SMMUV3_VMSTATE = { idstr: 'smmuv3', version: 1, minimumVersion: 1 } as const;
 const ID = SMMUV3_VMSTATE.idstr;
@@ -33,16 +34,15 @@ interface IdrImage {
 }
 
 export interface Smmuv3Image {
-  version: number;
   state: Smmuv3MigrationState;
   idr: IdrImage | undefined;
 }
 
 function idrOf(unit: Smmuv3): IdrImage {
-  return { idr: [0, 1, 2, 3, 4, 5].map((i) => Number(unit.mmioRead(i * 4, 4))), iidr: Number(unit.mmioRead(0x18, 4)), aidr: Number(unit.mmioRead(0x1c, 4)) };
+  return { idr: [0, 1, 2, 3, 4, 5].map((i) => Number(unit.mmioRead(A.IDR0 + i * 4, 4))), iidr: Number(unit.mmioRead(A.IIDR, 4)), aidr: Number(unit.mmioRead(A.AIDR, 4)) };
 }
 
-function accelBlocked(unit: Smmuv3): DomainError {
+function accelBlocked(): DomainError {
   return new DomainError('FAILED_PRECONDITION', 'MIGRATION_BLOCKED', SMMUV3_ACCEL_BLOCKER, { device: ID, blocker: 'SMMUV3_ACCEL' });
 }
 
@@ -56,10 +56,10 @@ function readQueue(r: VmstateReader, name: string): SmmuQueueVmstate {
 
 /** The unit's state as bytes; accel mode is refused with QEMU's blocker. */
 export function saveSmmuv3State(unit: Smmuv3): Uint8Array {
-  if (unit.cfg.accel) throw accelBlocked(unit);
+  if (unit.cfg.accel) throw accelBlocked();
   const s = unit.migrationState();
   const id = idrOf(unit);
-  const subsections: Array<{ name: string; version: number; fields: (w: VmstateWriter) => void }> = [];
+  const subsections: VmstateSection['subsections'] = [];
   if (s.gbpa !== SMMU_GBPA_RESET_VAL) subsections.push({ name: 'smmuv3/gbpa', version: 1, fields: (w) => w.u32(s.gbpa) });
   subsections.push({ name: 'smmuv3/idr', version: 1, fields: (w) => {
     for (const v of id.idr) w.u32(v);
@@ -86,7 +86,7 @@ export function saveSmmuv3State(unit: Smmuv3): Uint8Array {
 export function decodeSmmuv3State(bytes: Uint8Array): Smmuv3Image {
   return decodeSection<Smmuv3Image>(bytes, {
     ...SMMUV3_VMSTATE,
-    fields: (r, version) => {
+    fields: (r) => {
       const features = r.u32('features');
       const sidSize = r.u8('sid_size');
       const sidSplit = r.u8('sid_split');
@@ -114,9 +114,9 @@ export function decodeSmmuv3State(bytes: Uint8Array): Smmuv3Image {
         // absent subsection: GBPA at its reset value (smmuv3_gbpa_needed was false)
         gbpa: SMMU_GBPA_RESET_VAL,
       };
-      return { version, state, idr: undefined };
+      return { state, idr: undefined };
     },
-    subsections: new Map<string, { version: number; load: (r: VmstateReader, into: Smmuv3Image) => void }>([
+    subsections: new Map([
       [
         'smmuv3/gbpa',
         {
@@ -142,8 +142,6 @@ export function decodeSmmuv3State(bytes: Uint8Array): Smmuv3Image {
   });
 }
 
-const hex = (v: number | bigint): string => `0x${(typeof v === 'number' ? v >>> 0 : v).toString(16)}`;
-
 function configViolations(unit: Smmuv3, img: Smmuv3Image): string[] {
   const out: string[] = [];
   const mine = idrOf(unit);
@@ -153,7 +151,7 @@ function configViolations(unit: Smmuv3, img: Smmuv3Image): string[] {
   });
   if (img.idr.iidr !== mine.iidr) out.push(`IIDR ${hex(img.idr.iidr)} ≠ destination ${hex(mine.iidr)}`);
   if (img.idr.aidr !== mine.aidr) out.push(`AIDR ${hex(img.idr.aidr)} ≠ destination ${hex(mine.aidr)}`);
-  const sidSize = mine.idr[1]! & 0x3f;
+  const sidSize = idrSidSize(mine.idr[1]!);
   if (img.state.sidSize !== sidSize) out.push(`sid_size ${img.state.sidSize} ≠ destination ${sidSize}`);
   return out;
 }
@@ -181,7 +179,7 @@ function stateViolations(s: Smmuv3MigrationState): string[] {
  * the unit could not hold); FAILED_PRECONDITION MIGRATION_BLOCKED for an accel unit.
  */
 export function loadSmmuv3State(unit: Smmuv3, bytes: Uint8Array): void {
-  if (unit.cfg.accel) throw accelBlocked(unit);
+  if (unit.cfg.accel) throw accelBlocked();
   const img = decodeSmmuv3State(bytes);
   refuseViolations(ID, () => configViolations(unit, img), () => stateViolations(img.state));
   unit.loadMigrationState(img.state);
