@@ -35,13 +35,13 @@
  * B9_RAM_MIB (guest RAM in MiB, 64 .. 4096: a profile between --quick and the full run).
  */
 import * as grpc from '@grpc/grpc-js';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { TokenTable } from '#libs/rpc/auth.js';
 import { call, createClients, createVmmClients, type HostClients, type VmmClients } from '#libs/rpc/client.js';
 import { clientStream } from '#libs/rpc/handlers.js';
 import { registration, vmmServiceDefinitions } from '#libs/rpc/proto.js';
@@ -52,7 +52,7 @@ import { ramLayout } from '../services/vmm/src/machine/guest-ram.js';
 import { ramVaOf } from '../services/vmm/src/machine/runtime.js';
 import { peerClients } from '../services/vmm/src/migration/peer.js';
 import { MIGRATION_RECEIVE_WINDOW, RAM_RUN_MAX } from '../services/vmm/src/migration/stream.js';
-import { repo, stopChild, type Child } from './lib.js';
+import { repo, startNode, stopChild, type Child } from './lib.js';
 import { passFds, rigTokens, withInProcessVmmRig, xorshift32, type InProcessVmmRig } from './rig.js';
 import type { BenchResult } from './types.js';
 
@@ -358,43 +358,15 @@ async function rawStream(bytes: number, addr: string, token: string): Promise<nu
   }
 }
 
-/** BENCH_CHILD_NODE_ARGS as lib.ts's startCli takes them (e.g. --cpu-prof --cpu-prof-dir=prof). */
-function childNodeArgs(): string[] {
-  return (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-}
-
-/** A child `node --import tsx <script> args` with LOG_LEVEL silent; resolves once stdout shows every pattern of `want`. */
+/** A child `node --import tsx <script> args` (lib.ts's startNode: 60 s to show every pattern of `want`; stdout kept with B9_CHILD_STDOUT). */
 async function startChild(script: string, args: string[], env: Record<string, string>, want: ReadonlyArray<{ re: RegExp; n: number }>, what: string): Promise<{ child: Child; found: string[][] }> {
-  const child: ChildProcess = spawn(process.execPath, [...childNodeArgs(), '--import', 'tsx', script, ...args], { cwd: repo, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const handle: Child = { child, addr: '' };
-  if (process.env.B9_CHILD_STDOUT) child.stdout!.pipe(createWriteStream(`${process.env.B9_CHILD_STDOUT}.${child.pid}`));
-  try {
-    const found = await new Promise<string[][]>((resolve, reject) => {
-      let buf = '';
-      const timer = setTimeout(() => reject(new Error(`B9: ${what} did not start within 60 s`)), 60_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const all = want.map((w) => [...buf.matchAll(new RegExp(w.re.source, 'g'))].map((m) => m[1]!));
-        if (all.every((x, i) => x.length >= want[i]!.n)) {
-          clearTimeout(timer);
-          resolve(all);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`B9: ${what} exited with ${code}`));
-      });
-    });
-    return { child: handle, found };
-  } catch (e) {
-    await stopChild(handle);
-    throw e;
-  }
+  const { found, ...child } = await startNode(script, args, { what: `B9: ${what}`, env, want, timeoutMs: 60_000, stdoutTo: process.env.B9_CHILD_STDOUT });
+  return { child, found };
 }
 
-/** The token of `principal` in a tokens file `iommu-twin up` wrote ({token: principal}). */
+/** The token of `principal` in a tokens file `iommu-twin up` wrote. */
 function tokenOf(file: string, principal: string): string {
-  const t = Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>).find(([, p]) => p === principal)?.[0];
+  const t = TokenTable.fromFile(file).tokenOf(principal);
   if (t === undefined) throw new Error(`B9: no ${principal} token in ${file}`);
   return t;
 }

@@ -1,5 +1,6 @@
 /** Shared benchmark helpers: bounded measurement loops, CLI servers in child processes and worker threads. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -40,42 +41,67 @@ export interface Child {
   addr: string;
 }
 
+/** How startNode runs a child and when it counts as started. */
+export interface StartNodeOptions {
+  /** Names the child in errors (`<what> did not start within ...`, `<what> exited with ...`). */
+  what: string;
+  /** Added to the child's environment (over this process's and LOG_LEVEL=silent). */
+  env?: Record<string, string>;
+  /** Started once stdout has at least `n` matches of each `re` (its group 1 is what is kept). */
+  want: ReadonlyArray<{ re: RegExp; n: number }>;
+  /** Default 30 s. */
+  timeoutMs?: number;
+  /** Keep the child's stdout in the file `<stdoutTo>.<pid>` too. */
+  stdoutTo?: string;
+}
+
 /**
- * `node --import tsx services/cli/main.ts <args>`, resolved once it prints `listening on`.
+ * `node --import tsx <script> <args>` with LOG_LEVEL silent, resolved once its stdout shows every
+ * pattern of `want` (`found[i]`: group 1 of each match of `want[i]`, in order; `addr`: the first
+ * of `found[0]`). The child is killed if the bench process exits without stopping it.
  * BENCH_CHILD_NODE_ARGS (space-separated) adds node options to the child, e.g.
- * `--cpu-prof --cpu-prof-dir=prof` to profile the server (NODE_OPTIONS refuses --cpu-prof).
+ * `--cpu-prof --cpu-prof-dir=prof` to profile it (NODE_OPTIONS refuses --cpu-prof).
  */
-export async function startCli(args: string[], what: string): Promise<Child> {
+export async function startNode(script: string, args: string[], o: StartNodeOptions): Promise<Child & { found: string[][] }> {
   const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(repo, 'services/cli/main.ts'), ...args], {
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     cwd: repo,
-    env: { ...process.env, LOG_LEVEL: 'silent' },
+    env: { ...process.env, LOG_LEVEL: 'silent', ...o.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   live.add(child);
   child.once('exit', () => live.delete(child));
+  if (o.stdoutTo) child.stdout!.pipe(createWriteStream(`${o.stdoutTo}.${child.pid}`));
+  const res = o.want.map((w) => new RegExp(w.re.source, w.re.flags.includes('g') ? w.re.flags : `${w.re.flags}g`));
   try {
-    const addr = await new Promise<string>((resolve, reject) => {
+    const found = await new Promise<string[][]>((resolve, reject) => {
       let buf = '';
-      const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`${o.what} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
       child.stdout!.on('data', (d: Buffer) => {
         buf += d.toString();
-        const m = /listening on (\S+)/.exec(buf);
-        if (m) {
+        const all = res.map((re) => [...buf.matchAll(re)].map((m) => m[1]!));
+        if (all.every((x, i) => x.length >= o.want[i]!.n)) {
           clearTimeout(timer);
-          resolve(m[1]!);
+          resolve(all);
         }
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`${what} exited with ${code}`));
+        reject(new Error(`${o.what} exited with ${code}`));
       });
     });
-    return { child, addr };
+    return { child, addr: found[0]?.[0] ?? '', found };
   } catch (e) {
     await stopChild({ child, addr: '' });
     throw e;
   }
+}
+
+/** `services/cli/main.ts <args>` by startNode, resolved once it prints `listening on <addr>`. */
+export async function startCli(args: string[], what: string): Promise<Child> {
+  const { child, addr } = await startNode(join(repo, 'services/cli/main.ts'), args, { what, want: [{ re: /listening on (\S+)/, n: 1 }] });
+  return { child, addr };
 }
 
 /** Children still running: killed if the bench process exits without stopping them. */

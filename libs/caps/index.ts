@@ -22,7 +22,7 @@
  *    to the smallest host aperture, the machine's MSI window plus every host reserved region as
  *    RESERVED.
  */
-import { u64 } from '#libs/u64/index.js';
+import { hex, u64 } from '#libs/u64/index.js';
 import { getField32, getField64, SMMU_IDR0, SMMU_IDR1, SMMU_IDR3, SMMU_IDR5, VTD_ECAP } from '#libs/profile/hwinfo.js';
 import type { DescribedUnit } from '#libs/profile/describe.js';
 import type { ViommuSpec } from '#libs/rpc/gen/iommutwin/vmm/v1/ViommuSpec.js';
@@ -90,8 +90,6 @@ const ARCH_MACHINE: ReadonlyMap<string, Machine> = new Map([
   ['x86_64', 'q35'],
   ['aarch64', 'virt'],
 ]);
-
-const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
 /** The size names of a page-size bitmap (4K|2M|1G). */
 export function pageSizeNames(mask: bigint): string {
@@ -226,7 +224,8 @@ function virtioBaseline(hosts: readonly CapsHost[], machine: Machine, lacking: M
     pageSizeMask = 0x1000n;
     reasons.push('page_size_mask 4K: the hosts share no page size (no host can then back an assigned device)');
   } else {
-    reasons.push(`page_size_mask ${hex(pageSizeMask)} (${pageSizeNames(pageSizeMask)}): the page sizes every host's units support${bound((c) => c.pageSizes === meet.pageSizes) ? ` (bounded by ${bound((c) => c.pageSizes === meet.pageSizes)})` : ''}`);
+    const bounding = bound((c) => c.pageSizes === meet.pageSizes);
+    reasons.push(`page_size_mask ${hex(pageSizeMask)} (${pageSizeNames(pageSizeMask)}): the page sizes every host's units support${bounding ? ` (bounded by ${bounding})` : ''}`);
   }
   const inputEnd = meet.inputBits >= 64 ? (1n << 64n) - 1n : (1n << BigInt(meet.inputBits)) - 1n;
   reasons.push(`input_range [0, ${hex(inputEnd)}]: the smallest host aperture, ${meet.inputBits}-bit (${bound((c) => c.inputBits === meet.inputBits)})`);
@@ -300,11 +299,12 @@ function intelBaseline(hosts: readonly CapsHost[], lacking: Map<string, string[]
   const pasidBits = scalable ? Math.min(...caps.map((c) => c.pasidBits)) : 0;
   // QEMU: "PASID based device IOTLB is not supported" — device-iotlb only without PASID
   const deviceIotlb = all((c) => c.ats) && pasidBits === 0;
+  const maxPasidBits = Math.max(...caps.map((x) => x.pasidBits));
   hosts.forEach((h, i) => {
     const c = caps[i]!;
     if (c.awBits > 0 && c.awBits < maxAw) addLack(lacking, h.name, `aw-bits ${maxAw} (its VT-d is ${c.awBits}-bit)`);
     if (!c.scalable && any((x) => x.scalable)) addLack(lacking, h.name, 'scalable mode (a unit is legacy-mode only)');
-    if (c.pasidBits < Math.max(...caps.map((x) => x.pasidBits)) && c.scalable) addLack(lacking, h.name, `${Math.max(...caps.map((x) => x.pasidBits))}-bit PASIDs (has ${c.pasidBits})`);
+    if (c.pasidBits < maxPasidBits && c.scalable) addLack(lacking, h.name, `${maxPasidBits}-bit PASIDs (has ${c.pasidBits})`);
     else if (!c.scalable && any((x) => x.pasidBits > 0)) addLack(lacking, h.name, 'PASID');
     if (!c.flts && any((x) => x.flts)) addLack(lacking, h.name, 'first-stage nesting for x-flts (NESTED: a nesting VT-d with 1 GiB pages, over iommufd)');
     if (!c.ats && any((x) => x.ats)) addLack(lacking, h.name, 'ATS (device-iotlb)');
@@ -365,13 +365,14 @@ export function baselineOf(model: BaselineModel, hosts: readonly CapsHost[]): Ba
   const machine = machineFor(model, hosts);
   const lacking = new Map<string, string[]>();
   const reasons: string[] = [];
+  // hosts of another architecture take no part in the meet (they cannot run the VM at all)
+  const same: CapsHost[] = [];
   for (const h of hosts) {
     const p = archProblem(h, machine);
     if (p) addLack(lacking, h.name, p);
+    else same.push(h);
     if (h.units.length === 0) addLack(lacking, h.name, 'an IOMMU unit with an assignable (vfio-pci) device');
   }
-  // hosts of another architecture take no part in the meet (they cannot run the VM at all)
-  const same = hosts.filter((h) => archProblem(h, machine) === undefined);
   const pool = same.length > 0 ? same : hosts;
   const spec = model === 'VIRTIO_IOMMU' ? virtioBaseline(pool, machine, lacking, reasons) : model === 'INTEL_IOMMU' ? intelBaseline(pool, lacking, reasons) : smmuBaseline(pool, lacking, reasons);
   return { model, machine, spec, lacking, reasons };

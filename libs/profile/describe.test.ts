@@ -81,6 +81,27 @@ describe('parseDescribeJson: a Describe output given as JSON', () => {
     expect(back.units[0]!.type).toBe('IOMMU_TYPE_INTEL_VTD');
   });
 
+  it('reserved-region types by number follow the proto enum (0 UNSPECIFIED, 1 DIRECT .. 5 SW_MSI)', () => {
+    const withType = (type: unknown) => {
+      const doc = JSON.parse(jsonOf(d));
+      const dev = doc.devices.find((x: { reserved_regions: unknown[] }) => x.reserved_regions.length > 0);
+      dev.reserved_regions[0].type = type;
+      return { text: JSON.stringify(doc), bdf: dev.bdf as string };
+    };
+    const wire = ['DIRECT', 'DIRECT_RELAXABLE', 'RESERVED', 'MSI', 'SW_MSI'];
+    wire.forEach((name, i) => {
+      for (const type of [i + 1, `RESERVED_REGION_TYPE_${name}`, name]) {
+        const { text, bdf } = withType(type);
+        const back = parseDescribeJson(text, 'h');
+        expect(back.devices.find((x) => x.bdf === bdf)!.reserved_regions[0]!.type).toBe(`RESERVED_REGION_TYPE_${name}`);
+      }
+    });
+    // UNSPECIFIED is refused by number as by name; so is a number past the enum
+    for (const type of [0, 'RESERVED_REGION_TYPE_UNSPECIFIED', 'UNSPECIFIED', 6]) {
+      expect(problems(withType(type).text)).toMatch(/\$\.devices\[\d+\]\.reserved_regions\[0\]\.type: '[A-Z_0-9]+' is not one of RESERVED_REGION_TYPE_DIRECT, /);
+    }
+  });
+
   it('refuses with every problem and its path', () => {
     const doc = JSON.parse(jsonOf(d));
     doc.devices[0].unit = 'dmar9';

@@ -16,7 +16,10 @@ export const VFIO_MIGRATION_STOP_COPY = 1 << 0;
 export const VFIO_MIGRATION_P2P = 1 << 1;
 export const VFIO_MIGRATION_PRE_COPY = 1 << 2;
 
-/** ReservedRegionType names of the wire contract, in IOMMU_RESV_* order. */
+/**
+ * ReservedRegionType names of the wire contract, in IOMMU_RESV_* order: numbered from
+ * RESV_WIRE_FIRST on in the proto enum (0 is RESERVED_REGION_TYPE_UNSPECIFIED, not a region type).
+ */
 export const RESV_WIRE_NAMES: readonly string[] = [
   'RESERVED_REGION_TYPE_DIRECT',
   'RESERVED_REGION_TYPE_DIRECT_RELAXABLE',
@@ -24,6 +27,8 @@ export const RESV_WIRE_NAMES: readonly string[] = [
   'RESERVED_REGION_TYPE_MSI',
   'RESERVED_REGION_TYPE_SW_MSI',
 ];
+/** The proto number of RESV_WIRE_NAMES[0] (RESERVED_REGION_TYPE_DIRECT = 1). */
+const RESV_WIRE_FIRST = 1;
 
 const IOMMU_TYPE_WIRE: Readonly<Record<'vtd' | 'smmuv3', string>> = { vtd: 'IOMMU_TYPE_INTEL_VTD', smmuv3: 'IOMMU_TYPE_ARM_SMMUV3' };
 
@@ -103,7 +108,8 @@ export interface HostDescribe {
   groups: Array<{ id: number; unit: string; devices: string[]; viable: boolean }>;
 }
 
-function bytes(b: Uint8Array): Buffer {
+/** `b`'s bytes as a Buffer over the same memory (no copy): what a proto `bytes` field carries. */
+export function bytes(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
@@ -206,7 +212,6 @@ const MAX_BARS = 6;
 
 class Reader {
   readonly problems: string[] = [];
-  constructor(readonly source: string) {}
   fail(path: string, what: string): void {
     if (this.problems.length < 20) this.problems.push(`${path}: ${what}`);
   }
@@ -271,14 +276,18 @@ class Reader {
     }
     return BigInt(text).toString();
   }
-  /** An enum given by name (with or without its type prefix) or by number. */
-  enumName(m: Map<string, unknown> | undefined, key: string, path: string, names: readonly string[], prefix: string, required = false): string {
+  /**
+   * An enum given by name (with or without its type prefix) or by number: `names` are the enum's
+   * accepted values from the one numbered `first` on (a value before it is refused by number as
+   * by name).
+   */
+  enumName(m: Map<string, unknown> | undefined, key: string, path: string, names: readonly string[], prefix: string, required = false, first = 0): string {
     const v = m?.get(key);
     if (v === undefined || v === null) {
       if (required) this.fail(`${path}.${key}`, 'missing');
       return names[0]!;
     }
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < names.length) return names[v]!;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= first && v - first < names.length) return names[v - first]!;
     if (typeof v === 'string') {
       const full = v.startsWith(prefix) ? v : prefix + v;
       if (names.includes(full)) return full;
@@ -289,7 +298,6 @@ class Reader {
 }
 
 const IOMMU_TYPES: readonly string[] = ['IOMMU_TYPE_UNSPECIFIED', 'IOMMU_TYPE_INTEL_VTD', 'IOMMU_TYPE_ARM_SMMUV3', 'IOMMU_TYPE_AMD_VI'];
-const RESV_NAMES_ANY: readonly string[] = RESV_WIRE_NAMES;
 
 /**
  * A Describe output given as JSON text (snake_case as `ctl describe --json` prints it, or the
@@ -304,7 +312,7 @@ export function parseDescribeJson(text: string, source: string): HostDescribe {
   } catch (e) {
     throw new DomainError('INVALID_ARGUMENT', 'BAD_HOST', `${source}: not JSON: ${(e as Error).message}`, { host: source });
   }
-  const r = new Reader(source);
+  const r = new Reader();
   const top = r.obj(doc, '$');
   if (!top) throw new DomainError('INVALID_ARGUMENT', 'BAD_HOST', `${source}: a Describe output is a JSON object`, { host: source });
   const kf = r.obj(top.get('kernel_features'), '$.kernel_features');
@@ -393,7 +401,7 @@ export function parseDescribeJson(text: string, source: string): HostDescribe {
         const start = r.u64(rm, 'start', q);
         const last = r.u64(rm, 'last', q);
         if (BigInt(start) > BigInt(last)) r.fail(q, 'start > last');
-        return { start, last, type: r.enumName(rm, 'type', q, RESV_NAMES_ANY, 'RESERVED_REGION_TYPE_', true) };
+        return { start, last, type: r.enumName(rm, 'type', q, RESV_WIRE_NAMES, 'RESERVED_REGION_TYPE_', true, RESV_WIRE_FIRST) };
       }),
       // absent in proto3 JSON means false; a Describe without it is taken as a freshly started host
       present: m?.has('present') ? r.bool(m, 'present', p) : true,

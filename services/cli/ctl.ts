@@ -484,23 +484,29 @@ export async function startVm(s: Session, name: string): Promise<{ vm: VmInfo__O
  * `/dev/vfio/<group>` (the VM process opens the container itself); those with an fd in the spec
  * are skipped. The host of `s` says which cdev and group a BDF has.
  */
-export async function nodesToPass(s: Session, spec: VmInfo__Output['spec'] & object): Promise<Array<{ id: string; path: string }>> {
+async function nodesToPass(s: Session, spec: VmInfo__Output['spec'] & object): Promise<Array<{ id: string; path: string }>> {
   const need: Array<{ id: string; path: string }> = [];
   for (const o of spec.iommufd_objects) if (!hasFd(o.fd)) need.push({ id: o.id, path: '/dev/iommu' });
   let desc: DescribeResponse__Output | undefined;
   for (const d of spec.devices) {
     if (!d.vfio || hasFd(d.vfio.fd)) continue;
     desc ??= await s.hcall(s.host.Platform.Describe, {});
-    const hd = desc.devices.find((x) => x.bdf === d.vfio!.host_bdf);
-    if (!hd) throw new CliError('NOT_FOUND', 'NO_SUCH_DEVICE', `device ${d.id}: host ${desc.name} has no PCI device ${d.vfio.host_bdf}`);
-    if (d.vfio.legacy_container) {
-      need.push({ id: d.id, path: `/dev/vfio/${hd.group}` });
-      continue;
-    }
-    if (!hd.cdev) throw new CliError('FAILED_PRECONDITION', 'NO_CDEV', `device ${d.id}: ${hd.bdf} has no VFIO cdev (driver ${hd.driver})`);
-    need.push({ id: d.id, path: `/dev/vfio/devices/${hd.cdev}` });
+    need.push(deviceNode(desc, d.id, d.vfio.host_bdf, d.vfio.legacy_container, false));
   }
   return need;
+}
+
+/**
+ * The node of assigned device `id` (host BDF `hostBdf`) on the host `desc` describes: its VFIO
+ * group with `legacyContainer`, else its cdev. `destination`: that host is a migration's
+ * destination (said in the errors).
+ */
+function deviceNode(desc: DescribeResponse__Output, id: string, hostBdf: string, legacyContainer: boolean, destination: boolean): { id: string; path: string } {
+  const hd = desc.devices.find((x) => x.bdf === hostBdf);
+  if (!hd) throw new CliError('NOT_FOUND', 'NO_SUCH_DEVICE', `device ${id}: ${destination ? 'destination ' : ''}host ${desc.name} has no PCI device ${hostBdf}`);
+  if (legacyContainer) return { id, path: `/dev/vfio/${hd.group}` };
+  if (!hd.cdev) throw new CliError('FAILED_PRECONDITION', 'NO_CDEV', `device ${id}: ${hd.bdf} has no VFIO cdev${destination ? ` on destination host ${desc.name}` : ''} (driver ${hd.driver})`);
+  return { id, path: `/dev/vfio/devices/${hd.cdev}` };
 }
 
 /** A virtio-iommu request's status as a failure unless S_OK. */
@@ -714,9 +720,14 @@ export function readHostArg(arg: string): string {
 
 // ------------------------------------------------------------------ live migration
 
+/** The tokens file `iommu-twin up` writes for the vmm at `addr` (in --tokens-dir). */
+function destinationTokensFile(addr: string, o: Opts): string {
+  return tokenFiles({ host: '-', vmm: addr, tokensDir: String(o.tokensDir ?? defaultTokensDir()) }).vmm;
+}
+
 /** The root token `iommu-twin up` wrote for the vmm at `addr`, if that file exists. */
 function destinationTokenFromFile(addr: string, o: Opts): string | undefined {
-  const file = tokenFiles({ host: '-', vmm: addr, tokensDir: String(o.tokensDir ?? defaultTokensDir()) }).vmm;
+  const file = destinationTokensFile(addr, o);
   return existsSync(file) ? rootTokenFrom(file, 'destination vmm', '--to-token') : undefined;
 }
 
@@ -738,7 +749,7 @@ const CLEANUP_DEADLINE_MS = 5_000;
 async function migrateVm(s: Session, o: Opts, name: string, limits: { maxDowntimeMs: number; maxRounds: number; bandwidth: bigint }): Promise<void> {
   const to = String(o.to);
   const uri = typeof o.migrateUri === 'string' ? o.migrateUri : to;
-  const token = typeof o.toToken === 'string' ? o.toToken : rootTokenFrom(tokenFiles({ host: '-', vmm: to, tokensDir: String(o.tokensDir ?? defaultTokensDir()) }).vmm, 'destination vmm', '--to-token');
+  const token = typeof o.toToken === 'string' ? o.toToken : rootTokenFrom(destinationTokensFile(to, o), 'destination vmm', '--to-token');
   const base = connectionOf(o);
   const dst = new Session({
     ...base,
@@ -810,14 +821,7 @@ async function destinationNodes(s: Session, spec: VmSpec__Output): Promise<Array
   const placed = placeOnHost(parseVmSpec(spec), hostDescriptionOf(desc));
   const need: Array<{ id: string; path: string }> = [];
   if (desc.kernel_features?.iommufd) for (const o of placed.iommufdObjects) if (o.fd === undefined) need.push({ id: o.id, path: '/dev/iommu' });
-  for (const d of placed.devices) {
-    if (d.kind !== 'vfio') continue;
-    const hd = desc.devices.find((x) => x.bdf === d.hostBdf);
-    if (!hd) throw new CliError('NOT_FOUND', 'NO_SUCH_DEVICE', `device ${d.id}: destination host ${desc.name} has no PCI device ${d.hostBdf}`);
-    if (d.legacyContainer) need.push({ id: d.id, path: `/dev/vfio/${hd.group}` });
-    else if (!hd.cdev) throw new CliError('FAILED_PRECONDITION', 'NO_CDEV', `device ${d.id}: ${hd.bdf} has no VFIO cdev on destination host ${desc.name} (driver ${hd.driver})`);
-    else need.push({ id: d.id, path: `/dev/vfio/devices/${hd.cdev}` });
-  }
+  for (const d of placed.devices) if (d.kind === 'vfio') need.push(deviceNode(desc, d.id, d.hostBdf, d.legacyContainer, true));
   return need;
 }
 
@@ -889,22 +893,21 @@ export function registerCtl(program: Command): Command {
       }),
     );
 
-  ctl
+  const baselineCmd = ctl
     .command('baseline [hosts...]')
     .description('ComputeBaseline on the vmm: the richest vIOMMU every host of a pool can back (a viommu: block for a VM YAML), the backend per host and what each host lacks. Hosts (positional or --host, repeatable): a built-in profile name, or a file with profile YAML or a Describe output (ctl describe --json)')
     .requiredOption('--model <model>', 'virtio-iommu | intel-iommu | smmuv3')
-    .option('--device <device...>', 'an assigned device of the VM: a host BDF, HOST=BDF[,HOST=BDF...], or a device class (first word of its description, e.g. NIC)')
-    .action(
-      action(async (s, o) => {
-        const cmd = ctl.commands.find((c) => c.name() === 'baseline')!;
-        const hosts = baselineHostArgs((program as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv, ((cmd.processedArgs[0] as string[] | undefined) ?? []).map(String));
-        if (hosts.length === 0) throw new CliError('INVALID_ARGUMENT', 'BAD_ARGUMENT', 'baseline: give the pool\'s hosts (--host PROFILE ... or positional)');
-        const model = baselineModelArg(String(o.model));
-        const devices = Array.isArray(o.device) ? o.device.map(String) : [];
-        const r = await s.vcall(s.vmm.Vmm.ComputeBaseline, { hosts: hosts.map(readHostArg), model, devices });
-        out(o.json ? jsonText(r) : renderBaseline(r, hosts));
-      }),
-    );
+    .option('--device <device...>', 'an assigned device of the VM: a host BDF, HOST=BDF[,HOST=BDF...], or a device class (first word of its description, e.g. NIC)');
+  baselineCmd.action(
+    action(async (s, o) => {
+      const hosts = baselineHostArgs((program as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv, ((baselineCmd.processedArgs[0] as string[] | undefined) ?? []).map(String));
+      if (hosts.length === 0) throw new CliError('INVALID_ARGUMENT', 'BAD_ARGUMENT', 'baseline: give the pool\'s hosts (--host PROFILE ... or positional)');
+      const model = baselineModelArg(String(o.model));
+      const devices = Array.isArray(o.device) ? o.device.map(String) : [];
+      const r = await s.vcall(s.vmm.Vmm.ComputeBaseline, { hosts: hosts.map(readHostArg), model, devices });
+      out(o.json ? jsonText(r) : renderBaseline(r, hosts));
+    }),
+  );
 
   // ---------------------------------------------------------------- vm
   const vm = ctl.command('vm').description('VM lifecycle on the vmm');

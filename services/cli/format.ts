@@ -732,8 +732,7 @@ export function migrateBar(m: MigrateProgressView, ramBytes: bigint, width = 24)
 export function renderCheckMigration(vm: string, to: string, r: { compatible: boolean; violations: readonly string[]; plan: Readonly<Record<string, string>> }): string {
   let out = `VM ${vm} → vmm at ${to}: ${r.compatible ? 'compatible' : `NOT compatible (${r.violations.length} violation${r.violations.length === 1 ? '' : 's'})`}\n`;
   for (const v of r.violations) out += `  ${v}\n`;
-  const plan = Object.entries(r.plan);
   out += 'plan on the destination\n';
-  out += table(['DEVICE', 'PLAN'], plan.map(([id, p]) => [id, p]), '  ');
+  out += table(['DEVICE', 'PLAN'], Object.entries(r.plan), '  ');
   return out;
 }

@@ -35,6 +35,11 @@ export const LEGACY_MAP_MASK =
 /** file_mmap_size_max: where a regular file's (memfd's) offsets end (MAX_LFS_FILESIZE). */
 export const MAX_LFS_FILESIZE = (1n << 63n) - 1n;
 
+/** The end of `file` rounded up to a page: a page from there on is past its end (SIGBUS). */
+function filePageEnd(file: MemFile): bigint {
+  return ((file.size + 4095n) / 4096n) * 4096n;
+}
+
 /** Top of the mmap area (x86-64 user space is below 2^47). */
 const MMAP_TOP = 0x7fff_0000_0000n;
 const TASK_SIZE = 1n << 47n;
@@ -300,12 +305,10 @@ export class AddressSpace {
   /** pageFor's second half: the page of `va` inside `v` (already found and checked). */
   private pageIn(v: Vma, va: bigint, write: boolean, unshare: boolean): { page?: PageRef; vma: Vma } {
     if (v.mmio) return { vma: v };
-    const rel = va - v.start;
     const file = v.file!;
     const oi = v.overlay ? Number((va - v.overlayBase!) >> 12n) : 0;
     if (v.overlay && v.overlay.frameOf(oi, null) >= 0) return { vma: v, page: { file: v.overlay, pageIndex: oi } };
-    const off = v.fileOffset + rel;
-    if (off >= ((file.size + 4095n) / 4096n) * 4096n) throw kerr('EFAULT', `address 0x${va.toString(16)} is past the end of ${file.name} (SIGBUS)`);
+    const off = this.fileOffset(v, file, va);
     if (v.overlay && (write || unshare)) {
       // copy-on-write (or unshare): copy the file page into the private overlay, charged to this
       // mm's cgroup (a page never written reads as zero and needs no bytes)
@@ -319,15 +322,24 @@ export class AddressSpace {
   }
 
   /**
+   * The offset in `file` (v's file) of `va`; EFAULT (SIGBUS) when the page of `va` is past the
+   * file's end (pageIn's and fileRun's check).
+   */
+  private fileOffset(v: Vma, file: MemFile, va: bigint): bigint {
+    const off = v.fileOffset + (va - v.start);
+    if (off >= filePageEnd(file)) throw kerr('EFAULT', `address 0x${va.toString(16)} is past the end of ${file.name} (SIGBUS)`);
+    return off;
+  }
+
+  /**
    * For a plain file VMA (no MMIO, no COW overlay): how many bytes from `va` on (at most `max`)
    * lie in `v` and below the file's end (what pageFor checks page by page), as one run of the
    * file from `off`. Throws pageFor's EFAULT when the page of `va` is past the end of the file.
    */
   private fileRun(v: Vma, va: bigint, max: number): { off: bigint; n: number } {
     const file = v.file!;
-    const off = v.fileOffset + (va - v.start);
-    const fileEnd = ((file.size + 4095n) / 4096n) * 4096n;
-    if (off >= fileEnd) throw kerr('EFAULT', `address 0x${va.toString(16)} is past the end of ${file.name} (SIGBUS)`);
+    const off = this.fileOffset(v, file, va);
+    const fileEnd = filePageEnd(file);
     let lim = v.end - va;
     if (fileEnd - off < lim) lim = fileEnd - off;
     return { off, n: lim < BigInt(max) ? Number(lim) : max };

@@ -24,7 +24,7 @@ import type { IotlbEntry } from '#libs/iotlb/index.js';
 import type { HostEvent } from '../platform/events.js';
 import type { DmaFault, DmaResult, Host, InspectInfo } from '../platform/host.js';
 import type { Process } from '../process/process.js';
-import { describeProfile, smmuView, vtdView } from '#libs/profile/describe.js';
+import { bytes, describeProfile, smmuView, vtdView } from '#libs/profile/describe.js';
 import { faultFileOf, faultQueueAlloc, veventqAlloc, veventqFileOf, type FaultRecord } from '../kernel/eventq.js';
 import type { FileKind } from '../process/files.js';
 import { migStateFromWire, migStateToWire, precopyFileOf, requireMigDevice, resumingFileOf, savingFileOf } from '../kernel/vfio_migration.js';
@@ -56,10 +56,6 @@ const FAULT_REASON_NAME: Record<DmaFault['reason'], string> = {
   PAGE_REQUEST_DENIED: 'DMA_FAULT_REASON_PAGE_REQUEST_DENIED',
   UNSUPPORTED_REQUEST: 'DMA_FAULT_REASON_UNSUPPORTED_REQUEST',
 };
-
-function bytes(b: Uint8Array): Buffer {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-}
 
 /** One ReadFaults message: a fault group with its cookie (struct iommu_hwpt_pgfault records). */
 function faultGroupMessage(g: FaultRecord) {

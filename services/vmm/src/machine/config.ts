@@ -2,6 +2,7 @@
  * VM configuration: the wire VmSpec normalised into domain types and validated. Everything the
  * guest can see comes from here (or its documented defaults), never from the host.
  */
+import { MACHINE_MSI_WINDOW, type Machine } from '#libs/caps/index.js';
 import { DomainError } from '#libs/errno/index.js';
 import type { IntelIommuConfig } from '../viommu/intel-iommu/caps.js';
 import { parseU64 } from '#libs/u64/index.js';
@@ -9,7 +10,7 @@ import type { VirtioIommuConfig } from '../viommu/virtio-iommu.js';
 import { SMMU_MMIO, type Smmuv3Config } from '../viommu/smmuv3/types.js';
 
 export type ViommuModel = 'NONE' | 'VIRTIO_IOMMU' | 'INTEL_IOMMU' | 'SMMUV3';
-export type Machine = 'q35' | 'virt';
+export type { Machine } from '#libs/caps/index.js';
 
 /** Guest-visible virtio-iommu settings: exactly the device model's configuration. */
 export type VirtioIommuSettings = VirtioIommuConfig;
@@ -75,10 +76,8 @@ export interface VmConfig {
 export const DEFAULT_VIRTIO_IOMMU_FEATURES =
   (1n << 0n) | (1n << 1n) | (1n << 2n) | (1n << 4n) | (1n << 5n) | (1n << 6n);
 
-export const MACHINE_MSI_WINDOW: Record<Machine, { start: bigint; end: bigint }> = {
-  q35: { start: 0xfee00000n, end: 0xfeefffffn },
-  virt: { start: 0x08000000n, end: 0x080fffffn },
-};
+/** The machine's MSI doorbell window: defined with the capability algebra, which offers it to guests too. */
+export { MACHINE_MSI_WINDOW };
 
 function bad(reason: string, message: string, field: string): DomainError {
   return new DomainError('INVALID_ARGUMENT', reason, message, { field });
