@@ -267,16 +267,16 @@ export class MigDevice {
 
   private step(next: number): MigDataFile | undefined {
     const cur = this.state;
-    if (next === VFIO_DEVICE_STATE_PRE_COPY || next === VFIO_DEVICE_STATE_PRE_COPY_P2P) {
-      if (cur === VFIO_DEVICE_STATE_RUNNING || cur === VFIO_DEVICE_STATE_RUNNING_P2P) return (this.saving = new MigSavingFile(this, false));
-      return undefined; // PRE_COPY ↔ PRE_COPY_P2P: the session goes on
+    // the arcs that open a session (one rule with opensSession's)
+    if (opensSessionArc(cur, next)) {
+      if (next === VFIO_DEVICE_STATE_RESUMING) return (this.resuming = new MigResumingFile(this));
+      return (this.saving = new MigSavingFile(this, next === VFIO_DEVICE_STATE_STOP_COPY));
     }
+    if (next === VFIO_DEVICE_STATE_PRE_COPY || next === VFIO_DEVICE_STATE_PRE_COPY_P2P) return undefined; // PRE_COPY ↔ PRE_COPY_P2P: the session goes on
     if (next === VFIO_DEVICE_STATE_STOP_COPY) {
-      if (cur === VFIO_DEVICE_STATE_STOP) return (this.saving = new MigSavingFile(this, true));
       this.saving!.toStopCopy(); // from PRE_COPY(_P2P): the same fd continues
       return undefined;
     }
-    if (next === VFIO_DEVICE_STATE_RESUMING) return (this.resuming = new MigResumingFile(this));
     if (cur === VFIO_DEVICE_STATE_RESUMING) {
       this.resuming!.complete();
       this.endSessions();
